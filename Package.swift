@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Tacit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tacit", targets: ["tacit"]),
+        .library(name: "TacitCrypto", targets: ["TacitCrypto"]),
+        .library(name: "TacitPolicy", targets: ["TacitPolicy"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // libcrypto from the system (Debian: libssl-dev); only TacitCrypto imports it.
+        .systemLibrary(
+            name: "CTacitOpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // Small C functions for what Swift cannot call safely: OSSL_PARAM arrays, variadic prctl.
+        .target(
+            name: "CTacitShim",
+            dependencies: ["CTacitOpenSSL"]
+        ),
+        .target(
+            name: "TacitCrypto",
+            dependencies: [
+                "CTacitOpenSSL", "CTacitShim",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TacitPolicy",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tacit",
+            dependencies: [
+                "TacitPolicy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tacit-bench",
+            dependencies: ["TacitCrypto", "CTacitOpenSSL", "TacitPolicy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TacitCryptoTests",
+            dependencies: ["TacitCrypto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TacitPolicyTests",
+            dependencies: ["TacitPolicy"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

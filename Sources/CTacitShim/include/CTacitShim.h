@@ -1,0 +1,26 @@
+#ifndef CTACIT_SHIM_H
+#define CTACIT_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* OSSL_PARAM arrays keep raw pointers to their keys and values, so they are built here in C,
+ * where every pointer outlives the call, and Swift passes only plain pointers and lengths.
+ * Each returns 1 on success and 0 on failure (the OpenSSL error queue says why). */
+
+/* scrypt through EVP_KDF "SCRYPT"; maxmem_bytes is passed so r=8, N>=2^15 works. */
+int ctacit_scrypt(const uint8_t *password, size_t password_len,
+                  const uint8_t *salt, size_t salt_len,
+                  uint64_t n, uint32_t r, uint32_t p, uint64_t maxmem_bytes,
+                  uint8_t *out, size_t out_len);
+
+/* HKDF-SHA256 (extract then expand) through EVP_KDF "HKDF". */
+int ctacit_hkdf_sha256(const uint8_t *key, size_t key_len,
+                       const uint8_t *salt, size_t salt_len,
+                       const uint8_t *info, size_t info_len,
+                       uint8_t *out, size_t out_len);
+
+/* prctl is variadic, which Swift cannot call: turn off core dumps and ptrace attach by others. */
+int ctacit_disable_dumpable(void);
+
+#endif

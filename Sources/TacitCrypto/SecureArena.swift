@@ -1,0 +1,112 @@
+import Glibc
+import Logging
+import Synchronization
+internal import CTacitOpenSSL
+
+/// Where every `SecretBytes` lives: page-aligned memory that is locked into RAM (`mlock`, so it is
+/// never written to swap) and excluded from core dumps (`MADV_DONTDUMP`), and wiped with
+/// `OPENSSL_cleanse` before it is reused or unmapped.
+///
+/// Small secrets (keys, tokens) come from 64 KiB chunks carved into power-of-two blocks of 32 B to
+/// 4 KiB; a larger one (a decrypted entry) gets a mapping of its own. When the lock limit
+/// (`RLIMIT_MEMLOCK`) is reached, memory is still used but not locked, and that is logged once.
+final class SecureArena: Sendable {
+    /// The process-wide arena.
+    static let shared = SecureArena()
+
+    /// One block handed out by the arena.
+    struct Block: @unchecked Sendable {
+        let base: UnsafeMutableRawPointer
+        let capacity: Int
+        /// `true` for a block with a mapping of its own (unmapped at release).
+        let dedicated: Bool
+    }
+
+    static let chunkSize = 64 * 1024
+    static let smallestClass = 32
+    static let largestClass = 4096
+
+    private struct State: ~Copyable {
+        var freeBlocks: [Int: [UnsafeMutableRawPointer]] = [:]
+        var lockFailures = 0
+        var lockedBytes = 0
+    }
+
+    private let state = Mutex(State())
+    private let logger = Logger(label: "tacit.crypto.arena")
+
+    /// Called with each released block right after it was wiped, before it is reused or unmapped.
+    /// Tests use it to observe that the storage really is zero; nothing else sets it.
+    static let releaseObserver = Mutex<(@Sendable (UnsafeRawBufferPointer) -> Void)?>(nil)
+
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// The size class a request of `count` bytes is served from, or `nil` when it needs its own mapping.
+    static func sizeClass(for count: Int) -> Int? {
+        guard count <= largestClass else { return nil }
+        var size = smallestClass
+        while size < count { size <<= 1 }
+        return size
+    }
+
+    /// Bytes currently locked by the arena, and how many lock attempts failed (for tests and diagnostics).
+    var statistics: (lockedBytes: Int, lockFailures: Int) {
+        state.withLock { ($0.lockedBytes, $0.lockFailures) }
+    }
+
+    func allocate(_ count: Int) -> Block {
+        precondition(count >= 0, "a negative secret size")
+        guard let size = Self.sizeClass(for: count) else {
+            let length = (count + Self.pageSize - 1) / Self.pageSize * Self.pageSize
+            return Block(base: map(length), capacity: length, dedicated: true)
+        }
+        return state.withLock { state in
+            if state.freeBlocks[size, default: []].isEmpty {
+                let chunk = map(Self.chunkSize, state: &state)
+                state.freeBlocks[size] = stride(from: 0, to: Self.chunkSize, by: size).map { chunk + $0 }
+            }
+            return Block(base: state.freeBlocks[size]!.removeLast(), capacity: size, dedicated: false)
+        }
+    }
+
+    func release(_ block: Block) {
+        OPENSSL_cleanse(block.base, block.capacity)
+        if let observe = Self.releaseObserver.withLock({ $0 }) {
+            observe(UnsafeRawBufferPointer(start: block.base, count: block.capacity))
+        }
+        if block.dedicated {
+            if munlock(block.base, block.capacity) == 0 {
+                state.withLock { $0.lockedBytes -= block.capacity }
+            }
+            munmap(block.base, block.capacity)
+        } else {
+            state.withLock { $0.freeBlocks[block.capacity, default: []].append(block.base) }
+        }
+    }
+
+    private func map(_ length: Int) -> UnsafeMutableRawPointer {
+        state.withLock { map(length, state: &$0) }
+    }
+
+    private func map(_ length: Int, state: inout State) -> UnsafeMutableRawPointer {
+        let raw = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let raw, raw != MAP_FAILED else {
+            // Without memory there is nothing safe to fall back to.
+            fatalError("SecureArena: mmap of \(length) bytes failed (errno \(errno))")
+        }
+        // Best effort: a kernel without MADV_DONTDUMP still gets the process-wide core dump limit.
+        _ = madvise(raw, length, MADV_DONTDUMP)
+        if mlock(raw, length) == 0 {
+            state.lockedBytes += length
+        } else {
+            state.lockFailures += 1
+            if state.lockFailures == 1 {
+                logger.warning(
+                    "secret memory could not be locked (RLIMIT_MEMLOCK reached); secrets may be swapped from now on",
+                    metadata: ["locked-bytes": "\(state.lockedBytes)"]
+                )
+            }
+        }
+        return raw
+    }
+}

@@ -1,0 +1,5 @@
+enum CryptoSuite {
+    static func run() async throws {
+        print("crypto suite: not yet written")
+    }
+}
