@@ -41,8 +41,12 @@ extension DomainLabel {
     // Group objects and sealed notes.
     /// HKDF info of a group object's key sealed to one roster member.
     public static let groupObjectSeal = DomainLabel("tacit/v1/group-object-seal")
+    /// The message a facilitator signs for a group object.
+    public static let groupObjectSignature = DomainLabel("tacit/v1/group-object-signature")
     /// AEAD associated data of a group object's payload.
     public static let groupObjectPayload = DomainLabel("tacit/v1/group-object-payload")
+    /// AEAD associated data of a group object key wrapped for its author (the facilitator).
+    public static let groupObjectKey = DomainLabel("tacit/v1/group-object-key")
     /// HKDF info of a sealed note ("jot") sealed to its author's own key.
     public static let jotSeal = DomainLabel("tacit/v1/jot-seal")
 
