@@ -39,6 +39,7 @@ let package = Package(
         ),
         .target(
             name: "TacitPolicy",
+            resources: [.embedInCode("tacit.cedar")],
             swiftSettings: strict
         ),
         .executableTarget(

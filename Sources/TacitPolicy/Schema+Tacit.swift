@@ -1,0 +1,48 @@
+extension Schema {
+    /// Tacit's schema: the entity types and actions the daemon decides, and the context it supplies.
+    ///
+    /// Every person is a `Member`; staff are told apart by `role` (`"member"`, `"compliance"`,
+    /// `"operator"`), a facilitator by being in their group's `facilitators`. Every context carries
+    /// `now`, the server's clock in Unix seconds.
+    public static let tacit: Schema = {
+        let now: [String: SchemaType] = ["now": .long]
+        func context(_ extra: [String: SchemaType]) -> [String: SchemaType] {
+            now.merging(extra) { a, _ in a }
+        }
+        let member = ["Member"]
+        return Schema(
+            entityTypes: [
+                "Member": EntityType(attributes: ["role": .string, "disabled": .bool], memberOf: ["Group"]),
+                "Group": EntityType(attributes: ["facilitators": .set(.entity("Member"))]),
+                "Cycle": EntityType(attributes: ["group": .entity("Group"), "phase": .string]),
+                "Entry": EntityType(attributes: [
+                    "author": .entity("Member"), "group": .entity("Group"), "cycle": .entity("Cycle"), "deleted": .bool,
+                ]),
+                "Share": EntityType(attributes: [
+                    "entry": .entity("Entry"), "author": .entity("Member"), "audience": .set(.entity("Member")),
+                    "expiresAt": .long, "revoked": .bool,
+                ]),
+                "Export": EntityType(attributes: ["period": .string, "groups": .long, "members": .long]),
+            ],
+            actions: [
+                "writeEntry": Action(principals: member, resources: ["Entry"], context: now),
+                "readEntry": Action(principals: member, resources: ["Entry"], context: now),
+                "editEntry": Action(principals: member, resources: ["Entry"], context: now),
+                "deleteEntry": Action(principals: member, resources: ["Entry"], context: now),
+                "shareEntry": Action(principals: member, resources: ["Share"], context: context(["recipient": .entity("Member")])),
+                "readShared": Action(principals: member, resources: ["Entry"], context: context(["share": .entity("Share")])),
+                "revokeShare": Action(principals: member, resources: ["Share"], context: now),
+                "seeReaders": Action(principals: member, resources: ["Share"], context: now),
+                "scheduleCycle": Action(principals: member, resources: ["Cycle"], context: now),
+                "buildAgenda": Action(principals: member, resources: ["Cycle"], context: now),
+                "createGroup": Action(principals: member, resources: ["Group"], context: now),
+                "addMember": Action(principals: member, resources: ["Group"], context: context(["member": .entity("Member")])),
+                "removeMember": Action(principals: member, resources: ["Group"], context: context(["member": .entity("Member")])),
+                "appointFacilitator": Action(principals: member, resources: ["Group"], context: context(["member": .entity("Member")])),
+                "exportMetrics": Action(principals: member, resources: ["Export"], context: context([
+                    "epsilonRequested": .long, "epsilonLeft": .long, "minGroups": .long, "minMembers": .long,
+                ])),
+            ]
+        )
+    }()
+}

@@ -1,0 +1,80 @@
+/// A Cedar value: what attributes, context entries and expressions hold.
+public enum Value: Hashable, Sendable, CustomStringConvertible {
+    /// `true` or `false`.
+    case bool(Bool)
+    /// A signed 64-bit integer (Cedar's Long); arithmetic that overflows is an error.
+    case long(Int64)
+    /// A string.
+    case string(String)
+    /// A reference to an entity.
+    case entity(EntityUID)
+    /// A set of values; order and duplicates do not matter.
+    case set(ValueSet)
+    /// A record: attribute names to values.
+    case record([String: Value])
+
+    /// Makes a set value from any sequence of values.
+    public static func set(_ elements: some Sequence<Value>) -> Value {
+        .set(ValueSet(elements))
+    }
+
+    /// The value written as a Cedar expression.
+    public var description: String {
+        switch self {
+        case .bool(let b): return b ? "true" : "false"
+        case .long(let n): return String(n)
+        case .string(let s): return "\"\(escapeCedarString(s))\""
+        case .entity(let uid): return uid.description
+        case .set(let s): return "[" + s.elements.map(\.description).sorted().joined(separator: ", ") + "]"
+        case .record(let r):
+            return "{" + r.keys.sorted().map { "\"\(escapeCedarString($0))\": \(r[$0]!.description)" }
+                .joined(separator: ", ") + "}"
+        }
+    }
+
+    /// The name of the value's type, for error messages.
+    var typeName: String {
+        switch self {
+        case .bool: return "bool"
+        case .long: return "long"
+        case .string: return "string"
+        case .entity(let uid): return "entity of type `\(uid.type)`"
+        case .set: return "set"
+        case .record: return "record"
+        }
+    }
+}
+
+/// A set of Cedar values: equal when they hold the same elements, whatever the order.
+public struct ValueSet: Hashable, Sendable {
+    /// The distinct elements, in first-seen order.
+    public private(set) var elements: [Value]
+    private var lookup: Set<Value>
+
+    /// Makes a set from a sequence of values, dropping duplicates.
+    public init(_ values: some Sequence<Value>) {
+        var elements: [Value] = []
+        var lookup = Set<Value>()
+        for value in values where lookup.insert(value).inserted {
+            elements.append(value)
+        }
+        self.elements = elements
+        self.lookup = lookup
+    }
+
+    /// Whether the set holds a value equal to `value`.
+    public func contains(_ value: Value) -> Bool {
+        lookup.contains(value)
+    }
+
+    /// The number of distinct elements.
+    public var count: Int { elements.count }
+
+    public static func == (lhs: ValueSet, rhs: ValueSet) -> Bool {
+        lhs.lookup == rhs.lookup
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(lookup)
+    }
+}

@@ -1,0 +1,5 @@
+enum PolicySuite {
+    static func run() async throws {
+        print("policy suite: not yet written")
+    }
+}
