@@ -44,3 +44,12 @@ func escapeCedarString(_ text: String) -> String {
     }
     return out
 }
+
+extension EntityUID {
+    /// Parses `Type::"id"` (as policies write it, escapes included).
+    ///
+    /// - Throws: `PolicyError` (`.syntax`) with the position of the problem.
+    public init(parsing text: String) throws(PolicyError) {
+        self = try Parser.entityReference(in: text)
+    }
+}

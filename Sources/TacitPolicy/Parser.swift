@@ -24,6 +24,16 @@ struct Parser {
         return policies
     }
 
+    /// Parses exactly one entity reference, `Type::"id"`.
+    static func entityReference(in text: String) throws(PolicyError) -> EntityUID {
+        var parser = Parser(tokens: try Lexer.tokens(of: text))
+        let uid = try parser.entityReference()
+        guard parser.current.kind == .end else {
+            throw PolicyError(.syntax, "unexpected \(parser.current.text) after the entity reference", at: parser.current.location)
+        }
+        return uid
+    }
+
     // MARK: - Tokens
 
     private var current: Token { tokens[position] }

@@ -51,13 +51,14 @@ public struct PolicySet: Sendable {
         }
     }()
 
-    /// The base policy with an operator's policy file layered on top, both validated against `schema`.
+    /// The base policy with an operator's policy file layered on top, both validated against
+    /// `schema` (or only parsed, when `schema` is nil).
     ///
     /// The operator's policies can add permits and forbids; no base policy is removed or replaced.
     /// - Throws: `PolicyError` for the first problem in `operatorText` (syntax, validation, or an
     ///   `@id` that a base policy already uses).
     public static func load(base baseText: String = PolicySet.baseText, operator operatorText: String?,
-                            schema: Schema = .tacit) throws(PolicyError) -> PolicySet {
+                            schema: Schema? = .tacit) throws(PolicyError) -> PolicySet {
         let basePolicies = try PolicySet(parsing: baseText, schema: schema).policies
         guard let operatorText else { return try PolicySet(policies: basePolicies, schema: schema) }
         let layer = PolicySet.problems(in: operatorText, schema: schema, layeredOn: basePolicies)

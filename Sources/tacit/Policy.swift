@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import TacitPolicy
+
+extension Tacit {
+    /// `tacit policy check|eval|scenarios|base`: offline tools for policy authors.
+    struct PolicyCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "policy",
+            abstract: "Check, try out and read Tacit's confidentiality policies (offline).",
+            subcommands: [Check.self, Eval.self, Scenarios.self, Base.self]
+        )
+    }
+}
+
+extension Tacit.PolicyCommand {
+    /// `tacit policy check FILE`.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate an operator policy file on top of the base policy, as `tacit serve --policy` would.",
+            discussion: """
+            Prints each problem as FILE:LINE:COLUMN: MESSAGE. Exit status: 0 when the file loads, \
+            1 when it has problems or cannot be read.
+            """
+        )
+
+        @Argument(help: "The operator policy file (Cedar text).")
+        var file: String
+
+        func run() async throws {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                FileHandle.standardError.write(Data("\(file): cannot read the file: \(error.localizedDescription)\n".utf8))
+                throw ExitCode(1)
+            }
+            let problems = PolicySet.problems(inOperatorPolicy: text)
+            guard problems.isEmpty else {
+                for problem in problems {
+                    let at = problem.location.map { "\($0.line):\($0.column): " } ?? " "
+                    print("\(file):\(at)\(problem.message)")
+                }
+                let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
+                FileHandle.standardError.write(Data("\(file): \(count)\n".utf8))
+                throw ExitCode(1)
+            }
+            let added = (try? PolicySet.load(operator: text).policies.count).map { $0 - PolicySet.base.policies.count } ?? 0
+            print("\(file): ok (\(added) \(added == 1 ? "policy" : "policies") on top of the base policy's \(PolicySet.base.policies.count))")
+        }
+    }
+
+    /// `tacit policy eval`.
+    struct Eval: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decide requests given as JSON lines on standard input; one JSON line out per line in.",
+            discussion: """
+            Each input line is an object:
+              "request":  {"principal": "Member::\\"alice\\"" or {"type": "Member", "id": "alice"},
+                           "action": …, "resource": …, "context": {…}}   (required)
+              "entities": [ Cedar JSON entities: {"uid": {…}, "attrs": {…}, "parents": [{…}]} ]
+              "operator": operator policy text, layered on the base policy
+              "policies": policy text used instead of the base policy
+              "validate": false to skip the schema (ids still default to policy0, policy1, … in file order)
+            Each output line is {"decision": "allow"|"deny", "determining": [ids], "errors": [{"policy", "message"}]}
+            or {"error": message} when the line cannot be decided.
+            Exit status: 0 when every line was decided, 1 when some line was not.
+            """
+        )
+
+        func run() async throws {
+            var evaluator = LineEvaluator()
+            var failures = 0
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            while let line = readLine(strippingNewline: true) {
+                if line.allSatisfy(\.isWhitespace) { continue }
+                let output: JSONValue
+                do {
+                    output = try evaluator.decide(line)
+                } catch {
+                    failures += 1
+                    output = .object(["error": .string(error.description)])
+                }
+                let data = try encoder.encode(output)
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            }
+            if failures > 0 { throw ExitCode(1) }
+        }
+    }
+
+    /// `tacit policy scenarios`.
+    struct Scenarios: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the base policy's worked examples as `tacit policy eval` input lines, with the expected answers."
+        )
+
+        func run() async throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let entities = JSONValue.array(PolicyScenarios.entities.all.sorted { $0.uid.description < $1.uid.description }.map(CedarJSON.json))
+            for scenario in PolicyScenarios.all {
+                let set = try PolicySet.load(operator: scenario.operatorPolicy)
+                let request = scenario.request
+                var line: [String: JSONValue] = [
+                    "name": .string(scenario.name),
+                    "entities": entities,
+                    "request": .object([
+                        "principal": CedarJSON.json(request.principal), "action": CedarJSON.json(request.action),
+                        "resource": CedarJSON.json(request.resource),
+                        "context": .object(request.context.mapValues(CedarJSON.json)),
+                    ]),
+                    "expected": .object([
+                        "decision": .string(scenario.expected.rawValue),
+                        "determining": .array(scenario.determining.map(JSONValue.string)),
+                    ]),
+                    "policyList": .array(set.policies.map {
+                        .object(["id": .string($0.id), "effect": .string($0.effect.rawValue)])
+                    }),
+                ]
+                if let text = scenario.operatorPolicy { line["operator"] = .string(text) }
+                print(String(decoding: try encoder.encode(JSONValue.object(line)), as: UTF8.self))
+            }
+        }
+    }
+
+    /// `tacit policy base`.
+    struct Base: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the base policy compiled into this build."
+        )
+
+        func run() async throws {
+            print(PolicySet.baseText, terminator: PolicySet.baseText.hasSuffix("\n") ? "" : "\n")
+        }
+    }
+}
