@@ -41,9 +41,9 @@ public enum AESGCM {
                 output.replaceSubrange(0..<nonceByteCount, with: nonce)
                 try output.withUnsafeMutableBytes { out in
                     try key.withUnsafeBytes { key in
-                        try GCMContext().seal(key: key, nonce: UnsafeRawBufferPointer(rebasing: out[0..<nonceByteCount]),
+                        try GCMContext.with { try $0.seal(key: key, nonce: UnsafeRawBufferPointer(rebasing: out[0..<nonceByteCount]),
                                               plaintext: plaintext, associatedData: ad,
-                                              ciphertext: UnsafeMutableRawBufferPointer(rebasing: out[nonceByteCount...]))
+                                              ciphertext: UnsafeMutableRawBufferPointer(rebasing: out[nonceByteCount...])) }
                     }
                 }
                 return output
@@ -90,8 +90,8 @@ public enum AESGCM {
                             // Decrypt into secret memory: if the tag fails, the partial plaintext
                             // OpenSSL already wrote is wiped with the buffer.
                             try SecretBytes(count: ciphertext.count) { plaintext in
-                                try GCMContext().open(key: key, nonce: nonce, ciphertext: ciphertext, tag: tag,
-                                                      associatedData: ad, plaintext: plaintext)
+                                try GCMContext.with { try $0.open(key: key, nonce: nonce, ciphertext: ciphertext, tag: tag,
+                                                      associatedData: ad, plaintext: plaintext) }
                             }
                         }
                     }

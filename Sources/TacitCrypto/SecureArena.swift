@@ -25,9 +25,11 @@ final class SecureArena: Sendable {
     static let chunkSize = 64 * 1024
     static let smallestClass = 32
     static let largestClass = 4096
+    static let classCount = 8
 
     private struct State: ~Copyable {
-        var freeBlocks: [Int: [UnsafeMutableRawPointer]] = [:]
+        /// Free blocks per size class, index 0 for 32 bytes up to 7 for 4 KiB.
+        var freeBlocks: [[UnsafeMutableRawPointer]] = Array(repeating: [], count: SecureArena.classCount)
         var lockFailures = 0
         var lockedBytes = 0
     }
@@ -37,16 +39,26 @@ final class SecureArena: Sendable {
 
     /// Called with each released block right after it was wiped, before it is reused or unmapped.
     /// Tests use it to observe that the storage really is zero; nothing else sets it.
-    static let releaseObserver = Mutex<(@Sendable (UnsafeRawBufferPointer) -> Void)?>(nil)
+    static var releaseObserver: (@Sendable (UnsafeRawBufferPointer) -> Void)? {
+        get { observer.withLock { $0 } }
+        set {
+            observer.withLock { $0 = newValue }
+            hasObserver.store(newValue != nil, ordering: .releasing)
+        }
+    }
+    private static let observer = Mutex<(@Sendable (UnsafeRawBufferPointer) -> Void)?>(nil)
+    // Checked without a lock on every release; only tests ever set an observer.
+    private static let hasObserver = Atomic<Bool>(false)
 
     private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
-    /// The size class a request of `count` bytes is served from, or `nil` when it needs its own mapping.
-    static func sizeClass(for count: Int) -> Int? {
+    /// The index of the size class a request of `count` bytes is served from, or `nil` when it
+    /// needs its own mapping.
+    static func classIndex(for count: Int) -> Int? {
         guard count <= largestClass else { return nil }
-        var size = smallestClass
-        while size < count { size <<= 1 }
-        return size
+        var index = 0
+        while smallestClass << index < count { index += 1 }
+        return index
     }
 
     /// Bytes currently locked by the arena, and how many lock attempts failed (for tests and diagnostics).
@@ -56,22 +68,23 @@ final class SecureArena: Sendable {
 
     func allocate(_ count: Int) -> Block {
         precondition(count >= 0, "a negative secret size")
-        guard let size = Self.sizeClass(for: count) else {
+        guard let index = Self.classIndex(for: count) else {
             let length = (count + Self.pageSize - 1) / Self.pageSize * Self.pageSize
             return Block(base: map(length), capacity: length, dedicated: true)
         }
+        let size = Self.smallestClass << index
         return state.withLock { state in
-            if state.freeBlocks[size, default: []].isEmpty {
+            if state.freeBlocks[index].isEmpty {
                 let chunk = map(Self.chunkSize, state: &state)
-                state.freeBlocks[size] = stride(from: 0, to: Self.chunkSize, by: size).map { chunk + $0 }
+                state.freeBlocks[index] = stride(from: 0, to: Self.chunkSize, by: size).map { chunk + $0 }
             }
-            return Block(base: state.freeBlocks[size]!.removeLast(), capacity: size, dedicated: false)
+            return Block(base: state.freeBlocks[index].removeLast(), capacity: size, dedicated: false)
         }
     }
 
     func release(_ block: Block) {
         OPENSSL_cleanse(block.base, block.capacity)
-        if let observe = Self.releaseObserver.withLock({ $0 }) {
+        if Self.hasObserver.load(ordering: .acquiring), let observe = Self.releaseObserver {
             observe(UnsafeRawBufferPointer(start: block.base, count: block.capacity))
         }
         if block.dedicated {
@@ -80,7 +93,8 @@ final class SecureArena: Sendable {
             }
             munmap(block.base, block.capacity)
         } else {
-            state.withLock { $0.freeBlocks[block.capacity, default: []].append(block.base) }
+            let index = Self.classIndex(for: block.capacity)!
+            state.withLock { $0.freeBlocks[index].append(block.base) }
         }
     }
 
