@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libcrypto from the system (Debian: libssl-dev); only TacitCrypto imports it.
@@ -38,6 +39,21 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TacitVault",
+            dependencies: [
+                "TacitCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // A child process for the vault's crash test: writes entries and reports each acknowledged id.
+        .executableTarget(
+            name: "tacit-crashwriter",
+            dependencies: ["TacitVault", "TacitCrypto"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TacitPolicy",
             resources: [.embedInCode("tacit.cedar")],
             swiftSettings: strict
@@ -52,12 +68,17 @@ let package = Package(
         ),
         .executableTarget(
             name: "tacit-bench",
-            dependencies: ["TacitCrypto", "CTacitOpenSSL", "TacitPolicy"],
+            dependencies: ["TacitCrypto", "CTacitOpenSSL", "TacitPolicy", "TacitVault"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "TacitCryptoTests",
             dependencies: ["TacitCrypto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TacitVaultTests",
+            dependencies: ["TacitVault", "TacitCrypto"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,66 @@
+import Foundation
+import TacitCrypto
+
+/// A typed random (UUIDv4) identifier: ids reveal neither order nor counts, and the type keeps an
+/// entry id from being passed where a share id is meant.
+public struct VaultID<Kind>: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    /// The underlying UUID.
+    public let uuid: UUID
+
+    /// Wraps a UUID.
+    public init(_ uuid: UUID) { self.uuid = uuid }
+
+    /// Parses the textual form of a UUID.
+    public init?(_ string: String) {
+        guard let uuid = UUID(uuidString: string) else { return nil }
+        self.uuid = uuid
+    }
+
+    public var description: String { uuid.uuidString.lowercased() }
+
+    /// The 16 raw bytes (RFC 4122 order), as the canonical encoding and sorting use them.
+    public var bytes: [UInt8] { uuid.rawBytes }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+
+    public init(from decoder: any Decoder) throws { uuid = try UUID(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try uuid.encode(to: encoder) }
+}
+
+/// Tag types of `VaultID`.
+public enum PrincipalTag {}
+public enum GroupTag {}
+public enum CycleTag {}
+public enum EntryTag {}
+public enum ShareTag {}
+public enum JotTag {}
+public enum GroupObjectTag {}
+
+/// Identifies a principal (member, compliance officer, operator).
+public typealias PrincipalID = VaultID<PrincipalTag>
+/// Identifies a group.
+public typealias GroupID = VaultID<GroupTag>
+/// Identifies a cycle of a group.
+public typealias CycleID = VaultID<CycleTag>
+/// Identifies an entry (all its versions).
+public typealias EntryID = VaultID<EntryTag>
+/// Identifies a share.
+public typealias ShareID = VaultID<ShareTag>
+/// Identifies a sealed note.
+public typealias JotID = VaultID<JotTag>
+/// Identifies a group object (a cycle's topics or schedule note).
+public typealias GroupObjectID = VaultID<GroupObjectTag>
+
+extension UUID {
+    var rawBytes: [UInt8] {
+        let u = uuid
+        return [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15]
+    }
+}
+
+extension VaultID {
+    /// A fresh random id.
+    static func random() throws(VaultError) -> Self {
+        try mapping("random id") { Self(try SecureRandom.uuid()) }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import TacitCrypto
+
+/// An unlocked principal's keys, all in `SecretBytes`: the root key's subkeys and the private halves
+/// of the identity key pairs. Dropping the last reference wipes them.
+final class MemberKeys: Sendable {
+    let principal: PrincipalID
+    let root: SecretBytes
+    let entryWrap: SecretBytes
+    let manifest: SecretBytes
+    let pin: SecretBytes
+    let identityWrap: SecretBytes
+    let agreement: X25519.PrivateKey
+    let signing: Ed25519.PrivateKey
+
+    /// Derives the subkeys of `root` and unwraps the private keys stored in `row`.
+    ///
+    /// - Throws: `VaultError.authenticationFailed` when a wrapped private key was changed.
+    init(root: SecretBytes, row: PrincipalRow) throws(VaultError) {
+        principal = row.id
+        self.root = root
+        let subkeys = try MemberKeys.subkeys(root: root, principal: row.id)
+        (entryWrap, manifest, pin, identityWrap) = subkeys
+        agreement = try mapping("a wrapped X25519 private key") {
+            let raw = try AESGCM.open(row.agreementPrivateWrapped, key: subkeys.3,
+                                      associatedData: FormatV1.privateKeyAD(.agreementPrivateKey, row.id,
+                                                                            publicKey: row.agreementPublic).bytes)
+            return try X25519.PrivateKey(rawRepresentation: raw)
+        }
+        signing = try mapping("a wrapped Ed25519 private key") {
+            let raw = try AESGCM.open(row.signingPrivateWrapped, key: subkeys.3,
+                                      associatedData: FormatV1.privateKeyAD(.signingPrivateKey, row.id,
+                                                                            publicKey: row.signingPublic).bytes)
+            return try Ed25519.PrivateKey(rawRepresentation: raw)
+        }
+        guard agreement.publicKey.rawRepresentation == row.agreementPublic,
+              signing.publicKey.rawRepresentation == row.signingPublic else {
+            throw VaultError.tampered("a principal's public key")
+        }
+    }
+
+    static func subkeys(root: SecretBytes, principal: PrincipalID) throws(VaultError)
+        -> (SecretBytes, SecretBytes, SecretBytes, SecretBytes) {
+        try mapping("key derivation") {
+            (try HKDF.deriveKey(from: root, info: FormatV1.subkeyInfo(.entryKeyWrap, principal).bytes),
+             try HKDF.deriveKey(from: root, info: FormatV1.subkeyInfo(.manifestKey, principal).bytes),
+             try HKDF.deriveKey(from: root, info: FormatV1.subkeyInfo(.pinKey, principal).bytes),
+             try HKDF.deriveKey(from: root, info: FormatV1.subkeyInfo(.identityWrap, principal).bytes))
+        }
+    }
+
+    /// Wraps this principal's private keys under the identity key of `root` (a new root on rotation).
+    static func wrapPrivateKeys(agreement: X25519.PrivateKey, signing: Ed25519.PrivateKey, identityWrap: SecretBytes,
+                                principal: PrincipalID) throws(VaultError) -> (agreement: [UInt8], signing: [UInt8]) {
+        try mapping("wrapping private keys") {
+            (try AESGCM.seal(agreement.rawRepresentation(), key: identityWrap,
+                             associatedData: FormatV1.privateKeyAD(.agreementPrivateKey, principal,
+                                                                   publicKey: agreement.publicKey.rawRepresentation).bytes),
+             try AESGCM.seal(signing.rawRepresentation(), key: identityWrap,
+                             associatedData: FormatV1.privateKeyAD(.signingPrivateKey, principal,
+                                                                   publicKey: signing.publicKey.rawRepresentation).bytes))
+        }
+    }
+
+    // MARK: Root key wrapping
+
+    /// scrypt(passphrase) → Kpass. Blocking: callers run it on the derivation gate.
+    static func passphraseKey(_ passphrase: SecretBytes, salt: [UInt8], parameters: ScryptParameters,
+                              policy: ScryptParameters.Policy, principal: PrincipalID) throws -> SecretBytes {
+        let p = try Scrypt.deriveKey(from: passphrase, salt: salt, parameters: parameters, policy: policy)
+        return try HKDF.deriveKey(from: p, info: FormatV1.passphraseWrapInfo(principal, parameters).bytes)
+    }
+
+    static func recoveryKey(_ recovery: SecretBytes, principal: PrincipalID) throws -> SecretBytes {
+        try HKDF.deriveKey(from: recovery, info: FormatV1.recoveryWrapInfo(principal).bytes)
+    }
+
+    static func wrapRoot(_ root: SecretBytes, under key: SecretBytes, principal: PrincipalID, via: String) throws -> [UInt8] {
+        try AESGCM.seal(root, key: key, associatedData: FormatV1.rootKeyAD(principal, via: via).bytes)
+    }
+
+    static func unwrapRoot(_ wrapped: [UInt8], under key: SecretBytes, principal: PrincipalID, via: String) throws -> SecretBytes {
+        try AESGCM.open(wrapped, key: key, associatedData: FormatV1.rootKeyAD(principal, via: via).bytes)
+    }
+
+    // MARK: Per-purpose helpers
+
+    func manifestElement(_ encoding: CanonicalEncoding) throws -> [UInt8] {
+        try HMAC.authenticationCode(for: encoding.bytes, key: manifest)
+    }
+
+    func pinMAC(peer: PrincipalID, agreement: [UInt8], signing: [UInt8]) throws -> [UInt8] {
+        try HMAC.authenticationCode(for: FormatV1.pinMessage(owner: principal, peer: peer, agreement: agreement,
+                                                             signing: signing).bytes, key: pin)
+    }
+
+    func pinElement(peer: PrincipalID, agreement: [UInt8], signing: [UInt8]) throws -> [UInt8] {
+        try manifestElement(FormatV1.manifestPinElement(peer, fingerprint: FormatV1.fingerprint(peer, agreement: agreement,
+                                                                                                 signing: signing)))
+    }
+
+    func entryElement(_ id: EntryID, version: Int) throws -> [UInt8] {
+        try manifestElement(FormatV1.manifestEntryElement(id, version: version))
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import TacitCrypto
+
+extension MemberSession {
+    // MARK: Entry crypto (format v1, `Keys/README.md` "Entries")
+
+    static func wrapEntryKey(_ key: SecretBytes, columns: EntryColumns, keys: MemberKeys) throws -> [UInt8] {
+        try AESGCM.seal(key, key: keys.entryWrap,
+                        associatedData: FormatV1.entryKeyAD(columns.id, author: columns.author, version: columns.version).bytes)
+    }
+
+    static func unwrapEntryKey(_ row: EntryRow, keys: MemberKeys) throws -> SecretBytes {
+        let c = row.columns
+        do {
+            return try AESGCM.open(row.wrappedKey, key: keys.entryWrap,
+                                   associatedData: FormatV1.entryKeyAD(c.id, author: c.author, version: c.version).bytes)
+        } catch {
+            throw VaultError.wrap(error, "an entry's wrapped key")
+        }
+    }
+
+    /// Seals a padded payload under a fresh entry key; returns the row and the key.
+    static func sealEntry(columns: EntryColumns, padded: SecretBytes, keys: MemberKeys) throws -> (EntryRow, SecretBytes) {
+        precondition(columns.sizeBucket == padded.count, "the bucket is the padded size")
+        let key = try SecretBytes.random(count: 32)
+        let ciphertext = try AESGCM.seal(padded, key: key, associatedData: FormatV1.entryPayloadAD(columns).bytes)
+        let row = EntryRow(columns: columns, ciphertext: ciphertext, wrappedKey: try wrapEntryKey(key, columns: columns, keys: keys),
+                           needsRekey: false)
+        return (row, key)
+    }
+
+    /// Opens a row with its entry key: the AD is rebuilt from the row's clear columns, and after
+    /// decryption the columns are checked again against what the caller asked for.
+    static func openEntry(_ row: EntryRow, key: SecretBytes, expected id: EntryID) throws -> (SecretBytes, EntryContent) {
+        let c = row.columns
+        guard c.id == id, PayloadCodec.isBucket(c.sizeBucket), row.ciphertext.count == c.sizeBucket + AESGCM.overhead else {
+            throw VaultError.tampered("an entry")
+        }
+        let padded: SecretBytes
+        do {
+            padded = try AESGCM.open(row.ciphertext, key: key, associatedData: FormatV1.entryPayloadAD(c).bytes)
+        } catch {
+            throw VaultError.wrap(error, "an entry")
+        }
+        guard padded.count == c.sizeBucket else { throw VaultError.tampered("an entry") }
+        return (padded, try PayloadCodec.decode(padded))
+    }
+
+    /// Resolves cycle, group and kind for a new entry of this member at `date`.
+    func classify(_ draft: EntryDraft, access: StorageAccess, at date: Date) throws -> (CycleID?, GroupID?, EntryKind) {
+        let cycle: Cycle?
+        if let id = draft.cycle {
+            guard let found = try access.cycle(id) else { throw VaultError.notFound("the cycle") }
+            guard try access.isMember(me, of: found.group) else {
+                throw VaultError(.notPermitted, "you are not a member of that cycle's group")
+            }
+            cycle = found
+        } else {
+            cycle = try vault.currentCycle(of: me, access: access, at: date)
+        }
+        let kind = draft.kind ?? cycle.map { vault.phase(of: $0, at: date).defaultEntryKind } ?? .note
+        return (cycle?.id, cycle?.group, kind)
+    }
+
+    func newEntry(_ draft: EntryDraft, access: StorageAccess, keys: MemberKeys, at date: Date) throws -> (EntryRow, [UInt8]) {
+        let (cycle, group, kind) = try classify(draft, access: access, at: date)
+        let created = draft.created ?? date
+        let content = EntryContent(title: draft.title, body: draft.body, tags: draft.tags, topic: draft.topic,
+                                   created: created, updated: date)
+        let (padded, bucket) = try PayloadCodec.encode(content)
+        let columns = EntryColumns(id: try EntryID.random(), author: me, group: group, cycle: cycle, kind: kind,
+                                   isoWeek: vault.calendar.isoWeek(created), sizeBucket: bucket, version: 1)
+        let (row, _) = try Self.sealEntry(columns: columns, padded: padded, keys: keys)
+        try access.insertEntry(row)
+        return (row, try keys.entryElement(columns.id, version: 1))
+    }
+
+    // MARK: Public entry operations
+
+    /// Writes a new entry: payload padded to its bucket, sealed under a fresh entry key, with the
+    /// manifest updated in the same transaction. A returned write is on disk.
+    ///
+    /// - Throws: `VaultError.locked`, `.invalidInput`, `.notFound` / `.notPermitted` for a cycle of
+    ///   another group, `.integrityViolation` when the manifest was edited.
+    public func write(_ draft: EntryDraft) async throws(VaultError) -> EntryMetadata {
+        let keys = try keys()
+        let date = vault.now
+        return try await vault.write { access in
+            let (row, element) = try self.newEntry(draft, access: access, keys: keys, at: date)
+            try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element])
+            return EntryMetadata(row.columns)
+        }
+    }
+
+    /// Imports many entries in one transaction (one manifest update); `drafts` is consumed lazily,
+    /// so a large import holds one payload at a time.
+    ///
+    /// - Returns: the number of entries written.
+    public func importEntries<S: Sequence & Sendable>(_ drafts: S) async throws(VaultError) -> Int where S.Element == EntryDraft {
+        let keys = try keys()
+        let date = vault.now
+        return try await vault.write { access in
+            var set = [UInt8].zeroHash
+            var count = 0
+            for draft in drafts {
+                let (_, element) = try self.newEntry(draft, access: access, keys: keys, at: date)
+                xorInPlace(&set, element)
+                count += 1
+            }
+            try Self.updateManifest(access: access, keys: keys, removing: [], adding: [set])
+            return count
+        }
+    }
+
+    /// Reads one of the member's own entries.
+    ///
+    /// - Throws: `VaultError.notFound` (also for another member's entry: existence does not leak),
+    ///   `.authenticationFailed` when anything stored was changed.
+    public func entry(_ id: EntryID) async throws(VaultError) -> Entry {
+        let keys = try keys()
+        let me = me
+        return try await vault.read { access in
+            guard let row = try access.entry(id), row.columns.author == me else { throw VaultError.notFound("the entry") }
+            let key = try Self.unwrapEntryKey(row, keys: keys)
+            let (_, content) = try Self.openEntry(row, key: key, expected: id)
+            return Entry(metadata: EntryMetadata(row.columns), content: content)
+        }
+    }
+
+    /// Every entry of the member, decrypted, newest first.
+    ///
+    /// - Throws: `.authenticationFailed` on the first entry that fails to verify.
+    public func entries() async throws(VaultError) -> [Entry] {
+        let keys = try keys()
+        let me = me
+        return try await vault.read { access in
+            try access.entries(by: me).map { row in
+                let (_, content) = try Self.openEntry(row, key: try Self.unwrapEntryKey(row, keys: keys), expected: row.columns.id)
+                return Entry(metadata: EntryMetadata(row.columns), content: content)
+            }.sorted { $0.content.created > $1.content.created }
+        }
+    }
+
+    /// Replaces an entry's content with a new version under a new entry key; its shares follow
+    /// (re-sealed to their remaining readers and re-signed) in the same transaction.
+    ///
+    /// - Throws: as `entry(_:)`.
+    @discardableResult
+    public func update(_ id: EntryID, with draft: EntryDraft) async throws(VaultError) -> EntryMetadata {
+        let keys = try keys()
+        let me = me
+        let date = vault.now
+        return try await vault.write { access in
+            guard let row = try access.entry(id), row.columns.author == me else { throw VaultError.notFound("the entry") }
+            let (_, old) = try Self.openEntry(row, key: try Self.unwrapEntryKey(row, keys: keys), expected: id)
+            let content = EntryContent(title: draft.title, body: draft.body, tags: draft.tags, topic: draft.topic,
+                                       created: old.created, updated: date)
+            let (padded, bucket) = try PayloadCodec.encode(content)
+            var columns = row.columns
+            columns.kind = draft.kind ?? columns.kind
+            columns.sizeBucket = bucket
+            columns.version += 1
+            let (newRow, key) = try Self.sealEntry(columns: columns, padded: padded, keys: keys)
+            try access.replaceEntry(newRow, previousVersion: row.columns.version)
+            try self.resealShares(of: newRow, key: key, access: access, keys: keys)
+            try Self.updateManifest(access: access, keys: keys,
+                                    removing: [try keys.entryElement(id, version: row.columns.version)],
+                                    adding: [try keys.entryElement(id, version: columns.version)])
+            return EntryMetadata(columns)
+        }
+    }
+
+    /// Deletes an entry: ciphertext, wrapped key, shares and seals go in one transaction
+    /// (`secure_delete` zeroes the freed cells).
+    ///
+    /// - Throws: `VaultError.notFound`.
+    public func delete(_ id: EntryID) async throws(VaultError) {
+        let keys = try keys()
+        let me = me
+        try await vault.write { access in
+            guard let row = try access.entry(id), row.columns.author == me else { throw VaultError.notFound("the entry") }
+            try access.deleteEntry(id)
+            try Self.updateManifest(access: access, keys: keys,
+                                    removing: [try keys.entryElement(id, version: row.columns.version)], adding: [])
+        }
+    }
+
+    // MARK: Jots and re-keying at unlock
+
+    /// Opens every pending jot into a practice entry of the current cycle, deleting the sealed form
+    /// in the same transaction.
+    func openJots() async throws(VaultError) -> Int {
+        let keys = try keys()
+        let me = me
+        let date = vault.now
+        return try await vault.write { access in
+            var added: [[UInt8]] = []
+            for jot in try access.jots(of: me) {
+                let padded = try mapping("a sealed note") {
+                    try SealedBox.open(jot.box, with: keys.agreement, context: FormatV1.jotContext(jot.id, member: me))
+                }
+                guard PayloadCodec.isBucket(padded.count) else { throw VaultError.tampered("a sealed note") }
+                let content = try PayloadCodec.decode(padded)
+                let draft = EntryDraft(title: content.title, body: content.body, tags: content.tags, topic: content.topic,
+                                       kind: .practice, created: content.created)
+                let (_, element) = try self.newEntry(draft, access: access, keys: keys, at: date)
+                added.append(element)
+                try access.deleteJot(jot.id)
+            }
+            if !added.isEmpty { try Self.updateManifest(access: access, keys: keys, removing: [], adding: added) }
+            return added.count
+        }
+    }
+
+    /// Re-encrypts every entry marked by a revocation or a removal under a fresh key (a new
+    /// version) and re-seals it to its remaining readers.
+    func rekeyMarkedEntries() async throws(VaultError) -> Int {
+        let keys = try keys()
+        let me = me
+        return try await vault.write { access in
+            let marked = try access.entriesNeedingRekey(by: me)
+            var removing: [[UInt8]] = [], adding: [[UInt8]] = []
+            for row in marked {
+                let (padded, _) = try Self.openEntry(row, key: try Self.unwrapEntryKey(row, keys: keys), expected: row.columns.id)
+                var columns = row.columns
+                columns.version += 1
+                let (newRow, key) = try Self.sealEntry(columns: columns, padded: padded, keys: keys)
+                try access.replaceEntry(newRow, previousVersion: row.columns.version)
+                try self.resealShares(of: newRow, key: key, access: access, keys: keys)
+                removing.append(try keys.entryElement(row.columns.id, version: row.columns.version))
+                adding.append(try keys.entryElement(columns.id, version: columns.version))
+            }
+            if !marked.isEmpty { try Self.updateManifest(access: access, keys: keys, removing: removing, adding: adding) }
+            return marked.count
+        }
+    }
+}

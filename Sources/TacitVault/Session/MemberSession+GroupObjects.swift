@@ -1,0 +1,139 @@
+import Foundation
+import TacitCrypto
+
+/// A cycle's topics and schedule note, as the facilitator wrote them.
+public struct CyclePlan: Sendable, Equatable {
+    /// The topics.
+    public var topics: [String]
+    /// A schedule note (may be empty).
+    public var note: String
+
+    /// Creates a plan.
+    public init(topics: [String], note: String = "") {
+        self.topics = topics
+        self.note = note
+    }
+}
+
+extension MemberSession {
+    static let planKind = "cycle-plan"
+
+    /// Creates a cycle of `group` (the member must be its facilitator); its topics and note are a
+    /// group object sealed to the roster.
+    ///
+    /// - Throws: `VaultError.notPermitted` for a non-facilitator or session 2 not after session 1;
+    ///   `.peerKeyUnconfirmed` when a member's keys differ from the pinned ones.
+    public func createCycle(in group: GroupID, session1: Date, session2: Date, sessionMinutes: Int = 90,
+                            plan: CyclePlan) async throws(VaultError) -> Cycle {
+        let keys = try keys()
+        let me = me
+        guard session2 > session1 else { throw VaultError(.notPermitted, "session 2 must come after session 1") }
+        guard (15...600).contains(sessionMinutes) else { throw VaultError.invalid("a session lasts 15 to 600 minutes") }
+        let cycle = Cycle(id: try CycleID.random(), group: group, session1: session1, session2: session2,
+                          sessionMinutes: sessionMinutes, createdAt: Date(timeIntervalSince1970: Double(vault.nowSeconds)))
+        let objectID = try GroupObjectID.random()
+        let date = vault.now
+        try await vault.write { access in
+            guard let found = try access.group(group) else { throw VaultError.notFound("the group") }
+            guard found.facilitator == me else { throw VaultError(.notPermitted, "only the group's facilitator plans cycles") }
+            try access.insertCycle(cycle)
+            let content = EntryContent(body: plan.note, tags: plan.topics, created: date)
+            let (padded, _) = try PayloadCodec.encode(content)
+            let key = try SecretBytes.random(count: 32)
+            let ciphertext = try AESGCM.seal(padded, key: key, associatedData: FormatV1.groupObjectPayloadAD(
+                objectID, group: group, cycle: cycle.id, kind: Self.planKind, version: 1).bytes)
+            let signature = try keys.signing.signature(for: FormatV1.groupObjectSignatureMessage(
+                objectID, group: group, cycle: cycle.id, version: 1, ciphertextHash: SHA256.hash(ciphertext),
+                commitment: try FormatV1.keyCommitment(key)).bytes)
+            let object = GroupObjectRow(id: objectID, group: group, cycle: cycle.id, author: me, kind: Self.planKind, version: 1,
+                                        ciphertext: ciphertext,
+                                        wrappedKey: try AESGCM.seal(key, key: keys.entryWrap,
+                                                                    associatedData: FormatV1.groupObjectKeyAD(objectID, version: 1).bytes),
+                                        signature: signature)
+            try access.insertGroupObject(object)
+            var newPins: [[UInt8]] = []
+            for member in try access.members(of: group) where member != me {
+                let pinned = try self.pinnedKeys(of: member, access: access, keys: keys, allowFirstUse: true)
+                if let element = pinned.newElement { newPins.append(element) }
+                try access.insertGroupObjectSeal(objectID, member: member, seal: try SealedBox.seal(
+                    key, to: X25519.PublicKey(rawRepresentation: pinned.agreement),
+                    context: FormatV1.groupObjectSealContext(objectID, member: member, version: 1)))
+            }
+            if !newPins.isEmpty { try Self.updateManifest(access: access, keys: keys, removing: [], adding: newPins) }
+        }
+        return cycle
+    }
+
+    /// The topics and note of `cycle`, opened with the member's seal (or, for the facilitator, their
+    /// wrapped key) and checked against the facilitator's pinned signature.
+    ///
+    /// - Throws: `VaultError.notFound` when nothing is sealed to the member; `.authenticationFailed`.
+    public func plan(of cycleID: CycleID) async throws(VaultError) -> CyclePlan {
+        let keys = try keys()
+        let me = me
+        return try await vault.write { access in
+            guard let object = try access.groupObjects(ofCycle: cycleID).first(where: { $0.kind == Self.planKind }) else {
+                throw VaultError.notFound("the cycle's plan")
+            }
+            let key: SecretBytes
+            if object.author == me {
+                key = try mapping("a group object's wrapped key") {
+                    try AESGCM.open(object.wrappedKey, key: keys.entryWrap,
+                                    associatedData: FormatV1.groupObjectKeyAD(object.id, version: object.version).bytes)
+                }
+            } else {
+                guard let seal = try access.groupObjectSeal(object.id, for: me) else { throw VaultError.notFound("the cycle's plan") }
+                key = try mapping("a group object's seal") {
+                    try SealedBox.open(seal, with: keys.agreement,
+                                       context: FormatV1.groupObjectSealContext(object.id, member: me, version: object.version),
+                                       plaintextByteCount: 32)
+                }
+            }
+            let signing = object.author == me ? keys.signing.publicKey.rawRepresentation
+                : try self.pinnedKeys(of: object.author, access: access, keys: keys, allowFirstUse: true).signing
+            let message = FormatV1.groupObjectSignatureMessage(object.id, group: object.group, cycle: object.cycle,
+                                                               version: object.version,
+                                                               ciphertextHash: SHA256.hash(object.ciphertext),
+                                                               commitment: try FormatV1.keyCommitment(key))
+            guard try Ed25519.PublicKey(rawRepresentation: signing).isValidSignature(object.signature, for: message.bytes) else {
+                throw VaultError.tampered("a group object's signature")
+            }
+            let padded = try mapping("a group object") {
+                try AESGCM.open(object.ciphertext, key: key, associatedData: FormatV1.groupObjectPayloadAD(
+                    object.id, group: object.group, cycle: object.cycle, kind: object.kind, version: object.version).bytes)
+            }
+            let content = try PayloadCodec.decode(padded)
+            return CyclePlan(topics: content.tags, note: content.body)
+        }
+    }
+
+    /// Seals the member's group objects to roster members who joined since (facilitator's unlock).
+    func sealGroupObjectsToNewMembers() async throws(VaultError) -> Int {
+        let keys = try keys()
+        let me = me
+        return try await vault.write { access in
+            var count = 0
+            for object in try access.groupObjects(by: me) {
+                let sealed = try access.sealedMembers(of: object.id)
+                let missing = try access.members(of: object.group).filter { $0 != me && !sealed.contains($0) }
+                guard !missing.isEmpty else { continue }
+                let key = try AESGCM.open(object.wrappedKey, key: keys.entryWrap,
+                                          associatedData: FormatV1.groupObjectKeyAD(object.id, version: object.version).bytes)
+                for member in missing {
+                    // Only members whose pinned keys match (or who can be pinned now) are sealed in.
+                    guard let pinned = try? self.pinnedKeys(of: member, access: access, keys: keys, allowFirstUse: true) else {
+                        continue
+                    }
+                    if let element = pinned.newElement {
+                        try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element])
+                    }
+                    try access.insertGroupObjectSeal(object.id, member: member, seal: try SealedBox.seal(
+                        key, to: X25519.PublicKey(rawRepresentation: pinned.agreement),
+                        context: FormatV1.groupObjectSealContext(object.id, member: member, version: object.version)))
+                    count += 1
+                }
+            }
+            return count
+        }
+    }
+}

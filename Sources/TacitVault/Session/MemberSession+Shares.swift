@@ -1,0 +1,353 @@
+import Foundation
+import TacitCrypto
+
+/// Who a share is for.
+public enum ShareAudience: Sendable, Equatable {
+    /// The whole roster of the entry's group (the author excluded) at share time.
+    case group(GroupID)
+    /// Chosen members of the entry's group.
+    case members([PrincipalID])
+}
+
+/// A share as its author sees it.
+public struct ShareInfo: Sendable, Equatable, Identifiable {
+    /// The share's id.
+    public let id: ShareID
+    /// The shared entry.
+    public let entry: EntryID
+    /// The readers still sealed in.
+    public let readers: [PrincipalID]
+    /// The entry version the share currently covers.
+    public let version: Int
+    /// When the share was made.
+    public let createdAt: Date
+    /// When it expires.
+    public let expiresAt: Date
+    /// Who opened it, and when first.
+    public let reads: [PrincipalID: Date]
+}
+
+/// An entry shared with the reader, opened with the reader's own keys.
+public struct SharedEntry: Sendable, Equatable {
+    /// The share.
+    public let share: ShareID
+    /// Its author.
+    public let author: Principal
+    /// When it was shared.
+    public let sharedAt: Date
+    /// When it expires.
+    public let expiresAt: Date
+    /// The decrypted entry.
+    public let entry: Entry
+}
+
+/// What `whois` shows about a peer.
+public struct PeerIdentity: Sendable, Equatable {
+    /// How the member's pin relates to the peer's current keys.
+    public enum PinStatus: String, Sendable {
+        /// Not pinned yet: pinned at first use.
+        case unpinned
+        /// Pinned and equal to the current keys.
+        case pinned
+        /// The current keys differ from the pinned ones (or the pin awaits confirmation after a
+        /// report): sharing waits for `confirmPeer`.
+        case changed
+    }
+
+    /// The peer.
+    public let principal: Principal
+    /// The fingerprint of their current keys.
+    public let fingerprint: String
+    /// The fingerprint of the pinned keys, if pinned.
+    public let pinnedFingerprint: String?
+    /// The pin's status.
+    public let status: PinStatus
+}
+
+extension MemberSession {
+    // MARK: Pins
+
+    /// The pinned public keys of `peer` (pinning them on first use when allowed); the returned
+    /// element is the manifest element of a new pin.
+    func pinnedKeys(of peer: PrincipalID, access: StorageAccess, keys: MemberKeys,
+                    allowFirstUse: Bool) throws -> (agreement: [UInt8], signing: [UInt8], newElement: [UInt8]?) {
+        guard let row = try access.principal(peer) else { throw VaultError.notFound("the principal") }
+        if let pin = try access.pin(owner: me, peer: peer) {
+            guard HMAC.isValid(pin.mac, for: FormatV1.pinMessage(owner: me, peer: peer, agreement: pin.agreementPublic,
+                                                                 signing: pin.signingPublic).bytes, key: keys.pin) else {
+                throw VaultError.tampered("the pinned key of \(row.name)")
+            }
+            guard pin.agreementPublic == row.agreementPublic, pin.signingPublic == row.signingPublic else {
+                throw VaultError(.peerKeyUnconfirmed, "\(row.name)'s keys differ from the pinned ones; compare fingerprints "
+                                 + "(tacit whois \(row.name)) and confirm before sharing")
+            }
+            return (pin.agreementPublic, pin.signingPublic, nil)
+        }
+        guard allowFirstUse && mayPinOnFirstUse else {
+            throw VaultError(.peerKeyUnconfirmed, "\(row.name) is not pinned and your manifest reports a problem; "
+                             + "confirm their fingerprint first")
+        }
+        try access.upsertPin(PinRow(owner: me, peer: peer, agreementPublic: row.agreementPublic,
+                                    signingPublic: row.signingPublic,
+                                    mac: try keys.pinMAC(peer: peer, agreement: row.agreementPublic, signing: row.signingPublic)))
+        return (row.agreementPublic, row.signingPublic,
+                try keys.pinElement(peer: peer, agreement: row.agreementPublic, signing: row.signingPublic))
+    }
+
+    /// Fingerprints and pin status of the principal called `name`.
+    ///
+    /// - Throws: `VaultError.notFound`.
+    public func whois(_ name: String) async throws(VaultError) -> PeerIdentity {
+        let me = me
+        return try await vault.read { access in
+            guard let row = try access.principal(named: name) else { throw VaultError.notFound("the principal") }
+            let pin = try access.pin(owner: me, peer: row.id)
+            let pinned = pin.map { Fingerprint.format(FormatV1.fingerprint(row.id, agreement: $0.agreementPublic,
+                                                                         signing: $0.signingPublic)) }
+            let status: PeerIdentity.PinStatus = pin == nil ? .unpinned
+                : (pin!.agreementPublic == row.agreementPublic && pin!.signingPublic == row.signingPublic ? .pinned : .changed)
+            return PeerIdentity(principal: row.principal, fingerprint: row.principal.fingerprint, pinnedFingerprint: pinned,
+                                status: status)
+        }
+    }
+
+    /// Pins `name`'s current keys after the member compared `fingerprint` with them in person.
+    ///
+    /// - Throws: `VaultError.peerKeyUnconfirmed` when `fingerprint` is not the current one.
+    public func confirmPeer(_ name: String, fingerprint: String) async throws(VaultError) {
+        let keys = try keys()
+        let me = me
+        try await vault.write { access in
+            guard let row = try access.principal(named: name) else { throw VaultError.notFound("the principal") }
+            guard Fingerprint.normalized(fingerprint) == Fingerprint.normalized(row.principal.fingerprint) else {
+                throw VaultError(.peerKeyUnconfirmed, "that is not \(name)'s current fingerprint")
+            }
+            var removing: [[UInt8]] = []
+            if let old = try access.pin(owner: me, peer: row.id) {
+                removing.append(try keys.pinElement(peer: row.id, agreement: old.agreementPublic, signing: old.signingPublic))
+            }
+            try access.upsertPin(PinRow(owner: me, peer: row.id, agreementPublic: row.agreementPublic,
+                                        signingPublic: row.signingPublic,
+                                        mac: try keys.pinMAC(peer: row.id, agreement: row.agreementPublic,
+                                                             signing: row.signingPublic)))
+            try Self.updateManifest(access: access, keys: keys, removing: removing,
+                                    adding: [try keys.pinElement(peer: row.id, agreement: row.agreementPublic,
+                                                                 signing: row.signingPublic)])
+        }
+    }
+
+    // MARK: Sharing
+
+    /// Seals `key` to each reader and signs the share (format v1 "Shares").
+    func signedShare(id: ShareID, entry: EntryRow, key: SecretBytes, readers: [(PrincipalID, [UInt8])], expiresAt: Int64,
+                     createdAt: Int64, keys: MemberKeys) throws -> (ShareRow, [SealRow]) {
+        let c = entry.columns
+        let seals = try readers.map { reader, agreement in
+            SealRow(share: id, reader: reader,
+                    seal: try SealedBox.seal(key, to: X25519.PublicKey(rawRepresentation: agreement),
+                                             context: FormatV1.shareSealContext(id, reader: reader, entry: c.id, version: c.version)))
+        }
+        let audience = FormatV1.audienceField(readers.map(\.0))
+        let commitment = try FormatV1.keyCommitment(key)
+        let message = FormatV1.shareSignatureMessage(share: id, entry: c.id, author: c.author, group: c.group, version: c.version,
+                                                     audience: audience, expiry: UInt64(max(0, expiresAt)),
+                                                     ciphertextHash: SHA256.hash(entry.ciphertext), commitment: commitment)
+        let share = ShareRow(id: id, entry: c.id, author: c.author, group: c.group, audience: audience, version: c.version,
+                             expiresAt: expiresAt, createdAt: createdAt, commitment: commitment,
+                             signature: try keys.signing.signature(for: message.bytes))
+        return (share, seals)
+    }
+
+    /// After a new version of `entry`: re-seals each share to its readers still sealed in (whose
+    /// pinned keys still match) and re-signs it; a share with no reader left is deleted.
+    func resealShares(of entry: EntryRow, key: SecretBytes, access: StorageAccess, keys: MemberKeys) throws {
+        for share in try access.shares(of: entry.columns.id) {
+            var readers: [(PrincipalID, [UInt8])] = []
+            for seal in try access.seals(of: share.id) {
+                if let pinned = try? pinnedKeys(of: seal.reader, access: access, keys: keys, allowFirstUse: false) {
+                    readers.append((seal.reader, pinned.agreement))
+                }
+            }
+            guard !readers.isEmpty else {
+                try access.deleteShare(share.id)
+                continue
+            }
+            let (row, seals) = try signedShare(id: share.id, entry: entry, key: key, readers: readers,
+                                               expiresAt: share.expiresAt, createdAt: share.createdAt, keys: keys)
+            try access.upsertShare(row)
+            try access.replaceSeals(of: share.id, with: seals)
+        }
+    }
+
+    /// Shares an entry: its key sealed to each reader of the audience snapshot (at most 8, pinned
+    /// on first use), signed by the author. Default expiry: the end of the entry's cycle.
+    ///
+    /// - Throws: `VaultError.notFound`; `.notPermitted` for an entry outside a group, readers outside
+    ///   the entry's group, an empty audience or more than 8 readers; `.peerKeyUnconfirmed` when a
+    ///   reader's keys differ from the pinned ones.
+    public func share(_ entryID: EntryID, with audience: ShareAudience, until expiry: Date? = nil) async throws(VaultError)
+        -> ShareID {
+        let keys = try keys()
+        let me = me
+        let id = try ShareID.random()
+        let date = vault.now
+        let fallbackLifetime = vault.configuration.shareLifetimeOutsideCycle
+        return try await vault.write { access in
+            guard let entry = try access.entry(entryID), entry.columns.author == me else { throw VaultError.notFound("the entry") }
+            guard let group = entry.columns.group else {
+                throw VaultError(.notPermitted, "only entries written in a group can be shared")
+            }
+            let roster = Set(try access.members(of: group))
+            var readers: [PrincipalID]
+            switch audience {
+            case let .group(chosen):
+                guard chosen == group else { throw VaultError(.notPermitted, "an entry is shared within its own group") }
+                readers = roster.filter { $0 != me }.sorted()
+            case let .members(chosen):
+                readers = Array(Set(chosen)).sorted()
+                guard readers.allSatisfy({ roster.contains($0) && $0 != me }) else {
+                    throw VaultError(.notPermitted, "readers must be other members of the entry's group")
+                }
+            }
+            guard !readers.isEmpty else { throw VaultError(.notPermitted, "a share needs at least one reader") }
+            guard readers.count <= 8 else { throw VaultError(.notPermitted, "a share has at most 8 readers") }
+            var sealed: [(PrincipalID, [UInt8])] = []
+            var newPins: [[UInt8]] = []
+            for reader in readers {
+                let pinned = try self.pinnedKeys(of: reader, access: access, keys: keys, allowFirstUse: true)
+                sealed.append((reader, pinned.agreement))
+                if let element = pinned.newElement { newPins.append(element) }
+            }
+            let expires: Date
+            if let expiry {
+                expires = expiry
+            } else if let cycleID = entry.columns.cycle, let cycle = try access.cycle(cycleID) {
+                expires = self.vault.end(of: cycle)
+            } else {
+                expires = date.addingTimeInterval(fallbackLifetime)
+            }
+            let key = try Self.unwrapEntryKey(entry, keys: keys)
+            _ = try Self.openEntry(entry, key: key, expected: entryID)
+            let (row, seals) = try self.signedShare(id: id, entry: entry, key: key, readers: sealed,
+                                                    expiresAt: Int64(expires.timeIntervalSince1970),
+                                                    createdAt: Int64(date.timeIntervalSince1970), keys: keys)
+            try access.upsertShare(row)
+            try access.replaceSeals(of: id, with: seals)
+            if !newPins.isEmpty { try Self.updateManifest(access: access, keys: keys, removing: [], adding: newPins) }
+            return id
+        }
+    }
+
+    /// Revokes a share: its seals are deleted at once and the entry is re-encrypted under a fresh
+    /// key at the author's next unlock (until then the policy engine is the barrier).
+    ///
+    /// - Throws: `VaultError.notFound`.
+    public func revoke(_ shareID: ShareID) async throws(VaultError) {
+        let me = me
+        try await vault.write { access in
+            guard let share = try access.share(shareID), share.author == me else { throw VaultError.notFound("the share") }
+            try access.deleteShare(shareID)
+            try access.markForRekey([share.entry])
+        }
+    }
+
+    /// The member's own shares.
+    public func shares() async throws(VaultError) -> [ShareInfo] {
+        let me = me
+        return try await vault.read { access in
+            try access.shares(by: me).map { share in
+                ShareInfo(id: share.id, entry: share.entry, readers: try access.seals(of: share.id).map(\.reader),
+                          version: share.version, createdAt: Date(timeIntervalSince1970: Double(share.createdAt)),
+                          expiresAt: Date(timeIntervalSince1970: Double(share.expiresAt)),
+                          reads: Dictionary(try access.reads(of: share.id).map {
+                              ($0.0, Date(timeIntervalSince1970: Double($0.1)))
+                          }, uniquingKeysWith: { a, _ in a }))
+            }
+        }
+    }
+
+    // MARK: Reading shares
+
+    func openShare(_ share: ShareRow, seal: [UInt8], access: StorageAccess, keys: MemberKeys, at date: Date) throws -> SharedEntry {
+        guard date.timeIntervalSince1970 < Double(share.expiresAt) else { throw VaultError.notFound("the share") }
+        guard let entry = try access.entry(share.entry), entry.columns.author == share.author else {
+            throw VaultError.notFound("the shared entry")
+        }
+        let c = entry.columns
+        guard share.version == c.version, share.group == c.group else { throw VaultError.tampered("a share") }
+        let key = try mapping("a share's seal") {
+            try SealedBox.open(seal, with: keys.agreement,
+                               context: FormatV1.shareSealContext(share.id, reader: me, entry: c.id, version: c.version),
+                               plaintextByteCount: 32)
+        }
+        let commitment = try FormatV1.keyCommitment(key)
+        guard ConstantTime.equals(commitment, share.commitment),
+              let audience = FormatV1.audience(fromField: share.audience), audience.contains(me) else {
+            throw VaultError.tampered("a share")
+        }
+        guard let author = try access.principal(share.author) else { throw VaultError.notFound("the share's author") }
+        let pinned = try pinnedKeys(of: share.author, access: access, keys: keys, allowFirstUse: true)
+        if let element = pinned.newElement { try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element]) }
+        // The signature is verified once per (share, version) and cached for the vault's lifetime. The
+        // cache key includes the signature, the pinned key and the ciphertext's length, and the
+        // ciphertext is still authenticated by GCM under the committed key at every read.
+        let cacheKey = SHA256.hash(share.id.bytes + Array("\(share.version)/\(share.expiresAt)".utf8) + share.signature
+                                   + pinned.signing + share.audience + commitment)
+        if !vault.verifiedShares.withLock({ $0.contains(cacheKey) }) {
+            let message = FormatV1.shareSignatureMessage(share: share.id, entry: c.id, author: share.author, group: share.group,
+                                                         version: c.version, audience: share.audience,
+                                                         expiry: UInt64(max(0, share.expiresAt)),
+                                                         ciphertextHash: SHA256.hash(entry.ciphertext), commitment: commitment)
+            let verifier = try mapping("a pinned signing key") { try Ed25519.PublicKey(rawRepresentation: pinned.signing) }
+            guard verifier.isValidSignature(share.signature, for: message.bytes) else {
+                throw VaultError.tampered("a share's signature")
+            }
+            _ = vault.verifiedShares.withLock { $0.insert(cacheKey) }
+        }
+        let (_, content) = try Self.openEntry(entry, key: key, expected: share.entry)
+        try access.recordRead(share.id, by: me, at: Int64(date.timeIntervalSince1970))
+        return SharedEntry(share: share.id, author: author.principal,
+                           sharedAt: Date(timeIntervalSince1970: Double(share.createdAt)),
+                           expiresAt: Date(timeIntervalSince1970: Double(share.expiresAt)),
+                           entry: Entry(metadata: EntryMetadata(c), content: content))
+    }
+
+    /// Opens an entry shared with the member.
+    ///
+    /// - Throws: `VaultError.notFound` for a share not sealed to them or expired;
+    ///   `.authenticationFailed` for a changed seal, signature, commitment or ciphertext;
+    ///   `.peerKeyUnconfirmed` when the author's keys differ from the pinned ones.
+    public func sharedEntry(_ shareID: ShareID) async throws(VaultError) -> SharedEntry {
+        let keys = try keys()
+        let me = me
+        let date = vault.now
+        return try await vault.write { access in
+            guard let share = try access.share(shareID), let seal = try access.seal(of: shareID, for: me) else {
+                throw VaultError.notFound("the share")
+            }
+            return try self.openShare(share, seal: seal, access: access, keys: keys, at: date)
+        }
+    }
+
+    /// The entries shared with the member that their keys open, newest share first, and how many
+    /// shares failed to open (each failure is logged without content).
+    public func feed() async throws(VaultError) -> (entries: [SharedEntry], failures: Int) {
+        let keys = try keys()
+        let me = me
+        let date = vault.now
+        let logger = vault.logger
+        return try await vault.write { access in
+            var entries: [SharedEntry] = [], failures = 0
+            for (share, seal) in try access.sharesSealed(to: me) where date.timeIntervalSince1970 < Double(share.expiresAt) {
+                do {
+                    entries.append(try self.openShare(share, seal: seal, access: access, keys: keys, at: date))
+                } catch {
+                    failures += 1
+                    logger.warning("a shared entry did not open", metadata: ["share": "\(share.id)",
+                                                                             "error": "\(VaultError.wrap(error).code.rawValue)"])
+                }
+            }
+            return (entries.sorted { $0.sharedAt > $1.sharedAt }, failures)
+        }
+    }
+}

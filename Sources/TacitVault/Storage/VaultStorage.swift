@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+/// The one type that speaks SQL: a GRDB `DatabasePool` in WAL mode with `synchronous=FULL`,
+/// `secure_delete=ON` and foreign keys, opened through the named migrations of `Schema`.
+///
+/// Everything above it works with `StorageAccess` methods that take and return rows, so another
+/// backend needs only another implementation of this file and `StorageAccess+*.swift`.
+final class VaultStorage: Sendable {
+    let pool: DatabasePool
+    let path: String
+
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    init(path: String) throws(VaultError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.label = "tacit.vault"
+        configuration.maximumReaderCount = 4
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // A write that returned is on disk (WAL fsync at every commit), and deleted cells are
+            // zeroed rather than left in free pages.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        pool = try mapping("the database") { try DatabasePool(path: path, configuration: configuration) }
+        try mapping("the database schema") { try Schema.migrator.migrate(pool) }
+    }
+
+    /// A read-only snapshot.
+    func read<T: Sendable>(_ body: @Sendable @escaping (StorageAccess) throws -> T) async throws(VaultError) -> T {
+        do { return try await pool.read { db in try body(StorageAccess(db: db)) } } catch { throw VaultError.wrap(error) }
+    }
+
+    /// A write transaction that advances the instance write counter inside it.
+    func write<T: Sendable>(_ body: @Sendable @escaping (StorageAccess) throws -> T) async throws(VaultError) -> T {
+        do {
+            return try await pool.write { db in
+                let access = StorageAccess(db: db)
+                let result = try body(access)
+                try access.advanceWriteCounter()
+                return result
+            }
+        } catch { throw VaultError.wrap(error) }
+    }
+
+    /// The blocking form of `read`, for command-line tools and tests outside async contexts.
+    func readSync<T>(_ body: (StorageAccess) throws -> T) throws(VaultError) -> T {
+        do { return try pool.read { db in try body(StorageAccess(db: db)) } } catch { throw VaultError.wrap(error) }
+    }
+
+    /// The blocking form of `write`.
+    func writeSync<T>(_ body: (StorageAccess) throws -> T) throws(VaultError) -> T {
+        do {
+            return try pool.write { db in
+                let access = StorageAccess(db: db)
+                let result = try body(access)
+                try access.advanceWriteCounter()
+                return result
+            }
+        } catch { throw VaultError.wrap(error) }
+    }
+
+    /// `PRAGMA wal_checkpoint(TRUNCATE)`: moves the WAL into the main file and empties it.
+    func checkpointTruncate() throws(VaultError) {
+        try mapping("a checkpoint") { _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
+    }
+
+    /// `PRAGMA integrity_check` result lines ("ok" when sound).
+    func integrityCheck() throws(VaultError) -> [String] {
+        try mapping("an integrity check") { try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") } }
+    }
+
+    /// SQLite's online backup into a new database file at `destination`.
+    func backup(to destination: String) throws(VaultError) {
+        try mapping("a backup") {
+            let target = try DatabaseQueue(path: destination)
+            try pool.backup(to: target)
+            try target.close()
+        }
+    }
+
+    /// Closes every connection.
+    func close() throws(VaultError) {
+        try mapping("closing the database") { try pool.close() }
+    }
+}
+
+/// A connection inside a read or a write; all SQL of the vault lives in its extensions.
+struct StorageAccess {
+    let db: Database
+}

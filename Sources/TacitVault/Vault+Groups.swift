@@ -1,0 +1,171 @@
+import Foundation
+import TacitCrypto
+
+extension Vault {
+    /// Creates a group.
+    ///
+    /// - Throws: `VaultError.nameUnavailable` for a taken name.
+    public func createGroup(name: String) async throws(VaultError) -> Group {
+        let group = Group(id: try GroupID.random(), name: name, facilitator: nil,
+                          createdAt: Date(timeIntervalSince1970: Double(nowSeconds)))
+        try await write { access in
+            guard try access.group(named: name) == nil else { throw VaultError(.nameUnavailable, "the group name \(name) is taken") }
+            try access.insertGroup(group)
+        }
+        return group
+    }
+
+    /// The group with `id`.
+    public func group(_ id: GroupID) async throws(VaultError) -> Group? { try await read { try $0.group(id) } }
+
+    /// The group called `name`.
+    public func group(named name: String) async throws(VaultError) -> Group? { try await read { try $0.group(named: name) } }
+
+    /// Every group, by name.
+    public func groups() async throws(VaultError) -> [Group] { try await read { try $0.groups() } }
+
+    /// The groups `member` belongs to.
+    public func groups(of member: PrincipalID) async throws(VaultError) -> [Group] {
+        try await read { try $0.groups(of: member) }
+    }
+
+    /// The roster of `group`.
+    public func members(of group: GroupID) async throws(VaultError) -> [Principal] {
+        try await read { access in try access.members(of: group).compactMap { try access.principal($0)?.principal } }
+    }
+
+    /// How the group's size compares with the configured rules.
+    public func sizeStatus(of group: GroupID) async throws(VaultError) -> GroupSizeStatus {
+        let count = try await read { try $0.members(of: group).count }
+        let rules = configuration.groupSize
+        if count < rules.allowed.lowerBound { return .belowMinimum }
+        return rules.recommended.contains(count) ? .recommended : .allowed
+    }
+
+    /// Adds a member to a group (group objects are sealed to them at the facilitator's next unlock).
+    ///
+    /// - Throws: `VaultError.notFound`; `.notPermitted` for a full group or a principal that is not
+    ///   a member (compliance officers and operators never join groups).
+    public func addMember(_ principal: PrincipalID, to group: GroupID) async throws(VaultError) {
+        let maximum = configuration.groupSize.allowed.upperBound
+        let nowSeconds = nowSeconds
+        try await write { access in
+            guard try access.group(group) != nil else { throw VaultError.notFound("the group") }
+            guard let row = try access.principal(principal) else { throw VaultError.notFound("the principal") }
+            guard row.role == .member else { throw VaultError(.notPermitted, "only members join groups") }
+            let members = try access.members(of: group)
+            if members.contains(principal) { return }
+            guard members.count < maximum else {
+                throw VaultError(.notPermitted, "a group has at most \(maximum) members")
+            }
+            try access.addMembership(group, principal, at: nowSeconds)
+        }
+    }
+
+    /// Removes a member from a group: their seals on every share and group object of the group are
+    /// deleted in the same transaction, and each affected entry is marked for re-keying at its
+    /// author's next unlock.
+    ///
+    /// - Throws: `VaultError.notFound` when they are not a member.
+    public func removeMember(_ principal: PrincipalID, from group: GroupID) async throws(VaultError) {
+        try await write { access in
+            guard try access.removeMembership(group, principal) else { throw VaultError.notFound("the membership") }
+            let affected = try access.deleteSeals(of: principal, inGroup: group)
+            try access.markForRekey(affected)
+            try access.deleteGroupObjectSeals(of: principal, inGroup: group)
+        }
+    }
+
+    /// Appoints `principal`, a member of `group`, as its facilitator.
+    ///
+    /// - Throws: `VaultError.notPermitted` for a non-member.
+    public func appointFacilitator(_ principal: PrincipalID, of group: GroupID) async throws(VaultError) {
+        try await write { access in
+            guard try access.isMember(principal, of: group) else {
+                throw VaultError(.notPermitted, "the facilitator must be a member of the group")
+            }
+            try access.setFacilitator(group, principal)
+        }
+    }
+
+    // MARK: Cycles
+
+    /// The cycles of `group`, by session 1.
+    public func cycles(in group: GroupID) async throws(VaultError) -> [Cycle] { try await read { try $0.cycles(in: group) } }
+
+    /// The cycle with `id`.
+    public func cycle(_ id: CycleID) async throws(VaultError) -> Cycle? { try await read { try $0.cycle(id) } }
+
+    /// The phase of `cycle` at `date` (default: the vault's clock).
+    public func phase(of cycle: Cycle, at date: Date? = nil) -> CyclePhase {
+        Self.phase(of: cycle, at: date ?? now, calendar: calendar, configuration: configuration)
+    }
+
+    /// When `cycle` closes: the end of session 2's day plus the grace days. The default share expiry.
+    public func end(of cycle: Cycle) -> Date {
+        calendar.adding(days: 1 + configuration.graceDays, to: calendar.startOfDay(cycle.session2))
+    }
+
+    static func phase(of cycle: Cycle, at date: Date, calendar: CalendarMath, configuration: VaultConfiguration) -> CyclePhase {
+        let day1 = calendar.startOfDay(cycle.session1)
+        let day1End = calendar.adding(days: 1, to: day1)
+        let day2 = calendar.startOfDay(cycle.session2)
+        let reflection = max(day1End, calendar.adding(days: -configuration.reflectionDays, to: day2))
+        let closed = calendar.adding(days: 1 + configuration.graceDays, to: day2)
+        switch date {
+        case ..<day1: return .planning
+        case ..<day1End: return .session1
+        case ..<reflection: return .practice
+        case ..<day2: return .reflection
+        case ..<closed: return .session2
+        default: return .closed
+        }
+    }
+
+    /// `member`'s current cycle: the earliest started cycle of their groups that is not closed,
+    /// else the next one to start, else none.
+    func currentCycle(of member: PrincipalID, access: StorageAccess, at date: Date) throws -> Cycle? {
+        let open = try access.cycles(of: member).filter {
+            Self.phase(of: $0, at: date, calendar: calendar, configuration: configuration) != .closed
+        }
+        let started = open.filter { Self.phase(of: $0, at: date, calendar: calendar, configuration: configuration) != .planning }
+        return started.min { $0.session1 < $1.session1 } ?? open.min { $0.session1 < $1.session1 }
+    }
+
+    /// `member`'s current cycle now.
+    public func currentCycle(of member: PrincipalID) async throws(VaultError) -> Cycle? {
+        let date = now
+        return try await read { try self.currentCycle(of: member, access: $0, at: date) }
+    }
+
+    // MARK: Sealed notes
+
+    /// Seals a note to `member`'s own X25519 key without their passphrase; it becomes a practice
+    /// entry of their current cycle at their next unlock.
+    ///
+    /// - Parameter expectedKey: the X25519 public key the client believes is the member's (from the
+    ///   capture token); a mismatch is refused so a swapped key cannot capture notes.
+    /// - Throws: `VaultError.notFound`, `.peerKeyUnconfirmed` on a key mismatch, `.principalDisabled`.
+    @discardableResult
+    public func jot(_ text: String, for member: PrincipalID, expectedKey: [UInt8]? = nil) async throws(VaultError) -> JotID {
+        let id = try JotID.random()
+        let date = now
+        try await write { access in
+            guard let row = try access.principal(member) else { throw VaultError.notFound("the member") }
+            guard !row.disabled else { throw VaultError(.principalDisabled, "\(row.name) was disabled by the operator") }
+            if let expectedKey, expectedKey != row.agreementPublic {
+                throw VaultError(.peerKeyUnconfirmed, "the member's key changed since the capture token was issued")
+            }
+            let (padded, _) = try PayloadCodec.encode(EntryContent(body: text, created: date))
+            let box = try SealedBox.seal(padded, to: X25519.PublicKey(rawRepresentation: row.agreementPublic),
+                                         context: FormatV1.jotContext(id, member: member))
+            try access.insertJot(JotRow(id: id, principal: member, box: box))
+        }
+        return id
+    }
+
+    /// How many jots wait for `member`'s next unlock.
+    public func pendingJots(for member: PrincipalID) async throws(VaultError) -> Int {
+        try await read { try $0.jots(of: member).count }
+    }
+}

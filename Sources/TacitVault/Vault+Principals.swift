@@ -1,0 +1,270 @@
+import Foundation
+import TacitCrypto
+
+/// A one-time enrollment code, as the operator hands it out.
+public struct EnrollmentCode: Sendable {
+    /// The code as shown (base32, groups of four). Only its SHA-256 is stored.
+    public let code: String
+    /// The name it was issued for (`nil`: any name, as the bootstrap code).
+    public let name: String?
+    /// The role the enrolling principal gets.
+    public let role: PrincipalRole
+    /// The group it enrolls into, if any.
+    public let group: GroupID?
+    /// When it stops working.
+    public let expiresAt: Date
+}
+
+/// A member's recovery key: shown once, then only the member has it.
+public struct RecoveryKey: Sendable {
+    /// The 32 key bytes.
+    public let secret: SecretBytes
+    /// The key as shown: RFC 4648 base32 without padding, in groups of four.
+    public var displayed: String { Base32.grouped(secret.unprotectedCopy()) }
+
+    /// Parses a typed recovery key (case, spaces and dashes ignored).
+    ///
+    /// - Throws: `VaultError.invalidCredentials` for anything that is not 32 bytes of base32.
+    public init(parsing text: String) throws(VaultError) {
+        guard var bytes = Base32.decode(text, byteCount: 32) else {
+            throw VaultError(.invalidCredentials, "this is not a recovery key (52 base32 characters)")
+        }
+        secret = SecretBytes(copying: bytes)
+        for i in bytes.indices { bytes[i] = 0 }
+    }
+
+    init(secret: SecretBytes) { self.secret = secret }
+}
+
+/// What enrolling returns.
+public struct Enrollment: Sendable {
+    /// The new principal.
+    public let principal: Principal
+    /// The recovery key, to be shown once.
+    public let recoveryKey: RecoveryKey
+}
+
+extension Vault {
+    // MARK: Enrollment codes
+
+    /// Issues a one-time enrollment code (128 random bits) for `name` (or any name) and `role`,
+    /// optionally enrolling into `group`. Only the code's SHA-256 is stored.
+    ///
+    /// - Throws: `VaultError.notFound` for an unknown group; `.storage`.
+    public func createEnrollmentCode(name: String?, role: PrincipalRole, group: GroupID? = nil) async throws(VaultError)
+        -> EnrollmentCode {
+        let raw = try mapping("an enrollment code") { try SecureRandom.bytes(count: 16) }
+        let expires = now.addingTimeInterval(configuration.enrollmentCodeLifetime)
+        let row = EnrollmentCodeRow(codeHash: SHA256.hash(raw), name: name, role: role, group: group,
+                                    expiresAt: Int64(expires.timeIntervalSince1970), usedAt: nil)
+        try await write { access in
+            if let group, try access.group(group) == nil { throw VaultError.notFound("the group") }
+            try access.insertEnrollmentCode(row)
+        }
+        return EnrollmentCode(code: Base32.grouped(raw), name: name, role: role, group: group, expiresAt: expires)
+    }
+
+    /// Enrolls with a one-time code: checks the passphrase's strength, draws the root key and the
+    /// identity key pairs, wraps the root key under the passphrase (scrypt) and a new recovery key.
+    ///
+    /// - Throws: `VaultError.enrollmentCodeInvalid`, `.enrollmentCodeExpired`, `.enrollmentCodeUsed`,
+    ///   `.nameUnavailable` (name taken, or not the one the code was issued for), `.weakPassphrase`.
+    public func enroll(code: String, name: String, passphrase: SecretBytes) async throws(VaultError) -> Enrollment {
+        guard let raw = Base32.decode(code, byteCount: 16) else {
+            throw VaultError(.enrollmentCodeInvalid, "this enrollment code is not valid")
+        }
+        let hash = SHA256.hash(raw)
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 64, !name.contains(where: { $0.isNewline }) else {
+            throw VaultError.invalid("a name is 1 to 64 characters on one line")
+        }
+        let nowSeconds = nowSeconds
+        let codeRow = try await read { try $0.enrollmentCode(hash: hash) }
+        try Self.checkUsable(codeRow, name: name, now: nowSeconds)
+        try PassphrasePolicy.check(String(decoding: passphrase.unprotectedCopy(), as: UTF8.self), name: name)
+
+        let id = try PrincipalID.random()
+        let parameters = configuration.scryptParameters, policy = configuration.scryptPolicy
+        let made = try await derive {
+            try Self.makePrincipal(id: id, name: name, role: codeRow!.role, passphrase: passphrase,
+                                   parameters: parameters, policy: policy, createdAt: nowSeconds)
+        }
+        let keys = try MemberKeys(root: made.root, row: made.row)
+        let manifest = try mapping("the manifest") { try MemberSession.manifestRow(keys: keys, counter: 0, setHash: .zeroHash) }
+        try await write { access in
+            let current = try access.enrollmentCode(hash: hash)
+            try Self.checkUsable(current, name: name, now: nowSeconds)
+            guard try access.principal(named: name) == nil else {
+                throw VaultError(.nameUnavailable, "the name \(name) is taken")
+            }
+            try access.markEnrollmentCodeUsed(hash: hash, at: nowSeconds)
+            try access.insertPrincipal(made.row)
+            try access.upsertManifest(manifest)
+            if let group = current?.group {
+                try access.addMembership(group, id, at: nowSeconds)
+            }
+        }
+        return Enrollment(principal: made.row.principal, recoveryKey: RecoveryKey(secret: made.recovery))
+    }
+
+    private static func checkUsable(_ row: EnrollmentCodeRow?, name: String, now: Int64) throws(VaultError) {
+        guard let row else { throw VaultError(.enrollmentCodeInvalid, "this enrollment code is not valid") }
+        guard row.usedAt == nil else { throw VaultError(.enrollmentCodeUsed, "this enrollment code was already used") }
+        guard now < row.expiresAt else { throw VaultError(.enrollmentCodeExpired, "this enrollment code has expired") }
+        if let expected = row.name, expected != name {
+            throw VaultError(.nameUnavailable, "this enrollment code was issued for another name")
+        }
+    }
+
+    static func makePrincipal(id: PrincipalID, name: String, role: PrincipalRole, passphrase: SecretBytes,
+                              parameters: ScryptParameters, policy: ScryptParameters.Policy, createdAt: Int64) throws
+        -> (row: PrincipalRow, root: SecretBytes, recovery: SecretBytes) {
+        let root = try SecretBytes.random(count: 32)
+        let recovery = try SecretBytes.random(count: 32)
+        let salt = try SecureRandom.bytes(count: 16)
+        let kpass = try MemberKeys.passphraseKey(passphrase, salt: salt, parameters: parameters, policy: policy, principal: id)
+        let krec = try MemberKeys.recoveryKey(recovery, principal: id)
+        let agreement = try X25519.PrivateKey()
+        let signing = try Ed25519.PrivateKey()
+        let identityWrap = try MemberKeys.subkeys(root: root, principal: id).3
+        let wrapped = try MemberKeys.wrapPrivateKeys(agreement: agreement, signing: signing, identityWrap: identityWrap,
+                                                     principal: id)
+        let row = PrincipalRow(id: id, name: name, role: role, disabled: false, createdAt: createdAt, salt: salt,
+                               log2N: parameters.log2N, r: parameters.r, p: parameters.p,
+                               wrappedRootPass: try MemberKeys.wrapRoot(root, under: kpass, principal: id, via: "passphrase"),
+                               wrappedRootRecovery: try MemberKeys.wrapRoot(root, under: krec, principal: id, via: "recovery"),
+                               agreementPublic: agreement.publicKey.rawRepresentation,
+                               signingPublic: signing.publicKey.rawRepresentation,
+                               agreementPrivateWrapped: wrapped.agreement, signingPrivateWrapped: wrapped.signing)
+        return (row, root, recovery)
+    }
+
+    /// Runs blocking key derivation on the derivation gate.
+    func derive<T: Sendable>(_ work: @Sendable @escaping () throws -> T) async throws(VaultError) -> T {
+        do { return try await gate.run(work) } catch { throw VaultError.wrap(error) }
+    }
+
+    // MARK: Unlock
+
+    /// Derives the passphrase key (scrypt, off the caller's thread) and unwraps the root key.
+    /// An unknown name costs the same scrypt as a known one and fails the same way.
+    private func unwrapRoot(name: String, passphrase: SecretBytes) async throws(VaultError) -> (PrincipalRow, SecretBytes) {
+        let row = try await read { try $0.principal(named: name) }
+        let policy = configuration.scryptPolicy
+        guard let row else {
+            let parameters = configuration.scryptParameters
+            _ = try? await derive {
+                try MemberKeys.passphraseKey(passphrase, salt: [UInt8](repeating: 0, count: 16), parameters: parameters,
+                                             policy: policy, principal: PrincipalID(UUID(bytes: [UInt8](repeating: 0, count: 16))))
+            }
+            throw VaultError(.invalidCredentials, "unknown name or wrong passphrase")
+        }
+        let parameters: ScryptParameters
+        do {
+            parameters = try ScryptParameters(log2N: row.log2N, r: row.r, p: row.p, policy: policy)
+        } catch {
+            throw VaultError(.integrityViolation, "the stored scrypt parameters are outside the accepted range")
+        }
+        let root: SecretBytes? = try await derive {
+            let key = try MemberKeys.passphraseKey(passphrase, salt: row.salt, parameters: parameters, policy: policy,
+                                                   principal: row.id)
+            return try? MemberKeys.unwrapRoot(row.wrappedRootPass, under: key, principal: row.id, via: "passphrase")
+        }
+        guard let root else { throw VaultError(.invalidCredentials, "unknown name or wrong passphrase") }
+        guard !row.disabled else { throw VaultError(.principalDisabled, "\(row.name) was disabled by the operator") }
+        return (row, root)
+    }
+
+    /// Unlocks `name` with its passphrase: returns a session holding the keys, after checking the
+    /// manifest, opening pending jots into entries, re-keying entries marked by revocations or
+    /// removals, and sealing group objects to members who joined.
+    ///
+    /// - Throws: `VaultError.invalidCredentials` (unknown name or wrong passphrase, never saying
+    ///   which), `.principalDisabled`, `.authenticationFailed` for a changed wrapped key.
+    public func unlock(name: String, passphrase: SecretBytes) async throws(VaultError) -> MemberSession {
+        let (row, root) = try await unwrapRoot(name: name, passphrase: passphrase)
+        let keys = try MemberKeys(root: root, row: row)
+        let session = MemberSession(vault: self, principal: row.principal, keys: keys)
+        try await session.afterUnlock()
+        return session
+    }
+
+    /// Changes `name`'s passphrase (new salt, current default scrypt parameters). With `rotate`, also
+    /// draws a new root key and re-wraps every entry key, private key, pin and the manifest under
+    /// it in one transaction, and returns a new recovery key (the old one stops working).
+    ///
+    /// - Throws: as `unlock`, `.weakPassphrase`, and `.integrityViolation` when rotating over a
+    ///   manifest that does not verify (acknowledge the report first).
+    @discardableResult
+    public func changePassphrase(name: String, current: SecretBytes, new: SecretBytes,
+                                 rotate: Bool = false) async throws(VaultError) -> RecoveryKey? {
+        try PassphrasePolicy.check(String(decoding: new.unprotectedCopy(), as: UTF8.self), name: name)
+        let (row, root) = try await unwrapRoot(name: name, passphrase: current)
+        if rotate {
+            let keys = try MemberKeys(root: root, row: row)
+            let session = MemberSession(vault: self, principal: row.principal, keys: keys, maintenance: false)
+            return try await session.rotate(newPassphrase: new)
+        }
+        try await rewrapPassphrase(row: row, root: root, passphrase: new)
+        return nil
+    }
+
+    /// Recovers `name` with the recovery key: unwraps the root key and wraps it under a new passphrase.
+    ///
+    /// - Throws: `.invalidCredentials` for a wrong key or unknown name, `.weakPassphrase`, `.principalDisabled`.
+    public func recover(name: String, recoveryKey: RecoveryKey, newPassphrase: SecretBytes) async throws(VaultError) {
+        try PassphrasePolicy.check(String(decoding: newPassphrase.unprotectedCopy(), as: UTF8.self), name: name)
+        guard let row = try await read({ try $0.principal(named: name) }) else {
+            throw VaultError(.invalidCredentials, "unknown name or wrong recovery key")
+        }
+        guard let root = try? MemberKeys.unwrapRoot(row.wrappedRootRecovery,
+                                                    under: try MemberKeys.recoveryKey(recoveryKey.secret, principal: row.id),
+                                                    principal: row.id, via: "recovery") else {
+            throw VaultError(.invalidCredentials, "unknown name or wrong recovery key")
+        }
+        guard !row.disabled else { throw VaultError(.principalDisabled, "\(row.name) was disabled by the operator") }
+        _ = try MemberKeys(root: root, row: row)
+        try await rewrapPassphrase(row: row, root: root, passphrase: newPassphrase)
+    }
+
+    func rewrapPassphrase(row: PrincipalRow, root: SecretBytes, passphrase: SecretBytes) async throws(VaultError) {
+        let parameters = configuration.scryptParameters, policy = configuration.scryptPolicy
+        let (salt, wrapped) = try await derive {
+            let salt = try SecureRandom.bytes(count: 16)
+            let key = try MemberKeys.passphraseKey(passphrase, salt: salt, parameters: parameters, policy: policy,
+                                                   principal: row.id)
+            return (salt, try MemberKeys.wrapRoot(root, under: key, principal: row.id, via: "passphrase"))
+        }
+        try await write { access in
+            try access.updatePassphraseWrap(row.id, salt: salt, log2N: parameters.log2N, r: parameters.r, p: parameters.p,
+                                            wrapped: wrapped)
+        }
+    }
+
+    /// Disables a principal: it can no longer unlock or recover. Its data stays.
+    ///
+    /// - Throws: `VaultError.notFound`.
+    public func disable(_ principal: PrincipalID) async throws(VaultError) {
+        let changed = try await write { try $0.setDisabled(principal, true) }
+        guard changed else { throw VaultError.notFound("the principal") }
+    }
+
+    /// The principal called `name`, if any.
+    public func principal(named name: String) async throws(VaultError) -> Principal? {
+        try await read { try $0.principal(named: name)?.principal }
+    }
+
+    /// The principal with `id`, if any.
+    public func principal(_ id: PrincipalID) async throws(VaultError) -> Principal? {
+        try await read { try $0.principal(id)?.principal }
+    }
+
+    /// Every principal, by name.
+    public func principals() async throws(VaultError) -> [Principal] {
+        try await read { try $0.principals().map(\.principal) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    static var zeroHash: [UInt8] { [UInt8](repeating: 0, count: 32) }
+}
