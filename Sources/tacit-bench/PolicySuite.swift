@@ -1,5 +1,83 @@
+import Foundation
+import TacitPolicy
+
+/// The policy suite: the time of one decision with the base policy over the scenario mix
+/// (`PolicyScenarios.all`), and, when the differential test's venv is there, cedarpy's time for the
+/// same requests as a reference (which includes Python's overhead).
 enum PolicySuite {
     static func run() async throws {
-        print("policy suite: not yet written")
+        let entities = PolicyScenarios.entities
+        var setsByOperator: [String: Authorizer] = [:]
+        let mix: [(PolicyScenario, Authorizer)] = try PolicyScenarios.all.map { scenario in
+            let key = scenario.operatorPolicy ?? ""
+            if let known = setsByOperator[key] { return (scenario, known) }
+            let authorizer = Authorizer(policies: try PolicySet.load(operator: scenario.operatorPolicy))
+            setsByOperator[key] = authorizer
+            return (scenario, authorizer)
+        }
+
+        // Warm up, and check every decision is the expected one: a fast wrong answer is no result.
+        for (scenario, authorizer) in mix {
+            let decision = authorizer.isAuthorized(scenario.request, entities: entities)
+            precondition(decision.effect == scenario.expected && decision.determining == scenario.determining,
+                         "scenario \"\(scenario.name)\" decided \(decision)")
+        }
+
+        let rounds = 2_000
+        var samples: [Double] = []
+        var byKind: [String: [Double]] = [:]
+        samples.reserveCapacity(rounds * mix.count)
+        var allowed = 0
+        let started = Measure.now()
+        for _ in 0..<rounds {
+            for (scenario, authorizer) in mix {
+                let t0 = Measure.now()
+                let decision = authorizer.isAuthorized(scenario.request, entities: entities)
+                let elapsed = (Measure.now() - t0) * 1e6
+                if decision.isAllowed { allowed += 1 }
+                samples.append(elapsed)
+                byKind[scenario.expected.rawValue, default: []].append(elapsed)
+            }
+        }
+        let total = Measure.now() - started
+        precondition(allowed > 0)
+
+        print("base policy (\(PolicySet.base.policies.count) policies), \(mix.count) scenarios × \(rounds) rounds, µs per decision")
+        var rows: [[String]] = []
+        for (label, values) in [("all", samples), ("allow", byKind["allow"] ?? []), ("deny", byKind["deny"] ?? [])] {
+            rows.append([label, "\(values.count)", Measure.format(Measure.median(values)),
+                         Measure.format(Measure.percentile(values, 0.99)), Measure.format(values.max() ?? 0)])
+        }
+        Measure.table(["decisions", "count", "median", "p99", "max"], rows)
+        print("throughput: \(Int(Double(samples.count) / total)) decisions/s on one core (goal: median ≤ 10 µs)")
+        cedarReference()
+    }
+
+    /// Runs the differential script's cedarpy timing on the same scenarios, if the venv exists.
+    private static func cedarReference() {
+        let python = ".venv/bin/python"
+        let script = "Tests/differential/differential.py"
+        let tacit = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tacit").path
+        let files = FileManager.default
+        guard files.isExecutableFile(atPath: python), files.fileExists(atPath: script), files.isExecutableFile(atPath: tacit) else {
+            print("cedarpy reference: skipped (run from the repository root with .venv and a built `tacit`)")
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, "--tacit", tacit, "--requests", "0", "--bench"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            for line in output.split(separator: "\n") where line.contains("cedarpy on the scenario mix") {
+                print(line.trimmingCharacters(in: .whitespaces))
+            }
+        } catch {
+            print("cedarpy reference: could not run \(python): \(error)")
+        }
     }
 }
