@@ -55,14 +55,17 @@ extension Tacit.PolicyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Decide requests given as JSON lines on standard input; one JSON line out per line in.",
             discussion: """
-            Each input line is an object:
-              "request":  {"principal": "Member::\\"alice\\"" or {"type": "Member", "id": "alice"},
-                           "action": …, "resource": …, "context": {…}}   (required)
-              "entities": [ Cedar JSON entities: {"uid": {…}, "attrs": {…}, "parents": [{…}]} ]
-              "operator": operator policy text, layered on the base policy
-              "policies": policy text used instead of the base policy
-              "validate": false to skip the schema (ids still default to policy0, policy1, … in file order)
-            Each output line is {"decision": "allow"|"deny", "determining": [ids], "errors": [{"policy", "message"}]}
+            Each input line is a JSON object:
+              request   {"principal": P, "action": A, "resource": R, "context": {…}}
+                        where P, A, R are "Type::\\"id\\"" or {"type": …, "id": …}
+              entities  Cedar's entity JSON: [{"uid": …, "attrs": {…}, "parents": […]}]
+              operator  policy text layered on the base policy (optional)
+              policies  policy text used instead of the base policy (optional)
+              validate  false to skip the schema check (default true)
+            Policies without @id are named policy0, policy1, … in file order.
+            Each output line is
+              {"decision": "allow"|"deny", "determining": [ids],
+               "errors": [{"policy": id, "message": …}]}
             or {"error": message} when the line cannot be decided.
             Exit status: 0 when every line was decided, 1 when some line was not.
             """
