@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import Testing
+import TacitCrypto
+@testable import TacitVault
+
+@Suite struct EntryTests {
+    @Test func writeReadUpdateDeleteAndKindFollowsPhase() async throws {
+        let f = try await Fixture()
+        let (_, cycle, s) = try await f.group(["fac", "ana"])
+        let ana = s["ana"]!
+        let meta = try await ana.write(EntryDraft(title: "Café notes", body: "Tried **open questions**.",
+                                                  tags: ["listening", "1:1"], topic: "feedback"))
+        #expect(meta.kind == .practice)
+        #expect(meta.cycle == cycle.id)
+        #expect(meta.version == 1)
+        let read = try await ana.entry(meta.id)
+        #expect(read.content.title == "Café notes")
+        #expect(read.content.tags == ["listening", "1:1"])
+        #expect(read.content.topic == "feedback")
+        let updated = try await ana.update(meta.id, with: EntryDraft(title: "Café notes 2", body: "more", kind: .insight))
+        #expect(updated.version == 2)
+        #expect(updated.kind == .insight)
+        let again = try await ana.entry(meta.id)
+        #expect(again.content.body == "more")
+        #expect(again.content.created == read.content.created)
+        // Another member cannot read it: not found, not forbidden.
+        await expectVaultError(.notFound) { _ = try await s["fac"]!.entry(meta.id) }
+        try await ana.delete(meta.id)
+        await expectVaultError(.notFound) { _ = try await ana.entry(meta.id) }
+        #expect(try await ana.entries().isEmpty)
+    }
+
+    @Test func ciphertextLengthsAreOnlyBucketSizes() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let s = try await f.unlock("ana")
+        for size in [0, 1, 400, 508, 509, 1000, 5000, 70_000, 140_000] {
+            _ = try await s.write(EntryDraft(body: String(repeating: "x", count: size)))
+        }
+        let lengths = try await f.vault.read { access in
+            try Int.fetchAll(access.db, sql: "SELECT length(ciphertext) - 28 FROM entry")
+        }
+        let buckets = Set([512, 1024, 2048, 4096, 8192, 16384, 32768, 65536] + (2...64).map { $0 * 65536 })
+        for length in lengths { #expect(buckets.contains(length), "ciphertext of \(length) + 28 bytes") }
+        #expect(Set(lengths).isSuperset(of: [512, 1024, 8192, 131_072, 196_608]))
+    }
+
+    @Test func bucketsAndPaddingDecoding() throws {
+        #expect(PayloadCodec.bucket(for: 1) == 512)
+        #expect(PayloadCodec.bucket(for: 513) == 1024)
+        #expect(PayloadCodec.bucket(for: 65536) == 65536)
+        #expect(PayloadCodec.bucket(for: 65537) == 131_072)
+        #expect(PayloadCodec.bucket(for: 200_000) == 262_144)
+        let content = EntryContent(title: "t", body: "b", tags: ["x"], topic: "p", created: Date(timeIntervalSince1970: 5))
+        let (padded, bucket) = try PayloadCodec.encode(content)
+        #expect(bucket == 512)
+        #expect(try PayloadCodec.decode(padded) == content)
+        // Non-zero padding is refused.
+        var bytes = padded.unprotectedCopy()
+        bytes[511] = 1
+        #expect(throws: VaultError.self) { _ = try PayloadCodec.decode(SecretBytes(copying: bytes)) }
+        // A length past the bucket is refused.
+        bytes = padded.unprotectedCopy()
+        bytes[0] = 0xFF
+        #expect(throws: VaultError.self) { _ = try PayloadCodec.decode(SecretBytes(copying: bytes)) }
+    }
+
+    @Test func searchIsCaseAndDiacriticInsensitiveWithPhrasesAndFilters() async throws {
+        let f = try await Fixture()
+        let (_, cycle, s) = try await f.group(["fac", "ana"])
+        let ana = s["ana"]!
+        _ = try await ana.write(EntryDraft(title: "Réunion d'équipe", body: "We practised active listening today.",
+                                           tags: ["Écoute"]))
+        _ = try await ana.write(EntryDraft(title: "Delegation", body: "Listening, then active questions.", kind: .insight))
+        _ = try await ana.write(EntryDraft(title: "Other", body: "nothing relevant", tags: ["misc"]))
+        #expect(try await ana.search("reunion").count == 1)
+        #expect(try await ana.search("LISTENING active").count == 2)
+        #expect(try await ana.search("\"active listening\"").count == 1)
+        #expect(try await ana.search("listening", filter: SearchFilter(kind: .insight)).count == 1)
+        #expect(try await ana.search("", filter: SearchFilter(tag: "ecoute")).count == 1)
+        #expect(try await ana.search("", filter: SearchFilter(cycle: cycle.id)).count == 3)
+        #expect(try await ana.search("absent").isEmpty)
+    }
+
+    @Test func phasesFollowTheInjectedClock() async throws {
+        let f = try await Fixture()
+        let day = 86_400.0
+        let start = f.clock.clock.now()
+        let cycle = Cycle(id: try CycleID.random(), group: try GroupID.random(), session1: start.addingTimeInterval(10 * day),
+                          session2: start.addingTimeInterval(40 * day), sessionMinutes: 90, createdAt: start)
+        let v = f.vault!
+        #expect(v.phase(of: cycle, at: start) == .planning)
+        #expect(v.phase(of: cycle, at: start.addingTimeInterval(10 * day + 3600)) == .session1)
+        #expect(v.phase(of: cycle, at: start.addingTimeInterval(12 * day)) == .practice)
+        #expect(v.phase(of: cycle, at: start.addingTimeInterval(35 * day)) == .reflection)
+        #expect(v.phase(of: cycle, at: start.addingTimeInterval(40 * day + 3600)) == .session2)
+        #expect(v.phase(of: cycle, at: start.addingTimeInterval(46 * day)) == .session2)
+        #expect(v.phase(of: cycle, at: start.addingTimeInterval(48 * day + 1)) == .closed)
+        #expect(CyclePhase.session1.defaultEntryKind == .commitment)
+        #expect(CyclePhase.reflection.defaultEntryKind == .reflection)
+        #expect(CyclePhase.planning.defaultEntryKind == .note)
+    }
+
+    @Test func cyclePlanIsSealedToTheRosterAndNewMembersAtFacilitatorsUnlock() async throws {
+        let f = try await Fixture()
+        let (group, cycle, s) = try await f.group(["fac", "ana"])
+        #expect(try await s["ana"]!.plan(of: cycle.id).topics == ["feedback"])
+        #expect(try await s["fac"]!.plan(of: cycle.id).topics == ["feedback"])
+        try await f.enroll("ben", group: group.id)
+        let ben = try await f.unlock("ben")
+        await expectVaultError(.notFound) { _ = try await ben.plan(of: cycle.id) }
+        let fac = try await f.unlock("fac")
+        #expect(fac.report.membersSealedIn == 1)
+        #expect(try await ben.plan(of: cycle.id).topics == ["feedback"])
+    }
+
+    @Test func jotsBecomePracticeEntriesAtNextUnlock() async throws {
+        let f = try await Fixture()
+        let (_, cycle, _) = try await f.group(["fac", "ana"])
+        let ana = try await f.id("ana")
+        try await f.vault.jot("quick thought after the 1:1", for: ana)
+        #expect(try await f.vault.pendingJots(for: ana) == 1)
+        await expectVaultError(.peerKeyUnconfirmed) {
+            try await f.vault.jot("x", for: ana, expectedKey: [UInt8](repeating: 1, count: 32))
+        }
+        let s = try await f.unlock("ana")
+        #expect(s.report.jotsOpened == 1)
+        #expect(try await f.vault.pendingJots(for: ana) == 0)
+        let entries = try await s.entries()
+        #expect(entries.count == 1)
+        #expect(entries[0].content.body == "quick thought after the 1:1")
+        #expect(entries[0].metadata.kind == .practice)
+        #expect(entries[0].metadata.cycle == cycle.id)
+    }
+
+    @Test func importIsOneTransaction() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let s = try await f.unlock("ana")
+        let before = try await f.vault.state().counter
+        let count = try await s.importEntries((0..<50).lazy.map { EntryDraft(title: "n\($0)", body: "body \($0)") })
+        #expect(count == 50)
+        #expect(try await f.vault.state().counter == before + 1)
+        #expect(try await s.entries().count == 50)
+        let again = try await f.unlock("ana")
+        #expect(again.report.problems.isEmpty)
+    }
+
+    @Test func storagePragmas() async throws {
+        let f = try await Fixture()
+        let (sync, secure, fk, journal) = try await f.vault.read { access in
+            (try Int.fetchOne(access.db, sql: "PRAGMA synchronous")!, try Int.fetchOne(access.db, sql: "PRAGMA secure_delete")!,
+             try Int.fetchOne(access.db, sql: "PRAGMA foreign_keys")!, try String.fetchOne(access.db, sql: "PRAGMA journal_mode")!)
+        }
+        #expect(sync == 2)
+        #expect(secure == 1)
+        #expect(fk == 1)
+        #expect(journal == "wal")
+    }
+}
