@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+
+extension Vault {
+    /// A consistent copy of the database (SQLite online backup) as a stream of chunks the daemon can
+    /// pass to the client; the vault writes to no path a client names (the copy is made in a private
+    /// folder beside the database and removed when the stream ends). `Keys/` is not in it.
+    public func backup(chunkSize: Int = 1 << 20) -> AsyncThrowingStream<[UInt8], any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task.detached { [self] in
+                let folder = directory.appendingPathComponent(".backup-\(UUID().uuidString)")
+                defer { try? FileManager.default.removeItem(at: folder) }
+                do {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false,
+                                                            attributes: [.posixPermissions: 0o700])
+                    let copy = folder.appendingPathComponent("backup.sqlite")
+                    try storage.backup(to: copy.path)
+                    let handle = try FileHandle(forReadingFrom: copy)
+                    defer { try? handle.close() }
+                    while let data = try handle.read(upToCount: chunkSize), !data.isEmpty {
+                        continuation.yield([UInt8](data))
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: VaultError.wrap(error, "the backup"))
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Replaces the database in `directory` with the backup at `source` (the vault must be closed),
+    /// then opens it accepting the restore, which re-anchors.
+    ///
+    /// - Throws: `VaultError.invalidInput` for a file that is not a sound Tacit database.
+    public static func restore(from source: URL, directory: URL, keysDirectory: URL,
+                               configuration: VaultConfiguration = VaultConfiguration()) async throws(VaultError) -> Vault {
+        try mapping("checking the backup") {
+            let queue = try DatabaseQueue(path: source.path, configuration: {
+                var c = Configuration(); c.readonly = true; return c
+            }())
+            defer { try? queue.close() }
+            let ok = try queue.read { db in
+                try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"]
+                    && (try Int.fetchOne(db, sql: "SELECT format FROM instance_state WHERE id = 1")) == 1
+            }
+            guard ok else { throw VaultError.invalid("the backup is not a sound Tacit database") }
+        }
+        let target = directory.appendingPathComponent(databaseFileName)
+        try mapping("replacing the database") {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let bytes = try Data(contentsOf: source)
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target.path + suffix) }
+            try AtomicFile.replace(target, with: [UInt8](bytes), mode: 0o600)
+        }
+        return try await open(directory: directory, keysDirectory: keysDirectory, configuration: configuration,
+                              acceptRestore: true)
+    }
+}
