@@ -6,6 +6,7 @@ import Foundation
 let suites: [String: @Sendable () async throws -> Void] = [
     "crypto": CryptoSuite.run,
     "policy": PolicySuite.run,
+    "vault": VaultSuite.run,
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+
+/// The benchmark's baseline: the same padded byte counts through plain SQLite (WAL, synchronous=FULL),
+/// with no encryption. Lives here so SQL stays inside the vault module.
+public final class PlainSQLiteBaseline: Sendable {
+    private let pool: DatabasePool
+
+    /// Creates a baseline database at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.write { db in try db.execute(sql: "CREATE TABLE IF NOT EXISTS t (id BLOB PRIMARY KEY, payload BLOB NOT NULL)") }
+    }
+
+    /// One durable insert in its own transaction.
+    public func insert(_ payload: Data) async throws -> UUID {
+        let id = UUID()
+        try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [id, payload]) }
+        return id
+    }
+
+    /// `count` inserts in one transaction.
+    public func bulkInsert(count: Int, payload: Data) async throws {
+        try await pool.write { db in
+            let statement = try db.cachedStatement(sql: "INSERT INTO t VALUES (?, ?)")
+            for _ in 0..<count { try statement.execute(arguments: [UUID(), payload]) }
+        }
+    }
+
+    /// Up to `limit` ids.
+    public func ids(limit: Int) async throws -> [UUID] {
+        try await pool.read { db in try UUID.fetchAll(db, sql: "SELECT id FROM t LIMIT ?", arguments: [limit]) }
+    }
+
+    /// Reads one payload by id.
+    public func read(_ id: UUID) async throws -> Data? {
+        try await pool.read { db in try Data.fetchOne(db, sql: "SELECT payload FROM t WHERE id = ?", arguments: [id]) }
+    }
+
+    /// Closes the database.
+    public func close() throws { try pool.close() }
+}
