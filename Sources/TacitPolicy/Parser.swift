@@ -2,7 +2,9 @@
 ///
 /// Nesting is bounded (`maximumDepth`), so no input can exhaust the stack.
 struct Parser {
-    static let maximumDepth = 64
+    /// The deepest expression tree accepted: nested brackets and operator chains (`a && b && …`,
+    /// `x.a.b.…`) both count, because evaluating and validating recurse once per level.
+    static let maximumDepth = 100
 
     private let tokens: [Token]
     private var position = 0
@@ -250,8 +252,12 @@ struct Parser {
 
     private mutating func or() throws(PolicyError) -> Expression {
         var left = try and()
+        var entered = 0
+        defer { depth -= entered }
         while isSymbol("||") {
             let location = advance().location
+            try enter(location)
+            entered += 1
             let right = try and()
             left = Expression(.or(left, right), at: location)
         }
@@ -260,8 +266,12 @@ struct Parser {
 
     private mutating func and() throws(PolicyError) -> Expression {
         var left = try relation()
+        var entered = 0
+        defer { depth -= entered }
         while isSymbol("&&") {
             let location = advance().location
+            try enter(location)
+            entered += 1
             let right = try relation()
             left = Expression(.and(left, right), at: location)
         }
@@ -317,8 +327,12 @@ struct Parser {
 
     private mutating func additive() throws(PolicyError) -> Expression {
         var left = try multiplicative()
+        var entered = 0
+        defer { depth -= entered }
         while isSymbol("+") || isSymbol("-") {
             let token = advance()
+            try enter(token.location)
+            entered += 1
             let op: Expression.BinaryOperator = token.kind == .symbol("+") ? .add : .subtract
             left = Expression(.binary(op, left, try multiplicative()), at: token.location)
         }
@@ -327,8 +341,12 @@ struct Parser {
 
     private mutating func multiplicative() throws(PolicyError) -> Expression {
         var left = try unary()
+        var entered = 0
+        defer { depth -= entered }
         while isSymbol("*") {
             let location = advance().location
+            try enter(location)
+            entered += 1
             left = Expression(.binary(.multiply, left, try unary()), at: location)
         }
         return left
@@ -359,7 +377,13 @@ struct Parser {
 
     private mutating func member() throws(PolicyError) -> Expression {
         var base = try primary()
+        var entered = 0
+        defer { depth -= entered }
         while true {
+            if isSymbol(".") || isSymbol("[") {
+                try enter(current.location)
+                entered += 1
+            }
             if isSymbol(".") {
                 let location = advance().location
                 let nameLocation = current.location

@@ -14,6 +14,7 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible, Compa
     /// `line:column`.
     public var description: String { "\(line):\(column)" }
 
+    /// Whether `lhs` comes earlier in the text than `rhs`.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }

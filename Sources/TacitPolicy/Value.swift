@@ -70,10 +70,12 @@ public struct ValueSet: Hashable, Sendable {
     /// The number of distinct elements.
     public var count: Int { elements.count }
 
+    /// Sets are equal when they hold the same elements, in any order.
     public static func == (lhs: ValueSet, rhs: ValueSet) -> Bool {
         lhs.lookup == rhs.lookup
     }
 
+    /// Hashes the elements without regard to order.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(lookup)
     }

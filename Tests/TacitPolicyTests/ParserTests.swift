@@ -50,6 +50,16 @@ import Testing
         #expect(Self.syntaxError("permit(principal, action, resource) when { \(negations) == 1 };") != nil)
     }
 
+    /// Operator chains build trees as deep as they are long; evaluation recursion must stay bounded.
+    @Test(arguments: [" && true", " || false", " + 1", " * 1", ".a", "[\"a\"]", ".contains(1)"])
+    func longChainsAreBounded(_ link: String) {
+        let chain = "true" + String(repeating: link, count: 50_000)
+        let error = Self.syntaxError("permit(principal, action, resource) when { \(chain) };")
+        #expect(error?.message.contains("nested too deeply") == true)
+        let fine = "true" + String(repeating: link, count: 40)
+        #expect(Self.syntaxError("permit(principal, action, resource) when { \(fine) };") == nil)
+    }
+
     @Test func idsFollowAnnotationsOrFileOrder() throws {
         let policies = try Parser.policies(in: """
         permit(principal, action, resource);
