@@ -219,8 +219,28 @@ USERS = [f"u{i}" for i in range(4)]
 GROUPS = [f"g{i}" for i in range(3)]
 DOCS = [f"d{i}" for i in range(3)]
 ACTION_NAMES = ["view", "edit", "share"]
-PATTERNS = ["*", "a*", "*b*", "ab", "\\\\*", "a\\\\**", "", "*a*b"]
-STRINGS = ["a", "ab", "b", "", "a*b", "ba"]
+PATTERNS = ["*", "a*", "*b*", "ab", "\\\\*", "a\\\\**", "", "*a*b", "\\*", "a\\**", "*é", "*\\n*", 'q\\"*']
+STRINGS = ["a", "ab", "b", "", "a*b", "ba", "é", "a\nb", 'q"t', "back\\slash"]
+
+
+def cedar_string(rng, text):
+    """A Cedar string literal for `text`, escaping what must be escaped and, now and then,
+    writing other characters as escapes too, so both parsers' escape handling is compared."""
+    out = []
+    for ch in text:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "*":
+            out.append("*")
+        elif ord(ch) > 127 or rng.random() < 0.1:
+            out.append("\\u{%x}" % ord(ch))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def random_value(rng, depth=0):
@@ -305,13 +325,14 @@ class ExprGen:
 
     def string(self, d):
         if d <= 0 or self.rng.random() < 0.5:
-            return json.dumps(self.rng.choice(STRINGS))
+            return cedar_string(self.rng, self.rng.choice(STRINGS))
         return f'{self.entity(d - 1)}["name"]' if self.rng.random() < 0.3 else f"{self.entity(d - 1)}.name"
 
     def set(self, d):
         r = self.rng.random()
         if d <= 0 or r < 0.3:
-            return self.rng.choice(["[]", "[1, 2]", '["a", "b"]', f"[{self.lit_entity()}, principal]", "context.tags"])
+            return self.rng.choice(["[]", "[1, 2]", '["a", "b"]', f"[{self.lit_entity()}, principal]", "context.tags",
+                                    "[" + cedar_string(self.rng, self.rng.choice(STRINGS)) + "]"])
         if r < 0.6:
             return f"{self.entity(d - 1)}.{self.rng.choice(['tags', 'readers'])}"
         maker = self.rng.choice([self.long, self.string, self.entity])
