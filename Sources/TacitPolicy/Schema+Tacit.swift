@@ -2,8 +2,8 @@ extension Schema {
     /// Tacit's schema: the entity types and actions the daemon decides, and the context it supplies.
     ///
     /// Every person is a `Member`; staff are told apart by `role` (`"member"`, `"compliance"`,
-    /// `"operator"`), a facilitator by being in their group's `facilitators`. Every context carries
-    /// `now`, the server's clock in Unix seconds.
+    /// `"operator"`), a facilitator by being in their group's `facilitators`. `Instance` stands for
+    /// the whole installation (backups). Every context carries `now`, the server's clock in Unix seconds.
     public static let tacit: Schema = {
         let now: [String: SchemaType] = ["now": .long]
         func context(_ extra: [String: SchemaType]) -> [String: SchemaType] {
@@ -23,6 +23,7 @@ extension Schema {
                     "expiresAt": .long, "revoked": .bool,
                 ]),
                 "Export": EntityType(attributes: ["period": .string, "groups": .long, "members": .long]),
+                "Instance": EntityType(),
             ],
             actions: [
                 "writeEntry": Action(principals: member, resources: ["Entry"], context: now),
@@ -39,6 +40,10 @@ extension Schema {
                 "addMember": Action(principals: member, resources: ["Group"], context: context(["member": .entity("Member")])),
                 "removeMember": Action(principals: member, resources: ["Group"], context: context(["member": .entity("Member")])),
                 "appointFacilitator": Action(principals: member, resources: ["Group"], context: context(["member": .entity("Member")])),
+                "invite": Action(principals: member, resources: ["Member"], context: now),
+                "disablePrincipal": Action(principals: member, resources: ["Member"], context: now),
+                "backup": Action(principals: member, resources: ["Instance"], context: now),
+                "restore": Action(principals: member, resources: ["Instance"], context: now),
                 "exportMetrics": Action(principals: member, resources: ["Export"], context: context([
                     "epsilonRequested": .long, "epsilonLeft": .long, "minGroups": .long, "minMembers": .long,
                 ])),

@@ -122,6 +122,7 @@ ACTIONS = {
     "shareEntry": "Share", "readShared": "Entry", "revokeShare": "Share", "seeReaders": "Share",
     "scheduleCycle": "Cycle", "buildAgenda": "Cycle", "createGroup": "Group", "addMember": "Group",
     "removeMember": "Group", "appointFacilitator": "Group", "exportMetrics": "Export",
+    "invite": "Member", "disablePrincipal": "Member", "backup": "Instance", "restore": "Instance",
 }
 PHASES = ["planning", "session1", "practice", "reflection", "session2", "closed"]
 NOW = 1_767_225_600
@@ -167,7 +168,9 @@ def random_world(rng):
             "expiresAt": NOW + rng.randint(-2, 2), "revoked": rng.random() < 0.15}, "parents": []})
     for x in exports:
         entities.append({"uid": uid("Export", x), "attrs": {"period": "2026-01", "groups": rng.randint(0, 6), "members": rng.randint(0, 30)}, "parents": []})
-    names = {"Group": groups, "Member": members, "Cycle": cycles, "Entry": entries, "Share": shares, "Export": exports}
+    entities.append({"uid": uid("Instance", "tacit"), "attrs": {}, "parents": []})
+    names = {"Group": groups, "Member": members, "Cycle": cycles, "Entry": entries, "Share": shares, "Export": exports,
+             "Instance": ["tacit"]}
     # Now and then, a store that lacks an entity a request names: Cedar skips the failing forbid, Tacit denies.
     if rng.random() < 0.1:
         entities.pop(rng.randrange(len(entities)))
