@@ -66,9 +66,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Anonymized compliance metrics: thresholds, integer-only DP noise, budget ledger, signed reports.
+        .target(
+            name: "TacitMetrics",
+            dependencies: [
+                "TacitCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "tacit-bench",
-            dependencies: ["TacitCrypto", "CTacitOpenSSL", "TacitPolicy", "TacitVault"],
+            dependencies: ["TacitCrypto", "CTacitOpenSSL", "TacitPolicy", "TacitVault", "TacitMetrics"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -84,6 +93,11 @@ let package = Package(
         .testTarget(
             name: "TacitPolicyTests",
             dependencies: ["TacitPolicy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TacitMetricsTests",
+            dependencies: ["TacitMetrics", "TacitCrypto", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
     ],

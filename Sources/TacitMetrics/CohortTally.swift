@@ -1,0 +1,154 @@
+import Foundation
+
+/// Why a cohort's counts are withheld whole.
+public enum WithheldReason: String, Sendable, Codable, CaseIterable {
+    /// Fewer groups than `minimumCohortGroups`.
+    case tooFewGroups = "too-few-groups"
+    /// Fewer members than `minimumCohortMembers`.
+    case tooFewMembers = "too-few-members"
+}
+
+/// The exact counts of one period's cohort, before noise. Internal: it never leaves the module,
+/// and it holds no content (there is none in the input) and no id in anything released.
+struct CohortTally: Sendable {
+    /// Group ids of the cohort (active in the period, at least the minimum size), sorted.
+    var includedGroups: [UUID] = []
+    /// Exact value of every cell.
+    var exact: [MetricID: Int] = [:]
+    /// Sensitivity of each noisy cell: how far one member's activity can move it.
+    var sensitivity: [MetricID: Int] = [:]
+    /// The reasons the cohort is withheld; empty when it is released.
+    var withheld: [WithheldReason] = []
+    /// The members whose activity feeds each noisy cell (public cells: none). For the differencing
+    /// tests; the export never reads it.
+    var support: [MetricID: Set<UUID>] = [:]
+
+    /// The value a noisy cell may take after clamping: `0...members`, or `0...cycles-ended`.
+    func clampRange(_ metric: MetricID) -> ClosedRange<Int> {
+        metric == .cyclesCompleted ? 0...(exact[.cyclesEnded] ?? 0) : 0...(exact[.members] ?? 0)
+    }
+
+    /// Counts `input` for `period` under `configuration`.
+    ///
+    /// A group is *active* in a month when one of its cycles runs during it: from session 1's day to
+    /// the last grace day (session 2 + 7 days). The cohort is the active groups with at least
+    /// `minimumGroupMembers` distinct members. Entries and shares count when their ISO week belongs
+    /// to the month, their group is in the cohort and their author is on a cohort roster.
+    ///
+    /// - Throws: `MetricsError.invalidInput` for a group listed twice.
+    static func count(_ input: MetricsInput, period: MetricsPeriod, configuration: MetricsConfiguration,
+                      recordSupport: Bool = false) throws -> CohortTally {
+        let days = period.dayRange
+        let timeZone = input.timeZone
+        var tally = CohortTally()
+        var seenGroups = Set<UUID>()
+        var included: [GroupFacts] = []
+        var leftOut = 0
+        for group in input.groups {
+            guard seenGroups.insert(group.id).inserted else {
+                throw MetricsError(.invalidInput, "the metadata lists one group twice")
+            }
+            let active = group.cycles.contains { cycle in
+                let first = CivilCalendar.dayNumber(of: cycle.session1, in: timeZone)
+                let second = CivilCalendar.dayNumber(of: cycle.session2, in: timeZone)
+                let span = min(first, second)...(max(first, second) + 7)
+                return span.overlaps(days)
+            }
+            guard active else { continue }
+            if Set(group.memberIDs).count >= configuration.minimumGroupMembers {
+                included.append(group)
+            } else {
+                leftOut += 1
+            }
+        }
+        included.sort { $0.id.uuidString < $1.id.uuidString }
+        tally.includedGroups = included.map(\.id)
+
+        // Members of the cohort, each once even when on two rosters.
+        var memberIndex: [UUID: Int] = [:]
+        var memberIDs: [UUID] = []
+        for group in included {
+            for member in group.memberIDs where memberIndex[member] == nil {
+                memberIndex[member] = memberIDs.count
+                memberIDs.append(member)
+            }
+        }
+        let memberCount = memberIDs.count
+        let groupIndex = Dictionary(uniqueKeysWithValues: included.enumerated().map { ($1.id, $0) })
+
+        // Cycles of the cohort whose session 2 falls in the period; one member can move the count
+        // of completed cycles by the number of such cycles on their rosters.
+        var endingCycles: [UUID: Set<UUID>] = [:]   // cycle id → roster
+        var endingPerMember = [Int](repeating: 0, count: memberCount)
+        for group in included {
+            let roster = Set(group.memberIDs)
+            for cycle in group.cycles where days.contains(CivilCalendar.dayNumber(of: cycle.session2, in: timeZone)) {
+                guard endingCycles[cycle.id] == nil else {
+                    throw MetricsError(.invalidInput, "the metadata lists one cycle twice")
+                }
+                endingCycles[cycle.id] = roster
+                for member in roster { endingPerMember[memberIndex[member]!] += 1 }
+            }
+        }
+
+        // One pass over the entries: the week-to-month rule is cached per distinct week.
+        var weekInPeriod: [ISOWeek: Bool] = [:]
+        func inPeriod(_ week: ISOWeek) -> Bool {
+            if let known = weekInPeriod[week] { return known }
+            let answer = week.month == period
+            weekInPeriod[week] = answer
+            return answer
+        }
+        var written = [Int32](repeating: 0, count: memberCount)
+        var kinds = [UInt8](repeating: 0, count: memberCount)
+        var shared = [Bool](repeating: false, count: memberCount)
+        var reflected: [UUID: Set<UUID>] = [:]     // ending cycle id → members who reflected in it
+        let kindBits: [EntryKind: UInt8] = Dictionary(uniqueKeysWithValues: EntryKind.allCases.enumerated().map { ($1, UInt8(1) << $0) })
+        for entry in input.entries {
+            guard groupIndex[entry.group] != nil, let member = memberIndex[entry.author] else { continue }
+            if entry.kind == .reflection, let cycle = entry.cycle, endingCycles[cycle] != nil {
+                reflected[cycle, default: []].insert(entry.author)
+            }
+            guard inPeriod(entry.isoWeek) else { continue }
+            written[member] &+= 1
+            kinds[member] |= kindBits[entry.kind]!
+        }
+        for share in input.shares {
+            guard groupIndex[share.group] != nil, let member = memberIndex[share.author],
+                  inPeriod(share.isoWeek) else { continue }
+            shared[member] = true
+        }
+
+        var exact: [MetricID: Int] = [:]
+        for metric in MetricID.allCases { exact[metric] = 0 }
+        exact[.groups] = included.count
+        exact[.members] = memberCount
+        exact[.groupsLeftOut] = leftOut
+        exact[.cyclesEnded] = endingCycles.count
+        for member in 0..<memberCount {
+            if written[member] > 0 { exact[.membersWrote]! += 1 }
+            if shared[member] { exact[.membersShared]! += 1 }
+            for kind in EntryKind.allCases where kinds[member] & kindBits[kind]! != 0 {
+                exact[.membersWrote(kind)]! += 1
+            }
+            exact[.members(in: ParticipationBand(entries: Int(written[member])))]! += 1
+        }
+        exact[.cyclesCompleted] = endingCycles.filter { cycle, roster in
+            roster.isSubset(of: reflected[cycle] ?? [])
+        }.count
+        tally.exact = exact
+
+        for metric in MetricID.noisy { tally.sensitivity[metric] = 1 }
+        tally.sensitivity[.cyclesCompleted] = max(1, endingPerMember.max() ?? 0)
+
+        if included.count < configuration.minimumCohortGroups { tally.withheld.append(.tooFewGroups) }
+        if memberCount < configuration.minimumCohortMembers { tally.withheld.append(.tooFewMembers) }
+
+        if recordSupport {
+            let everyone = Set(memberIDs)
+            for metric in MetricID.noisy { tally.support[metric] = everyone }
+            tally.support[.cyclesCompleted] = endingCycles.values.reduce(into: Set<UUID>()) { $0.formUnion($1) }
+        }
+        return tally
+    }
+}
