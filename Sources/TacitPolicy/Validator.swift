@@ -268,10 +268,14 @@ struct Validator {
             switch type {
             case .entity(let typeName):
                 guard try attributes(of: typeName, base)[name] != nil else {
-                    throw fail("`\(typeName)` has no attribute `\(name)`\(suggestion(typeName))", expression)
+                    throw fail("`\(typeName)` has no attribute `\(name)`, so this `has` is always false\(suggestion(typeName))", expression)
                 }
                 return .bool(nil)
-            case .record:
+            case .record(let fields):
+                guard fields[name] != nil else {
+                    let known = fields.keys.sorted().joined(separator: ", ")
+                    throw fail("the record has no attribute `\(name)`, so this `has` is always false (it has: \(known.isEmpty ? "none" : known))", expression)
+                }
                 return .bool(nil)
             default:
                 throw failOperand("`has` needs an entity or a record, not \(type)", base)

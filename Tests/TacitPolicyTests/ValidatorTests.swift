@@ -23,6 +23,7 @@ import Testing
         ("permit(principal, action == Action::\"readEntry\", resource) when { Ghost::\"g\" == principal };", 1, 67, "unknown entity type `Ghost`"),
         ("permit(principal, action == Action::\"readEntry\", resource) when { [1, \"a\"] == [] };", 1, 71, "must have one type"),
         ("permit(principal, action == Member::\"alice\", resource);", 1, 29, "is not an action"),
+        ("permit(principal, action == Action::\"readEntry\", resource) when { context has clientTime };", 1, 75, "`has` is always false"),
     ])
     func reportsProblems(_ text: String, _ line: Int, _ column: Int, _ fragment: String) {
         let problems = Self.problems(text)
