@@ -1,5 +1,5 @@
 /// The answer to a request: allow or deny, the policies that determined it, and any errors.
-public struct Decision: Sendable, Hashable {
+public struct Decision: Sendable, Hashable, CustomStringConvertible {
     /// Allow or deny.
     public enum Effect: String, Sendable, Hashable {
         /// The request may proceed.
@@ -26,4 +26,15 @@ public struct Decision: Sendable, Hashable {
 
     /// Whether the request is allowed.
     public var isAllowed: Bool { effect == .allow }
+
+    /// One line for logs and audits, e.g. `deny by not-the-author` or `deny (no permit)`; it holds
+    /// policy ids and error messages, never entity content.
+    public var description: String {
+        var text = effect.rawValue
+        text += determining.isEmpty ? " (no permit)" : " by " + determining.joined(separator: ", ")
+        if !errors.isEmpty {
+            text += "; errors: " + errors.map { "\($0.policyID): \($0.message)" }.joined(separator: "; ")
+        }
+        return text
+    }
 }

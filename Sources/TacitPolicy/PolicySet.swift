@@ -13,9 +13,9 @@ public struct PolicySet: Sendable {
     ///
     /// - Throws: `PolicyError` for the first syntax or validation problem, or a duplicate id.
     public init(parsing text: String, schema: Schema? = .tacit) throws(PolicyError) {
-        let problems = Self.problems(in: text, schema: schema, layeredOn: nil)
-        if let first = problems.first { throw first }
-        try self.init(policies: Parser.policies(in: text), schema: schema)
+        let policies = try Parser.policies(in: text)
+        if let first = Self.problems(of: policies, schema: schema, layeredOn: nil).first { throw first }
+        try self.init(policies: policies, schema: schema)
     }
 
     init(policies: [Policy], schema: Schema?) throws(PolicyError) {
@@ -61,9 +61,9 @@ public struct PolicySet: Sendable {
                             schema: Schema? = .tacit) throws(PolicyError) -> PolicySet {
         let basePolicies = try PolicySet(parsing: baseText, schema: schema).policies
         guard let operatorText else { return try PolicySet(policies: basePolicies, schema: schema) }
-        let layer = PolicySet.problems(in: operatorText, schema: schema, layeredOn: basePolicies)
-        if let first = layer.first { throw first }
-        return try PolicySet(policies: basePolicies + Parser.policies(in: operatorText), schema: schema)
+        let layer = try Parser.policies(in: operatorText)
+        if let first = problems(of: layer, schema: schema, layeredOn: basePolicies).first { throw first }
+        return try PolicySet(policies: basePolicies + layer, schema: schema)
     }
 
     /// Every problem in an operator's policy file, in source order, as `tacit policy check` prints
@@ -75,12 +75,15 @@ public struct PolicySet: Sendable {
     /// Every problem in `text`: the first syntax error (parsing stops there), or each validation
     /// problem and duplicate id.
     static func problems(in text: String, schema: Schema?, layeredOn base: [Policy]?) -> [PolicyError] {
-        let policies: [Policy]
         do {
-            policies = try Parser.policies(in: text)
+            return problems(of: try Parser.policies(in: text), schema: schema, layeredOn: base)
         } catch {
             return [error]
         }
+    }
+
+    /// Every duplicate id and validation problem of parsed policies, in source order.
+    static func problems(of policies: [Policy], schema: Schema?, layeredOn base: [Policy]?) -> [PolicyError] {
         var problems: [PolicyError] = []
         var seen = Set((base ?? []).map(\.id))
         for policy in policies where !seen.insert(policy.id).inserted {

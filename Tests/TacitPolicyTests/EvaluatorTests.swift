@@ -71,6 +71,7 @@ import Testing
         #expect(decision.determining == ["broken-forbid"])
         #expect(decision.errors.map(\.policyID) == ["broken-permit", "broken-forbid"])
         #expect(decision.errors[0].message.contains("does not have the attribute `nope`"))
+        #expect(decision.description.hasPrefix("deny by broken-forbid; errors: broken-permit: "))
     }
 
     @Test func erroringPermitAloneIsDefaultDeny() throws {
