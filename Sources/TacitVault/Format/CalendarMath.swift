@@ -3,11 +3,14 @@ import Foundation
 /// ISO weeks and day boundaries in the configured time zone.
 struct CalendarMath: Sendable {
     let timeZone: TimeZone
+    /// Built once: creating a Calendar per entry dominated bulk imports.
+    private let iso: Calendar
 
-    private var iso: Calendar {
+    init(timeZone: TimeZone) {
+        self.timeZone = timeZone
         var calendar = Calendar(identifier: .iso8601)
         calendar.timeZone = timeZone
-        return calendar
+        iso = calendar
     }
 
     /// The ISO week of `date` as `YYYY-Www`.

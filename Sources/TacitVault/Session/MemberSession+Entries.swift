@@ -62,8 +62,9 @@ extension MemberSession {
         return (cycle?.id, cycle?.group, kind)
     }
 
-    func newEntry(_ draft: EntryDraft, access: StorageAccess, keys: MemberKeys, at date: Date) throws -> (EntryRow, [UInt8]) {
-        let (cycle, group, kind) = try classify(draft, access: access, at: date)
+    func newEntry(_ draft: EntryDraft, access: StorageAccess, keys: MemberKeys, at date: Date,
+                  classified: (CycleID?, GroupID?, EntryKind)? = nil) throws -> (EntryRow, [UInt8]) {
+        let (cycle, group, kind) = try classified ?? classify(draft, access: access, at: date)
         let created = draft.created ?? date
         let content = EntryContent(title: draft.title, body: draft.body, tags: draft.tags, topic: draft.topic,
                                    created: created, updated: date)
@@ -102,8 +103,13 @@ extension MemberSession {
         return try await vault.write { access in
             var set = [UInt8].zeroHash
             var count = 0
+            // Classification depends only on (cycle, kind) within one transaction: resolve each pair once.
+            var classified: [String: (CycleID?, GroupID?, EntryKind)] = [:]
             for draft in drafts {
-                let (_, element) = try self.newEntry(draft, access: access, keys: keys, at: date)
+                let cacheKey = "\(draft.cycle?.description ?? "-")/\(draft.kind?.rawValue ?? "-")"
+                let resolved = try classified[cacheKey] ?? self.classify(draft, access: access, at: date)
+                classified[cacheKey] = resolved
+                let (_, element) = try self.newEntry(draft, access: access, keys: keys, at: date, classified: resolved)
                 xorInPlace(&set, element)
                 count += 1
             }
