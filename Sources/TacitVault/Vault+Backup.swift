@@ -35,6 +35,22 @@ extension Vault {
     /// - Throws: `VaultError.invalidInput` for a file that is not a sound Tacit database.
     public static func restore(from source: URL, directory: URL, keysDirectory: URL,
                                configuration: VaultConfiguration = VaultConfiguration()) async throws(VaultError) -> Vault {
+        try checkBackup(at: source)
+        let target = directory.appendingPathComponent(databaseFileName)
+        try mapping("replacing the database") {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let bytes = try Data(contentsOf: source)
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target.path + suffix) }
+            try AtomicFile.replace(target, with: [UInt8](bytes), mode: 0o600)
+        }
+        return try await open(directory: directory, keysDirectory: keysDirectory, configuration: configuration,
+                              acceptRestore: true)
+    }
+
+    /// Checks that `source` is a sound Tacit database (integrity check, format 1) without changing it.
+    ///
+    /// - Throws: `VaultError.invalidInput` for anything else.
+    public static func checkBackup(at source: URL) throws(VaultError) {
         try mapping("checking the backup") {
             let queue = try DatabaseQueue(path: source.path, configuration: {
                 var c = Configuration(); c.readonly = true; return c
@@ -46,14 +62,5 @@ extension Vault {
             }
             guard ok else { throw VaultError.invalid("the backup is not a sound Tacit database") }
         }
-        let target = directory.appendingPathComponent(databaseFileName)
-        try mapping("replacing the database") {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let bytes = try Data(contentsOf: source)
-            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target.path + suffix) }
-            try AtomicFile.replace(target, with: [UInt8](bytes), mode: 0o600)
-        }
-        return try await open(directory: directory, keysDirectory: keysDirectory, configuration: configuration,
-                              acceptRestore: true)
     }
 }

@@ -48,15 +48,22 @@ extension Vault {
     // MARK: Enrollment codes
 
     /// Issues a one-time enrollment code (128 random bits) for `name` (or any name) and `role`,
-    /// optionally enrolling into `group`. Only the code's SHA-256 is stored.
+    /// optionally enrolling into `group` — and, with `facilitator`, appointing the new member as its
+    /// facilitator. Only the code's SHA-256 is stored.
     ///
-    /// - Throws: `VaultError.notFound` for an unknown group; `.storage`.
-    public func createEnrollmentCode(name: String?, role: PrincipalRole, group: GroupID? = nil) async throws(VaultError)
-        -> EnrollmentCode {
+    /// - Throws: `VaultError.notFound` for an unknown group; `.invalidInput` for a facilitator code
+    ///   without a group or for a role other than member; `.storage`.
+    public func createEnrollmentCode(name: String?, role: PrincipalRole, group: GroupID? = nil,
+                                     facilitator: Bool = false) async throws(VaultError) -> EnrollmentCode {
+        if facilitator {
+            guard group != nil, role == .member else {
+                throw VaultError.invalid("a facilitator is a member invited into a group")
+            }
+        }
         let raw = try mapping("an enrollment code") { try SecureRandom.bytes(count: 16) }
         let expires = now.addingTimeInterval(configuration.enrollmentCodeLifetime)
         let row = EnrollmentCodeRow(codeHash: SHA256.hash(raw), name: name, role: role, group: group,
-                                    expiresAt: Int64(expires.timeIntervalSince1970), usedAt: nil)
+                                    expiresAt: Int64(expires.timeIntervalSince1970), usedAt: nil, facilitator: facilitator)
         try await write { access in
             if let group, try access.group(group) == nil { throw VaultError.notFound("the group") }
             try access.insertEnrollmentCode(row)
@@ -102,6 +109,7 @@ extension Vault {
             try access.upsertManifest(manifest)
             if let group = current?.group {
                 try access.addMembership(group, id, at: nowSeconds)
+                if current?.facilitator == true { try access.setFacilitator(group, id) }
             }
         }
         return Enrollment(principal: made.row.principal, recoveryKey: RecoveryKey(secret: made.recovery))

@@ -10,6 +10,8 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// Unknown name or wrong passphrase / recovery key (never says which).
         case invalidCredentials = "invalid-credentials"
+        /// Too many passphrase derivations are queued; try again shortly.
+        case busy = "busy"
         /// A passphrase under 12 characters or in the list of common ones.
         case weakPassphrase = "weak-passphrase"
         /// An enrollment code that does not exist (or was mistyped).

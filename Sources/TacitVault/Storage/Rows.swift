@@ -33,6 +33,8 @@ struct EnrollmentCodeRow: Sendable {
     var group: GroupID?
     var expiresAt: Int64
     var usedAt: Int64?
+    /// Enrollment also appoints the new member facilitator of `group`.
+    var facilitator: Bool = false
 }
 
 struct EntryRow: Sendable {

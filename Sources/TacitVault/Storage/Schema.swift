@@ -158,6 +158,20 @@ enum Schema {
                 );
                 """)
         }
+        // The daemon's capture tokens (jots without unlocking), and invitations that appoint a
+        // facilitator at enrollment.
+        migrator.registerMigration("v2-capture-tokens-facilitator-invites") { db in
+            try db.execute(sql: """
+                CREATE TABLE capture_token (
+                    token_hash BLOB PRIMARY KEY,
+                    principal_id BLOB NOT NULL REFERENCES principal(id) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX capture_token_principal ON capture_token(principal_id);
+
+                ALTER TABLE enrollment_code ADD COLUMN facilitator INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -107,15 +107,17 @@ extension StorageAccess {
     }
 
     func insertEnrollmentCode(_ c: EnrollmentCodeRow) throws {
-        try db.execute(sql: "INSERT INTO enrollment_code (code_hash, name, role, group_id, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [c.codeHash.data, c.name, c.role.rawValue, c.group?.uuid, c.expiresAt, c.usedAt])
+        try db.execute(sql: """
+            INSERT INTO enrollment_code (code_hash, name, role, group_id, expires_at, used_at, facilitator)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [c.codeHash.data, c.name, c.role.rawValue, c.group?.uuid, c.expiresAt, c.usedAt, c.facilitator])
     }
 
     func enrollmentCode(hash: [UInt8]) throws -> EnrollmentCodeRow? {
         try Row.fetchOne(db, sql: "SELECT * FROM enrollment_code WHERE code_hash = ?", arguments: [hash.data]).map {
             EnrollmentCodeRow(codeHash: $0.bytes("code_hash"), name: $0["name"],
                               role: PrincipalRole(rawValue: $0["role"]) ?? .member, group: $0.optionalID("group_id"),
-                              expiresAt: $0["expires_at"], usedAt: $0["used_at"])
+                              expiresAt: $0["expires_at"], usedAt: $0["used_at"], facilitator: $0["facilitator"])
         }
     }
 
@@ -123,6 +125,24 @@ extension StorageAccess {
         try db.execute(sql: "UPDATE enrollment_code SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
                        arguments: [time, hash.data])
         guard db.changesCount == 1 else { throw VaultError(.enrollmentCodeUsed, "this enrollment code was already used") }
+    }
+}
+
+// MARK: Capture tokens
+
+extension StorageAccess {
+    func insertCaptureToken(hash: [UInt8], principal: PrincipalID, at time: Int64) throws {
+        try db.execute(sql: "INSERT INTO capture_token (token_hash, principal_id, created_at) VALUES (?, ?, ?)",
+                       arguments: [hash.data, principal.uuid, time])
+    }
+
+    func captureTokenPrincipal(hash: [UInt8]) throws -> PrincipalID? {
+        try Row.fetchOne(db, sql: "SELECT principal_id FROM capture_token WHERE token_hash = ?", arguments: [hash.data])
+            .map { $0.id("principal_id") }
+    }
+
+    func deleteCaptureTokens(of principal: PrincipalID) throws {
+        try db.execute(sql: "DELETE FROM capture_token WHERE principal_id = ?", arguments: [principal.uuid])
     }
 }
 

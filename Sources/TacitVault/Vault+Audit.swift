@@ -1,0 +1,166 @@
+import Foundation
+import TacitCrypto
+
+/// One event for the audit log, before it is chained: who did what to which resource, and what the
+/// policy engine decided. Never content.
+public struct AuditDraft: Sendable, Equatable {
+    /// Who acted; `nil` for an unauthenticated request.
+    public var actor: PrincipalID?
+    /// The action (`readShared`, `writeEntry`, `unlock`, …).
+    public var action: String
+    /// The resource's id (an entry, share, group or cycle id), or a short label.
+    public var resource: String
+    /// `allow` or `deny`.
+    public var decision: String
+    /// The ids of the policies that determined the decision.
+    public var policies: [String]
+    /// SHA-256 (hex) of the policy text in force.
+    public var policyHash: String
+    /// When, by the daemon's clock.
+    public var time: Date
+
+    /// Creates an audit event.
+    public init(actor: PrincipalID?, action: String, resource: String, decision: String, policies: [String],
+                policyHash: String, time: Date) {
+        self.actor = actor
+        self.action = action
+        self.resource = resource
+        self.decision = decision
+        self.policies = policies
+        self.policyHash = policyHash
+        self.time = time
+    }
+}
+
+/// A record of the hash-chained audit log: `hash = SHA-256(previous hash ‖ record)`.
+public struct AuditRecord: Sendable, Equatable {
+    /// Position in the chain, from 1.
+    public let sequence: UInt64
+    /// The event.
+    public let draft: AuditDraft
+    /// This record's chain hash.
+    public let hash: [UInt8]
+}
+
+/// The result of recomputing the audit chain.
+public struct AuditChainCheck: Sendable, Equatable {
+    /// Whether every hash chains and the head matches the instance state.
+    public let isIntact: Bool
+    /// How many records were checked.
+    public let records: UInt64
+    /// The head hash.
+    public let head: [UInt8]
+    /// The first record that does not chain, when not intact.
+    public let firstBroken: UInt64?
+}
+
+extension Vault {
+    /// Appends `drafts` to the audit chain in one transaction and returns the new head.
+    ///
+    /// - Throws: `VaultError.storage`.
+    @discardableResult
+    public func appendAudit(_ drafts: [AuditDraft]) async throws(VaultError) -> [UInt8] {
+        guard !drafts.isEmpty else { return try await read { try $0.instanceState().auditHead } }
+        return try await write { access in
+            var head = try access.instanceState().auditHead
+            var sequence = try access.lastAuditSequence()
+            for draft in drafts {
+                sequence += 1
+                let record = Self.encode(draft, sequence: UInt64(sequence))
+                head = SHA256.hash(head + record)
+                try access.appendAuditRecord(sequence: sequence, record: record, hash: head)
+            }
+            return head
+        }
+    }
+
+    /// The audit records, oldest first, that `include` accepts.
+    ///
+    /// - Throws: `VaultError.storage`; `.integrityViolation` for a record that cannot be decoded.
+    public func auditRecords(where include: @Sendable @escaping (AuditDraft) -> Bool = { _ in true })
+        async throws(VaultError) -> [AuditRecord] {
+        try await read { access in
+            try access.auditRecords().compactMap { row in
+                guard let draft = Self.decode(row.record) else {
+                    throw VaultError(.integrityViolation, "audit record \(row.sequence) cannot be read")
+                }
+                return include(draft) ? AuditRecord(sequence: UInt64(row.sequence), draft: draft, hash: row.hash) : nil
+            }
+        }
+    }
+
+    /// Recomputes the chain from the first record and compares it with the stored hashes and head.
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func verifyAuditChain() async throws(VaultError) -> AuditChainCheck {
+        try await read { access in
+            let rows = try access.auditRecords()
+            let storedHead = try access.instanceState().auditHead
+            var head = [UInt8](repeating: 0, count: 32)
+            var expectedSequence: Int64 = 1
+            for row in rows {
+                head = SHA256.hash(head + row.record)
+                let decodable = Self.decode(row.record).map { _ in true } ?? false
+                let sequenceInRecord = Self.sequence(of: row.record)
+                if row.sequence != expectedSequence || sequenceInRecord != UInt64(row.sequence) || !decodable
+                    || !ConstantTime.equals(head, row.hash) {
+                    return AuditChainCheck(isIntact: false, records: UInt64(rows.count), head: storedHead,
+                                           firstBroken: UInt64(row.sequence))
+                }
+                expectedSequence += 1
+            }
+            let intact = ConstantTime.equals(head, storedHead)
+            return AuditChainCheck(isIntact: intact, records: UInt64(rows.count), head: storedHead,
+                                   firstBroken: intact ? nil : UInt64(rows.count + 1))
+        }
+    }
+
+    // MARK: record encoding (Keys/README.md, "Other secrets": the audit chain)
+
+    static func encode(_ draft: AuditDraft, sequence: UInt64) -> [UInt8] {
+        var encoding = CanonicalEncoding(.auditRecord)
+        encoding.append(sequence)
+        encoding.append(UInt64(max(0, draft.time.timeIntervalSince1970.rounded(.down))))
+        encoding.append(draft.actor.map { $0.bytes } ?? [])
+        encoding.append(String(draft.action.prefix(200)))
+        encoding.append(String(draft.resource.prefix(200)))
+        encoding.append(draft.decision)
+        encoding.append(draft.policies.joined(separator: ","))
+        encoding.append(draft.policyHash)
+        return encoding.bytes
+    }
+
+    static func fields(of record: [UInt8]) -> [[UInt8]]? {
+        var fields: [[UInt8]] = []
+        var index = 0
+        while index < record.count {
+            guard index + 2 <= record.count else { return nil }
+            let length = Int(record[index]) << 8 | Int(record[index + 1])
+            index += 2
+            guard index + length <= record.count else { return nil }
+            fields.append(Array(record[index..<(index + length)]))
+            index += length
+        }
+        return fields
+    }
+
+    static func sequence(of record: [UInt8]) -> UInt64? {
+        guard let fields = fields(of: record), fields.count == 9, fields[1].count == 8 else { return nil }
+        return fields[1].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    static func decode(_ record: [UInt8]) -> AuditDraft? {
+        guard let fields = fields(of: record), fields.count == 9,
+              String(decoding: fields[0], as: UTF8.self) == DomainLabel.auditRecord.text,
+              fields[2].count == 8, fields[3].count == 16 || fields[3].isEmpty else { return nil }
+        func text(_ index: Int) -> String { String(decoding: fields[index], as: UTF8.self) }
+        let seconds = fields[2].reduce(0) { $0 << 8 | UInt64($1) }
+        let actor: PrincipalID? = fields[3].isEmpty ? nil : PrincipalID(UUID(uuid: (
+            fields[3][0], fields[3][1], fields[3][2], fields[3][3], fields[3][4], fields[3][5], fields[3][6], fields[3][7],
+            fields[3][8], fields[3][9], fields[3][10], fields[3][11], fields[3][12], fields[3][13], fields[3][14],
+            fields[3][15])))
+        let policies = text(7).isEmpty ? [] : text(7).split(separator: ",").map(String.init)
+        return AuditDraft(actor: actor, action: text(4), resource: text(5), decision: text(6), policies: policies,
+                          policyHash: text(8), time: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+}

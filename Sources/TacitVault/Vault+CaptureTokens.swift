@@ -1,0 +1,36 @@
+import Foundation
+import TacitCrypto
+
+extension Vault {
+    /// Issues a capture token for `principal`: 256 random bits, returned once (base64url); only its
+    /// SHA-256 is stored. It allows nothing but sealing notes into that principal's own journal,
+    /// survives logout, and ends with `revokeCaptureTokens(of:)` (logout --all).
+    ///
+    /// - Throws: `VaultError.storage`, `.crypto`.
+    public func issueCaptureToken(for principal: PrincipalID) async throws(VaultError) -> String {
+        let raw = try mapping("a capture token") { try SecureRandom.bytes(count: 32) }
+        let hash = SHA256.hash(raw)
+        let time = nowSeconds
+        try await write { try $0.insertCaptureToken(hash: hash, principal: principal, at: time) }
+        return Data(raw).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The principal a capture token belongs to, or `nil` for an unknown or revoked token.
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func principal(forCaptureToken token: String) async throws(VaultError) -> PrincipalID? {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard token.count <= 100, let raw = Data(base64Encoded: base64), raw.count == 32 else { return nil }
+        let hash = SHA256.hash([UInt8](raw))
+        return try await read { try $0.captureTokenPrincipal(hash: hash) }
+    }
+
+    /// Revokes every capture token of `principal`.
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func revokeCaptureTokens(of principal: PrincipalID) async throws(VaultError) {
+        try await write { try $0.deleteCaptureTokens(of: principal) }
+    }
+}

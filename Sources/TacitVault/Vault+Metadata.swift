@@ -1,0 +1,63 @@
+import Foundation
+
+/// A share's clear columns: what the policy engine needs to decide a read before anything is
+/// decrypted.
+public struct ShareMetadata: Sendable, Equatable, Identifiable {
+    /// The share's id.
+    public let id: ShareID
+    /// The shared entry.
+    public let entry: EntryID
+    /// Who shared it.
+    public let author: PrincipalID
+    /// The entry's group.
+    public let group: GroupID?
+    /// The audience snapshot taken when sharing.
+    public let readers: [PrincipalID]
+    /// The entry version sealed.
+    public let version: Int
+    /// When it ends.
+    public let expiresAt: Date
+    /// When it was made.
+    public let createdAt: Date
+}
+
+extension Vault {
+    /// An entry's clear columns (no decryption), or `nil` when it does not exist.
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func entryMetadata(_ id: EntryID) async throws(VaultError) -> EntryMetadata? {
+        try await read { try $0.entry(id).map { EntryMetadata($0.columns) } }
+    }
+
+    /// A share's clear columns, or `nil` when it does not exist (revoked shares are deleted).
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func shareMetadata(_ id: ShareID) async throws(VaultError) -> ShareMetadata? {
+        try await read { try $0.share(id).map(Self.metadata) }
+    }
+
+    /// The live shares of an entry, clear columns only.
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func shareMetadata(ofEntry id: EntryID) async throws(VaultError) -> [ShareMetadata] {
+        try await read { try $0.shares(of: id).map(Self.metadata) }
+    }
+
+    /// The groups `principal` belongs to now, by id.
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func groupIDs(of principal: PrincipalID) async throws(VaultError) -> [GroupID] {
+        try await read { try $0.groups(of: principal).map(\.id) }
+    }
+
+    static func metadata(_ row: ShareRow) -> ShareMetadata {
+        let readers = stride(from: 0, to: row.audience.count - row.audience.count % 16, by: 16).map { start in
+            let b = Array(row.audience[start..<(start + 16)])
+            return PrincipalID(UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+                                           b[12], b[13], b[14], b[15])))
+        }
+        return ShareMetadata(id: row.id, entry: row.entry, author: row.author, group: row.group, readers: readers,
+                             version: row.version, expiresAt: Date(timeIntervalSince1970: TimeInterval(row.expiresAt)),
+                             createdAt: Date(timeIntervalSince1970: TimeInterval(row.createdAt)))
+    }
+}
