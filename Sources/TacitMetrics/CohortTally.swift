@@ -33,7 +33,7 @@ struct CohortTally: Sendable {
     /// A group is *active* in a month when one of its cycles runs during it: from session 1's day to
     /// the last grace day (session 2 + 7 days). The cohort is the active groups with at least
     /// `minimumGroupMembers` distinct members. Entries and shares count when their ISO week belongs
-    /// to the month, their group is in the cohort and their author is on a cohort roster.
+    /// to the month, their group is in the cohort and their author is on that group's roster.
     ///
     /// - Throws: `MetricsError.invalidInput` for a group listed twice.
     static func count(_ input: MetricsInput, period: MetricsPeriod, configuration: MetricsConfiguration,
@@ -74,48 +74,50 @@ struct CohortTally: Sendable {
             }
         }
         let memberCount = memberIDs.count
-        let groupIndex = Dictionary(uniqueKeysWithValues: included.enumerated().map { ($1.id, $0) })
+        // Each roster seat (group, member) → the member's index: one lookup per entry decides both
+        // that its group is in the cohort and that its author is on that group's roster.
+        var seats: [Seat: Int] = [:]
+        seats.reserveCapacity(included.reduce(0) { $0 + $1.memberIDs.count })
+        for group in included {
+            for member in group.memberIDs { seats[Seat(group: group.id, member: member)] = memberIndex[member]! }
+        }
 
         // Cycles of the cohort whose session 2 falls in the period; one member can move the count
         // of completed cycles by the number of such cycles on their rosters.
-        var endingCycles: [UUID: Set<UUID>] = [:]   // cycle id → roster
+        var endingIndex: [UUID: Int] = [:]          // cycle id → index into endingRosters
+        var endingRosters: [[Int]] = []             // member indices of each ending cycle's roster
         var endingPerMember = [Int](repeating: 0, count: memberCount)
         for group in included {
-            let roster = Set(group.memberIDs)
+            let roster = Set(group.memberIDs).map { memberIndex[$0]! }
             for cycle in group.cycles where days.contains(CivilCalendar.dayNumber(of: cycle.session2, in: timeZone)) {
-                guard endingCycles[cycle.id] == nil else {
+                guard endingIndex[cycle.id] == nil else {
                     throw MetricsError(.invalidInput, "the metadata lists one cycle twice")
                 }
-                endingCycles[cycle.id] = roster
-                for member in roster { endingPerMember[memberIndex[member]!] += 1 }
+                endingIndex[cycle.id] = endingRosters.count
+                endingRosters.append(roster)
+                for member in roster { endingPerMember[member] += 1 }
             }
         }
 
-        // One pass over the entries: the week-to-month rule is cached per distinct week.
-        var weekInPeriod: [ISOWeek: Bool] = [:]
-        func inPeriod(_ week: ISOWeek) -> Bool {
-            if let known = weekInPeriod[week] { return known }
-            let answer = week.month == period
-            weekInPeriod[week] = answer
-            return answer
-        }
+        // The weeks of the period: those whose Thursday falls in it, four or five of them.
+        let periodWeeks = Self.weeks(of: period)
         var written = [Int32](repeating: 0, count: memberCount)
         var kinds = [UInt8](repeating: 0, count: memberCount)
         var shared = [Bool](repeating: false, count: memberCount)
-        var reflected: [UUID: Set<UUID>] = [:]     // ending cycle id → members who reflected in it
-        let kindBits: [EntryKind: UInt8] = Dictionary(uniqueKeysWithValues: EntryKind.allCases.enumerated().map { ($1, UInt8(1) << $0) })
+        var reflected = Set<Int>()                  // ending cycle index × memberCount + member index
+        // One pass over the entries.
         for entry in input.entries {
-            guard groupIndex[entry.group] != nil, let member = memberIndex[entry.author] else { continue }
-            if entry.kind == .reflection, let cycle = entry.cycle, endingCycles[cycle] != nil {
-                reflected[cycle, default: []].insert(entry.author)
+            guard let member = seats[Seat(group: entry.group, member: entry.author)] else { continue }
+            if entry.kind == .reflection, let cycle = entry.cycle, let ending = endingIndex[cycle] {
+                reflected.insert(ending * memberCount + member)
             }
-            guard inPeriod(entry.isoWeek) else { continue }
+            guard periodWeeks.contains(entry.isoWeek) else { continue }
             written[member] &+= 1
-            kinds[member] |= kindBits[entry.kind]!
+            kinds[member] |= entry.kind.bit
         }
         for share in input.shares {
-            guard groupIndex[share.group] != nil, let member = memberIndex[share.author],
-                  inPeriod(share.isoWeek) else { continue }
+            guard periodWeeks.contains(share.isoWeek),
+                  let member = seats[Seat(group: share.group, member: share.author)] else { continue }
             shared[member] = true
         }
 
@@ -124,17 +126,17 @@ struct CohortTally: Sendable {
         exact[.groups] = included.count
         exact[.members] = memberCount
         exact[.groupsLeftOut] = leftOut
-        exact[.cyclesEnded] = endingCycles.count
+        exact[.cyclesEnded] = endingRosters.count
         for member in 0..<memberCount {
             if written[member] > 0 { exact[.membersWrote]! += 1 }
             if shared[member] { exact[.membersShared]! += 1 }
-            for kind in EntryKind.allCases where kinds[member] & kindBits[kind]! != 0 {
+            for kind in EntryKind.allCases where kinds[member] & kind.bit != 0 {
                 exact[.membersWrote(kind)]! += 1
             }
             exact[.members(in: ParticipationBand(entries: Int(written[member])))]! += 1
         }
-        exact[.cyclesCompleted] = endingCycles.filter { cycle, roster in
-            roster.isSubset(of: reflected[cycle] ?? [])
+        exact[.cyclesCompleted] = endingRosters.indices.filter { cycle in
+            endingRosters[cycle].allSatisfy { reflected.contains(cycle * memberCount + $0) }
         }.count
         tally.exact = exact
 
@@ -147,8 +149,32 @@ struct CohortTally: Sendable {
         if recordSupport {
             let everyone = Set(memberIDs)
             for metric in MetricID.noisy { tally.support[metric] = everyone }
-            tally.support[.cyclesCompleted] = endingCycles.values.reduce(into: Set<UUID>()) { $0.formUnion($1) }
+            tally.support[.cyclesCompleted] = Set(endingRosters.joined().map { memberIDs[$0] })
         }
         return tally
+    }
+
+    /// A place on a roster.
+    struct Seat: Hashable {
+        let group: UUID
+        let member: UUID
+    }
+
+    /// The ISO weeks whose Thursday falls in `period`.
+    static func weeks(of period: MetricsPeriod) -> [ISOWeek] {
+        period.dayRange.filter { CivilCalendar.isoWeekday($0) == 4 }.map { ISOWeek(containing: CalendarDay(dayNumber: $0)) }
+    }
+}
+
+extension EntryKind {
+    /// One bit per kind, to keep a member's kinds in a byte.
+    var bit: UInt8 {
+        switch self {
+        case .commitment: return 1
+        case .practice: return 2
+        case .reflection: return 4
+        case .insight: return 8
+        case .note: return 16
+        }
     }
 }

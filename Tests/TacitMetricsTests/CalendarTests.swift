@@ -51,6 +51,21 @@ import Testing
         #expect(inner.count == (2019...2026).map(CivilCalendar.isoWeeks(in:)).reduce(0, +))
     }
 
+    @Test func thePeriodsWeeksAreExactlyThoseWhoseThursdayIsInIt() throws {
+        for year in 2018...2028 {
+            for week in 1...CivilCalendar.isoWeeks(in: year) {
+                let isoWeek = try ISOWeek(year: year, week: week)
+                for month in 1...12 {
+                    let period = try MetricsPeriod(year: year, month: month)
+                    #expect(CohortTally.weeks(of: period).contains(isoWeek) == (isoWeek.month == period))
+                }
+            }
+        }
+        #expect(CohortTally.weeks(of: try MetricsPeriod(parsing: "2026-03")).map(\.description)
+                == ["2026-W10", "2026-W11", "2026-W12", "2026-W13"])
+        #expect(CohortTally.weeks(of: try MetricsPeriod(parsing: "2026-12")).count == 5)
+    }
+
     @Test func writtenFormsAreStrict() {
         for bad in ["2026-3", "2026-13", "26-03", "2026/03", " 2026-03", "2026-03 ", "1969-12", "２０２６-03"] {
             #expect(throws: MetricsError.self) { try MetricsPeriod(parsing: bad) }
