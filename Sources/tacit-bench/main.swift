@@ -6,6 +6,7 @@ import Foundation
 let suites: [String: @Sendable () async throws -> Void] = [
     "crypto": CryptoSuite.run,
     "policy": PolicySuite.run,
+    "metrics": MetricsSuite.run,
     "vault": VaultSuite.run,
 ]
 
