@@ -8,7 +8,7 @@ extension Tacit {
         static let configuration = CommandConfiguration(
             commandName: "policy",
             abstract: "Check, try out and read Tacit's confidentiality policies (offline).",
-            subcommands: [Check.self, Eval.self, Scenarios.self, Base.self]
+            subcommands: [Check.self, Eval.self, Scenarios.self, Base.self, SchemaJSON.self]
         )
     }
 }
@@ -135,6 +135,20 @@ extension Tacit.PolicyCommand {
 
         func run() async throws {
             print(PolicySet.baseText, terminator: PolicySet.baseText.hasSuffix("\n") ? "" : "\n")
+        }
+    }
+
+    /// `tacit policy schema`.
+    struct SchemaJSON: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "schema",
+            abstract: "Print the schema policies are validated against, in Cedar's JSON schema format."
+        )
+
+        func run() async throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(Schema.tacit.cedarJSON), as: UTF8.self))
         }
     }
 }

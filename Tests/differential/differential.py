@@ -11,6 +11,10 @@ must agree:
   3. random policies within Tacit's Cedar subset over random untyped entity stores
      (`"validate": false`).
 
+It also generates typed policies over Tacit's schema (`tacit policy schema`): every policy Tacit's
+validator accepts must pass Cedar's validator (Tacit may be stricter, never laxer), and it checks
+`tacit policy check`'s messages and exit codes.
+
 The one allowed difference is Tacit's documented one: a forbid whose condition errors denies in
 Tacit (and is listed among the determining policies), where Cedar skips it. The checker derives
 Tacit's expected answer from Cedar's by applying exactly that rule.
@@ -467,6 +471,138 @@ def check_random_policies(tacit, tally, count, rng, timings):
         tally.check("random policies", expected, answer, line)
 
 
+# ---------------------------------------------------------------------------- 4. the validator
+
+class TypedGen:
+    """Random policies over Tacit's schema (from `tacit policy schema`), mostly well-typed, for
+    comparing Tacit's validator with Cedar's. Tacit may be stricter (documented), never laxer."""
+
+    def __init__(self, rng, schema):
+        self.rng = rng
+        self.entity_types = schema[""]["entityTypes"]
+        self.actions = schema[""]["actions"]
+
+    def paths(self, action):
+        """(expression, type) pairs reachable from the request variables in two steps."""
+        applies = self.actions[action]["appliesTo"]
+        roots = [("principal", {"type": "Entity", "name": applies["principalTypes"][0]}),
+                 ("resource", {"type": "Entity", "name": applies["resourceTypes"][0]}),
+                 ("context", applies["context"])]
+        out = list(roots)
+        frontier = roots
+        for _ in range(2):
+            next_frontier = []
+            for expr, type_ in frontier:
+                if type_["type"] == "Entity":
+                    attrs = self.entity_types.get(type_["name"], {}).get("shape", {}).get("attributes", {})
+                elif type_["type"] == "Record":
+                    attrs = type_["attributes"]
+                else:
+                    continue
+                for name, attr_type in attrs.items():
+                    next_frontier.append((f"{expr}.{name}", attr_type))
+            out += next_frontier
+            frontier = next_frontier
+        return out
+
+    @staticmethod
+    def kind(type_):
+        if type_["type"] == "Entity":
+            return "Entity:" + type_["name"]
+        if type_["type"] == "Set":
+            return "Set:" + TypedGen.kind(type_["element"])
+        return type_["type"]
+
+    def of_kind(self, paths, kind, d):
+        rng = self.rng
+        candidates = [e for e, t in paths if self.kind(t) == kind]
+        if kind == "Long" and (not candidates or rng.random() < 0.3):
+            if d > 0 and rng.random() < 0.4:
+                return f"({self.of_kind(paths, 'Long', d - 1)} {rng.choice(['+', '-', '*'])} {self.of_kind(paths, 'Long', d - 1)})"
+            return str(rng.choice([0, 1, 3, 15, -2]))
+        if kind == "String" and (not candidates or rng.random() < 0.3):
+            return json.dumps(rng.choice(["member", "operator", "compliance", "closed", "practice"]))
+        if kind == "Boolean" and (not candidates or rng.random() < 0.5):
+            return self.bool(paths, d)
+        if kind.startswith("Entity:") and (not candidates or rng.random() < 0.2):
+            return f'{kind[7:]}::"x{rng.randint(0, 2)}"'
+        if not candidates or rng.random() < 0.05:
+            return rng.choice([e for e, _ in paths])  # deliberately any type
+        return rng.choice(candidates)
+
+    def bool(self, paths, d):
+        rng = self.rng
+        kinds = sorted({self.kind(t) for _, t in paths})
+        if d <= 0:
+            return self.of_kind(paths, "Boolean", -1) if rng.random() < 0.7 else rng.choice(["true", "false"])
+        choice = rng.randrange(10)
+        if choice == 0:
+            return f"({self.bool(paths, d - 1)}) && ({self.bool(paths, d - 1)})"
+        if choice == 1:
+            return f"({self.bool(paths, d - 1)}) || ({self.bool(paths, d - 1)})"
+        if choice == 2:
+            return f"!({self.bool(paths, d - 1)})"
+        if choice == 3:
+            kind = rng.choice(kinds)
+            other = kind if rng.random() < 0.85 else rng.choice(kinds)
+            return f"{self.of_kind(paths, kind, d - 1)} {rng.choice(['==', '!='])} {self.of_kind(paths, other, d - 1)}"
+        if choice == 4:
+            return f"{self.of_kind(paths, 'Long', d - 1)} {rng.choice(['<', '<=', '>', '>='])} {self.of_kind(paths, 'Long', d - 1)}"
+        if choice == 5:
+            entity = rng.choice([k for k in kinds if k.startswith("Entity:")])
+            group = self.of_kind(paths, "Entity:Group", d - 1)
+            return f"{self.of_kind(paths, entity, d - 1)} in {group}"
+        if choice == 6:
+            sets = [k for k in kinds if k.startswith("Set:")]
+            if sets:
+                s = rng.choice(sets)
+                return f"{self.of_kind(paths, s, d - 1)}.contains({self.of_kind(paths, s[4:], d - 1)})"
+            return "true"
+        if choice == 7:
+            return f"(if {self.bool(paths, d - 1)} then {self.bool(paths, d - 1)} else {self.bool(paths, d - 1)})"
+        if choice == 8:
+            return f"{self.of_kind(paths, 'String', d - 1)} like \"{rng.choice(['c*', '*e*', 'member'])}\""
+        entity = rng.choice([k for k in kinds if k.startswith("Entity:")])
+        base = self.of_kind(paths, entity, d - 1)
+        attrs = list(self.entity_types.get(entity[7:], {}).get("shape", {}).get("attributes", {}))
+        return f"{base} has {rng.choice(attrs + ['nope']) if attrs else 'nope'}"
+
+    def policy(self):
+        rng = self.rng
+        action = rng.choice(sorted(self.actions))
+        paths = self.paths(action)
+        resource = rng.choice(["resource", "resource", f"resource is {self.actions[action]['appliesTo']['resourceTypes'][0]}",
+                               "resource is Member"])
+        condition = self.bool(paths, rng.randint(0, 3))
+        return f'{rng.choice(["permit", "forbid"])} (principal, action == Action::"{action}", {resource}) ' \
+               f'{rng.choice(["when", "unless"])} {{ {condition} }};'
+
+
+def check_validator(tacit, tally, count, rng):
+    schema_text = subprocess.run([tacit, "policy", "schema"], capture_output=True, text=True, check=True).stdout
+    schema = json.loads(schema_text)
+    cedar_schema = cedarpy.Schema.from_json_str(schema_text)
+    gen = TypedGen(rng, schema)
+    policies = [gen.policy() for _ in range(count)]
+    request = {"principal": 'Member::"m"', "action": 'Action::"readEntry"', "resource": 'Entry::"e"', "context": {"now": 0}}
+    answers = run_tacit(tacit, [{"policies": p, "request": request} for p in policies])
+    both_accept = stricter = 0
+    for text, answer in zip(policies, answers):
+        tacit_ok = "error" not in answer
+        result = cedarpy.validate_policies(text, cedar_schema)
+        if tacit_ok and not result.validation_passed:
+            tally.failed += 1
+            if tally.shown < 10:
+                tally.shown += 1
+                print(f"VALIDATOR MISMATCH: Tacit accepts, Cedar rejects: {[str(e) for e in result.errors]}\n  {text}\n")
+            continue
+        tally.passed += 1
+        both_accept += tacit_ok
+        stricter += (not tacit_ok) and result.validation_passed
+    print(f"  validator: {count} typed policies, {both_accept} accepted by both, "
+          f"{count - both_accept - stricter} rejected by both, {stricter} rejected by Tacit only (stricter by design)")
+
+
 # ---------------------------------------------------------------------------- the CLI's contract
 
 def check_cli(tacit, tally):
@@ -535,6 +671,7 @@ def main():
     print(f"  base policy, random worlds: {base_count} requests")
     check_random_policies(args.tacit, tally, args.requests - base_count, rng, timings)
     print(f"  random policies: {args.requests - base_count} requests")
+    check_validator(args.tacit, tally, max(200, args.requests // 10), rng)
     print(f"  forbid errors (Cedar skips, Tacit denies): {tally.forbid_errors}")
     print(f"  took {time.perf_counter() - started:.1f} s")
 
