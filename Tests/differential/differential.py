@@ -582,6 +582,13 @@ def check_validator(tacit, tally, count, rng):
     schema_text = subprocess.run([tacit, "policy", "schema"], capture_output=True, text=True, check=True).stdout
     schema = json.loads(schema_text)
     cedar_schema = cedarpy.Schema.from_json_str(schema_text)
+    base_text = subprocess.run([tacit, "policy", "base"], capture_output=True, text=True, check=True).stdout
+    result = cedarpy.validate_policies(base_text, cedar_schema)
+    if result.validation_passed:
+        tally.passed += 1
+    else:
+        tally.failed += 1
+        print(f"CEDAR'S VALIDATOR REJECTS THE BASE POLICY: {[str(e) for e in result.errors]}")
     gen = TypedGen(rng, schema)
     policies = [gen.policy() for _ in range(count)]
     request = {"principal": 'Member::"m"', "action": 'Action::"readEntry"', "resource": 'Entry::"e"', "context": {"now": 0}}
