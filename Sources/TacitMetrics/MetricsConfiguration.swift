@@ -9,11 +9,14 @@ import Foundation
 ///
 /// ```json
 /// "metrics": {
-///   "minimumGroupMembers": 5, "minimumCohortGroups": 3, "minimumCohortMembers": 15,
+///   "minimumGroupSize": 5, "minimumCohortGroups": 3, "minimumCohortMembers": 15,
 ///   "monthlyBudget": "1",
-///   "epsilon": { "members-wrote": "1/24", "cycles-completed": "1/12" }
+///   "epsilon": { "members-wrote": "1/24", "members-by-kind": "1/4", "cycles-completed": "1/12" }
 /// }
 /// ```
+///
+/// An ε key is a cell (`MetricID`) or a family: `members-by-kind` is split equally over the five
+/// kind cells and `members-by-band` over the four band cells, so the family costs what it says.
 public struct MetricsConfiguration: Sendable, Equatable {
     /// The smallest group counted; smaller groups are left out. Default and minimum 5.
     public static let defaultMinimumGroupMembers = 5
@@ -63,7 +66,7 @@ public struct MetricsConfiguration: Sendable, Equatable {
             }
             return value
         }
-        self.minimumGroupMembers = try threshold(minimumGroupMembers, "minimumGroupMembers",
+        self.minimumGroupMembers = try threshold(minimumGroupMembers, "minimumGroupSize",
                                                  minimum: Self.defaultMinimumGroupMembers, maximum: 1_000)
         self.minimumCohortGroups = try threshold(minimumCohortGroups, "minimumCohortGroups",
                                                  minimum: Self.defaultMinimumCohortGroups, maximum: 100_000)
@@ -120,7 +123,7 @@ extension MetricsConfiguration {
         guard let fields = object as? [String: Any] else {
             throw MetricsError.configuration(keyPath, "must be a JSON object")
         }
-        let known: Set<String> = ["minimumGroupMembers", "minimumCohortGroups", "minimumCohortMembers",
+        let known: Set<String> = ["minimumGroupSize", "minimumCohortGroups", "minimumCohortMembers",
                                   "monthlyBudget", "epsilon"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw MetricsError.configuration(key(unknown), "is not a known setting")
@@ -143,22 +146,65 @@ extension MetricsConfiguration {
             }
             throw MetricsError.configuration(key(name), "must be written as a string fraction such as \"1/24\", never a decimal")
         }
-        var epsilon: [MetricID: Rational] = [:]
+        var epsilon: [String: Rational] = [:]
         if let table = fields["epsilon"] {
             guard let table = table as? [String: Any] else {
                 throw MetricsError.configuration(key("epsilon"), "must be an object of cell names to fractions")
             }
             for (name, value) in table.sorted(by: { $0.key < $1.key }) {
-                guard let metric = MetricID(rawValue: name) else {
-                    throw MetricsError.configuration(key("epsilon.\(name)"), "is not a metric")
-                }
-                epsilon[metric] = try rational(value, "epsilon.\(name)")
+                epsilon[name] = try rational(value, "epsilon.\(name)")
             }
         }
-        try self.init(minimumGroupMembers: integer("minimumGroupMembers", Self.defaultMinimumGroupMembers),
+        try self.init(minimumGroupMembers: integer("minimumGroupSize", Self.defaultMinimumGroupMembers),
                       minimumCohortGroups: integer("minimumCohortGroups", Self.defaultMinimumCohortGroups),
                       minimumCohortMembers: integer("minimumCohortMembers", Self.defaultMinimumCohortMembers),
                       monthlyBudget: fields["monthlyBudget"].map { try rational($0, "monthlyBudget") } ?? .one,
-                      epsilon: epsilon, keyPath: keyPath)
+                      epsilonByName: epsilon, keyPath: keyPath)
+    }
+
+    /// The ε families a configuration may name instead of their cells.
+    public static let epsilonFamilies: [String: [MetricID]] = [
+        "members-by-kind": EntryKind.allCases.map { MetricID.membersWrote($0) },
+        "members-by-band": ParticipationBand.allCases.map { MetricID.members(in: $0) },
+    ]
+
+    /// Validates a configuration whose ε table is keyed by name, as the daemon's configuration file
+    /// writes it: a cell name (`members-wrote`) or a family (`members-by-kind`, `members-by-band`),
+    /// whose ε is split equally over its cells.
+    ///
+    /// - Throws: `MetricsError.invalidConfiguration` naming the key, for an unknown name, a cell
+    ///   named beside its family, or anything `init(minimumGroupMembers:…)` refuses.
+    public init(minimumGroupMembers: Int = defaultMinimumGroupMembers,
+                minimumCohortGroups: Int = defaultMinimumCohortGroups,
+                minimumCohortMembers: Int = defaultMinimumCohortMembers,
+                monthlyBudget: Rational = .one,
+                epsilonByName: [String: Rational],
+                keyPath: String = "metrics") throws {
+        func key(_ name: String) -> String { keyPath.isEmpty ? "epsilon.\(name)" : "\(keyPath).epsilon.\(name)" }
+        var table: [MetricID: Rational] = [:]
+        for (name, value) in epsilonByName.sorted(by: { $0.key < $1.key }) {
+            let cells: [MetricID]
+            var share = value
+            if let family = Self.epsilonFamilies[name] {
+                cells = family
+                guard !value.isZero else { throw MetricsError.configuration(key(name), "must be greater than 0") }
+                do { share = try Rational(value.numerator, value.denominator * family.count) } catch {
+                    throw MetricsError.configuration(key(name), "is too fine-grained to split over \(family.count) cells")
+                }
+            } else if let metric = MetricID(rawValue: name) {
+                cells = [metric]
+            } else {
+                throw MetricsError.configuration(key(name), "is not a metric")
+            }
+            for cell in cells {
+                guard table[cell] == nil else {
+                    throw MetricsError.configuration(key(name), "sets \(cell.rawValue) a second time (a cell and its family)")
+                }
+                table[cell] = share
+            }
+        }
+        try self.init(minimumGroupMembers: minimumGroupMembers, minimumCohortGroups: minimumCohortGroups,
+                      minimumCohortMembers: minimumCohortMembers, monthlyBudget: monthlyBudget, epsilon: table,
+                      keyPath: keyPath)
     }
 }

@@ -39,19 +39,21 @@ import Testing
     }
 
     @Test func thresholdsMayBeRaised() throws {
-        let json = #"{"minimumGroupMembers": 6, "minimumCohortGroups": 4, "minimumCohortMembers": 30}"#
+        let json = #"{"minimumGroupSize": 6, "minimumCohortGroups": 4, "minimumCohortMembers": 30}"#
         let raised = try MetricsConfiguration(json: Data(json.utf8))
         #expect(raised.minimumGroupMembers == 6 && raised.minimumCohortGroups == 4 && raised.minimumCohortMembers == 30)
     }
 
     @Test(arguments: [
-        (#"{"minimumGroupMembers": 4}"#, "metrics.minimumGroupMembers"),
+        (#"{"minimumGroupSize": 4}"#, "metrics.minimumGroupSize"),
         (#"{"minimumCohortGroups": 2}"#, "metrics.minimumCohortGroups"),
         (#"{"minimumCohortMembers": 14}"#, "metrics.minimumCohortMembers"),
         (#"{"minimumCohortMembers": 15.5}"#, "metrics.minimumCohortMembers"),
         (#"{"minimumCohortMembers": true}"#, "metrics.minimumCohortMembers"),
-        (#"{"minimumGroupMembers": 5.0}"#, "metrics.minimumGroupMembers"),
-        (#"{"minimumGroupSize": 6}"#, "metrics.minimumGroupSize"),
+        (#"{"minimumGroupSize": 5.0}"#, "metrics.minimumGroupSize"),
+        (#"{"minimumGroupMembers": 6}"#, "metrics.minimumGroupMembers"),
+        (#"{"epsilon": {"members-by-kind": "0"}}"#, "metrics.epsilon.members-by-kind"),
+        (#"{"epsilon": {"members-by-band": "1/4", "members-band-0": "1/24"}}"#, "metrics.epsilon.members-by-band"),
         (#"{"epsilon": {"members-wrote": "0"}}"#, "metrics.epsilon.members-wrote"),
         (#"{"epsilon": {"members-wrote": "-1/2"}}"#, "metrics.epsilon.members-wrote"),
         (#"{"epsilon": {"members-wrote": "1/0"}}"#, "metrics.epsilon.members-wrote"),
@@ -86,5 +88,17 @@ import Testing
         #expect(config.monthlyBudget == (try Rational(2, 1)))
         // 10 × 1/24 + 1/10 + 1/5 = 5/12 + 3/10 = 43/60
         #expect(config.releaseEpsilon == (try Rational(43, 60)))
+    }
+
+    @Test func familiesSplitTheirEpsilonOverTheirCells() throws {
+        // The daemon's configuration file names families; these are its defaults, which sum to 1.
+        let json = #"""
+        {"epsilon": {"members-wrote": "1/8", "members-shared": "1/8", "members-by-kind": "1/4",
+                     "members-by-band": "1/4", "cycles-completed": "1/4"}}
+        """#
+        let config = try MetricsConfiguration(json: Data(json.utf8))
+        #expect(config.epsilon[.membersWroteNote] == (try Rational(1, 20)))
+        #expect(config.epsilon[.membersBand6Plus] == (try Rational(1, 16)))
+        #expect(config.releaseEpsilon == .one)
     }
 }
