@@ -6,6 +6,9 @@ public enum WithheldReason: String, Sendable, Codable, CaseIterable {
     case tooFewGroups = "too-few-groups"
     /// Fewer members than `minimumCohortMembers`.
     case tooFewMembers = "too-few-members"
+    /// An earlier release of the period was made on rosters that differ from today's by fewer
+    /// than `minimumGroupSize` members: the two together could single those members out.
+    case populationChanged = "population-changed"
 }
 
 /// The exact counts of one period's cohort, before noise. Internal: it never leaves the module,
@@ -19,6 +22,8 @@ struct CohortTally: Sendable {
     var sensitivity: [MetricID: Int] = [:]
     /// The reasons the cohort is withheld; empty when it is released.
     var withheld: [WithheldReason] = []
+    /// Whose activity the noisy cells depend on, for the ledger's differencing check.
+    var population = CohortPopulation(members: [], cycleMembers: [])
     /// The members whose activity feeds each noisy cell (public cells: none). For the differencing
     /// tests; the export never reads it.
     var support: [MetricID: Set<UUID>] = [:]
@@ -146,6 +151,7 @@ struct CohortTally: Sendable {
         if included.count < configuration.minimumCohortGroups { tally.withheld.append(.tooFewGroups) }
         if memberCount < configuration.minimumCohortMembers { tally.withheld.append(.tooFewMembers) }
 
+        tally.population = CohortPopulation(members: memberIDs, cycleMembers: endingRosters.joined().map { memberIDs[$0] })
         if recordSupport {
             let everyone = Set(memberIDs)
             for metric in MetricID.noisy { tally.support[metric] = everyone }

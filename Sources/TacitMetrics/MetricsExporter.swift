@@ -71,11 +71,13 @@ public struct MetricsExporter: Sendable {
             if tally == nil {
                 tally = try CohortTally.count(try await input(), period: period, configuration: configuration)
             }
-            let release = try makeRelease(tally!, period: period, day: day, spent: state.spent)
+            let earlier = try state.populations.compactMap { try CohortPopulation(decoding: $0) }
+            let release = try makeRelease(tally!, period: period, day: day, spent: state.spent, earlier: earlier)
             let files = try render(release.jsonBytes(), release: release)
+            let population = release.status == .released ? tally!.population.encoded : []
             switch try await ledger.charge(period: period, day: day, epsilon: release.privacy.epsilonSpent,
-                                           release: files.json.bytes, expectedSpent: state.spent,
-                                           budget: configuration.monthlyBudget) {
+                                           release: files.json.bytes, population: population,
+                                           expectedSpent: state.spent, budget: configuration.monthlyBudget) {
             case .charged:
                 log(release, isRepeat: false)
                 return MetricsExport(release: release, charged: release.privacy.epsilonSpent, isRepeat: false,
@@ -91,9 +93,11 @@ public struct MetricsExporter: Sendable {
         throw MetricsError(.ledgerBusy, "other reports for \(period) kept landing while this one was made; ask again")
     }
 
-    /// The release for `tally`: withheld (free) below a threshold, otherwise noisy, clamped and
-    /// pseudonymised.
-    func makeRelease(_ tally: CohortTally, period: MetricsPeriod, day: CalendarDay, spent: Rational) throws -> MetricsRelease {
+    /// The release for `tally`: withheld (free) below a threshold or when its population differs
+    /// from an earlier release's of the period by fewer than `minimumGroupSize` members, otherwise
+    /// noisy, clamped and pseudonymised.
+    func makeRelease(_ tally: CohortTally, period: MetricsPeriod, day: CalendarDay, spent: Rational,
+                     earlier: [CohortPopulation] = []) throws -> MetricsRelease {
         let budget = configuration.monthlyBudget
         let left = spent < budget ? try budget.subtracting(spent) : .zero
         func privacy(spending cost: Rational) throws -> MetricsRelease.Privacy {
@@ -105,8 +109,14 @@ public struct MetricsExporter: Sendable {
         let publicCells = MetricID.allCases.filter(\.isPublic).map {
             MetricsRelease.Cell(metric: $0, value: tally.exact[$0]!, epsilon: .zero, sensitivity: 0)
         }
-        guard tally.withheld.isEmpty else {
-            return try MetricsRelease(period: period, madeOn: day, status: .withheld, withheldBecause: tally.withheld,
+        var withheld = tally.withheld
+        if withheld.isEmpty, earlier.contains(where: { population in
+            population.smallestChange(from: tally.population).map { $0 < configuration.minimumGroupMembers } ?? false
+        }) {
+            withheld.append(.populationChanged)
+        }
+        guard withheld.isEmpty else {
+            return try MetricsRelease(period: period, madeOn: day, status: .withheld, withheldBecause: withheld,
                                       cohort: nil, groups: [], cells: publicCells, privacy: try privacy(spending: .zero))
         }
         let cost = configuration.releaseEpsilon

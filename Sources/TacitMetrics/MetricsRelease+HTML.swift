@@ -79,6 +79,8 @@ extension MetricsRelease {
         switch status {
         case .released:
             lines.append("This report counts the \(groupCount) groups that ran a learning cycle in \(month), with \(memberCount) members in all. It never counts one member or one group on its own.")
+        case .withheld where withheldBecause == [.populationChanged]:
+            lines.append("<strong>Every count for \(month) is withheld.</strong> The groups' rosters changed by fewer than \(privacy.minimumGroupMembers) members since an earlier report for \(month); set side by side, the two reports could describe just those members. The next month's report is not affected.")
         case .withheld:
             let needs = "at least \(privacy.minimumCohortGroups) groups and \(privacy.minimumCohortMembers) members"
             lines.append("<strong>Every count for \(month) is withheld.</strong> The groups that ran a cycle in \(month) were \(groupCount) groups with \(memberCount) members; a report needs \(needs), so that no count could describe a few people.")

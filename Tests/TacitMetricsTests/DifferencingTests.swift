@@ -44,14 +44,17 @@ func smallestExposure(_ cells: [SupportedCell]) -> Int? {
     for cell in cells where !distinct.contains(where: { $0.metric == cell.metric && $0.support == cell.support }) {
         distinct.append(cell)
     }
+    // (A union is never smaller than its smallest non-empty part, already checked above; the
+    // enumeration is kept for small sets as a guard on that reasoning.)
     let everyone = Array(distinct.reduce(into: Set<UUID>()) { $0.formUnion($1.support) })
-    precondition(distinct.count <= 20 && everyone.count <= 64, "too many cells or members to enumerate")
-    let index = Dictionary(uniqueKeysWithValues: everyone.enumerated().map { ($1, $0) })
-    let masks = distinct.map { $0.support.reduce(UInt64(0)) { $0 | (1 << UInt64(index[$1]!)) } }
-    for subset in 1..<(1 << distinct.count) {
-        var union: UInt64 = 0
-        for bit in masks.indices where subset & (1 << bit) != 0 { union |= masks[bit] }
-        if union != 0 { smallest = min(smallest ?? .max, union.nonzeroBitCount) }
+    if distinct.count <= 20 && everyone.count <= 64 {
+        let index = Dictionary(uniqueKeysWithValues: everyone.enumerated().map { ($1, $0) })
+        let masks = distinct.map { $0.support.reduce(UInt64(0)) { $0 | (1 << UInt64(index[$1]!)) } }
+        for subset in 1..<(1 << distinct.count) {
+            var union: UInt64 = 0
+            for bit in masks.indices where subset & (1 << bit) != 0 { union |= masks[bit] }
+            if union != 0 { smallest = min(smallest ?? .max, union.nonzeroBitCount) }
+        }
     }
     for metric in Set(cells.map(\.metric)) {
         let same = cells.filter { $0.metric == metric }
@@ -103,6 +106,51 @@ func smallestExposure(_ cells: [SupportedCell]) -> Int? {
         }
         let exposure = try #require(smallestExposure(cells))
         #expect(exposure >= 5, "a combination of released cells depends on only \(exposure) members")
+    }
+
+    /// Rosters change during a month: a release whose population differs from an earlier one's by
+    /// one to four members is withheld, so no two releases of the period can be differenced down to
+    /// them; a change of five or more is released.
+    @Test func rosterChangesWithinAPeriodCannotSingleMembersOut() async throws {
+        let configuration = try MetricsConfiguration(monthlyBudget: try Rational(2, 1))
+        var groups = [5, 6, 5].map { Fixture.group(size: $0) }
+        let clock = TestClock("2026-03-20")
+        let ledger = InMemoryBudgetLedger()
+        let exporter = Fixture.exporter(configuration: configuration, ledger: ledger, clock: clock)
+        var released: [SupportedCell] = []
+        func export(_ day: String) async throws -> MetricsRelease {
+            clock.set(day)
+            let input = Fixture.input(groups: groups)
+            let release = try await exporter.export(period: Fixture.period) { input }.release
+            if release.status == .released {
+                let tally = try CohortTally.count(input, period: Fixture.period, configuration: configuration, recordSupport: true)
+                released += release.cells.map { SupportedCell(metric: $0.metric, support: tally.support[$0.metric] ?? []) }
+            }
+            return release
+        }
+        #expect(try await export("2026-03-20").status == .released)
+        groups[0].memberIDs.append(UUID())                       // one member joins
+        let afterOne = try await export("2026-03-21")
+        #expect(afterOne.withheldBecause == [.populationChanged])
+        #expect(afterOne.privacy.epsilonSpent == .zero)
+        #expect(afterOne.htmlBytes().text.contains("rosters changed by fewer than 5 members"))
+        groups[1].memberIDs.removeLast()                         // and another leaves: still two
+        #expect(try await export("2026-03-22").withheldBecause == [.populationChanged])
+        groups.append(Fixture.group(size: 5))                    // a new group of five: seven in all
+        #expect(try await export("2026-03-23").status == .released)
+        #expect(try await ledger.spent(on: Fixture.period) == .one)
+
+        let exposure = try #require(smallestExposure(released))
+        #expect(exposure >= 5, "two releases of the period differ in only \(exposure) members")
+    }
+
+    @Test func thePopulationBlobRoundTrips() throws {
+        let population = CohortPopulation(members: (0..<7).map { _ in UUID() }, cycleMembers: (0..<3).map { _ in UUID() })
+        #expect(try CohortPopulation(decoding: population.encoded) == population)
+        #expect(population.encoded.count == 1 + 4 + 7 * 16 + 4 + 3 * 16)
+        #expect(try CohortPopulation(decoding: []) == nil)
+        #expect(throws: MetricsError.self) { try CohortPopulation(decoding: population.encoded.dropLast(1).map { $0 }) }
+        #expect(throws: MetricsError.self) { try CohortPopulation(decoding: [2] + population.encoded.dropFirst()) }
     }
 
     @Test func theCheckerCatchesAMetricAtTwoLevels() {
