@@ -78,7 +78,19 @@ struct CohortPopulation: Equatable, Sendable {
         withUnsafeBytes(of: id.uuid) { Array($0) }
     }
 
+    /// Distinct ids in bytewise order.
     private static func sorted(_ ids: some Sequence<UUID>) -> [UUID] {
-        Set(ids).map { ($0, bytes($0)) }.sorted { $0.1.lexicographicallyPrecedes($1.1) }.map(\.0)
+        Set(ids).map { ($0.byteOrderKey, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}
+
+extension UUID {
+    /// The 16 bytes as two big-endian halves: comparing keys compares the ids bytewise, without
+    /// formatting them as strings.
+    var byteOrderKey: (UInt64, UInt64) {
+        let u = uuid
+        let high = [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let low = [u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return (high, low)
     }
 }

@@ -66,7 +66,7 @@ struct CohortTally: Sendable {
                 leftOut += 1
             }
         }
-        included.sort { $0.id.uuidString < $1.id.uuidString }
+        included.sort { $0.id.byteOrderKey < $1.id.byteOrderKey }
         tally.includedGroups = included.map(\.id)
 
         // Members of the cohort, each once even when on two rosters.

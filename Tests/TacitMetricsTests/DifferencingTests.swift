@@ -173,3 +173,13 @@ func smallestExposure(_ cells: [SupportedCell]) -> Int? {
         #expect(MetricID.allCases.allSatisfy { !$0.rawValue.contains("group-") && !$0.rawValue.contains("member-") })
     }
 }
+
+@Suite struct PopulationOrderTests {
+    @Test func idsAreSortedBytewiseAndOnce() {
+        let ids = (0..<200).map { _ in UUID() }
+        let population = CohortPopulation(members: ids + ids.prefix(10), cycleMembers: [])
+        let bytes = population.members.map { id in withUnsafeBytes(of: id.uuid) { Array($0) } }
+        #expect(population.members.count == 200)
+        #expect(zip(bytes, bytes.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) })
+    }
+}
