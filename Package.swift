@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tacit", targets: ["tacit"]),
+        .executable(name: "tacit-bench", targets: ["tacit-bench"]),
         .library(name: "TacitCrypto", targets: ["TacitCrypto"]),
         .library(name: "TacitPolicy", targets: ["TacitPolicy"]),
     ],
@@ -17,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // libcrypto from the system (Debian: libssl-dev); only TacitCrypto imports it.
@@ -58,11 +62,30 @@ let package = Package(
             resources: [.embedInCode("tacit.cedar")],
             swiftSettings: strict
         ),
+        // Codable request and response types shared by the daemon and the CLI; imports nothing of the project.
+        .target(
+            name: "TacitAPI",
+            swiftSettings: strict
+        ),
+        // The daemon: Hummingbird on a Unix socket, sessions, policy on every request, audit.
+        .target(
+            name: "TacitServer",
+            dependencies: [
+                "TacitVault", "TacitPolicy", "TacitMetrics", "TacitAPI", "TacitCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.embedInCode("openapi.yaml")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "tacit",
             dependencies: [
-                "TacitPolicy",
+                "TacitPolicy", "TacitAPI", "TacitMetrics", "TacitServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -93,6 +116,14 @@ let package = Package(
         .testTarget(
             name: "TacitPolicyTests",
             dependencies: ["TacitPolicy"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TacitServerTests",
+            dependencies: [
+                "TacitServer", "TacitAPI", "TacitVault",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -58,3 +58,7 @@ int ctacit_hkdf_sha256(const uint8_t *key, size_t key_len,
 int ctacit_disable_dumpable(void) {
     return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0;
 }
+
+int ctacit_is_dumpable(void) {
+    return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+}

@@ -23,4 +23,7 @@ int ctacit_hkdf_sha256(const uint8_t *key, size_t key_len,
 /* prctl is variadic, which Swift cannot call: turn off core dumps and ptrace attach by others. */
 int ctacit_disable_dumpable(void);
 
+/* PR_GET_DUMPABLE: 1 when the process may dump core and be attached to, 0 when not. */
+int ctacit_is_dumpable(void);
+
 #endif

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Writes Sources/TacitServer/openapi.yaml from the route table below.
+
+The table is the one place a route is described for the document; a test in TacitServerTests
+compares the document's paths with the router's, so a route added in Swift but not here fails.
+Run: python3 Scripts/gen-openapi.py
+"""
+import json, os
+
+S = lambda ref: {"$ref": f"#/components/schemas/{ref}"}
+string = {"type": "string"}
+uuid = {"type": "string", "format": "uuid"}
+date = {"type": "string", "format": "date-time"}
+strings = {"type": "array", "items": string}
+
+def obj(required, props, extra=False):
+    o = {"type": "object", "properties": props, "required": required}
+    if not extra:
+        o["additionalProperties"] = False
+    return o
+
+schemas = {
+    "Error": obj(["error"], {"error": obj(["code", "message"], {
+        "code": string, "message": string, "policies": strings, "retryAfter": {"type": "integer"}})}),
+    "Health": obj(["status", "version"], {"status": string, "version": string}),
+    "Unlock": obj(["name", "passphrase"], {"name": {"type": "string", "minLength": 1, "maxLength": 64}, "passphrase": string}),
+    "Principal": obj(["id", "name", "role"], {"id": uuid, "name": string, "role": {"enum": ["member", "compliance", "operator"]}}),
+    "Session": obj(["token", "captureToken", "principal", "agreementKey", "manifestCounter", "expiresAt", "idleSeconds", "notices"], {
+        "token": string, "captureToken": string, "principal": S("Principal"), "agreementKey": string,
+        "manifestCounter": {"type": "integer"}, "expiresAt": date, "idleSeconds": {"type": "integer"}, "notices": strings}),
+    "GroupSummary": obj(["id", "name", "memberCount"], {"id": uuid, "name": string, "memberCount": {"type": "integer"},
+                                                        "facilitator": string}),
+    "WhoAmI": obj(["principal", "groups", "fingerprint", "expiresAt"], {"principal": S("Principal"),
+        "groups": {"type": "array", "items": S("GroupSummary")}, "fingerprint": string, "expiresAt": date}),
+    "Enroll": obj(["code", "name", "passphrase"], {"code": string, "name": {"type": "string", "minLength": 1, "maxLength": 64}, "passphrase": string}),
+    "Enrolled": obj(["principal", "recoveryKey", "fingerprint"], {"principal": S("Principal"), "recoveryKey": string, "fingerprint": string}),
+    "PassphraseChange": obj(["current", "new"], {"current": string, "new": string, "rotate": {"type": "boolean"}}),
+    "Recover": obj(["name", "recoveryKey", "passphrase"], {"name": string, "recoveryKey": string, "passphrase": string}),
+    "Jot": obj(["text", "agreementKey"], {"text": string, "agreementKey": string}),
+    "Created": obj(["id"], {"id": uuid}),
+    "GroupCreate": obj(["name"], {"name": {"type": "string", "minLength": 1, "maxLength": 64}}),
+    "Name": obj(["name"], {"name": string}),
+    "Cycle": obj(["id", "group", "session1", "session2", "phase"], {"id": uuid, "group": uuid, "session1": date,
+        "session2": date, "phase": {"enum": ["planning", "session-1", "practice", "reflection", "session-2", "closed"]},
+        "topics": strings}),
+    "GroupDetail": obj(["group", "members", "sizeStatus", "cycles"], {"group": S("GroupSummary"),
+        "members": {"type": "array", "items": S("Principal")}, "sizeStatus": string,
+        "cycles": {"type": "array", "items": S("Cycle")}}),
+    "Invitation": obj(["name", "role"], {"name": string, "role": {"enum": ["member", "facilitator", "compliance", "operator"]},
+                                         "group": string}),
+    "InvitationCode": obj(["code", "expiresAt"], {"code": string, "expiresAt": date}),
+    "CycleCreate": obj(["group", "session1", "session2", "topics"], {"group": string, "session1": date, "session2": date,
+                                                                     "topics": strings}),
+    "Agenda": obj(["items", "markdown"], {"items": {"type": "array", "items": obj(["title", "author", "kind", "topic"], {
+        "title": string, "author": string, "kind": string, "topic": string})}, "markdown": string}),
+    "EntryInput": obj(["body"], {"title": string, "body": string, "tags": strings, "topic": string,
+        "kind": {"enum": ["commitment", "practice", "reflection", "insight", "note"]}, "cycle": uuid}),
+    "Entry": obj(["id", "author", "kind", "title", "body", "tags", "topic", "created", "updated", "version"], {
+        "id": uuid, "author": string, "group": uuid, "cycle": uuid, "kind": string, "title": string, "body": string,
+        "tags": strings, "topic": string, "created": date, "updated": date, "version": {"type": "integer"}}),
+    "EntrySummary": obj(["id", "title", "kind", "tags", "created", "updated", "shared"], {"id": uuid, "title": string,
+        "kind": string, "tags": strings, "cycle": uuid, "created": date, "updated": date, "shared": {"type": "boolean"}}),
+    "EntryList": obj(["entries"], {"entries": {"type": "array", "items": S("EntrySummary")}, "next": string}),
+    "ShareRequest": obj(["entry", "group", "with"], {"entry": uuid, "group": {"type": "boolean"}, "with": strings, "until": date}),
+    "Share": obj(["id", "entry", "title", "audience", "expiresAt", "revoked"], {"id": uuid, "entry": uuid, "title": string,
+        "audience": strings, "expiresAt": date, "revoked": {"type": "boolean"}}),
+    "Read": obj(["reader", "firstRead"], {"reader": string, "firstRead": string}),
+    "FeedItem": obj(["share", "entry", "author", "title", "kind", "sharedAt", "expiresAt"], {"share": uuid, "entry": uuid,
+        "author": string, "title": string, "kind": string, "sharedAt": date, "expiresAt": date}),
+    "Whois": obj(["principal", "fingerprint", "pin"], {"principal": S("Principal"), "fingerprint": string,
+                                                       "pin": {"enum": ["unpinned", "pinned", "changed"]}}),
+    "ConfirmKey": obj(["fingerprint"], {"fingerprint": string}),
+    "AuditRecord": obj(["sequence", "time", "actor", "action", "resource", "decision", "policies"], {
+        "sequence": {"type": "integer"}, "time": date, "actor": string, "action": string, "resource": string,
+        "decision": {"enum": ["allow", "deny"]}, "policies": strings}),
+    "AuditVerification": obj(["ok", "records", "head"], {"ok": {"type": "boolean"}, "records": {"type": "integer"},
+                                                          "head": string, "brokenAt": {"type": "integer"}}),
+    "MetricsExportRequest": obj(["period"], {"period": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                                             "format": {"enum": ["json", "csv", "html"]}}),
+    "MetricsExport": obj(["file", "signature", "format", "charged"], {"file": string, "signature": string,
+        "format": string, "charged": {"type": "boolean"}}),
+}
+
+E = lambda *codes: {str(c): {"description": "error", "content": {"application/json": {"schema": S("Error")}}} for c in codes}
+def ok(code, schema=None, desc="ok", media="application/json"):
+    r = {"description": desc}
+    if schema is not None:
+        r["content"] = {media: {"schema": schema}}
+    return {str(code): r}
+
+def op(opid, summary, responses, body=None, auth=True, params=(), query=()):
+    o = {"operationId": opid, "summary": summary, "responses": {}}
+    for r in responses:
+        o["responses"].update(r)
+    if auth:
+        o["security"] = [{"bearer": []}]
+        o["responses"].update(E(401))
+    if body is not None:
+        o["requestBody"] = {"required": True, "content": {"application/json": {"schema": S(body)}}}
+        o["responses"].update(E(400, 413))
+    ps = [{"name": p, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}} for p in params]
+    ps += [{"name": q, "in": "query", "required": req, "schema": string} for q, req in query]
+    if ps:
+        o["parameters"] = ps
+    return o
+
+arr = lambda ref: {"type": "array", "items": S(ref)}
+paths = {
+    "/v1/health": {"get": op("health", "Is the daemon serving?", [ok(200, S("Health"))], auth=False)},
+    "/v1/instance-key": {"get": op("instanceKey", "The instance public key (base64), which signs exports",
+                                   [ok(200, string, media="text/plain")], auth=False)},
+    "/v1/openapi": {"get": op("openapi", "This document", [ok(200, string, media="application/yaml")], auth=False)},
+    "/v1/sessions": {
+        "post": op("unlock", "Unlock: passphrase → session token", [ok(201, S("Session")), E(429, 503)], body="Unlock", auth=False),
+        "delete": op("logoutAll", "End every session of the caller and revoke the capture token", [ok(204)]),
+    },
+    "/v1/sessions/current": {"delete": op("logout", "End this session and wipe its keys", [ok(204)])},
+    "/v1/whoami": {"get": op("whoami", "The caller", [ok(200, S("WhoAmI"))])},
+    "/v1/enroll": {"post": op("enroll", "Enroll with a one-time code", [ok(201, S("Enrolled")), E(409, 422)], body="Enroll", auth=False)},
+    "/v1/passphrase": {"post": op("changePassphrase", "Change the passphrase (optionally rotate the root key)",
+                                  [ok(204), E(422, 429)], body="PassphraseChange")},
+    "/v1/recover": {"post": op("recover", "Set a new passphrase with the recovery key", [ok(204), E(422, 429)], body="Recover", auth=False)},
+    "/v1/jots": {"post": op("jot", "Seal a note without unlocking (capture token)", [ok(201, S("Created")), E(409)], body="Jot")},
+    "/v1/groups": {
+        "get": op("listGroups", "Groups and their sizes", [ok(200, arr("GroupSummary"))]),
+        "post": op("createGroup", "Create a group (operator)", [ok(201, S("GroupSummary")), E(403, 409)], body="GroupCreate"),
+    },
+    "/v1/groups/{group}": {"get": op("showGroup", "A group's roster and cycles", [ok(200, S("GroupDetail")), E(404)], params=["group"])},
+    "/v1/groups/{group}/members": {"post": op("addMember", "Add a member (operator)", [ok(200, S("GroupDetail")), E(403, 404)],
+                                              body="Name", params=["group"])},
+    "/v1/groups/{group}/members/{name}": {"delete": op("removeMember", "Remove a member; their seals are deleted at once (operator)",
+                                                       [ok(204), E(403, 404)], params=["group", "name"])},
+    "/v1/groups/{group}/facilitator": {"put": op("appointFacilitator", "Appoint the facilitator (operator)",
+                                                 [ok(200, S("GroupDetail")), E(403, 404)], body="Name", params=["group"])},
+    "/v1/invitations": {"post": op("invite", "An enrollment code for a new principal (operator)",
+                                   [ok(201, S("InvitationCode")), E(403, 404, 409)], body="Invitation")},
+    "/v1/principals": {"get": op("listPrincipals", "Principals (names and roles)", [ok(200, arr("Principal"))])},
+    "/v1/principals/{name}/disable": {"post": op("disablePrincipal", "Disable a principal (operator)", [ok(204), E(403, 404)],
+                                                 params=["name"])},
+    "/v1/cycles": {
+        "get": op("listCycles", "Cycles of a group or of the caller's groups", [ok(200, arr("Cycle")), E(404)], query=[("group", False)]),
+        "post": op("createCycle", "Schedule a cycle (facilitator)", [ok(201, S("Cycle")), E(403, 404)], body="CycleCreate"),
+    },
+    "/v1/cycles/{cycle}/agenda": {"get": op("agenda", "The session-2 agenda (facilitator)", [ok(200, S("Agenda")), E(403, 404)],
+                                            params=["cycle"])},
+    "/v1/entries": {
+        "get": op("listEntries", "The caller's entries", [ok(200, S("EntryList"))],
+                  query=[("kind", False), ("tag", False), ("cycle", False), ("since", False), ("until", False),
+                         ("limit", False), ("cursor", False)]),
+        "post": op("writeEntry", "Write an entry", [ok(201, S("Entry")), E(403, 404, 409)], body="EntryInput"),
+    },
+    "/v1/entries/{id}": {
+        "get": op("readEntry", "Read an own entry", [ok(200, S("Entry")), E(404)], params=["id"]),
+        "put": op("editEntry", "Edit an own entry (a new version)", [ok(200, S("Entry")), E(403, 404)], body="EntryInput", params=["id"]),
+        "delete": op("deleteEntry", "Delete an own entry and its shares", [ok(204), E(404)], params=["id"]),
+    },
+    "/v1/search": {"get": op("search", "Search the caller's entries", [ok(200, S("EntryList"))],
+                             query=[("q", True), ("kind", False), ("tag", False), ("cycle", False), ("since", False), ("until", False)])},
+    "/v1/shares": {
+        "get": op("listShares", "The caller's shares", [ok(200, arr("Share"))]),
+        "post": op("share", "Share an entry with the group or chosen members", [ok(201, S("Share")), E(403, 404, 409)], body="ShareRequest"),
+    },
+    "/v1/shares/{id}": {"delete": op("revokeShare", "Revoke a share: seals deleted at once", [ok(204), E(404)], params=["id"])},
+    "/v1/shares/{id}/readers": {"get": op("shareReaders", "Who read a share", [ok(200, arr("Read")), E(404)], params=["id"])},
+    "/v1/feed": {"get": op("feed", "Entries shared with the caller", [ok(200, arr("FeedItem"))])},
+    "/v1/feed/{share}": {"get": op("readShared", "Read an entry shared with the caller", [ok(200, S("Entry")), E(404, 409)],
+                                   params=["share"])},
+    "/v1/whois/{name}": {"get": op("whois", "A principal's key fingerprint and pin state", [ok(200, S("Whois")), E(404)],
+                                   params=["name"])},
+    "/v1/whois/{name}/confirm": {"post": op("confirmKey", "Accept a peer's changed key after comparing fingerprints",
+                                            [ok(200, S("Whois")), E(404, 409)], body="ConfirmKey", params=["name"])},
+    "/v1/audit": {"get": op("audit", "Audit records: the caller's actions and reads of their entries", [ok(200, arr("AuditRecord"))])},
+    "/v1/audit/verify": {"get": op("verifyAudit", "Recompute the audit chain", [ok(200, S("AuditVerification"))])},
+    "/v1/backup": {"get": op("backup", "Stream a consistent copy of the database (operator)",
+                             [ok(200, {"type": "string", "format": "binary"}, media="application/octet-stream"), E(403)])},
+    "/v1/restore": {"post": op("restore", "Upload a backup; the daemon then needs a restart with --accept-restore (operator)",
+                               [ok(202), E(400, 403, 413)])},
+    "/v1/metrics/exports": {"post": op("exportMetrics", "A signed, anonymized metrics export (compliance)",
+                                       [ok(201, S("MetricsExport")), E(403, 409)], body="MetricsExportRequest")},
+}
+doc = {
+    "openapi": "3.1.0",
+    "info": {"title": "Tacit local API", "version": "0.1.0",
+             "description": "HTTP/1.1 + JSON on the daemon's Unix socket (curl --unix-socket). Errors are JSON; "
+                            "an entry the caller may not see answers 404."},
+    "servers": [{"url": "http://localhost"}],
+    "paths": paths,
+    "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+}
+here = os.path.dirname(os.path.abspath(__file__))
+out = os.path.join(here, "..", "Sources", "TacitServer", "openapi.yaml")
+# JSON is valid YAML 1.2; written as YAML-compatible JSON so no YAML library is needed here.
+with open(out, "w") as f:
+    f.write("# Generated by Scripts/gen-openapi.py: edit the table there, then run it.\n")
+    json.dump(doc, f, indent=1, sort_keys=False)
+    f.write("\n")
+print(f"wrote {out}: {len(paths)} paths")

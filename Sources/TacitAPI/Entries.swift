@@ -1,0 +1,272 @@
+import Foundation
+
+/// `POST /v1/entries` and `PUT /v1/entries/{id}`: what a member writes.
+public struct EntryInput: Codable, Sendable {
+    /// The title (may be empty).
+    public var title: String
+    /// The body, Markdown.
+    public var body: String
+    /// Tags.
+    public var tags: [String]
+    /// The topic (may be empty).
+    public var topic: String
+    /// The kind; absent: from the current cycle's phase.
+    public var kind: String?
+    /// The cycle (id); absent: the member's current cycle.
+    public var cycle: UUID?
+
+    /// Creates an entry input.
+    public init(title: String = "", body: String, tags: [String] = [], topic: String = "", kind: String? = nil,
+                cycle: UUID? = nil) {
+        self.title = title
+        self.body = body
+        self.tags = tags
+        self.topic = topic
+        self.kind = kind
+        self.cycle = cycle
+    }
+}
+
+/// An entry in a listing: no body.
+public struct EntrySummary: Codable, Sendable, Equatable {
+    /// The entry's id.
+    public var id: UUID
+    /// Its title.
+    public var title: String
+    /// Its kind.
+    public var kind: String
+    /// Its tags.
+    public var tags: [String]
+    /// Its cycle.
+    public var cycle: UUID?
+    /// When it was written.
+    public var created: Date
+    /// When it last changed.
+    public var updated: Date
+    /// Whether it is shared (a live share exists).
+    public var shared: Bool
+
+    /// Creates a summary.
+    public init(id: UUID, title: String, kind: String, tags: [String], cycle: UUID?, created: Date, updated: Date,
+                shared: Bool) {
+        self.id = id
+        self.title = title
+        self.kind = kind
+        self.tags = tags
+        self.cycle = cycle
+        self.created = created
+        self.updated = updated
+        self.shared = shared
+    }
+}
+
+/// A whole entry.
+public struct EntryResponse: Codable, Sendable, Equatable {
+    /// The entry's id.
+    public var id: UUID
+    /// Its author.
+    public var author: String
+    /// Its group.
+    public var group: UUID?
+    /// Its cycle.
+    public var cycle: UUID?
+    /// Its kind.
+    public var kind: String
+    /// Its title.
+    public var title: String
+    /// Its body, Markdown.
+    public var body: String
+    /// Its tags.
+    public var tags: [String]
+    /// Its topic.
+    public var topic: String
+    /// When it was written.
+    public var created: Date
+    /// When it last changed.
+    public var updated: Date
+    /// Its version (1 for a new entry).
+    public var version: Int
+
+    /// Creates an entry response.
+    public init(id: UUID, author: String, group: UUID?, cycle: UUID?, kind: String, title: String, body: String,
+                tags: [String], topic: String, created: Date, updated: Date, version: Int) {
+        self.id = id
+        self.author = author
+        self.group = group
+        self.cycle = cycle
+        self.kind = kind
+        self.title = title
+        self.body = body
+        self.tags = tags
+        self.topic = topic
+        self.created = created
+        self.updated = updated
+        self.version = version
+    }
+}
+
+/// A page of a listing.
+public struct EntryList: Codable, Sendable {
+    /// The entries, newest first.
+    public var entries: [EntrySummary]
+    /// Pass as `cursor` for the next page; absent on the last.
+    public var next: String?
+
+    /// Creates a page.
+    public init(entries: [EntrySummary], next: String?) {
+        self.entries = entries
+        self.next = next
+    }
+}
+
+/// `POST /v1/shares`.
+public struct ShareRequest: Codable, Sendable {
+    /// The entry to share.
+    public var entry: UUID
+    /// Share with the whole group (its roster now).
+    public var group: Bool
+    /// Or with these members of the group, by name.
+    public var with: [String]
+    /// When the share ends; absent: the end of the entry's cycle.
+    public var until: Date?
+
+    /// Creates a share request.
+    public init(entry: UUID, group: Bool, with: [String], until: Date?) {
+        self.entry = entry
+        self.group = group
+        self.with = with
+        self.until = until
+    }
+}
+
+/// A share as its author sees it.
+public struct ShareInfo: Codable, Sendable, Equatable {
+    /// The share's id.
+    public var id: UUID
+    /// The shared entry.
+    public var entry: UUID
+    /// The entry's title (for the author's listing only).
+    public var title: String
+    /// The readers' names.
+    public var audience: [String]
+    /// When it ends.
+    public var expiresAt: Date
+    /// Whether it was revoked.
+    public var revoked: Bool
+
+    /// Creates a share description.
+    public init(id: UUID, entry: UUID, title: String, audience: [String], expiresAt: Date, revoked: Bool) {
+        self.id = id
+        self.entry = entry
+        self.title = title
+        self.audience = audience
+        self.expiresAt = expiresAt
+        self.revoked = revoked
+    }
+}
+
+/// One item of `GET /v1/feed`: an entry shared with the caller.
+public struct FeedItem: Codable, Sendable, Equatable {
+    /// The share's id (`GET /v1/feed/{share}` reads it).
+    public var share: UUID
+    /// The entry's id.
+    public var entry: UUID
+    /// Who shared it.
+    public var author: String
+    /// The entry's title.
+    public var title: String
+    /// Its kind.
+    public var kind: String
+    /// When it was shared.
+    public var sharedAt: Date
+    /// When the share ends.
+    public var expiresAt: Date
+
+    /// Creates a feed item.
+    public init(share: UUID, entry: UUID, author: String, title: String, kind: String, sharedAt: Date, expiresAt: Date) {
+        self.share = share
+        self.entry = entry
+        self.author = author
+        self.title = title
+        self.kind = kind
+        self.sharedAt = sharedAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// `GET /v1/whois/{name}`: a principal's key fingerprint and its pin state.
+public struct WhoisResponse: Codable, Sendable, Equatable {
+    /// Who.
+    public var principal: PrincipalInfo
+    /// Their current key fingerprint, to compare in person.
+    public var fingerprint: String
+    /// `unpinned`, `pinned`, or `changed` (their key differs from the one pinned: sharing with them
+    /// is refused until confirmed).
+    public var pin: String
+
+    /// Creates the response.
+    public init(principal: PrincipalInfo, fingerprint: String, pin: String) {
+        self.principal = principal
+        self.fingerprint = fingerprint
+        self.pin = pin
+    }
+}
+
+/// `POST /v1/whois/{name}/confirm`.
+public struct ConfirmKeyRequest: Codable, Sendable {
+    /// The fingerprint the member compared in person.
+    public var fingerprint: String
+
+    /// Creates the request.
+    public init(fingerprint: String) { self.fingerprint = fingerprint }
+}
+
+/// One audit record as the API shows it: never content.
+public struct AuditRecordInfo: Codable, Sendable, Equatable {
+    /// Position in the chain.
+    public var sequence: UInt64
+    /// When.
+    public var time: Date
+    /// Who (name).
+    public var actor: String
+    /// What (the action).
+    public var action: String
+    /// On what (an id).
+    public var resource: String
+    /// `allow` or `deny`.
+    public var decision: String
+    /// The determining policies.
+    public var policies: [String]
+
+    /// Creates an audit record description.
+    public init(sequence: UInt64, time: Date, actor: String, action: String, resource: String, decision: String,
+                policies: [String]) {
+        self.sequence = sequence
+        self.time = time
+        self.actor = actor
+        self.action = action
+        self.resource = resource
+        self.decision = decision
+        self.policies = policies
+    }
+}
+
+/// `GET /v1/audit/verify`.
+public struct AuditVerification: Codable, Sendable, Equatable {
+    /// Whether every record's hash chains to the next.
+    public var ok: Bool
+    /// How many records were checked.
+    public var records: UInt64
+    /// The head hash (hex).
+    public var head: String
+    /// The first broken record, when not ok.
+    public var brokenAt: UInt64?
+
+    /// Creates a verification result.
+    public init(ok: Bool, records: UInt64, head: String, brokenAt: UInt64?) {
+        self.ok = ok
+        self.records = records
+        self.head = head
+        self.brokenAt = brokenAt
+    }
+}

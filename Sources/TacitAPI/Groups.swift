@@ -1,0 +1,171 @@
+import Foundation
+
+/// A group in a listing.
+public struct GroupSummary: Codable, Sendable, Equatable {
+    /// The group's id.
+    public var id: UUID
+    /// The group's name.
+    public var name: String
+    /// How many members it has.
+    public var memberCount: Int
+    /// The facilitator's name, if one is appointed.
+    public var facilitator: String?
+
+    /// Creates a group summary.
+    public init(id: UUID, name: String, memberCount: Int, facilitator: String?) {
+        self.id = id
+        self.name = name
+        self.memberCount = memberCount
+        self.facilitator = facilitator
+    }
+}
+
+/// `GET /v1/groups/{group}`: a group with its roster and cycles.
+public struct GroupDetail: Codable, Sendable, Equatable {
+    /// The group.
+    public var group: GroupSummary
+    /// The roster (rosters are public within the organisation).
+    public var members: [PrincipalInfo]
+    /// `too-small`, `small`, `recommended`, `large` or `too-large`, from the configured sizes.
+    public var sizeStatus: String
+    /// The group's cycles.
+    public var cycles: [CycleInfo]
+
+    /// Creates a group detail.
+    public init(group: GroupSummary, members: [PrincipalInfo], sizeStatus: String, cycles: [CycleInfo]) {
+        self.group = group
+        self.members = members
+        self.sizeStatus = sizeStatus
+        self.cycles = cycles
+    }
+}
+
+/// `POST /v1/groups`.
+public struct GroupCreateRequest: Codable, Sendable {
+    /// The new group's name.
+    public var name: String
+
+    /// Creates the request.
+    public init(name: String) { self.name = name }
+}
+
+/// `POST /v1/groups/{group}/members` and `PUT /v1/groups/{group}/facilitator`: names a principal.
+public struct NameRequest: Codable, Sendable {
+    /// A principal's name.
+    public var name: String
+
+    /// Creates the request.
+    public init(name: String) { self.name = name }
+}
+
+/// `POST /v1/invitations`: an enrollment code for a new principal.
+public struct InvitationRequest: Codable, Sendable {
+    /// The name the invitee will enroll under.
+    public var name: String
+    /// `member`, `facilitator`, `compliance` or `operator`.
+    public var role: String
+    /// A group to add the member to once enrolled (name or id).
+    public var group: String?
+
+    /// Creates the request.
+    public init(name: String, role: String, group: String?) {
+        self.name = name
+        self.role = role
+        self.group = group
+    }
+}
+
+/// An enrollment code, shown once to the operator who made it.
+public struct InvitationResponse: Codable, Sendable {
+    /// The one-time code.
+    public var code: String
+    /// When it stops working.
+    public var expiresAt: Date
+
+    /// Creates the response.
+    public init(code: String, expiresAt: Date) {
+        self.code = code
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A cycle of a group: session 1, practice, reflection, session 2.
+public struct CycleInfo: Codable, Sendable, Equatable {
+    /// The cycle's id.
+    public var id: UUID
+    /// The group's id.
+    public var group: UUID
+    /// Session 1's start.
+    public var session1: Date
+    /// Session 2's start.
+    public var session2: Date
+    /// The phase now, from the daemon's clock: `planning`, `session-1`, `practice`, `reflection`,
+    /// `session-2` or `closed`.
+    public var phase: String
+    /// The topics, for members of the group (sealed to the roster; absent for others).
+    public var topics: [String]?
+
+    /// Creates a cycle description.
+    public init(id: UUID, group: UUID, session1: Date, session2: Date, phase: String, topics: [String]?) {
+        self.id = id
+        self.group = group
+        self.session1 = session1
+        self.session2 = session2
+        self.phase = phase
+        self.topics = topics
+    }
+}
+
+/// `POST /v1/cycles` (facilitator).
+public struct CycleCreateRequest: Codable, Sendable {
+    /// The group (name or id).
+    public var group: String
+    /// Session 1's start.
+    public var session1: Date
+    /// Session 2's start.
+    public var session2: Date
+    /// The cycle's topics.
+    public var topics: [String]
+
+    /// Creates the request.
+    public init(group: String, session1: Date, session2: Date, topics: [String]) {
+        self.group = group
+        self.session1 = session1
+        self.session2 = session2
+        self.topics = topics
+    }
+}
+
+/// `GET /v1/cycles/{cycle}/agenda` (facilitator): the session-2 agenda.
+public struct AgendaResponse: Codable, Sendable {
+    /// One entry shared with the group.
+    public struct Item: Codable, Sendable, Equatable {
+        /// The entry's title.
+        public var title: String
+        /// Its author's name.
+        public var author: String
+        /// Its kind.
+        public var kind: String
+        /// Its topic (empty when none).
+        public var topic: String
+
+        /// Creates an agenda item.
+        public init(title: String, author: String, kind: String, topic: String) {
+            self.title = title
+            self.author = author
+            self.kind = kind
+            self.topic = topic
+        }
+    }
+
+    /// The items, grouped by topic in the Markdown.
+    public var items: [Item]
+    /// The agenda as Markdown.
+    public var markdown: String
+
+    /// Creates the response.
+    public init(items: [Item], markdown: String) {
+        self.items = items
+        self.markdown = markdown
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import Synchronization
+import TacitVault
+
+/// The daemon's side of the hash-chained audit log: events are queued and committed together, at
+/// most `window` after they were queued (10 ms by default), in one transaction.
+///
+/// Reads of shared entries are recorded without making the response wait (the docs state the
+/// window); writes, shares, revocations and membership changes wait for their record to be durable.
+final class AuditLog: Sendable {
+    private struct State {
+        var pending: [AuditDraft] = []
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var flushScheduled = false
+    }
+
+    private let vault: Vault
+    private let window: Duration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(vault: Vault, window: Duration = .milliseconds(10), logger: Logger) {
+        self.vault = vault
+        self.window = window
+        self.logger = logger
+    }
+
+    /// Queues `draft`; it is durable within the window. Does not wait.
+    func record(_ draft: AuditDraft) {
+        let schedule = state.withLock { state in
+            state.pending.append(draft)
+            defer { state.flushScheduled = true }
+            return !state.flushScheduled
+        }
+        if schedule { scheduleFlush() }
+    }
+
+    /// Queues `draft` and returns once it is committed.
+    func recordDurably(_ draft: AuditDraft) async {
+        await withCheckedContinuation { continuation in
+            let schedule = state.withLock { state in
+                state.pending.append(draft)
+                state.waiters.append(continuation)
+                defer { state.flushScheduled = true }
+                return !state.flushScheduled
+            }
+            if schedule { scheduleFlush() }
+        }
+    }
+
+    /// Commits everything queued now (shutdown).
+    func flush() async {
+        let (drafts, waiters) = state.withLock { state in
+            defer {
+                state.pending = []
+                state.waiters = []
+                state.flushScheduled = false
+            }
+            return (state.pending, state.waiters)
+        }
+        if !drafts.isEmpty {
+            do {
+                try await vault.appendAudit(drafts)
+            } catch {
+                // The error names no content; the events stay lost only if the database is failing.
+                logger.error("audit records could not be written", metadata: ["count": "\(drafts.count)", "error": "\(error)"])
+            }
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    private func scheduleFlush() {
+        Task { [window] in
+            try? await Task.sleep(for: window)
+            await self.flush()
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Resolves `Authorization: Bearer TOKEN` to a live session bound to the connecting uid. A request
+/// without a token passes through unauthenticated (public routes decide for themselves); a bad,
+/// expired or foreign token is refused with the same 401, so nothing about other sessions leaks.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = TacitRequestContext
+    let daemon: DaemonState
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard header.hasPrefix("Bearer "), header.count < 200 else { throw APIError.unauthorized }
+        let token = String(header.dropFirst("Bearer ".count))
+        guard let uid = await PeerCredentials.uid(of: context.channel) ?? daemon.testingUID else {
+            throw APIError.unauthorized
+        }
+        switch daemon.authenticate(token: token, uid: uid) {
+        case .success(let session):
+            var context = context
+            context.identity = Identity(token: token, session: session.handle, uid: uid)
+            context.logger[metadataKey: "principal"] = "\(session.principal)"
+            return try await next(request, context)
+        case .failure(let refusal):
+            context.logger.notice("session refused", metadata: ["reason": "\(refusal)"])
+            if refusal == .expired {
+                throw APIError(.unauthorized, "session-expired", "the session expired: log in again with `tacit login`")
+            }
+            throw APIError.unauthorized
+        }
+    }
+}

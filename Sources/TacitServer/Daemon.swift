@@ -1,0 +1,290 @@
+import Foundation
+import Glibc
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import TacitCrypto
+import TacitPolicy
+import TacitVault
+
+/// The Tacit daemon: the vault behind an HTTP/1.1 + JSON API on a Unix socket, every request
+/// decided by the policy engine.
+///
+/// `prepare` does everything that can fail before serving — configuration, policy, keys, database,
+/// anchor, socket — so a misconfigured daemon stops with a message instead of half-starting.
+public final class Daemon: Sendable {
+    /// What `tacit serve` was asked to do.
+    public struct Options: Sendable {
+        /// Where the daemon keeps its files.
+        public var layout: HomeLayout
+        /// `--config FILE`; default: `tacit.json` in the home when present.
+        public var configurationFile: URL?
+        /// `--policy FILE`: an operator policy added on top of the base policy.
+        public var policyFile: URL?
+        /// `--accept-restore`: open a database that is behind its anchor and re-anchor it.
+        public var acceptRestore: Bool
+        /// `--clock FILE` (test configurations only).
+        public var clockFile: URL?
+
+        /// Creates options.
+        public init(layout: HomeLayout, configurationFile: URL? = nil, policyFile: URL? = nil,
+                    acceptRestore: Bool = false, clockFile: URL? = nil) {
+            self.layout = layout
+            self.configurationFile = configurationFile
+            self.policyFile = policyFile
+            self.acceptRestore = acceptRestore
+            self.clockFile = clockFile
+        }
+    }
+
+    /// The home layout served.
+    public let layout: HomeLayout
+    let state: DaemonState
+    /// The operator's bootstrap code, when this start created it (printed once by `tacit serve`).
+    public let bootstrapCode: String?
+    /// Lines `tacit serve` prints before serving (test configuration warnings, restored database).
+    public let notices: [String]
+
+    private init(layout: HomeLayout, state: DaemonState, bootstrapCode: String?, notices: [String]) {
+        self.layout = layout
+        self.state = state
+        self.bootstrapCode = bootstrapCode
+        self.notices = notices
+    }
+
+    /// Loads configuration and policy, opens or creates keys and database, and checks the socket's
+    /// place. Nothing is served yet.
+    ///
+    /// - Parameter confirmRestore: asked, with both states printed in its argument, before a
+    ///   database behind its anchor is accepted (`--accept-restore`); answering `false` stops.
+    /// - Throws: `DaemonError.startup` with a message for the operator.
+    public static func prepare(_ options: Options, logger: Logger,
+                               confirmRestore: @Sendable (String) -> Bool = { _ in false },
+                               testingUID: UInt32? = nil) async throws -> Daemon {
+        let layout = options.layout
+        var notices: [String] = []
+
+        // Configuration: a missing tacit.json means the defaults; a given --config must exist.
+        let configuration: Configuration
+        do {
+            if let file = options.configurationFile {
+                configuration = try Configuration.load(contentsOf: file)
+            } else if FileManager.default.fileExists(atPath: layout.configuration.path) {
+                configuration = try Configuration.load(contentsOf: layout.configuration)
+            } else {
+                configuration = Configuration()
+            }
+        } catch let problem as Configuration.Problem {
+            throw DaemonError.startup(problem.description)
+        }
+
+        let clock: DaemonClock
+        if let clockFile = options.clockFile {
+            guard configuration.testing else {
+                throw DaemonError.startup("--clock is accepted only under a test configuration (\"testing\": true)")
+            }
+            clock = .file(clockFile)
+            try clock.check()
+        } else {
+            clock = .system
+        }
+        if configuration.testing {
+            notices.append("TEST CONFIGURATION: fast scrypt (N=2^\(configuration.scryptLog2N)) and --clock are allowed; never use this for real journals")
+        }
+
+        // Policy: the base is compiled in; an operator file adds to it and must validate.
+        let operatorText: String?
+        if let policyFile = options.policyFile {
+            guard let text = try? String(contentsOf: policyFile, encoding: .utf8) else {
+                throw DaemonError.startup("cannot read the policy file \(policyFile.path)")
+            }
+            operatorText = text
+        } else {
+            operatorText = nil
+        }
+        let policies: PolicySet
+        do {
+            policies = try PolicySet.load(operator: operatorText)
+        } catch {
+            let name = options.policyFile?.lastPathComponent ?? "policy"
+            throw DaemonError.startup("\(name):\(error)")
+        }
+        let policyHash = SHA256.hash(Array((PolicySet.baseText + "\n" + (operatorText ?? "")).utf8))
+            .map { String(format: "%02x", $0) }.joined()
+
+        // Keys/ and the instance key.
+        do {
+            try FileManager.default.createDirectory(at: layout.keys, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw DaemonError.startup("cannot create \(layout.keys.path)")
+        }
+        let instanceKey = try InstanceKeys.loadOrCreate(layout)
+
+        // The vault, checked against its anchor.
+        var vaultLogger = logger
+        vaultLogger[metadataKey: "component"] = "vault"
+        let vaultConfiguration = try Self.vaultConfiguration(configuration, clock: clock, logger: vaultLogger)
+        let vault: Vault
+        let staged = layout.data.appendingPathComponent("restore.sqlite")
+        if options.acceptRestore, FileManager.default.fileExists(atPath: staged.path) {
+            // A backup uploaded with `tacit restore` replaces the database now, after confirmation.
+            guard confirmRestore("replace the database with the uploaded backup \(staged.path)") else {
+                throw DaemonError.startup("restore not confirmed; nothing changed")
+            }
+            do {
+                let restored = try await Vault.restore(from: staged, directory: layout.data, keysDirectory: layout.keys,
+                                                       configuration: vaultConfiguration)
+                try restored.close()
+                try FileManager.default.removeItem(at: staged)
+            } catch let error as VaultError {
+                throw DaemonError.startup(error.message)
+            }
+            notices.append("restored the uploaded backup")
+        }
+        do {
+            vault = try await Vault.open(directory: layout.data, keysDirectory: layout.keys,
+                                         configuration: vaultConfiguration, acceptRestore: false)
+        } catch let error where error.code == .databaseBehindAnchor || error.code == .anchorInvalid {
+            guard options.acceptRestore else { throw DaemonError.startup(error.message) }
+            let states = try? Vault.anchorStates(directory: layout.data, keysDirectory: layout.keys)
+            let summary = """
+                database: \(states.map { "\($0.database)" } ?? "unreadable")
+                anchor:   \(states?.anchor.map { "\($0)" } ?? "missing or unverifiable")
+                """
+            guard confirmRestore(summary) else { throw DaemonError.startup("restore not confirmed; nothing changed") }
+            do {
+                vault = try await Vault.open(directory: layout.data, keysDirectory: layout.keys,
+                                             configuration: vaultConfiguration, acceptRestore: true)
+            } catch {
+                throw DaemonError.startup(error.message)
+            }
+            notices.append("accepted the restored database and re-anchored it")
+        } catch {
+            throw DaemonError.startup(error.message)
+        }
+
+        // First start: the operator's one-time enrollment code.
+        var bootstrapCode: String?
+        if try await vault.principals().isEmpty, !FileManager.default.fileExists(atPath: layout.bootstrapCode.path) {
+            let code = try await vault.createEnrollmentCode(name: nil, role: .admin)
+            try InstanceKeys.write(Array((code.code + "\n").utf8), to: layout.bootstrapCode, mode: 0o600)
+            bootstrapCode = code.code
+        }
+
+        let audit = AuditLog(vault: vault, logger: logger)
+        let state = DaemonState(vault: vault, authorizer: Authorizer(policies: policies), policyHash: policyHash,
+                                configuration: configuration, clock: clock, logger: logger, instanceKey: instanceKey,
+                                audit: audit, testingUID: testingUID, layout: layout)
+        return Daemon(layout: layout, state: state, bootstrapCode: bootstrapCode, notices: notices)
+    }
+
+    static func vaultConfiguration(_ configuration: Configuration, clock: DaemonClock,
+                                   logger: Logger) throws -> VaultConfiguration {
+        let policy: ScryptParameters.Policy = configuration.testing ? .testing : .production
+        let parameters: ScryptParameters
+        do {
+            parameters = try ScryptParameters(log2N: configuration.scryptLog2N, r: 8, p: 1, policy: policy)
+        } catch {
+            throw DaemonError.startup("configuration: scryptLog2N: \(error)")
+        }
+        return VaultConfiguration(
+            scryptParameters: parameters, scryptPolicy: policy, clock: VaultClock { clock.now() },
+            groupSize: GroupSizeRules(allowed: configuration.groupMinimum...configuration.groupMaximum,
+                                      recommended: max(configuration.groupMinimum, 5)...min(configuration.groupMaximum, 6)),
+            enrollmentCodeLifetime: TimeInterval(configuration.enrollmentCodeSeconds),
+            logger: logger)
+    }
+
+    /// The router with every route of the API (for tests through HummingbirdTesting as well).
+    func router() -> Router<TacitRequestContext> {
+        Routes.build(state)
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops accepting, finishes requests in flight, flushes the
+    /// audit log, checkpoints the WAL, writes the anchor, wipes every session's keys and removes
+    /// the socket.
+    ///
+    /// - Throws: `DaemonError.startup` when the socket cannot be placed; errors from the server.
+    public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
+        let socketPath = layout.socketPath
+        do {
+            try SocketPlacement.prepare(path: socketPath)
+        } catch let problem as SocketPlacement.Problem {
+            throw DaemonError.startup(problem.description)
+        }
+        ProcessHardening.disableCoreDumps()
+        let group = state.configuration.socketGroup
+        let logger = state.logger
+        let application = Application(
+            router: router(),
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
+            onServerRunning: { _ in
+                do {
+                    try SocketPlacement.secure(path: socketPath, group: group)
+                } catch {
+                    logger.error("socket permissions", metadata: ["problem": "\(error)"])
+                }
+                onReady()
+            },
+            logger: logger
+        )
+        let serviceGroup = ServiceGroup(configuration: .init(
+            services: [application, Maintenance(state: state)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        defer { unlink(socketPath) }
+        do {
+            try await serviceGroup.run()
+        } catch {
+            await shutDown()
+            throw error
+        }
+        await shutDown()
+    }
+
+    /// Runs the daemon inside a caller's `ServiceGroup` (tests), returning the service.
+    func service(onReady: @escaping @Sendable () -> Void = {}) throws -> some Service {
+        let socketPath = layout.socketPath
+        do {
+            try SocketPlacement.prepare(path: socketPath)
+        } catch let problem as SocketPlacement.Problem {
+            throw DaemonError.startup(problem.description)
+        }
+        let group = state.configuration.socketGroup
+        let logger = state.logger
+        return Application(
+            router: router(),
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
+            onServerRunning: { _ in
+                try? SocketPlacement.secure(path: socketPath, group: group)
+                onReady()
+            },
+            logger: logger
+        )
+    }
+
+    /// The shutdown sequence after the server stopped.
+    public func shutDown() async {
+        await state.audit.flush()
+        state.closeAllSessions()
+        do {
+            try state.vault.close()
+        } catch {
+            state.logger.error("closing the vault", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Background upkeep while serving: expired sessions are wiped every few seconds.
+struct Maintenance: Service {
+    let state: DaemonState
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(5))
+            state.purgeSessions()
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TacitVault
+
+/// Turns every error a handler throws into a JSON 4xx (or, for a fault of the daemon itself, a JSON
+/// 500 that says nothing more): no stack, no content, no bound values.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = TacitRequestContext
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as VaultError {
+            throw Self.map(error)
+        } catch let error as HTTPError {
+            switch error.status {
+            case .contentTooLarge:
+                throw APIError(.contentTooLarge, "too-large", "the request body is over the daemon's limit")
+            case .notFound:
+                throw APIError.notFound("route")
+            case .methodNotAllowed:
+                throw APIError(.methodNotAllowed, "method-not-allowed", "that method is not allowed here")
+            default:
+                throw APIError(error.status, "bad-request", error.status.reasonPhrase)
+            }
+        } catch let error as SecretFields.Malformed {
+            throw APIError.badRequest(error.message)
+        } catch is DecodingError {
+            throw APIError.badRequest("the JSON body does not have the expected fields and types")
+        } catch {
+            context.logger.error("unexpected error", metadata: ["type": "\(type(of: error))"])
+            throw APIError(.internalServerError, "internal", "the daemon could not complete the request")
+        }
+    }
+
+    /// Maps vault errors to the status a client should see. Their messages carry no content.
+    static func map(_ error: VaultError) -> APIError {
+        switch error.code {
+        case .invalidCredentials: APIError(.unauthorized, "invalid-credentials", "wrong name or passphrase")
+        case .weakPassphrase: APIError(.unprocessableContent, "weak-passphrase", error.message)
+        case .enrollmentCodeInvalid, .enrollmentCodeExpired, .enrollmentCodeUsed:
+            APIError(.unauthorized, error.code.rawValue, error.message)
+        case .nameUnavailable: APIError(.conflict, "name-unavailable", error.message)
+        case .principalDisabled: APIError(.forbidden, "principal-disabled", error.message)
+        case .notFound: APIError(.notFound, "not-found", error.message)
+        case .locked: APIError(.unauthorized, "session-expired", "the session ended: log in again with `tacit login`")
+        case .authenticationFailed: APIError(.conflict, "tampered", error.message)
+        case .integrityViolation: APIError(.conflict, "integrity", error.message)
+        case .peerKeyUnconfirmed: APIError(.conflict, "key-changed", error.message)
+        case .notPermitted: APIError(.forbidden, "not-permitted", error.message)
+        case .invalidInput: APIError(.badRequest, "invalid-input", error.message)
+        default: APIError(.serviceUnavailable, error.code.rawValue, error.message)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import TacitPolicy
+import TacitVault
+
+/// Builds the policy engine's entities from the vault's trusted state and asks for a decision.
+/// The time is always the daemon's clock; nothing a client sends becomes an attribute.
+struct PolicyGate {
+    let state: DaemonState
+
+    /// The role string the policies use: `member`, `compliance` or `operator`.
+    static func role(_ role: PrincipalRole) -> String {
+        switch role {
+        case .member: "member"
+        case .compliance: "compliance"
+        case .admin: "operator"
+        }
+    }
+
+    static func uid(_ principal: PrincipalID) -> EntityUID { EntityUID("Member", principal.description) }
+    static func uid(_ group: GroupID) -> EntityUID { EntityUID("Group", group.description) }
+    static func uid(_ cycle: CycleID) -> EntityUID { EntityUID("Cycle", cycle.description) }
+    static func uid(_ entry: EntryID) -> EntityUID { EntityUID("Entry", entry.description) }
+    static func uid(_ share: ShareID) -> EntityUID { EntityUID("Share", share.description) }
+    /// The installation itself, the resource of backup and restore.
+    static let instance = EntityUID("Instance", "tacit")
+    /// Stands in for an entry's missing group or cycle: it contains nobody and is in no group.
+    static let noGroup = EntityUID("Group", "none")
+    static let noCycle = EntityUID("Cycle", "none")
+
+    /// A principal with its current group memberships as parents.
+    func member(_ principal: Principal) async throws -> Entity {
+        let groups = try await state.vault.groupIDs(of: principal.id)
+        return Entity(Self.uid(principal.id),
+                      attributes: ["role": .string(Self.role(principal.role)), "disabled": .bool(principal.isDisabled)],
+                      parents: groups.map(Self.uid))
+    }
+
+    func group(_ group: Group) -> Entity {
+        Entity(Self.uid(group.id), attributes: [
+            "facilitators": .set(group.facilitator.map { [Value.entity(Self.uid($0))] } ?? []),
+        ])
+    }
+
+    func cycle(_ cycle: Cycle) -> Entity {
+        Entity(Self.uid(cycle.id), attributes: [
+            "group": .entity(Self.uid(cycle.group)),
+            "phase": .string(state.vault.phase(of: cycle, at: state.now).rawValue),
+        ])
+    }
+
+    func entry(_ metadata: EntryMetadata, deleted: Bool = false) -> Entity {
+        Entity(Self.uid(metadata.id), attributes: [
+            "author": .entity(Self.uid(metadata.author)),
+            "group": .entity(metadata.group.map(Self.uid) ?? Self.noGroup),
+            "cycle": .entity(metadata.cycle.map(Self.uid) ?? Self.noCycle),
+            "deleted": .bool(deleted),
+        ])
+    }
+
+    func share(_ share: ShareMetadata) -> Entity {
+        Entity(Self.uid(share.id), attributes: [
+            "entry": .entity(Self.uid(share.entry)),
+            "author": .entity(Self.uid(share.author)),
+            "audience": .set(share.readers.map { .entity(Self.uid($0)) }),
+            "expiresAt": .long(Int64(share.expiresAt.timeIntervalSince1970.rounded(.down))),
+            "revoked": .bool(false),
+        ])
+    }
+
+    /// Placeholders for a missing group and cycle, so an entry outside any cycle evaluates (and is
+    /// denied where a rule needs one) instead of erroring.
+    var placeholders: [Entity] {
+        [Entity(Self.noGroup, attributes: ["facilitators": .set([])]),
+         Entity(Self.noCycle, attributes: ["group": .entity(Self.noGroup), "phase": .string("none")])]
+    }
+
+    /// Decides `action` by `principal` on `resource`, with `now` added to the context; a denial is
+    /// written to the audit log.
+    func decide(_ principal: Principal, _ action: String, on resource: EntityUID, context: [String: Value] = [:],
+                entities: [Entity]) async throws -> Decision {
+        var context = context
+        context["now"] = .long(Int64(state.now.timeIntervalSince1970.rounded(.down)))
+        let me = try await member(principal)
+        let request = Request(principal: me.uid, action: .action(action), resource: resource, context: context)
+        let decision = state.authorizer.isAuthorized(request, entities: Entities([me] + entities + placeholders))
+        if !decision.isAllowed {
+            state.audit.record(AuditDraft(actor: principal.id, action: action, resource: resource.id, decision: "deny",
+                                          policies: decision.determining, policyHash: state.policyHash, time: state.now))
+        }
+        return decision
+    }
+
+    /// Decides and throws when denied: 404 when the caller may not learn the resource exists,
+    /// 403 naming the determining policies otherwise.
+    func require(_ principal: Principal, _ action: String, on resource: EntityUID, context: [String: Value] = [:],
+                 entities: [Entity], hideExistence: Bool, what: String) async throws {
+        let decision = try await decide(principal, action, on: resource, context: context, entities: entities)
+        guard decision.isAllowed else {
+            if hideExistence { throw APIError.notFound(what) }
+            throw APIError.denied(decision.determining.isEmpty ? ["default-deny"] : decision.determining)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import TacitAPI
+import TacitPolicy
+import TacitVault
+
+extension Routes {
+    static func addCycleRoutes(to v1: RouterGroup<TacitRequestContext>, state: DaemonState) {
+        let gate = PolicyGate(state: state)
+        let limit = state.configuration.bodyLimitBytes
+
+        v1.post("cycles") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeStrictly(CycleCreateRequest.self, limit: limit)
+            let group = try await resolveGroup(input.group, state: state)
+            guard input.session2 > input.session1 else { throw APIError.badRequest("session 2 must come after session 1") }
+            guard input.topics.count <= 20, input.topics.allSatisfy({ (1...200).contains($0.count) }) else {
+                throw APIError.badRequest("at most 20 topics of 1 to 200 characters")
+            }
+            let pending = EntityUID("Cycle", "new")
+            let phase = input.session2 < state.now ? "closed" : "planning"
+            try await gate.require(identity.principal, "scheduleCycle", on: pending, entities: [
+                Entity(pending, attributes: ["group": .entity(PolicyGate.uid(group.id)), "phase": .string(phase)]),
+                gate.group(group),
+            ], hideExistence: false, what: "group")
+            let cycle = try await identity.session.createCycle(in: group.id, session1: input.session1,
+                                                               session2: input.session2, plan: CyclePlan(topics: input.topics))
+            await audit(state, identity, "scheduleCycle", cycle.id.description)
+            return try Response.json(cycleInfo(cycle, state: state, topics: input.topics), status: .created)
+        }
+
+        // Cycles of one group (?group=) or of every group of the caller; members of the group see
+        // the topics, which are sealed to the roster.
+        v1.get("cycles") { request, context in
+            let identity = try context.requireIdentity()
+            let groups: [Group]
+            if let reference = request.uri.queryParameters["group"] {
+                groups = [try await resolveGroup(String(reference), state: state)]
+            } else {
+                groups = try await state.vault.groups(of: identity.principal.id)
+            }
+            let mine = Set(try await state.vault.groupIDs(of: identity.principal.id))
+            var infos: [CycleInfo] = []
+            for group in groups {
+                for cycle in try await state.vault.cycles(in: group.id) {
+                    let topics = mine.contains(group.id) ? (try? await identity.session.plan(of: cycle.id))?.topics : nil
+                    infos.append(cycleInfo(cycle, state: state, topics: topics))
+                }
+            }
+            return try Response.json(infos.sorted { $0.session1 < $1.session1 })
+        }
+
+        // The session-2 agenda, from what members shared with the group in this cycle.
+        v1.get("cycles/{cycle}/agenda") { _, context in
+            let identity = try context.requireIdentity()
+            guard let id = context.parameters.get("cycle").flatMap(CycleID.init),
+                  let cycle = try await state.vault.cycle(id) else { throw APIError.notFound("cycle") }
+            let group = try await groupOf(cycle, state: state)
+            try await gate.require(identity.principal, "buildAgenda", on: PolicyGate.uid(cycle.id),
+                                   entities: [gate.cycle(cycle), gate.group(group)], hideExistence: false, what: "cycle")
+            let roster = Set(try await state.vault.members(of: group.id).map(\.id))
+            var items: [AgendaResponse.Item] = []
+            let (shared, _) = try await identity.session.feed()
+            for entry in shared where entry.entry.metadata.cycle == cycle.id {
+                // Shared with the group: the audience was the roster (less the author) when shared.
+                guard let share = try await state.vault.shareMetadata(entry.share),
+                      try await mayRead(share, identity: identity, gate: gate, state: state),
+                      Set(share.readers).union([share.author]).isSuperset(of: roster.subtracting([entry.author.id]))
+                else { continue }
+                items.append(.init(title: entry.entry.content.title.isEmpty ? "(untitled)" : entry.entry.content.title,
+                                   author: entry.author.name, kind: entry.entry.metadata.kind.rawValue,
+                                   topic: entry.entry.content.topic))
+            }
+            let plan = try? await identity.session.plan(of: cycle.id)
+            let markdown = Agenda.markdown(group: group.name, cycle: cycle, topics: plan?.topics ?? [], items: items)
+            await audit(state, identity, "buildAgenda", cycle.id.description)
+            return try Response.json(AgendaResponse(items: items, markdown: markdown))
+        }
+
+        v1.get("audit") { _, context in
+            let identity = try context.requireIdentity()
+            let me = identity.principal.id
+            let records: [AuditRecord]
+            if identity.principal.role == .admin {
+                records = try await state.vault.auditRecords()
+            } else {
+                // A member sees their own actions and every read of their entries by others.
+                let ownEntries = Set(try await identity.session.search("").map { $0.id.description })
+                records = try await state.vault.auditRecords { draft in
+                    draft.actor == me || (draft.action == "readShared" && ownEntries.contains(draft.resource))
+                }
+            }
+            var names: [PrincipalID: String] = [:]
+            var infos: [AuditRecordInfo] = []
+            for record in records.suffix(1000) {
+                var actor = "-"
+                if let id = record.draft.actor {
+                    if names[id] == nil { names[id] = try await state.vault.principal(id)?.name ?? id.description }
+                    actor = names[id]!
+                }
+                infos.append(AuditRecordInfo(sequence: record.sequence, time: record.draft.time, actor: actor,
+                                             action: record.draft.action, resource: record.draft.resource,
+                                             decision: record.draft.decision, policies: record.draft.policies))
+            }
+            return try Response.json(infos)
+        }
+
+        v1.get("audit/verify") { _, context in
+            _ = try context.requireIdentity()
+            await state.audit.flush()
+            let check = try await state.vault.verifyAuditChain()
+            return try Response.json(AuditVerification(ok: check.isIntact, records: check.records,
+                                                       head: check.head.map { String(format: "%02x", $0) }.joined(),
+                                                       brokenAt: check.firstBroken))
+        }
+    }
+}
+
+/// The session-2 agenda as Markdown: what the group shared, grouped by topic.
+enum Agenda {
+    static func markdown(group: String, cycle: Cycle, topics: [String], items: [AgendaResponse.Item]) -> String {
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        var text = "# Session 2 agenda — \(group)\n\n"
+        text += "Session 1: \(day.string(from: cycle.session1)) · Session 2: \(day.string(from: cycle.session2))\n\n"
+        let byTopic = Dictionary(grouping: items) { $0.topic.isEmpty ? "Other" : $0.topic }
+        let ordered = topics.filter { byTopic[$0] != nil } + byTopic.keys.filter { !topics.contains($0) && $0 != "Other" }.sorted()
+            + (byTopic["Other"] != nil ? ["Other"] : [])
+        if items.isEmpty { text += "Nothing has been shared with the group in this cycle yet.\n" }
+        for topic in ordered {
+            text += "## \(topic)\n\n"
+            for item in byTopic[topic]! {
+                text += "- **\(item.title)** — \(item.author) (\(item.kind))\n"
+            }
+            text += "\n"
+        }
+        let quiet = topics.filter { byTopic[$0] == nil }
+        if !quiet.isEmpty { text += "Topics with nothing shared yet: \(quiet.joined(separator: ", "))\n" }
+        return text
+    }
+}

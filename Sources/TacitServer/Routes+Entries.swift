@@ -1,0 +1,177 @@
+import Foundation
+import Hummingbird
+import TacitAPI
+import TacitPolicy
+import TacitVault
+
+extension Routes {
+    static func addEntryRoutes(to v1: RouterGroup<TacitRequestContext>, state: DaemonState) {
+        let gate = PolicyGate(state: state)
+        let limit = state.configuration.bodyLimitBytes
+
+        v1.post("entries") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeStrictly(EntryInput.self, limit: limit)
+            let draft = try entryDraft(input)
+            // The cycle decides the group; the policy sees exactly where the entry will go.
+            let cycle: Cycle
+            if let requested = input.cycle {
+                guard let found = try await state.vault.cycle(CycleID(requested)) else { throw APIError.notFound("cycle") }
+                cycle = found
+            } else {
+                guard let current = try await state.vault.currentCycle(of: identity.principal.id) else {
+                    throw APIError(.conflict, "no-cycle", "you are in no cycle yet: your facilitator schedules one with `tacit cycle create`")
+                }
+                cycle = current
+            }
+            var draftInCycle = draft
+            draftInCycle.cycle = cycle.id
+            let pending = EntityUID("Entry", "new")
+            try await gate.require(identity.principal, "writeEntry", on: pending, entities: [
+                Entity(pending, attributes: ["author": .entity(PolicyGate.uid(identity.principal.id)),
+                                             "group": .entity(PolicyGate.uid(cycle.group)),
+                                             "cycle": .entity(PolicyGate.uid(cycle.id)), "deleted": .bool(false)]),
+                gate.cycle(cycle),
+                gate.group(try await groupOf(cycle, state: state)),
+            ], hideExistence: false, what: "cycle")
+            let metadata = try await identity.session.write(draftInCycle)
+            await audit(state, identity, "writeEntry", metadata.id.description)
+            let entry = try await identity.session.entry(metadata.id)
+            return try Response.json(response(entry, author: identity.principal.name), status: .created)
+        }
+
+        v1.get("entries") { request, context in
+            let identity = try context.requireIdentity()
+            let query = request.uri.queryParameters
+            let filter = try searchFilter(query)
+            let limitCount = try query["limit"].map { text -> Int in
+                guard let value = Int(String(text)), (1...1000).contains(value) else {
+                    throw APIError.badRequest("limit must be 1 to 1000")
+                }
+                return value
+            } ?? 100
+            let offset = try query["cursor"].map { text -> Int in
+                guard let value = Int(String(text)), value >= 0 else { throw APIError.badRequest("invalid cursor") }
+                return value
+            } ?? 0
+            let entries = try await identity.session.search("", filter: filter)
+                .sorted { $0.content.created > $1.content.created }
+            let shared = Set(try await identity.session.shares().filter { $0.expiresAt > state.now }.map(\.entry))
+            let page = entries.dropFirst(offset).prefix(limitCount)
+            let next = offset + page.count < entries.count ? String(offset + page.count) : nil
+            return try Response.json(EntryList(entries: page.map { summaryOf($0, shared: shared.contains($0.id)) }, next: next))
+        }
+
+        v1.get("search") { request, context in
+            let identity = try context.requireIdentity()
+            let query = request.uri.queryParameters
+            guard let text = query["q"].map(String.init), !text.isEmpty, text.count <= 500 else {
+                throw APIError.badRequest("give a query: q=words (at most 500 characters)")
+            }
+            let shared = Set(try await identity.session.shares().filter { $0.expiresAt > state.now }.map(\.entry))
+            let entries = try await identity.session.search(text, filter: try searchFilter(query))
+            return try Response.json(EntryList(entries: entries.map { summaryOf($0, shared: shared.contains($0.id)) }, next: nil))
+        }
+
+        v1.get("entries/{id}") { _, context in
+            let identity = try context.requireIdentity()
+            let metadata = try await ownEntry(context, identity, "readEntry", gate: gate, state: state)
+            let entry = try await identity.session.entry(metadata.id)
+            return try Response.json(response(entry, author: identity.principal.name))
+        }
+
+        v1.put("entries/{id}") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeStrictly(EntryInput.self, limit: limit)
+            let metadata = try await ownEntry(context, identity, "editEntry", gate: gate, state: state)
+            var draft = try entryDraft(input)
+            draft.cycle = metadata.cycle
+            let updated = try await identity.session.update(metadata.id, with: draft)
+            await audit(state, identity, "editEntry", updated.id.description)
+            let entry = try await identity.session.entry(updated.id)
+            return try Response.json(response(entry, author: identity.principal.name))
+        }
+
+        v1.delete("entries/{id}") { _, context in
+            let identity = try context.requireIdentity()
+            let metadata = try await ownEntry(context, identity, "deleteEntry", gate: gate, state: state)
+            try await identity.session.delete(metadata.id)
+            await audit(state, identity, "deleteEntry", metadata.id.description)
+            return Response.noContent
+        }
+    }
+
+    /// The caller's own entry, after the policy allowed `action`; 404 for anything else, so an
+    /// entry's existence never leaks.
+    static func ownEntry(_ context: TacitRequestContext, _ identity: Identity, _ action: String, gate: PolicyGate,
+                         state: DaemonState) async throws -> EntryMetadata {
+        guard let id = context.parameters.get("id").flatMap(EntryID.init),
+              let metadata = try await state.vault.entryMetadata(id) else { throw APIError.notFound("entry") }
+        var entities = [gate.entry(metadata)]
+        if let cycleID = metadata.cycle, let cycle = try await state.vault.cycle(cycleID) {
+            entities.append(gate.cycle(cycle))
+        }
+        try await gate.require(identity.principal, action, on: PolicyGate.uid(metadata.id), entities: entities,
+                               hideExistence: true, what: "entry")
+        return metadata
+    }
+
+    static func groupOf(_ cycle: Cycle, state: DaemonState) async throws -> Group {
+        guard let group = try await state.vault.group(cycle.group) else { throw APIError.notFound("group") }
+        return group
+    }
+
+    static func entryDraft(_ input: EntryInput) throws -> EntryDraft {
+        guard input.title.count <= 500 else { throw APIError.badRequest("a title is at most 500 characters") }
+        guard input.tags.count <= 50, input.tags.allSatisfy({ (1...64).contains($0.count) }) else {
+            throw APIError.badRequest("at most 50 tags of 1 to 64 characters")
+        }
+        guard input.topic.count <= 200 else { throw APIError.badRequest("a topic is at most 200 characters") }
+        var kind: EntryKind?
+        if let name = input.kind {
+            guard let parsed = EntryKind(rawValue: name) else {
+                throw APIError.badRequest("kind must be one of \(EntryKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kind = parsed
+        }
+        return EntryDraft(title: input.title, body: input.body, tags: input.tags, topic: input.topic, kind: kind,
+                          cycle: input.cycle.map(CycleID.init))
+    }
+
+    static func searchFilter(_ query: Parameters) throws -> SearchFilter {
+        var filter = SearchFilter()
+        if let kind = query["kind"] {
+            guard let parsed = EntryKind(rawValue: String(kind)) else { throw APIError.badRequest("unknown kind \(kind)") }
+            filter.kind = parsed
+        }
+        if let cycle = query["cycle"] {
+            guard let id = CycleID(String(cycle)) else { throw APIError.badRequest("cycle must be an id") }
+            filter.cycle = id
+        }
+        if let tag = query["tag"] { filter.tag = String(tag) }
+        if let since = query["since"] {
+            guard let date = DateParsing.parse(String(since)) else { throw APIError.badRequest("since must be a date (YYYY-MM-DD)") }
+            filter.from = date
+        }
+        if let until = query["until"] {
+            guard let date = DateParsing.parse(String(until)) else { throw APIError.badRequest("until must be a date (YYYY-MM-DD)") }
+            filter.to = date
+        }
+        return filter
+    }
+
+    static func response(_ entry: Entry, author: String) -> EntryResponse {
+        EntryResponse(id: entry.id.uuid, author: author, group: entry.metadata.group?.uuid, cycle: entry.metadata.cycle?.uuid,
+                      kind: entry.metadata.kind.rawValue, title: entry.content.title, body: entry.content.body,
+                      tags: entry.content.tags, topic: entry.content.topic, created: entry.content.created,
+                      updated: entry.content.updated, version: entry.metadata.version)
+    }
+
+    static func summaryOf(_ entry: Entry, shared: Bool) -> EntrySummary {
+        EntrySummary(id: entry.id.uuid, title: entry.content.title, kind: entry.metadata.kind.rawValue,
+                     tags: entry.content.tags, cycle: entry.metadata.cycle?.uuid, created: entry.content.created,
+                     updated: entry.content.updated, shared: shared)
+    }
+}

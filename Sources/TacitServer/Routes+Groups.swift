@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import TacitAPI
+import TacitPolicy
+import TacitVault
+
+extension Routes {
+    static func addGroupRoutes(to v1: RouterGroup<TacitRequestContext>, state: DaemonState) {
+        let gate = PolicyGate(state: state)
+        let limit = state.configuration.bodyLimitBytes
+
+        // Rosters are public within the organisation: any principal lists groups.
+        v1.get("groups") { _, context in
+            _ = try context.requireIdentity()
+            var summaries: [GroupSummary] = []
+            for group in try await state.vault.groups() { summaries.append(try await summary(group, state: state)) }
+            return try Response.json(summaries)
+        }
+
+        v1.post("groups") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeStrictly(GroupCreateRequest.self, limit: limit)
+            let name = input.name.trimmingCharacters(in: .whitespaces)
+            guard (1...64).contains(name.count) else { throw APIError.badRequest("a group name is 1 to 64 characters") }
+            try await gate.require(identity.principal, "createGroup", on: EntityUID("Group", "new"),
+                                   entities: [Entity(EntityUID("Group", "new"), attributes: ["facilitators": .set([])])],
+                                   hideExistence: false, what: "group")
+            if try await state.vault.group(named: name) != nil { throw APIError.conflict("a group named \(name) exists") }
+            let group = try await state.vault.createGroup(name: name)
+            await audit(state, identity, "createGroup", group.id.description)
+            return try Response.json(try await summary(group, state: state), status: .created)
+        }
+
+        v1.get("groups/{group}") { _, context in
+            _ = try context.requireIdentity()
+            let group = try await resolveGroup(context.parameters.get("group") ?? "", state: state)
+            return try Response.json(try await detail(group, state: state))
+        }
+
+        v1.post("groups/{group}/members") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeStrictly(NameRequest.self, limit: limit)
+            let group = try await resolveGroup(context.parameters.get("group") ?? "", state: state)
+            let member = try await resolvePrincipal(input.name, state: state)
+            try await gate.require(identity.principal, "addMember", on: PolicyGate.uid(group.id),
+                                   context: ["member": .entity(PolicyGate.uid(member.id))],
+                                   entities: [gate.group(group), try await gate.member(member)],
+                                   hideExistence: false, what: "group")
+            try await state.vault.addMember(member.id, to: group.id)
+            await audit(state, identity, "addMember", group.id.description)
+            return try Response.json(try await detail(group, state: state))
+        }
+
+        v1.delete("groups/{group}/members/{name}") { _, context in
+            let identity = try context.requireIdentity()
+            let group = try await resolveGroup(context.parameters.get("group") ?? "", state: state)
+            let member = try await resolvePrincipal(context.parameters.get("name") ?? "", state: state)
+            try await gate.require(identity.principal, "removeMember", on: PolicyGate.uid(group.id),
+                                   context: ["member": .entity(PolicyGate.uid(member.id))],
+                                   entities: [gate.group(group), try await gate.member(member)],
+                                   hideExistence: false, what: "group")
+            // Their seals on the group's shares and topics are deleted in this same call.
+            try await state.vault.removeMember(member.id, from: group.id)
+            await audit(state, identity, "removeMember", group.id.description)
+            return Response.noContent
+        }
+
+        v1.put("groups/{group}/facilitator") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeStrictly(NameRequest.self, limit: limit)
+            let group = try await resolveGroup(context.parameters.get("group") ?? "", state: state)
+            let member = try await resolvePrincipal(input.name, state: state)
+            try await gate.require(identity.principal, "appointFacilitator", on: PolicyGate.uid(group.id),
+                                   context: ["member": .entity(PolicyGate.uid(member.id))],
+                                   entities: [gate.group(group), try await gate.member(member)],
+                                   hideExistence: false, what: "group")
+            try await state.vault.appointFacilitator(member.id, of: group.id)
+            await audit(state, identity, "appointFacilitator", group.id.description)
+            let updated = try await state.vault.group(group.id) ?? group
+            return try Response.json(try await detail(updated, state: state))
+        }
+
+        v1.post("invitations") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeStrictly(InvitationRequest.self, limit: limit)
+            let invitee = EntityUID("Member", "invitee")
+            try await gate.require(identity.principal, "invite", on: invitee, entities: [
+                Entity(invitee, attributes: ["role": .string(input.role == "operator" ? "operator" : input.role == "compliance" ? "compliance" : "member"),
+                                             "disabled": .bool(false)]),
+            ], hideExistence: false, what: "principal")
+            let name = input.name.trimmingCharacters(in: .whitespaces)
+            guard (1...64).contains(name.count) else { throw APIError.badRequest("a name is 1 to 64 characters") }
+            let role: PrincipalRole
+            switch input.role {
+            case "member", "facilitator": role = .member
+            case "compliance": role = .compliance
+            case "operator": role = .admin
+            default: throw APIError.badRequest("role must be member, facilitator, compliance or operator")
+            }
+            var group: Group?
+            if let groupName = input.group {
+                guard role == .member else { throw APIError.badRequest("only members join groups") }
+                group = try await resolveGroup(groupName, state: state)
+            }
+            if input.role == "facilitator" && group == nil {
+                throw APIError.badRequest("a facilitator is invited into a group: add --group")
+            }
+            if try await state.vault.principal(named: name) != nil { throw APIError.conflict("\(name) is already enrolled") }
+            let code = try await state.vault.createEnrollmentCode(name: name, role: role, group: group?.id,
+                                                                  facilitator: input.role == "facilitator")
+            await audit(state, identity, "invite", role.rawValue)
+            return try Response.json(InvitationResponse(code: code.code, expiresAt: code.expiresAt), status: .created)
+        }
+
+        v1.get("principals") { _, context in
+            _ = try context.requireIdentity()
+            return try Response.json(try await state.vault.principals().map(info))
+        }
+
+        v1.post("principals/{name}/disable") { _, context in
+            let identity = try context.requireIdentity()
+            let principal = try await resolvePrincipal(context.parameters.get("name") ?? "", state: state)
+            try await gate.require(identity.principal, "disablePrincipal", on: PolicyGate.uid(principal.id),
+                                   entities: [try await gate.member(principal)], hideExistence: false, what: "principal")
+            guard principal.id != identity.principal.id else { throw APIError.badRequest("the operator cannot disable itself") }
+            try await state.vault.disable(principal.id)
+            state.closeSessions(of: principal.id)
+            await audit(state, identity, "disable", principal.id.description)
+            return Response.noContent
+        }
+    }
+
+    static func resolveGroup(_ reference: String, state: DaemonState) async throws -> Group {
+        if let id = GroupID(reference), let group = try await state.vault.group(id) { return group }
+        if let group = try await state.vault.group(named: reference) { return group }
+        throw APIError.notFound("group")
+    }
+
+    static func resolvePrincipal(_ name: String, state: DaemonState) async throws -> Principal {
+        guard let principal = try await state.vault.principal(named: name) else { throw APIError.notFound("principal") }
+        return principal
+    }
+
+    static func detail(_ group: Group, state: DaemonState) async throws -> GroupDetail {
+        let members = try await state.vault.members(of: group.id)
+        let cycles = try await state.vault.cycles(in: group.id)
+        return GroupDetail(group: try await summary(group, state: state), members: members.map(info),
+                           sizeStatus: try await state.vault.sizeStatus(of: group.id).rawValue,
+                           cycles: cycles.map { cycleInfo($0, state: state, topics: nil) })
+    }
+
+    static func cycleInfo(_ cycle: Cycle, state: DaemonState, topics: [String]?) -> CycleInfo {
+        CycleInfo(id: cycle.id.uuid, group: cycle.group.uuid, session1: cycle.session1, session2: cycle.session2,
+                  phase: state.vault.phase(of: cycle, at: state.now).rawValue, topics: topics)
+    }
+
+    static func audit(_ state: DaemonState, _ identity: Identity, _ action: String, _ resource: String) async {
+        await state.audit.recordDurably(AuditDraft(actor: identity.principal.id, action: action, resource: resource,
+                                                   decision: "allow", policies: [], policyHash: state.policyHash,
+                                                   time: state.now))
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TacitAPI
+import TacitCrypto
+import TacitVault
+
+extension Routes {
+    static func addSessionRoutes(to v1: RouterGroup<TacitRequestContext>, state: DaemonState) {
+        // Unlock. The passphrase goes from the body bytes into locked memory, never into a String.
+        v1.post("sessions") { request, context in
+            var request = request
+            var body = try await request.body(limit: 16 * 1024)
+            let fields = try SecretFields(consuming: &body, allowed: ["name", "passphrase"])
+            let name = try fields.text("name")
+            let passphrase = try fields.secret("passphrase")
+            guard (1...64).contains(name.count) else { throw APIError.badRequest("a name is 1 to 64 characters") }
+            if let wait = state.unlockWait(for: name) {
+                // The same answer for a known and an unknown name.
+                throw APIError(.tooManyRequests, "backoff", "too many failed attempts: wait \(Int(wait.rounded(.up))) s",
+                               retryAfter: Int(wait.rounded(.up)))
+            }
+            guard let uid = await PeerCredentials.uid(of: context.channel) ?? state.testingUID else {
+                throw APIError.unauthorized
+            }
+            let session: MemberSession
+            do {
+                session = try await state.vault.unlock(name: name, passphrase: passphrase)
+            } catch let error as VaultError where error.code == .invalidCredentials {
+                state.recordUnlockFailure(for: name)
+                state.audit.record(AuditDraft(actor: nil, action: "unlock", resource: "session", decision: "deny",
+                                              policies: ["invalid-credentials"], policyHash: state.policyHash, time: state.now))
+                throw ErrorMiddleware.map(error)
+            } catch let error as VaultError where error.code == .busy {
+                throw APIError(.serviceUnavailable, "busy", "too many unlocks at once: try again in a moment", retryAfter: 1)
+            }
+            state.recordUnlockSuccess(for: name)
+            let token = try state.openSession(session, uid: uid)
+            let capture = try await state.vault.issueCaptureToken(for: session.principal.id)
+            let report = session.report
+            var notices = report.problems.map { "integrity: \($0)" }
+            if report.jotsOpened > 0 { notices.append("\(report.jotsOpened) jotted note(s) became practice entries") }
+            if report.entriesRekeyed > 0 { notices.append("\(report.entriesRekeyed) entr(y/ies) re-encrypted after a revocation or removal") }
+            if report.membersSealedIn > 0 { notices.append("\(report.membersSealedIn) new member(s) sealed into cycle topics") }
+            await state.audit.recordDurably(AuditDraft(actor: session.principal.id, action: "unlock", resource: "session",
+                                                       decision: "allow", policies: [], policyHash: state.policyHash,
+                                                       time: state.now))
+            let response = SessionResponse(
+                token: token, captureToken: capture, principal: info(session.principal),
+                agreementKey: Data(session.principal.agreementKey).base64EncodedString(),
+                manifestCounter: report.manifestCounter,
+                expiresAt: state.now.addingTimeInterval(TimeInterval(state.configuration.sessionAbsoluteSeconds)),
+                idleSeconds: state.configuration.sessionIdleSeconds, notices: notices)
+            return try Response.json(response, status: .created)
+        }
+
+        // Lock: this session, or (logout --all) every session and the capture token.
+        v1.delete("sessions/current") { _, context in
+            let identity = try context.requireIdentity()
+            state.closeSession(token: identity.token)
+            return Response.noContent
+        }
+        v1.delete("sessions") { _, context in
+            let identity = try context.requireIdentity()
+            state.closeSessions(of: identity.principal.id)
+            try await state.vault.revokeCaptureTokens(of: identity.principal.id)
+            await state.audit.recordDurably(AuditDraft(actor: identity.principal.id, action: "logoutAll", resource: "session",
+                                                       decision: "allow", policies: [], policyHash: state.policyHash,
+                                                       time: state.now))
+            return Response.noContent
+        }
+
+        v1.get("whoami") { _, context in
+            let identity = try context.requireIdentity()
+            let groups = try await state.vault.groups(of: identity.principal.id)
+            var summaries: [GroupSummary] = []
+            for group in groups { summaries.append(try await summary(group, state: state)) }
+            return try Response.json(WhoAmIResponse(
+                principal: info(identity.principal), groups: summaries, fingerprint: identity.principal.fingerprint,
+                expiresAt: state.session(expiresAt: identity.token) ?? state.now))
+        }
+
+        // Enrollment with a one-time code: sets the passphrase, returns the recovery key once.
+        v1.post("enroll") { request, _ in
+            var request = request
+            var body = try await request.body(limit: 16 * 1024)
+            let fields = try SecretFields(consuming: &body, allowed: ["code", "name", "passphrase"])
+            let code = try fields.text("code").uppercased().filter { !$0.isWhitespace }
+            let name = try fields.text("name")
+            guard (1...64).contains(name.count), !name.contains(where: \.isNewline) else {
+                throw APIError.badRequest("a name is 1 to 64 characters on one line")
+            }
+            let enrollment = try await state.vault.enroll(code: code, name: name, passphrase: fields.secret("passphrase"))
+            // The bootstrap code is kept in Keys/ only until it is used.
+            if let stored = try? String(contentsOf: state.layout.bootstrapCode, encoding: .utf8),
+               stored.trimmingCharacters(in: .whitespacesAndNewlines).uppercased().filter({ !$0.isWhitespace }) == code {
+                try? FileManager.default.removeItem(at: state.layout.bootstrapCode)
+            }
+            await state.audit.recordDurably(AuditDraft(actor: enrollment.principal.id, action: "enroll",
+                                                       resource: enrollment.principal.id.description, decision: "allow",
+                                                       policies: [], policyHash: state.policyHash, time: state.now))
+            return try Response.json(EnrollResponse(principal: info(enrollment.principal),
+                                                    recoveryKey: enrollment.recoveryKey.displayed,
+                                                    fingerprint: enrollment.principal.fingerprint), status: .created)
+        }
+
+        v1.post("passphrase") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            var body = try await request.body(limit: 16 * 1024)
+            let fields = try SecretFields(consuming: &body, allowed: ["current", "new", "rotate"])
+            let rotate = fields.booleans["rotate"] ?? false
+            let name = identity.principal.name
+            if let wait = state.unlockWait(for: name) {
+                throw APIError(.tooManyRequests, "backoff", "too many failed attempts: wait \(Int(wait.rounded(.up))) s",
+                               retryAfter: Int(wait.rounded(.up)))
+            }
+            do {
+                try await state.vault.changePassphrase(name: name, current: fields.secret("current"),
+                                                       new: fields.secret("new"), rotate: rotate)
+            } catch let error as VaultError where error.code == .invalidCredentials {
+                state.recordUnlockFailure(for: name)
+                throw ErrorMiddleware.map(error)
+            }
+            if rotate {
+                // Every session holds keys derived from the old root key: end them all.
+                state.closeSessions(of: identity.principal.id)
+            }
+            await state.audit.recordDurably(AuditDraft(actor: identity.principal.id, action: rotate ? "rotate" : "passphrase",
+                                                       resource: identity.principal.id.description, decision: "allow",
+                                                       policies: [], policyHash: state.policyHash, time: state.now))
+            return Response.noContent
+        }
+
+        v1.post("recover") { request, _ in
+            var request = request
+            var body = try await request.body(limit: 16 * 1024)
+            let fields = try SecretFields(consuming: &body, allowed: ["name", "recoveryKey", "passphrase"])
+            let name = try fields.text("name")
+            if let wait = state.unlockWait(for: name) {
+                throw APIError(.tooManyRequests, "backoff", "too many failed attempts: wait \(Int(wait.rounded(.up))) s",
+                               retryAfter: Int(wait.rounded(.up)))
+            }
+            let key = try RecoveryKey(parsing: fields.text("recoveryKey"))
+            do {
+                try await state.vault.recover(name: name, recoveryKey: key, newPassphrase: fields.secret("passphrase"))
+            } catch let error as VaultError where error.code == .invalidCredentials {
+                state.recordUnlockFailure(for: name)
+                throw ErrorMiddleware.map(error)
+            }
+            if let principal = try await state.vault.principal(named: name) {
+                state.closeSessions(of: principal.id)
+                await state.audit.recordDurably(AuditDraft(actor: principal.id, action: "recover", resource: principal.id.description,
+                                                           decision: "allow", policies: [], policyHash: state.policyHash,
+                                                           time: state.now))
+            }
+            return Response.noContent
+        }
+    }
+
+    static func info(_ principal: Principal) -> PrincipalInfo {
+        PrincipalInfo(id: principal.id.uuid, name: principal.name, role: PolicyGate.role(principal.role))
+    }
+
+    static func summary(_ group: Group, state: DaemonState) async throws -> GroupSummary {
+        let members = try await state.vault.members(of: group.id)
+        let facilitator = group.facilitator.flatMap { id in members.first { $0.id == id }?.name }
+        return GroupSummary(id: group.id.uuid, name: group.name, memberCount: members.count, facilitator: facilitator)
+    }
+}

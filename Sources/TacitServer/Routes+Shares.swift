@@ -1,0 +1,183 @@
+import Foundation
+import Hummingbird
+import TacitAPI
+import TacitPolicy
+import TacitVault
+
+extension Routes {
+    static func addShareRoutes(to v1: RouterGroup<TacitRequestContext>, state: DaemonState) {
+        let gate = PolicyGate(state: state)
+        let limit = state.configuration.bodyLimitBytes
+
+        v1.post("shares") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeStrictly(ShareRequest.self, limit: limit)
+            guard input.group != !input.with.isEmpty else {
+                throw APIError.badRequest("share with the group or with named members, not both and not neither")
+            }
+            guard let metadata = try await state.vault.entryMetadata(EntryID(input.entry)) else { throw APIError.notFound("entry") }
+            guard metadata.author == identity.principal.id else {
+                // Someone else's entry: never re-shared, and its existence is not confirmed.
+                _ = try await gate.decide(identity.principal, "shareEntry", on: EntityUID("Share", "new"),
+                                          context: ["recipient": .entity(PolicyGate.uid(identity.principal.id))],
+                                          entities: [gate.entry(metadata), pendingShare(metadata, readers: [], expiry: state.now, gate: gate)])
+                throw APIError.notFound("entry")
+            }
+            guard let groupID = metadata.group, let group = try await state.vault.group(groupID) else {
+                throw APIError(.conflict, "no-group", "this entry belongs to no group, so there is nobody to share it with")
+            }
+            let roster = try await state.vault.members(of: groupID)
+            var readers: [Principal]
+            if input.group {
+                readers = roster.filter { $0.id != identity.principal.id }
+            } else {
+                readers = []
+                for name in Set(input.with) {
+                    // A name outside the group is reported like one that does not exist.
+                    guard let reader = try await state.vault.principal(named: name) else {
+                        throw APIError.notFound("member \(name)")
+                    }
+                    readers.append(reader)
+                }
+            }
+            guard !readers.isEmpty else { throw APIError.badRequest("nobody to share with") }
+            guard readers.count <= 8 else { throw APIError.badRequest("a share has at most 8 readers") }
+            if let until = input.until, until <= state.now { throw APIError.badRequest("until must be in the future") }
+            let expiry = input.until ?? Date.distantFuture
+            let share = pendingShare(metadata, readers: readers.map(\.id), expiry: expiry, gate: gate)
+            var entities = [gate.entry(metadata), share, gate.group(group)]
+            for reader in readers { entities.append(try await gate.member(reader)) }
+            for reader in readers {
+                try await gate.require(identity.principal, "shareEntry", on: share.uid,
+                                       context: ["recipient": .entity(PolicyGate.uid(reader.id))],
+                                       entities: entities, hideExistence: false, what: "share")
+            }
+            let audience: ShareAudience = input.group ? .group(groupID) : .members(readers.map(\.id))
+            let created = try await identity.session.share(metadata.id, with: audience, until: input.until)
+            await audit(state, identity, "shareEntry", created.description)
+            guard let stored = try await identity.session.shares().first(where: { $0.id == created }) else {
+                throw APIError.notFound("share")
+            }
+            let info = try await shareInfo(stored, session: identity.session, state: state)
+            return try Response.json(info, status: .created)
+        }
+
+        v1.get("shares") { _, context in
+            let identity = try context.requireIdentity()
+            var infos: [TacitAPI.ShareInfo] = []
+            for share in try await identity.session.shares() {
+                infos.append(try await shareInfo(share, session: identity.session, state: state))
+            }
+            return try Response.json(infos)
+        }
+
+        v1.delete("shares/{id}") { _, context in
+            let identity = try context.requireIdentity()
+            let share = try await ownShare(context, identity, "revokeShare", gate: gate, state: state)
+            try await identity.session.revoke(share.id)
+            await audit(state, identity, "revokeShare", share.id.description)
+            return Response.noContent
+        }
+
+        v1.get("shares/{id}/readers") { _, context in
+            let identity = try context.requireIdentity()
+            let share = try await ownShare(context, identity, "seeReaders", gate: gate, state: state)
+            guard let info = try await identity.session.shares().first(where: { $0.id == share.id }) else {
+                throw APIError.notFound("share")
+            }
+            var reads: [[String: String]] = []
+            for (reader, date) in info.reads.sorted(by: { $0.value < $1.value }) {
+                let name = try await state.vault.principal(reader)?.name ?? reader.description
+                reads.append(["reader": name, "firstRead": ISO8601DateFormatter().string(from: date)])
+            }
+            return try Response.json(reads)
+        }
+
+        // Entries shared with the caller that the policy lets them read now.
+        v1.get("feed") { _, context in
+            let identity = try context.requireIdentity()
+            let (entries, _) = try await identity.session.feed()
+            var items: [FeedItem] = []
+            for shared in entries {
+                guard let share = try await state.vault.shareMetadata(shared.share),
+                      try await mayRead(share, identity: identity, gate: gate, state: state) else { continue }
+                items.append(FeedItem(share: shared.share.uuid, entry: shared.entry.id.uuid, author: shared.author.name,
+                                      title: shared.entry.content.title, kind: shared.entry.metadata.kind.rawValue,
+                                      sharedAt: shared.sharedAt, expiresAt: shared.expiresAt))
+            }
+            return try Response.json(items)
+        }
+
+        // One shared entry: decided, decrypted, and its read recorded in the audit log.
+        v1.get("feed/{share}") { _, context in
+            let identity = try context.requireIdentity()
+            guard let id = context.parameters.get("share").flatMap(ShareID.init),
+                  let share = try await state.vault.shareMetadata(id) else { throw APIError.notFound("share") }
+            guard try await mayRead(share, identity: identity, gate: gate, state: state) else {
+                throw APIError.notFound("share")
+            }
+            let shared = try await identity.session.sharedEntry(id)
+            state.audit.record(AuditDraft(actor: identity.principal.id, action: "readShared", resource: share.entry.description,
+                                          decision: "allow", policies: ["audience-reads-share"],
+                                          policyHash: state.policyHash, time: state.now))
+            return try Response.json(response(shared.entry, author: shared.author.name))
+        }
+
+        v1.get("whois/{name}") { _, context in
+            let identity = try context.requireIdentity()
+            let peer = try await identity.session.whois(context.parameters.get("name") ?? "")
+            return try Response.json(WhoisResponse(principal: info(peer.principal), fingerprint: peer.fingerprint,
+                                                   pin: peer.status.rawValue))
+        }
+
+        v1.post("whois/{name}/confirm") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeStrictly(ConfirmKeyRequest.self, limit: limit)
+            let name = context.parameters.get("name") ?? ""
+            try await identity.session.confirmPeer(name, fingerprint: input.fingerprint)
+            await audit(state, identity, "confirmKey", name)
+            let peer = try await identity.session.whois(name)
+            return try Response.json(WhoisResponse(principal: info(peer.principal), fingerprint: peer.fingerprint,
+                                                   pin: peer.status.rawValue))
+        }
+    }
+
+    static func pendingShare(_ entry: EntryMetadata, readers: [PrincipalID], expiry: Date, gate: PolicyGate) -> Entity {
+        Entity(EntityUID("Share", "new"), attributes: [
+            "entry": .entity(PolicyGate.uid(entry.id)),
+            "author": .entity(PolicyGate.uid(entry.author)),
+            "audience": .set(readers.map { .entity(PolicyGate.uid($0)) }),
+            "expiresAt": .long(Int64(min(expiry.timeIntervalSince1970, 9_000_000_000))),
+            "revoked": .bool(false),
+        ])
+    }
+
+    static func ownShare(_ context: TacitRequestContext, _ identity: Identity, _ action: String, gate: PolicyGate,
+                         state: DaemonState) async throws -> ShareMetadata {
+        guard let id = context.parameters.get("id").flatMap(ShareID.init),
+              let share = try await state.vault.shareMetadata(id) else { throw APIError.notFound("share") }
+        try await gate.require(identity.principal, action, on: PolicyGate.uid(share.id), entities: [gate.share(share)],
+                               hideExistence: true, what: "share")
+        return share
+    }
+
+    static func mayRead(_ share: ShareMetadata, identity: Identity, gate: PolicyGate, state: DaemonState) async throws -> Bool {
+        guard let entry = try await state.vault.entryMetadata(share.entry),
+              let author = try await state.vault.principal(share.author) else { return false }
+        var entities = [gate.entry(entry), gate.share(share), try await gate.member(author)]
+        if let groupID = entry.group, let group = try await state.vault.group(groupID) { entities.append(gate.group(group)) }
+        let decision = try await gate.decide(identity.principal, "readShared", on: PolicyGate.uid(entry.id),
+                                             context: ["share": .entity(PolicyGate.uid(share.id))], entities: entities)
+        return decision.isAllowed
+    }
+
+    static func shareInfo(_ share: TacitVault.ShareInfo, session: MemberSession, state: DaemonState) async throws -> TacitAPI.ShareInfo {
+        var names: [String] = []
+        for reader in share.readers { names.append(try await state.vault.principal(reader)?.name ?? reader.description) }
+        let title = (try? await session.entry(share.entry))?.content.title ?? ""
+        return TacitAPI.ShareInfo(id: share.id.uuid, entry: share.entry.uuid, title: title, audience: names.sorted(),
+                                  expiresAt: share.expiresAt, revoked: false)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TacitAPI
+
+/// Every route of the API, in one place; `docs/openapi.yaml` must list exactly these (a test checks).
+enum Routes {
+    static let version = "0.1.0"
+
+    static func build(_ state: DaemonState) -> Router<TacitRequestContext> {
+        let router = Router(context: TacitRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: BodyLimitMiddleware(limit: state.configuration.bodyLimitBytes))
+        router.add(middleware: AuthenticationMiddleware(daemon: state))
+        let v1 = router.group("v1")
+        v1.get("health") { _, _ in
+            try Response.json(HealthResponse(status: "ok", version: version))
+        }
+        v1.get("instance-key") { _, _ in
+            Response.text(InstanceKeys.publicKeyText(state.instanceKey.publicKey))
+        }
+        v1.get("openapi") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.text)))
+        }
+        addSessionRoutes(to: v1, state: state)
+        addGroupRoutes(to: v1, state: state)
+        addEntryRoutes(to: v1, state: state)
+        addShareRoutes(to: v1, state: state)
+        addCycleRoutes(to: v1, state: state)
+        addOperationRoutes(to: v1, state: state)
+        return router
+    }
+}
+
+extension Response {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    /// A JSON response.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// An empty 204.
+    static var noContent: Response { Response(status: .noContent) }
+
+    /// A plain-text response.
+    static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Refuses a body over the configured limit (413) before any handler reads it.
+struct BodyLimitMiddleware: RouterMiddleware {
+    typealias Context = TacitRequestContext
+    let limit: Int
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError(.contentTooLarge, "too-large", "the request body is over the daemon's limit of \(limit) bytes")
+        }
+        return try await next(request, context)
+    }
+}

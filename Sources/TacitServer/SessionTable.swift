@@ -1,0 +1,110 @@
+import Foundation
+import TacitCrypto
+
+/// The daemon's unlocked sessions: pure state, no I/O, every time passed in by the caller so tests
+/// drive it with an injected clock.
+///
+/// A token is 256 random bits given to the client once; only its SHA-256 is kept. Each session is
+/// bound to the uid that opened it (from `SO_PEERCRED`), so a token copied by another local user is
+/// useless, and ends after `idle` seconds without use or `absolute` seconds after it began.
+struct SessionTable<Handle: Sendable>: Sendable {
+    /// One unlocked session.
+    struct Session: Sendable {
+        let principal: UUID
+        let uid: UInt32
+        let started: Date
+        var lastUsed: Date
+        /// What the vault needs to act for this principal (its unlocked keys).
+        let handle: Handle
+    }
+
+    /// Why a token was not accepted. The daemon answers all of them with the same 401, so a client
+    /// learns nothing about other people's sessions; the reason goes to the log and the audit.
+    enum Refusal: Error, Equatable, Sendable {
+        case unknown
+        case expired
+        case foreignUID
+    }
+
+    let idle: TimeInterval
+    let absolute: TimeInterval
+    private(set) var sessions: [[UInt8]: Session] = [:]
+
+    init(idle: TimeInterval, absolute: TimeInterval) {
+        self.idle = idle
+        self.absolute = absolute
+    }
+
+    /// Starts a session and returns its token (base64url, 43 characters), shown to the client once.
+    mutating func open(principal: UUID, uid: UInt32, handle: Handle, now: Date) throws -> String {
+        let token = try SecureRandom.bytes(count: 32)
+        sessions[SHA256.hash(token)] = Session(principal: principal, uid: uid, started: now, lastUsed: now, handle: handle)
+        return Base64URL.encode(token)
+    }
+
+    /// The session `token` names, if it is live and `uid` opened it; marks it used.
+    mutating func authenticate(_ token: String, uid: UInt32, now: Date) -> Result<Session, Refusal> {
+        guard let raw = Base64URL.decode(token), raw.count == 32 else { return .failure(.unknown) }
+        let key = SHA256.hash(raw)
+        guard var session = sessions[key] else { return .failure(.unknown) }
+        if now.timeIntervalSince(session.lastUsed) >= idle || now.timeIntervalSince(session.started) >= absolute {
+            // Dropping the session drops its handle: the keys it held are wiped.
+            sessions[key] = nil
+            return .failure(.expired)
+        }
+        guard session.uid == uid else { return .failure(.foreignUID) }
+        session.lastUsed = now
+        sessions[key] = session
+        return .success(session)
+    }
+
+    /// The session `token` names, live or not, without touching it.
+    func session(for token: String) -> Session? {
+        guard let raw = Base64URL.decode(token), raw.count == 32 else { return nil }
+        return sessions[SHA256.hash(raw)]
+    }
+
+    /// Ends the session of `token` (logout). Returns whether there was one.
+    @discardableResult
+    mutating func close(_ token: String) -> Bool {
+        guard let raw = Base64URL.decode(token) else { return false }
+        return sessions.removeValue(forKey: SHA256.hash(raw)) != nil
+    }
+
+    /// Ends every session of `principal` (logout --all, a disabled principal, a rotated key).
+    mutating func closeAll(of principal: UUID) {
+        sessions = sessions.filter { $0.value.principal != principal }
+    }
+
+    /// Drops expired sessions, wiping their keys; returns how many.
+    @discardableResult
+    mutating func purge(now: Date) -> Int {
+        let before = sessions.count
+        sessions = sessions.filter {
+            now.timeIntervalSince($0.value.lastUsed) < idle && now.timeIntervalSince($0.value.started) < absolute
+        }
+        return before - sessions.count
+    }
+
+    /// Ends every session (shutdown).
+    mutating func closeAll() { sessions.removeAll() }
+
+    var count: Int { sessions.count }
+}
+
+/// Base64 with the URL alphabet and no padding, for tokens that travel in headers and files.
+enum Base64URL {
+    static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String) -> [UInt8]? {
+        guard text.count <= 1024, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            return nil
+        }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        return Data(base64Encoded: base64).map { Array($0) }
+    }
+}

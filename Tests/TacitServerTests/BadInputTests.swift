@@ -1,0 +1,78 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TacitAPI
+@testable import TacitServer
+
+/// Hostile and careless input gets a 4xx with a JSON error body: never a 500, never a crash.
+@Suite struct BadInputTests {
+    @Test func malformedBodiesAre400WithAJSONError() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let (olivia, _) = try await API(client: client).enroll("olivia", code: test.daemon.bootstrapCode!)
+            let cases: [(String, String)] = [
+                ("{", "malformed JSON"),
+                (#"{"name": 5}"#, "wrong type"),
+                (#"{"name": "south", "colour": "red"}"#, "unknown field"),
+                (#"[]"#, "not an object"),
+                ("", "empty"),
+                (#"{"name": null}"#, "null"),
+            ]
+            for (body, what) in cases {
+                let response = try await olivia.call(.post, "/v1/groups", raw: body)
+                #expect(response.status == .badRequest, "\(what)")
+                let error = try olivia.decode(APIErrorBody.self, response)
+                #expect(!error.error.message.isEmpty, "\(what)")
+            }
+            let unknown = try await olivia.call(.post, "/v1/groups", raw: #"{"name": "south", "colour": "red"}"#)
+            #expect(try olivia.decode(APIErrorBody.self, unknown).error.message.contains("colour"))
+            // Unlock bodies are read without JSONDecoder; they are strict too.
+            for body in ["{", #"{"name":"olivia"}"#, #"{"name":"olivia","passphrase":"x","extra":"y"}"#,
+                         #"{"name":"olivia","passphrase":"\ud800"}"#, #"{"name":"olivia","passphrase":5}"#] {
+                let response = try await API(client: client).call(.post, "/v1/sessions", raw: body)
+                #expect(response.status == .badRequest, "\(body)")
+            }
+        }
+    }
+
+    @Test func oversizedBodiesAre413() async throws {
+        let test = try await TestDaemon(configuration: #", "bodyLimitBytes": 4096"#)
+        try await test.application.test(.router) { client in
+            let (olivia, _) = try await API(client: client).enroll("olivia", code: test.daemon.bootstrapCode!)
+            let big = #"{"name": ""# + String(repeating: "x", count: 10_000) + #""}"#
+            let response = try await olivia.call(.post, "/v1/groups", raw: big)
+            #expect(response.status == .contentTooLarge)
+            #expect(olivia.errorCode(response) == "too-large")
+        }
+    }
+
+    @Test func invalidIdsAndUnknownRoutesAre404() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let (olivia, _) = try await API(client: client).enroll("olivia", code: test.daemon.bootstrapCode!)
+            for path in ["/v1/entries/not-a-uuid", "/v1/entries/\(UUID().uuidString)", "/v1/shares/%00/readers",
+                         "/v1/groups/nope", "/v1/nothing-here", "/v1/feed/\(UUID().uuidString)"] {
+                let response = try await olivia.call(.get, path)
+                #expect(response.status == .notFound, "\(path)")
+                #expect((try? olivia.decode(APIErrorBody.self, response)) != nil, "\(path) has a JSON body")
+            }
+            #expect(try await olivia.call(.get, "/v1/search").status == .badRequest)
+            #expect(try await olivia.call(.get, "/v1/entries?limit=0").status == .badRequest)
+            #expect(try await olivia.call(.get, "/v1/entries?since=yesterday").status == .badRequest)
+        }
+    }
+
+    @Test func unauthenticatedRequestsAre401() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let anonymous = API(client: client)
+            for (method, path) in [(HTTPRequest.Method.get, "/v1/whoami"), (.get, "/v1/entries"), (.post, "/v1/groups"),
+                                   (.get, "/v1/audit"), (.get, "/v1/backup"), (.delete, "/v1/sessions/current")] {
+                let response = try await anonymous.call(method, path, raw: method == .post ? "{}" : nil)
+                #expect(response.status == .unauthorized, "\(method) \(path)")
+            }
+        }
+    }
+}

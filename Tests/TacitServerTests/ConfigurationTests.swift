@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import TacitServer
+
+@Suite struct ConfigurationTests {
+    func problem(_ json: String) -> String? {
+        do {
+            _ = try Configuration.parse(Data(json.utf8))
+            return nil
+        } catch {
+            return (error as? Configuration.Problem)?.key ?? "\(error)"
+        }
+    }
+
+    @Test func defaultsAndValidValuesLoad() throws {
+        #expect(try Configuration.parse(Data("{}".utf8)) == Configuration())
+        let custom = try Configuration.parse(Data(#"{"sessionIdleSeconds": 300, "metrics": {"minimumCohortMembers": 20, "epsilon": {"members-wrote": "1/10"}}}"#.utf8))
+        #expect(custom.sessionIdleSeconds == 300)
+        #expect(custom.metricsMinimumCohortMembers == 20)
+        #expect(custom.metricsEpsilon["members-wrote"] == .init(1, 10))
+    }
+
+    @Test func eachMistakeNamesItsKey() {
+        #expect(problem(#"{"colour": 1}"#) == "colour")
+        #expect(problem(#"{"sessionIdleSeconds": 5}"#) == "sessionIdleSeconds")
+        #expect(problem(#"{"sessionIdleSeconds": "600"}"#) == "sessionIdleSeconds")
+        #expect(problem(#"{"testing": 1}"#) == "testing")
+        #expect(problem(#"{"metrics": {"minimumGroupSize": 4}}"#) == "metrics.minimumGroupSize")
+        #expect(problem(#"{"metrics": {"minimumCohortGroups": 2}}"#) == "metrics.minimumCohortGroups")
+        #expect(problem(#"{"metrics": {"minimumCohortMembers": 14}}"#) == "metrics.minimumCohortMembers")
+        #expect(problem(#"{"metrics": {"epsilon": {"members-wrote": "0/1"}}}"#) == "metrics.epsilon.members-wrote")
+        #expect(problem(#"{"metrics": {"epsilon": {"members-wrote": "-1/2"}}}"#) == "metrics.epsilon.members-wrote")
+        #expect(problem(#"{"metrics": {"epsilon": {"members-wrote": 0.5}}}"#) == "metrics.epsilon.members-wrote")
+        #expect(problem(#"{"metrics": {"epsilon": {"everything": "1/2"}}}"#) == "metrics.epsilon.everything")
+        #expect(problem(#"{"metrics": {"monthlyBudget": "one"}}"#) == "metrics.monthlyBudget")
+        #expect(problem(#"{"scryptLog2N": 10}"#) == "scryptLog2N")
+        #expect(problem(#"{"testing": true, "scryptLog2N": 10}"#) == nil)
+        #expect(problem("[1]") == "(file)")
+    }
+
+    @Test func theMessageSaysWhatIsWrong() {
+        do {
+            _ = try Configuration.parse(Data(#"{"metrics": {"minimumGroupSize": 3}}"#.utf8))
+            Issue.record("a lowered threshold loaded")
+        } catch {
+            #expect("\(error)".contains("never lowered"))
+        }
+    }
+}

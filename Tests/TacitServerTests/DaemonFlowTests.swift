@@ -1,0 +1,203 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TacitAPI
+@testable import TacitServer
+
+/// The API driven as people use it: an operator bootstraps, a group of six enrolls, a cycle runs.
+@Suite struct DaemonFlowTests {
+    /// An organisation ready for a cycle: operator, a group "north" with facilitator fiona and
+    /// members ali, bea, cal, dee, eli, and a compliance officer carl.
+    struct Organisation {
+        let anonymous: API
+        var olivia: API
+        var members: [String: API] = [:]
+        let group: GroupSummary
+
+        /// Sessions end after 15 idle minutes: after moving the clock, everyone logs in again.
+        mutating func loginAgain() async throws {
+            olivia = try await anonymous.login("olivia")
+            for name in members.keys { members[name] = try await anonymous.login(name) }
+        }
+    }
+
+    static func organise(_ test: TestDaemon, _ client: any TestClientProtocol) async throws -> Organisation {
+        let anonymous = API(client: client)
+        let bootstrap = try #require(test.daemon.bootstrapCode)
+        let (olivia, _) = try await anonymous.enroll("olivia", code: bootstrap)
+        let created = try await olivia.call(.post, "/v1/groups", json: GroupCreateRequest(name: "north"))
+        #expect(created.status == .created)
+        let group = try olivia.decode(GroupSummary.self, created)
+        var organisation = Organisation(anonymous: anonymous, olivia: olivia, group: group)
+        let invitations: [(String, String, String?)] = [
+            ("fiona", "facilitator", "north"), ("ali", "member", "north"), ("bea", "member", "north"),
+            ("cal", "member", "north"), ("dee", "member", "north"), ("eli", "member", "north"), ("carl", "compliance", nil),
+        ]
+        for (name, role, group) in invitations {
+            let invited = try await olivia.call(.post, "/v1/invitations", json: InvitationRequest(name: name, role: role, group: group))
+            #expect(invited.status == .created, "invite \(name)")
+            let code = try olivia.decode(InvitationResponse.self, invited).code
+            organisation.members[name] = try await anonymous.enroll(name, code: code).0
+        }
+        return organisation
+    }
+
+    @Test func bootstrapCodeIsKeptUntilUsedThenRemoved() async throws {
+        let test = try await TestDaemon()
+        let file = test.home.appendingPathComponent("Keys/bootstrap-code")
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        try await test.application.test(.router) { client in
+            let anonymous = API(client: client)
+            let (olivia, enrolled) = try await anonymous.enroll("olivia", code: test.daemon.bootstrapCode!)
+            #expect(enrolled.principal.role == "operator")
+            #expect(enrolled.recoveryKey.count > 40)
+            #expect(!FileManager.default.fileExists(atPath: file.path))
+            // The code works once.
+            let again = try await anonymous.call(.post, "/v1/enroll",
+                                                 json: EnrollRequest(code: test.daemon.bootstrapCode!, name: "mallory",
+                                                                     passphrase: TestDaemon.passphrase))
+            #expect(again.status == .unauthorized)
+            let me = try olivia.decode(WhoAmIResponse.self, try await olivia.call(.get, "/v1/whoami"))
+            #expect(me.principal.name == "olivia")
+        }
+    }
+
+    @Test func aWholeCycleThroughTheAPI() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            var org = try await Self.organise(test, client)
+            var fiona = org.members["fiona"]!, ali = org.members["ali"]!, bea = org.members["bea"]!
+            var carl = org.members["carl"]!
+            func advance(to time: String) async throws {
+                try test.setTime(time)
+                try await org.loginAgain()
+                (fiona, ali, bea, carl) = (org.members["fiona"]!, org.members["ali"]!, org.members["bea"]!, org.members["carl"]!)
+            }
+
+            // Before any cycle there is nowhere to write.
+            let early = try await ali.call(.post, "/v1/entries", json: EntryInput(body: "too early"))
+            #expect(early.status == .conflict)
+            #expect(ali.errorCode(early) == "no-cycle")
+
+            // The facilitator schedules a cycle; a plain member cannot.
+            let schedule = CycleCreateRequest(group: "north", session1: date("2026-03-02T09:00:00Z"),
+                                              session2: date("2026-04-06T09:00:00Z"), topics: ["Delegation", "Feedback"])
+            let denied = try await ali.call(.post, "/v1/cycles", json: schedule)
+            #expect(denied.status == .forbidden)
+            let cycleResponse = try await fiona.call(.post, "/v1/cycles", json: schedule)
+            #expect(cycleResponse.status == .created)
+            let cycle = try fiona.decode(CycleInfo.self, cycleResponse)
+            #expect(cycle.topics == ["Delegation", "Feedback"])
+
+            // Session 1: a commitment, kind taken from the phase.
+            try await advance(to: "2026-03-02T10:00:00Z")
+            let written = try await ali.call(.post, "/v1/entries", json: EntryInput(
+                title: "Delegate the weekly report", body: "I will hand the report to Sam and not rewrite it.",
+                tags: ["delegation"], topic: "Delegation"))
+            #expect(written.status == .created)
+            let entry = try ali.decode(EntryResponse.self, written)
+            #expect(entry.kind == "commitment")
+            #expect(entry.cycle == cycle.id)
+
+            // Private: nobody else learns it exists — not a peer, not the facilitator, not compliance.
+            for other in [bea, fiona, carl, org.olivia] {
+                let peek = try await other.call(.get, "/v1/entries/\(entry.id.uuidString)")
+                #expect(peek.status == .notFound)
+                #expect(other.errorCode(peek) == "not-found")
+            }
+            #expect(try await ali.call(.get, "/v1/entries/\(entry.id.uuidString)").status == .ok)
+
+            // Practice weeks: the default kind follows.
+            try await advance(to: "2026-03-10T08:00:00Z")
+            let practice = try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(
+                title: "Week 1", body: "Handed it over. Resisted fixing the charts.", topic: "Delegation")))
+            #expect(practice.kind == "practice")
+
+            // Share with the group; bea reads it, and the read is audited for ali.
+            let shareResponse = try await ali.call(.post, "/v1/shares", json: ShareRequest(entry: practice.id, group: true, with: [], until: nil))
+            #expect(shareResponse.status == .created)
+            let share = try ali.decode(TacitAPI.ShareInfo.self, shareResponse)
+            #expect(share.audience == ["bea", "cal", "dee", "eli", "fiona"])
+            let feed = try bea.decode([FeedItem].self, try await bea.call(.get, "/v1/feed"))
+            #expect(feed.map(\.title) == ["Week 1"])
+            let read = try await bea.call(.get, "/v1/feed/\(share.id.uuidString)")
+            #expect(read.status == .ok)
+            #expect(try bea.decode(EntryResponse.self, read).body == "Handed it over. Resisted fixing the charts.")
+            // Compliance is never in an audience and reads nothing.
+            #expect(try await carl.call(.get, "/v1/feed/\(share.id.uuidString)").status == .notFound)
+            // bea cannot re-share ali's entry.
+            let reshare = try await bea.call(.post, "/v1/shares", json: ShareRequest(entry: practice.id, group: true, with: [], until: nil))
+            #expect(reshare.status == .notFound)
+
+            // The facilitator's agenda lists what was shared with the group, by topic.
+            try await advance(to: "2026-04-01T08:00:00Z")
+            let agenda = try fiona.decode(AgendaResponse.self, try await fiona.call(.get, "/v1/cycles/\(cycle.id.uuidString)/agenda"))
+            #expect(agenda.items == [.init(title: "Week 1", author: "ali", kind: "practice", topic: "Delegation")])
+            #expect(agenda.markdown.contains("## Delegation"))
+            #expect(try await bea.call(.get, "/v1/cycles/\(cycle.id.uuidString)/agenda").status == .forbidden)
+
+            // Revocation: bea's access ends at once.
+            #expect(try await ali.call(.delete, "/v1/shares/\(share.id.uuidString)").status == .noContent)
+            #expect(try await bea.call(.get, "/v1/feed/\(share.id.uuidString)").status == .notFound)
+
+            // The audit shows ali who read her entry, and the chain verifies.
+            try await Task.sleep(for: .milliseconds(50))
+            let records = try ali.decode([AuditRecordInfo].self, try await ali.call(.get, "/v1/audit"))
+            #expect(records.contains { $0.action == "readShared" && $0.actor == "bea" && $0.resource == practice.id.uuidString.lowercased() })
+            let verification = try ali.decode(AuditVerification.self, try await ali.call(.get, "/v1/audit/verify"))
+            #expect(verification.ok)
+            #expect(verification.records > 10)
+
+            // After session 2's grace days the cycle is closed: no writes into it.
+            try await advance(to: "2026-04-20T08:00:00Z")
+            let closed = try await ali.call(.post, "/v1/entries", json: EntryInput(body: "late", cycle: cycle.id))
+            #expect(closed.status == .forbidden)
+            #expect(try ali.decode(APIErrorBody.self, closed).error.policies?.contains("closed-cycle") == true)
+        }
+    }
+
+    @Test func operatorCannotEnrollItselfOrReadContent() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let org = try await Self.organise(test, client)
+            let selfAdd = try await org.olivia.call(.post, "/v1/groups/north/members", json: NameRequest(name: "olivia"))
+            #expect(selfAdd.status == .forbidden)
+            let policies = try org.olivia.decode(APIErrorBody.self, selfAdd).error.policies ?? []
+            #expect(policies.contains("self-enrollment"))
+            let staff = try await org.olivia.call(.post, "/v1/groups/north/members", json: NameRequest(name: "carl"))
+            #expect(staff.status == .forbidden)
+            // The operator keeps no journal.
+            let write = try await org.olivia.call(.post, "/v1/entries", json: EntryInput(body: "operator notes"))
+            #expect(write.status == .conflict || write.status == .forbidden)
+            // A member cannot administer groups.
+            let ali = org.members["ali"]!
+            #expect(try await ali.call(.post, "/v1/groups", json: GroupCreateRequest(name: "south")).status == .forbidden)
+            #expect(try await ali.call(.post, "/v1/invitations",
+                                       json: InvitationRequest(name: "x", role: "member", group: nil)).status == .forbidden)
+        }
+    }
+
+    @Test func removingAMemberEndsTheirAccessAtOnce() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            var org = try await Self.organise(test, client)
+            _ = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
+                group: "north", session1: date("2026-03-02T09:00:00Z"), session2: date("2026-04-06T09:00:00Z"), topics: []))
+            try test.setTime("2026-03-05T10:00:00Z")
+            try await org.loginAgain()
+            let ali = org.members["ali"]!, eli = org.members["eli"]!
+            let entry = try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(body: "notes")))
+            let share = try ali.decode(TacitAPI.ShareInfo.self, try await ali.call(
+                .post, "/v1/shares", json: ShareRequest(entry: entry.id, group: false, with: ["eli"], until: nil)))
+            #expect(try await eli.call(.get, "/v1/feed/\(share.id.uuidString)").status == .ok)
+            #expect(try await org.olivia.call(.delete, "/v1/groups/north/members/eli").status == .noContent)
+            #expect(try await eli.call(.get, "/v1/feed/\(share.id.uuidString)").status == .notFound)
+            #expect(try eli.decode([FeedItem].self, try await eli.call(.get, "/v1/feed")).isEmpty)
+        }
+    }
+}
+
+func date(_ iso: String) -> Date { ISO8601DateFormatter().date(from: iso)! }

@@ -1,0 +1,118 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TacitAPI
+@testable import TacitServer
+
+@Suite struct SessionTests {
+    @Test func wrongPassphraseAndUnknownNameLookTheSame() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let anonymous = API(client: client)
+            _ = try await anonymous.enroll("olivia", code: test.daemon.bootstrapCode!)
+            let wrong = try await anonymous.call(.post, "/v1/sessions", json: UnlockRequest(name: "olivia", passphrase: "not the passphrase"))
+            let unknown = try await anonymous.call(.post, "/v1/sessions", json: UnlockRequest(name: "nobody", passphrase: "not the passphrase"))
+            #expect(wrong.status == .unauthorized)
+            #expect(unknown.status == wrong.status)
+            #expect(String(buffer: unknown.body) == String(buffer: wrong.body))
+        }
+    }
+
+    @Test func backoffHoldsForKnownAndUnknownNames() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let anonymous = API(client: client)
+            _ = try await anonymous.enroll("olivia", code: test.daemon.bootstrapCode!)
+            for name in ["olivia", "nobody"] {
+                for _ in 0..<3 {
+                    let attempt = try await anonymous.call(.post, "/v1/sessions", json: UnlockRequest(name: name, passphrase: "wrong wrong wrong"))
+                    #expect(attempt.status == .unauthorized)
+                }
+                // The fourth attempt waits — even with the right passphrase.
+                let blocked = try await anonymous.call(.post, "/v1/sessions", json: UnlockRequest(name: name, passphrase: TestDaemon.passphrase))
+                #expect(blocked.status == .tooManyRequests, "\(name)")
+                #expect(blocked.headers[.retryAfter] == "1")
+            }
+            // Once the wait is over, the right passphrase works and resets the count.
+            try test.setTime("2026-03-01T09:00:05Z")
+            _ = try await anonymous.login("olivia")
+        }
+    }
+
+    @Test func sessionsExpireWhenIdleAndAtTheirAbsoluteLimit() async throws {
+        let test = try await TestDaemon(configuration: #", "sessionIdleSeconds": 600, "sessionAbsoluteSeconds": 3600"#)
+        try await test.application.test(.router) { client in
+            let (olivia, _) = try await API(client: client).enroll("olivia", code: test.daemon.bootstrapCode!)
+            try test.setTime("2026-03-01T09:09:00Z")
+            #expect(try await olivia.call(.get, "/v1/whoami").status == .ok)
+            try test.setTime("2026-03-01T09:19:30Z")
+            let idle = try await olivia.call(.get, "/v1/whoami")
+            #expect(idle.status == .unauthorized)
+            #expect(olivia.errorCode(idle) == "session-expired")
+
+            // Logged in at 09:19:30: used every 9 minutes it stays alive until 10:19:30, not after.
+            let fresh = try await API(client: client).login("olivia")
+            let start = date("2026-03-01T09:19:30Z")
+            for minutes in stride(from: 9, through: 54, by: 9) {
+                try test.setTime(ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(minutes) * 60)))
+                #expect(try await fresh.call(.get, "/v1/whoami").status == .ok, "after \(minutes) minutes")
+            }
+            try test.setTime("2026-03-01T10:20:00Z")
+            #expect(try await fresh.call(.get, "/v1/whoami").status == .unauthorized)
+        }
+    }
+
+    @Test func logoutEndsTheSessionAndForgedTokensAreRefused() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let (olivia, _) = try await API(client: client).enroll("olivia", code: test.daemon.bootstrapCode!)
+            #expect(try await olivia.call(.delete, "/v1/sessions/current").status == .noContent)
+            #expect(try await olivia.call(.get, "/v1/whoami").status == .unauthorized)
+            for forged in ["x", String(repeating: "A", count: 43), "Bearer", "../../etc/passwd", String(repeating: "z", count: 150)] {
+                let response = try await API(client: client, token: forged).call(.get, "/v1/whoami")
+                #expect(response.status == .unauthorized, "\(forged)")
+            }
+            let noScheme = try await olivia.call(.get, "/v1/whoami", headers: [.authorization: "Basic abc"])
+            #expect(noScheme.status == .unauthorized)
+        }
+    }
+
+    @Test func aTokenFromAnotherUIDIsUseless() throws {
+        var table = SessionTable<Int>(idle: 900, absolute: 43_200)
+        let now = Date()
+        let token = try table.open(principal: UUID(), uid: 1000, handle: 1, now: now)
+        guard case .failure(.foreignUID) = table.authenticate(token, uid: 1001, now: now) else {
+            Issue.record("another uid's request must be refused")
+            return
+        }
+        guard case .success = table.authenticate(token, uid: 1000, now: now) else {
+            Issue.record("the owner's uid must be accepted")
+            return
+        }
+    }
+
+    @Test func logsNeverCarryPassphrasesOrContent() async throws {
+        let test = try await TestDaemon()
+        let marker = "CANARY-\(UUID().uuidString)"
+        try await test.application.test(.router) { client in
+            var org = try await DaemonFlowTests.organise(test, client)
+            _ = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
+                group: "north", session1: date("2026-03-02T09:00:00Z"), session2: date("2026-04-06T09:00:00Z"), topics: [marker]))
+            try test.setTime("2026-03-05T10:00:00Z")
+            try await org.loginAgain()
+            let ali = org.members["ali"]!
+            let entry = try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(
+                title: marker, body: marker, tags: [marker], topic: marker)))
+            _ = try await ali.call(.post, "/v1/shares", json: ShareRequest(entry: entry.id, group: true, with: [], until: nil))
+            _ = try await ali.call(.put, "/v1/entries/\(entry.id.uuidString)", json: EntryInput(body: marker + " edited"))
+            _ = try await API(client: client).call(.post, "/v1/sessions", json: UnlockRequest(name: "ali", passphrase: marker))
+            _ = try await ali.call(.get, "/v1/search?q=\(marker)")
+        }
+        let logs = test.logs.text
+        #expect(!logs.isEmpty, "trace logging produced lines")
+        #expect(!logs.contains(marker))
+        #expect(!logs.contains(TestDaemon.passphrase))
+    }
+}
