@@ -172,6 +172,21 @@ enum Schema {
                 ALTER TABLE enrollment_code ADD COLUMN facilitator INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        // The compliance metrics' privacy budget: one append-only row per release, keyed by its
+        // period and the day it was made, holding the release byte for byte.
+        migrator.registerMigration("v3-metrics-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE metrics_ledger (
+                    period TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    epsilon_numerator INTEGER NOT NULL,
+                    epsilon_denominator INTEGER NOT NULL,
+                    release BLOB NOT NULL,
+                    population BLOB NOT NULL,
+                    PRIMARY KEY (period, day)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }
