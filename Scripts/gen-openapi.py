@@ -77,8 +77,8 @@ schemas = {
                                                           "head": string, "brokenAt": {"type": "integer"}}),
     "MetricsExportRequest": obj(["period"], {"period": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
                                              "format": {"enum": ["json", "csv", "html"]}}),
-    "MetricsExport": obj(["file", "signature", "format", "charged"], {"file": string, "signature": string,
-        "format": string, "charged": {"type": "boolean"}}),
+    "MetricsExport": obj(["file", "signature", "format", "charged", "repeat"], {"file": string, "signature": string,
+        "format": string, "charged": {"type": "boolean"}, "repeat": {"type": "boolean"}}),
 }
 
 E = lambda *codes: {str(c): {"description": "error", "content": {"application/json": {"schema": S("Error")}}} for c in codes}

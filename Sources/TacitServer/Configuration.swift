@@ -1,4 +1,5 @@
 import Foundation
+import TacitMetrics
 
 /// The daemon's numeric settings, from `tacit.json` in the home or `tacit serve --config FILE`.
 ///
@@ -20,56 +21,16 @@ public struct Configuration: Sendable, Equatable {
     public var bodyLimitBytes = 1 << 20
     /// Unix group that may use the socket (mode 0660); `nil` for the owner only (0600).
     public var socketGroup: String?
-    /// Groups under this many members are left out of metrics (never below 5).
-    public var metricsMinimumGroupSize = 5
-    /// A cohort with fewer groups is withheld whole (never below 3).
-    public var metricsMinimumCohortGroups = 3
-    /// A cohort with fewer members is withheld whole (never below 15).
-    public var metricsMinimumCohortMembers = 15
-    /// ε per metric, as rationals (numerator, denominator).
-    public var metricsEpsilon: [String: Rational] = Configuration.defaultEpsilon
-    /// The privacy budget per monthly period.
-    public var metricsMonthlyBudget = Rational(1, 1)
+    /// The `metrics` section: thresholds (raised, never lowered), ε per metric, monthly budget.
+    /// Parsed and validated by TacitMetrics itself, so there is one reading of it.
+    public var metrics = MetricsConfiguration.standard
     /// A test configuration: allows fast scrypt and `--clock`. The daemon says so loudly at start.
     public var testing = false
     /// log2 of scrypt's N for new passphrases (14…20; lower only when `testing`).
     public var scryptLog2N = 17
 
-    /// The metrics that have an ε, and their defaults (they sum to the default monthly budget, 1).
-    public static let defaultEpsilon: [String: Rational] = [
-        "members-wrote": Rational(1, 8), "members-shared": Rational(1, 8),
-        "members-by-kind": Rational(1, 4), "members-by-band": Rational(1, 4),
-        "cycles-completed": Rational(1, 4),
-    ]
-
     /// The defaults.
     public init() {}
-
-    /// A rational number `numerator/denominator`, written in the file as a string `"1/10"`.
-    public struct Rational: Sendable, Equatable, CustomStringConvertible {
-        /// The numerator (positive).
-        public let numerator: Int
-        /// The denominator (positive).
-        public let denominator: Int
-
-        /// A rational; both parts must be positive.
-        public init(_ numerator: Int, _ denominator: Int) {
-            self.numerator = numerator
-            self.denominator = denominator
-        }
-
-        /// Parses `"n/d"` or `"n"` with positive integers.
-        public init?(parsing text: String) {
-            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-            guard (1...2).contains(parts.count),
-                  let numerator = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-                  let denominator = parts.count == 2 ? Int(parts[1].trimmingCharacters(in: .whitespaces)) : 1,
-                  numerator > 0, denominator > 0, numerator <= 1_000_000, denominator <= 1_000_000 else { return nil }
-            self.init(numerator, denominator)
-        }
-
-        public var description: String { "\(numerator)/\(denominator)" }
-    }
 
     /// Why a configuration was refused; the message names the key.
     public struct Problem: Error, Equatable, CustomStringConvertible {
@@ -122,25 +83,22 @@ public struct Configuration: Sendable, Equatable {
         let minimumLog2N = configuration.testing ? 1 : 14
         configuration.scryptLog2N = try reader.int("scryptLog2N", in: minimumLog2N...20) ?? configuration.scryptLog2N
 
-        if var metrics = try reader.object("metrics") {
-            // Thresholds may be raised, never lowered below the built-in floors.
-            configuration.metricsMinimumGroupSize = try metrics.int("minimumGroupSize", in: 5...100, floor: "5")
-                ?? configuration.metricsMinimumGroupSize
-            configuration.metricsMinimumCohortGroups = try metrics.int("minimumCohortGroups", in: 3...1000, floor: "3")
-                ?? configuration.metricsMinimumCohortGroups
-            configuration.metricsMinimumCohortMembers = try metrics.int("minimumCohortMembers", in: 15...100_000, floor: "15")
-                ?? configuration.metricsMinimumCohortMembers
-            configuration.metricsMonthlyBudget = try metrics.rational("monthlyBudget") ?? configuration.metricsMonthlyBudget
-            if var epsilon = try metrics.object("epsilon") {
-                for name in defaultEpsilon.keys.sorted() {
-                    if let value = try epsilon.rational(name) { configuration.metricsEpsilon[name] = value }
-                }
-                try epsilon.finish()
+        if let metrics = reader.value("metrics") {
+            guard case .object = metrics else { throw Problem(key: "metrics", message: "must be an object") }
+            do {
+                configuration.metrics = try MetricsConfiguration(json: try JSONEncoder().encode(metrics), keyPath: "metrics")
+            } catch let error as MetricsError {
+                throw Problem(key: Self.key(in: error.message) ?? "metrics", message: error.message)
             }
-            try metrics.finish()
         }
         try reader.finish()
         return configuration
+    }
+
+    /// The key named between backticks in a TacitMetrics configuration message.
+    static func key(in message: String) -> String? {
+        let parts = message.split(separator: "`", omittingEmptySubsequences: false)
+        return parts.count >= 3 ? String(parts[1]) : nil
     }
 
     /// Reads typed values from one JSON object and remembers which keys it used.
@@ -162,15 +120,12 @@ public struct Configuration: Sendable, Equatable {
             return value
         }
 
-        mutating func int(_ name: String, in range: ClosedRange<Int>, floor: String? = nil) throws -> Int? {
+        mutating func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
             guard let value = value(name) else { return nil }
             guard case .number(let number) = value, let int = Int(exactly: number) else {
                 throw Problem(key: key(name), message: "must be a whole number")
             }
             guard range.contains(int) else {
-                if let floor, int < range.lowerBound {
-                    throw Problem(key: key(name), message: "may be raised but never lowered below \(floor)")
-                }
                 throw Problem(key: key(name), message: "must be \(range.lowerBound)…\(range.upperBound), got \(int)")
             }
             return int
@@ -188,14 +143,6 @@ public struct Configuration: Sendable, Equatable {
                 throw Problem(key: key(name), message: "must be a non-empty string")
             }
             return string
-        }
-
-        mutating func rational(_ name: String) throws -> Rational? {
-            guard let value = value(name) else { return nil }
-            guard case .string(let text) = value, let rational = Rational(parsing: text) else {
-                throw Problem(key: key(name), message: "must be a positive rational written as a string, like \"1/10\"")
-            }
-            return rational
         }
 
         mutating func object(_ name: String) throws -> Reader? {

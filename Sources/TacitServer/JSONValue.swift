@@ -1,5 +1,5 @@
 /// Any JSON value, for inputs whose keys must be checked one by one (configuration, strict bodies).
-enum JSONValue: Decodable, Equatable, Sendable {
+enum JSONValue: Codable, Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -21,6 +21,20 @@ enum JSONValue: Decodable, Equatable, Sendable {
             self = .array(array)
         } else {
             self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value):
+            // Whole numbers stay whole, so a reader that insists on integers sees one.
+            if let integer = Int64(exactly: value) { try container.encode(integer) } else { try container.encode(value) }
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
         }
     }
 }

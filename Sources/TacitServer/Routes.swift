@@ -31,6 +31,7 @@ enum Routes {
         addShareRoutes(to: v1, state: state)
         addCycleRoutes(to: v1, state: state)
         addOperationRoutes(to: v1, state: state)
+        addMetricsRoutes(to: v1, state: state)
         return router
     }
 }

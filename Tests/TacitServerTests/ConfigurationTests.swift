@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TacitServer
+import TacitMetrics
 
 @Suite struct ConfigurationTests {
     func problem(_ json: String) -> String? {
@@ -14,10 +15,10 @@ import Testing
 
     @Test func defaultsAndValidValuesLoad() throws {
         #expect(try Configuration.parse(Data("{}".utf8)) == Configuration())
-        let custom = try Configuration.parse(Data(#"{"sessionIdleSeconds": 300, "metrics": {"minimumCohortMembers": 20, "epsilon": {"members-wrote": "1/10"}}}"#.utf8))
+        let custom = try Configuration.parse(Data(#"{"sessionIdleSeconds": 300, "metrics": {"minimumCohortMembers": 20, "monthlyBudget": "2"}}"#.utf8))
         #expect(custom.sessionIdleSeconds == 300)
-        #expect(custom.metricsMinimumCohortMembers == 20)
-        #expect(custom.metricsEpsilon["members-wrote"] == .init(1, 10))
+        #expect(custom.metrics.minimumCohortMembers == 20)
+        #expect(custom.metrics.monthlyBudget == (try Rational(2, 1)))
     }
 
     @Test func eachMistakeNamesItsKey() {
@@ -28,10 +29,11 @@ import Testing
         #expect(problem(#"{"metrics": {"minimumGroupSize": 4}}"#) == "metrics.minimumGroupSize")
         #expect(problem(#"{"metrics": {"minimumCohortGroups": 2}}"#) == "metrics.minimumCohortGroups")
         #expect(problem(#"{"metrics": {"minimumCohortMembers": 14}}"#) == "metrics.minimumCohortMembers")
-        #expect(problem(#"{"metrics": {"epsilon": {"members-wrote": "0/1"}}}"#) == "metrics.epsilon.members-wrote")
-        #expect(problem(#"{"metrics": {"epsilon": {"members-wrote": "-1/2"}}}"#) == "metrics.epsilon.members-wrote")
-        #expect(problem(#"{"metrics": {"epsilon": {"members-wrote": 0.5}}}"#) == "metrics.epsilon.members-wrote")
+        #expect(problem(#"{"metrics": {"epsilon": {"members-by-kind": "0/1"}}}"#) == "metrics.epsilon.members-by-kind")
+        #expect(problem(#"{"metrics": {"epsilon": {"members-by-kind": "-1/2"}}}"#) == "metrics.epsilon.members-by-kind")
+        #expect(problem(#"{"metrics": {"epsilon": {"members-by-kind": 0.5}}}"#) == "metrics.epsilon.members-by-kind")
         #expect(problem(#"{"metrics": {"epsilon": {"everything": "1/2"}}}"#) == "metrics.epsilon.everything")
+        #expect(problem(#"{"metrics": 3}"#) == "metrics")
         #expect(problem(#"{"metrics": {"monthlyBudget": "one"}}"#) == "metrics.monthlyBudget")
         #expect(problem(#"{"scryptLog2N": 10}"#) == "scryptLog2N")
         #expect(problem(#"{"testing": true, "scryptLog2N": 10}"#) == nil)
@@ -44,6 +46,7 @@ import Testing
             Issue.record("a lowered threshold loaded")
         } catch {
             #expect("\(error)".contains("never lowered"))
+            #expect("\(error)".contains("metrics.minimumGroupSize"))
         }
     }
 }
