@@ -74,6 +74,7 @@ let package = Package(
                 "TacitVault", "TacitPolicy", "TacitMetrics", "TacitAPI", "TacitCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.embedInCode("openapi.yaml")],

@@ -4,6 +4,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
+import Synchronization
 import TacitCrypto
 import TacitPolicy
 import TacitVault
@@ -45,6 +47,8 @@ public final class Daemon: Sendable {
     public let bootstrapCode: String?
     /// Lines `tacit serve` prints before serving (test configuration warnings, restored database).
     public let notices: [String]
+
+    private let running = Mutex<ServiceGroup?>(nil)
 
     private init(layout: HomeLayout, state: DaemonState, bootstrapCode: String?, notices: [String]) {
         self.layout = layout
@@ -202,12 +206,13 @@ public final class Daemon: Sendable {
         Routes.build(state)
     }
 
-    /// Serves until SIGTERM or SIGINT, then stops accepting, finishes requests in flight, flushes the
-    /// audit log, checkpoints the WAL, writes the anchor, wipes every session's keys and removes
-    /// the socket.
+    /// Serves until SIGTERM or SIGINT (or `stop()`), then stops accepting, finishes requests in
+    /// flight, flushes the audit log, checkpoints the WAL, writes the anchor, wipes every session's
+    /// keys and removes the socket.
     ///
+    /// - Parameter signals: the signals that stop the daemon gracefully; tests pass none and call `stop()`.
     /// - Throws: `DaemonError.startup` when the socket cannot be placed; errors from the server.
-    public func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
+    public func run(signals: [UnixSignal] = [.sigterm, .sigint], onReady: @escaping @Sendable () -> Void = {}) async throws {
         let socketPath = layout.socketPath
         do {
             try SocketPlacement.prepare(path: socketPath)
@@ -232,9 +237,13 @@ public final class Daemon: Sendable {
         )
         let serviceGroup = ServiceGroup(configuration: .init(
             services: [application, Maintenance(state: state)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: signals,
             logger: logger))
-        defer { unlink(socketPath) }
+        running.withLock { $0 = serviceGroup }
+        defer {
+            running.withLock { $0 = nil }
+            unlink(socketPath)
+        }
         do {
             try await serviceGroup.run()
         } catch {
@@ -244,25 +253,9 @@ public final class Daemon: Sendable {
         await shutDown()
     }
 
-    /// Runs the daemon inside a caller's `ServiceGroup` (tests), returning the service.
-    func service(onReady: @escaping @Sendable () -> Void = {}) throws -> some Service {
-        let socketPath = layout.socketPath
-        do {
-            try SocketPlacement.prepare(path: socketPath)
-        } catch let problem as SocketPlacement.Problem {
-            throw DaemonError.startup(problem.description)
-        }
-        let group = state.configuration.socketGroup
-        let logger = state.logger
-        return Application(
-            router: router(),
-            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
-            onServerRunning: { _ in
-                try? SocketPlacement.secure(path: socketPath, group: group)
-                onReady()
-            },
-            logger: logger
-        )
+    /// Asks a running daemon to stop gracefully, as SIGTERM does.
+    public func stop() async {
+        await running.withLock { $0 }?.triggerGracefulShutdown()
     }
 
     /// The shutdown sequence after the server stopped.
@@ -282,9 +275,12 @@ struct Maintenance: Service {
     let state: DaemonState
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(5))
-            state.purgeSessions()
+        // Graceful shutdown cancels the loop at once instead of waiting out a sleep.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(5))
+                state.purgeSessions()
+            }
         }
     }
 }

@@ -30,10 +30,15 @@ final class DerivationGate: Sendable {
     func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await acquire()
         defer { release() }
+        completedCount.add(1, ordering: .relaxed)
         return try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try work() }) }
         }
     }
+
+    /// How many derivations have been started since the vault opened.
+    var started: Int { completedCount.load(ordering: .relaxed) }
+    private let completedCount = Atomic<Int>(0)
 
     /// How many derivations are running and waiting (for tests and diagnostics).
     var load: (running: Int, waiting: Int) { state.withLock { ($0.running, $0.waiting.count) } }

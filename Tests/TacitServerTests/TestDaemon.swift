@@ -18,13 +18,14 @@ final class TestDaemon: @unchecked Sendable {
 
     static let passphrase = "a long practice passphrase"
 
-    init(configuration extra: String = "", policy: String? = nil, start: String = "2026-03-01T09:00:00Z") async throws {
+    init(configuration extra: String = "", policy: String? = nil, start: String = "2026-03-01T09:00:00Z",
+         scryptLog2N: Int = 10) async throws {
         home = URL(fileURLWithPath: "/tmp/tt-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         clockFile = home.appendingPathComponent("clock")
         try start.write(to: clockFile, atomically: true, encoding: .utf8)
-        let config = #"{"testing": true, "scryptLog2N": 10\#(extra)}"#
+        let config = #"{"testing": true, "scryptLog2N": \#(scryptLog2N)\#(extra)}"#
         try config.write(to: home.appendingPathComponent("tacit.json"), atomically: true, encoding: .utf8)
         var policyFile: URL?
         if let policy {

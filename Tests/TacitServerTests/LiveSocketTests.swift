@@ -1,0 +1,188 @@
+import Foundation
+import Glibc
+import Testing
+import TacitAPI
+import TacitVault
+@testable import TacitServer
+
+/// The daemon on its real Unix socket.
+@Suite(.serialized) struct LiveSocketTests {
+    /// Starts the daemon's `run()` in a task and waits until it listens.
+    static func start(_ test: TestDaemon) async throws -> Task<Void, any Error> {
+        let ready = AsyncStream<Void>.makeStream()
+        let task = Task { try await test.daemon.run(signals: [], onReady: { ready.continuation.yield() }) }
+        for await _ in ready.stream { break }
+        return task
+    }
+
+    @Test func servesHealthOnAPrivateSocketAndCleansUpOnStop() async throws {
+        let test = try await TestDaemon()
+        let task = try await Self.start(test)
+        let path = test.daemon.layout.socketPath
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(info.st_mode & S_IFMT == S_IFSOCK)
+        let health = try UnixHTTP.request(socket: path, "GET", "/v1/health")
+        #expect(health.status == 200)
+        #expect(String(decoding: health.body, as: UTF8.self).contains(#""status":"ok""#))
+
+        // curl, as a user would, when it is installed.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-s", "--unix-socket", path, "http://localhost/v1/health"]
+            let pipe = Pipe()
+            curl.standardOutput = pipe
+            try curl.run()
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            curl.waitUntilExit()
+            #expect(String(decoding: output, as: UTF8.self).contains("\"ok\""))
+        }
+
+        await test.daemon.stop()
+        try await task.value
+        #expect(!FileManager.default.fileExists(atPath: path), "the socket is removed on stop")
+        // The anchor was written at shutdown and the database reopens cleanly.
+        let reopened = try await Vault.open(directory: test.daemon.layout.data, keysDirectory: test.daemon.layout.keys,
+                                            configuration: .testing())
+        try reopened.close()
+    }
+
+    @Test func aStaleSocketIsReplacedButALiveOneIsNot() async throws {
+        let test = try await TestDaemon()
+        let path = test.daemon.layout.socketPath
+        // A socket file nobody listens on: what a killed daemon leaves.
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path.utf8) }
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        close(descriptor)
+        #expect(FileManager.default.fileExists(atPath: path))
+
+        let task = try await Self.start(test)
+        #expect(try UnixHTTP.request(socket: path, "GET", "/v1/health").status == 200)
+        // A second daemon on the same live socket refuses to start.
+        do {
+            try SocketPlacement.prepare(path: path)
+            Issue.record("a live socket was accepted")
+        } catch let problem as SocketPlacement.Problem {
+            #expect(problem.description.contains("already listening"))
+        }
+        await test.daemon.stop()
+        try await task.value
+    }
+
+    @Test func refusesLongPathsAndWorldWritableFolders() throws {
+        let long = "/tmp/" + String(repeating: "x", count: 120) + ".sock"
+        #expect(throws: SocketPlacement.Problem.self) { try SocketPlacement.prepare(path: long) }
+        let open = "/tmp/tacit-open-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: true)
+        chmod(open, 0o777)
+        defer { try? FileManager.default.removeItem(atPath: open) }
+        do {
+            try SocketPlacement.prepare(path: open + "/tacit.sock")
+            Issue.record("a world-writable folder was accepted")
+        } catch let problem as SocketPlacement.Problem {
+            #expect(problem.description.contains("writable by other users"))
+        }
+        // A regular file in the socket's place is never removed.
+        let regular = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-socket-\(UUID().uuidString.prefix(6))")
+        try Data("keep me".utf8).write(to: regular)
+        defer { try? FileManager.default.removeItem(at: regular) }
+        #expect(throws: SocketPlacement.Problem.self) { try SocketPlacement.prepare(path: regular.path) }
+        #expect(FileManager.default.fileExists(atPath: regular.path))
+    }
+
+    @Test func gracefulStopFinishesRequestsInFlight() async throws {
+        // scrypt at 2^15 takes tens of milliseconds, so the unlocks are still running at stop.
+        let test = try await TestDaemon(scryptLog2N: 15)
+        let task = try await Self.start(test)
+        let path = test.daemon.layout.socketPath
+        _ = try UnixHTTP.request(socket: path, "POST", "/v1/enroll", body: String(decoding: try JSONEncoder().encode(
+            EnrollRequest(code: test.daemon.bootstrapCode!, name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
+        let body = String(decoding: try JSONEncoder().encode(UnlockRequest(name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self)
+        // Blocking clients on threads of their own, not on the cooperative pool.
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try await withCheckedThrowingContinuation { continuation in
+                        Thread.detachNewThread {
+                            continuation.resume(with: Result { try UnixHTTP.request(socket: path, "POST", "/v1/sessions", body: body).status })
+                        }
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+            await test.daemon.stop()
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        // Every request accepted before the stop got its whole answer.
+        #expect(statuses == [201, 201, 201, 201])
+        try await task.value
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func aTokenPresentedFromAnotherUIDIsRefused() async throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else {
+            print("skipped: needs root, setpriv and curl to act as a second local user")
+            return
+        }
+        let test = try await TestDaemon()
+        let task = try await Self.start(test)
+        let path = test.daemon.layout.socketPath
+        _ = try UnixHTTP.request(socket: path, "POST", "/v1/enroll", body: String(decoding: try JSONEncoder().encode(
+            EnrollRequest(code: test.daemon.bootstrapCode!, name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
+        let login = try UnixHTTP.request(socket: path, "POST", "/v1/sessions", body: String(decoding: try JSONEncoder().encode(
+            UnlockRequest(name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
+        let token = try JSONDecoder().decode([String: JSONAny].self, from: login.body)["token"]!.string!
+        // Let another user reach the socket at all (a deployment would use the tacit group), then
+        // present the stolen token as that user.
+        chmod(test.home.path, 0o755)
+        chmod(path, 0o666)
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        curl.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/curl", "-s", "-o", "/dev/null",
+                          "-w", "%{http_code}", "--unix-socket", path, "-H", "Authorization: Bearer \(token)",
+                          "http://localhost/v1/whoami"]
+        let pipe = Pipe()
+        curl.standardOutput = pipe
+        try curl.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        curl.waitUntilExit()
+        #expect(output == "401")
+        // The owner's uid still works.
+        #expect(try UnixHTTP.request(socket: path, "GET", "/v1/whoami", token: token).status == 200)
+        await test.daemon.stop()
+        try await task.value
+    }
+
+    @Test func unknownNamesCostTheSameDerivationAsKnownOnes() async throws {
+        let test = try await TestDaemon()
+        let vault = test.daemon.state.vault
+        _ = try await vault.enroll(code: test.daemon.bootstrapCode!, name: "olivia", passphrase: .init(utf8: TestDaemon.passphrase))
+        let before = vault.derivationsRun
+        await #expect(throws: VaultError.self) { _ = try await vault.unlock(name: "olivia", passphrase: .init(utf8: "wrong passphrase!")) }
+        let afterKnown = vault.derivationsRun
+        await #expect(throws: VaultError.self) { _ = try await vault.unlock(name: "nobody-here", passphrase: .init(utf8: "wrong passphrase!")) }
+        let afterUnknown = vault.derivationsRun
+        #expect(afterKnown - before == 1)
+        #expect(afterUnknown - afterKnown == 1)
+    }
+}
+
+/// Just enough of JSON to read one string field in tests.
+enum JSONAny: Decodable {
+    case string(String)
+    case other
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self = (try? container.decode(String.self)).map(JSONAny.string) ?? .other
+    }
+
+    var string: String? { if case .string(let value) = self { value } else { nil } }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Glibc
+
+/// A minimal HTTP/1.1 client over a Unix socket, for live tests: one request per connection.
+enum UnixHTTP {
+    struct Response {
+        let status: Int
+        let headers: [String: String]
+        let body: Data
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func request(socket path: String, _ method: String, _ target: String, token: String? = nil,
+                        body: String? = nil, timeout: Int = 10) throws -> Response {
+        let descriptor = try connect(path)
+        defer { close(descriptor) }
+        var tv = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        let payload = Array((body ?? "").utf8)
+        if body != nil { head += "Content-Type: application/json\r\nContent-Length: \(payload.count)\r\n" }
+        let bytes = Array((head + "\r\n").utf8) + payload
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw Failure(description: "send failed (errno \(errno))") }
+            sent += n
+        }
+        var received = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = recv(descriptor, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            received.append(contentsOf: buffer[0..<n])
+        }
+        return try parse(received)
+    }
+
+    static func connect(_ path: String) throws -> Int32 {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+            raw[path.utf8.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result == 0 else {
+            close(descriptor)
+            throw Failure(description: "connect \(path) failed (errno \(errno))")
+        }
+        return descriptor
+    }
+
+    static func parse(_ data: Data) throws -> Response {
+        guard let split = data.firstRange(of: Data("\r\n\r\n".utf8)) else { throw Failure(description: "no header end") }
+        let head = String(decoding: data[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        guard let statusLine = head.first, statusLine.hasPrefix("HTTP/1.1 "),
+              let status = Int(statusLine.dropFirst(9).prefix(3)) else { throw Failure(description: "bad status line") }
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        var body = Data(data[split.upperBound...])
+        if headers["transfer-encoding"] == "chunked" { body = dechunk(body) }
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    static func dechunk(_ data: Data) -> Data {
+        var output = Data()
+        var rest = data[...]
+        while let lineEnd = rest.firstRange(of: Data("\r\n".utf8)) {
+            let size = Int(String(decoding: rest[..<lineEnd.lowerBound], as: UTF8.self), radix: 16) ?? 0
+            if size == 0 { break }
+            let start = lineEnd.upperBound
+            output.append(rest[start..<(start + size)])
+            rest = rest[(start + size + 2)...]
+        }
+        return output
+    }
+}
