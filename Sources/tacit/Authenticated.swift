@@ -1,0 +1,82 @@
+import Foundation
+import NIOHTTP1
+import TacitAPI
+
+/// A logged-in member's way to the daemon: the cached session token, renewed by asking for the
+/// passphrase again when the daemon says the session ended.
+final class Authenticated {
+    /// The daemon.
+    let client: DaemonClient
+    /// Where tokens are kept.
+    let store: SessionStore
+    private var session: SessionStore.Session?
+    private let passphraseFile: String?
+
+    /// A client for the socket of `connection`, using its cached session.
+    init(_ connection: Connection, passphraseFile: String? = nil) {
+        self.client = connection.client
+        self.store = SessionStore(socketPath: connection.socketPath)
+        self.session = store.session()
+        self.passphraseFile = passphraseFile
+    }
+
+    /// The logged-in name, when known.
+    var name: String? { session.flatMap { $0.name.isEmpty ? nil : $0.name } ?? store.state().lastName }
+
+    /// The current token, for work that runs outside this object (parallel imports).
+    func token() async throws -> String {
+        if let session { return session.token }
+        try await renew(after: nil)
+        return session!.token
+    }
+
+    /// Sends an authenticated request and decodes the answer; logs in again once if the session ended.
+    ///
+    /// - Throws: `DaemonFailure` or `CLIError`.
+    func call<Answer: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [],
+                                 body: (any Encodable)? = nil, as type: Answer.Type = Answer.self) async throws -> Answer {
+        try await retrying { token in
+            try await self.client.call(method, path, query: query, body: body, credential: .bearer(token), as: type)
+        }
+    }
+
+    /// Sends an authenticated request whose answer has no body of interest.
+    ///
+    /// - Throws: `DaemonFailure` or `CLIError`.
+    func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: (any Encodable)? = nil) async throws {
+        try await retrying { token in
+            _ = try await self.client.send(method, path, query: query, body: body, credential: .bearer(token))
+        }
+    }
+
+    /// Runs `work` with a token; when the daemon answers that the session ended, logs in again
+    /// (passphrase from the file, the environment or the terminal) and runs it once more.
+    func retrying<Value>(_ work: (String) async throws -> Value) async throws -> Value {
+        guard let current = session else {
+            try await renew(after: nil)
+            return try await work(session!.token)
+        }
+        do {
+            return try await work(current.token)
+        } catch let failure as DaemonFailure where failure.needsLogin {
+            try await renew(after: failure)
+            return try await work(session!.token)
+        }
+    }
+
+    /// Logs in again as the last name, or explains how to.
+    private func renew(after failure: DaemonFailure?) async throws {
+        let expired = failure?.code == "session-expired"
+        guard ProcessInfo.processInfo.environment["TACIT_SESSION"]?.isEmpty ?? true,
+              let name, Secrets.available(file: passphraseFile, variable: "TACIT_PASSPHRASE") else {
+            if failure != nil { store.forgetSession() }
+            throw failure?.cliError ?? CLIError("not logged in — run `tacit login --name NAME` first")
+        }
+        let prompt = expired || failure != nil ? "Session ended. Passphrase for \(name): " : "Passphrase for \(name): "
+        let passphrase = try Secrets.read(file: passphraseFile, variable: "TACIT_PASSPHRASE", prompt: prompt)
+        let response = try await Tacit.Login.unlock(client: client, store: store, name: name, passphrase: passphrase,
+                                              acceptRollback: false)
+        for notice in response.notices { Terminal.warn("note: \(notice)") }
+        session = store.session()
+    }
+}

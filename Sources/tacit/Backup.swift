@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import TacitAPI
+
+extension Tacit {
+    /// `tacit backup FILE`.
+    struct Backup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stream a backup of the database to a local file (operator).",
+            discussion: """
+            The backup holds only ciphertext. Keys/ is not in it: back up the home's Keys/ folder \
+            separately (it is needed to open the backup, and holds the instance signing key).
+
+            Example:
+              tacit backup /backups/tacit-2026-03-31.sqlite
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Argument(help: "The file to write (mode 0600).") var file: String
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let target = URL(fileURLWithPath: file)
+            let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
+            let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw CLIError("cannot write \(temporary.path): \(String(cString: strerror(errno)))") }
+            let progress = ProgressBar("backup", total: nil)
+            var total = 0
+            do {
+                try await account.retrying { token in
+                    try await account.client.download("/v1/backup", credential: .bearer(token)) { chunk in
+                        let written = chunk.withUnsafeReadableBytes { write(fd, $0.baseAddress, $0.count) }
+                        guard written == chunk.readableBytes else { throw CLIError("cannot write \(temporary.path)") }
+                        total += written
+                        progress.advance(by: written, unit: "bytes")
+                    }
+                }
+                guard fsync(fd) == 0 else { throw CLIError("cannot sync \(temporary.path)") }
+                close(fd)
+                guard rename(temporary.path, target.path) == 0 else { throw CLIError("cannot write \(file)") }
+            } catch {
+                close(fd)
+                unlink(temporary.path)
+                progress.finish()
+                throw error
+            }
+            progress.finish()
+            print("backup written to \(file) (\(total) bytes); back up Keys/ separately")
+        }
+    }
+
+    /// `tacit restore FILE`.
+    struct Restore: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Upload a backup to the daemon, which stages it for `tacit serve --accept-restore` (operator).",
+            discussion: """
+            The daemon checks the file and keeps it beside the database; stop the daemon and start it \
+            with `tacit serve --accept-restore` to replace the database (it asks for confirmation).
+
+            Example:
+              tacit restore /backups/tacit-2026-03-31.sqlite
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Argument(help: "The backup file.") var file: String
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
+                  let size = (attributes[.size] as? NSNumber)?.int64Value else {
+                throw CLIError("cannot read \(file)")
+            }
+            let path = file
+            _ = try await account.retrying { token -> Data in
+                let progress = ProgressBar("restore", total: nil)
+                defer { progress.finish() }
+                let chunks = FileChunks(path: path) { progress.advance(by: $0, unit: "bytes") }
+                return try await account.client.upload("/v1/restore", length: size, chunks: chunks, credential: .bearer(token))
+            }
+            print("the backup is checked and staged; stop the daemon and start it with `tacit serve --accept-restore`")
+        }
+    }
+}
+
+/// A file read lazily in 1 MiB chunks, for streaming uploads.
+struct FileChunks: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+
+    /// The file.
+    let path: String
+    /// Told the size of each chunk read.
+    let onChunk: @Sendable (Int) -> Void
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let handle: FileHandle?
+        let path: String
+        let onChunk: @Sendable (Int) -> Void
+
+        mutating func next() async throws -> ByteBuffer? {
+            guard let handle else { throw CLIError("cannot read \(path)") }
+            let data = handle.readData(ofLength: 1 << 20)
+            if data.isEmpty {
+                try? handle.close()
+                return nil
+            }
+            onChunk(data.count)
+            return ByteBuffer(bytes: data)
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(handle: FileHandle(forReadingAtPath: path), path: path, onChunk: onChunk)
+    }
+}

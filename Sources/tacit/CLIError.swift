@@ -1,0 +1,89 @@
+import Foundation
+
+/// A failure the user should read: a sentence for a person and the exit status the CLI contract
+/// gives it (1 error, 2 usage, 3 denied).
+struct CLIError: Error, CustomStringConvertible {
+    /// The exit statuses of DESIGN.md's CLI contract.
+    enum Status: Int32 {
+        case error = 1
+        case usage = 2
+        case denied = 3
+    }
+
+    /// What went wrong and, where possible, what to do.
+    let message: String
+    /// The exit status.
+    let status: Status
+
+    /// Creates an error; `.error` (exit 1) unless said otherwise.
+    init(_ message: String, status: Status = .error) {
+        self.message = message
+        self.status = status
+    }
+
+    var description: String { message }
+}
+
+/// An error answer of the daemon: its HTTP status and JSON error body.
+struct DaemonFailure: Error, CustomStringConvertible {
+    /// The HTTP status.
+    let status: Int
+    /// The stable code (`denied`, `not-found`, `session-expired`, …).
+    let code: String
+    /// The daemon's sentence.
+    let message: String
+    /// For a denial, the policies that decided it.
+    let policies: [String]
+    /// For a backoff, seconds to wait.
+    let retryAfter: Int?
+
+    /// Whether a fresh session would help (the token is missing, expired or unknown).
+    var needsLogin: Bool { status == 401 && (code == "unauthorized" || code == "session-expired") }
+
+    var description: String { message }
+
+    /// The message and exit status a person sees.
+    var cliError: CLIError {
+        switch status {
+        case 401 where code == "session-expired":
+            return CLIError("your session expired — log in again with `tacit login --name NAME`")
+        case 401 where code == "unauthorized":
+            return CLIError("not logged in — run `tacit login --name NAME` first")
+        case 401 where code == "invalid-credentials":
+            return CLIError("wrong name or passphrase")
+        case 403:
+            let why = policies.isEmpty ? "" : " (policy: \(policies.joined(separator: ", ")))"
+            if code == "denied" { return CLIError("denied\(why): \(Self.explain(policies))", status: .denied) }
+            return CLIError("denied: \(message)\(why)", status: .denied)
+        case 404:
+            return CLIError("not found: \(message.hasPrefix("no such") ? String(message.dropFirst(8)) : message)")
+        case 429:
+            let wait = retryAfter.map { " — wait \($0) s and try again" } ?? ""
+            return CLIError("too many failed attempts\(wait)")
+        case 503 where code == "busy":
+            return CLIError("the daemon is busy unlocking other sessions — try again in a moment")
+        default:
+            return CLIError(message)
+        }
+    }
+
+    /// A plain-language reason for the base policy's common denials.
+    static func explain(_ policies: [String]) -> String {
+        let reasons: [String: String] = [
+            "closed-cycle": "the cycle is closed — nothing new can be written into it",
+            "closed-cycle-schedule": "that cycle is closed",
+            "self-enrollment": "the operator cannot add itself to a group",
+            "staff-in-group": "operators and compliance staff are never members of a group",
+            "staff-and-content": "operators and compliance staff never read or write journal content",
+            "disabled-principal": "this principal is disabled",
+            "resharing": "only an entry's author can share it",
+            "share-outside-group": "you can share only with members of the entry's group",
+            "facilitator-outside-group": "a facilitator must be a member of the group",
+            "export-by-non-compliance": "only compliance staff export metrics",
+            "export-below-thresholds": "the cohort is below the minimum sizes, so nothing can be released",
+            "export-over-budget": "this period's privacy budget is spent",
+        ]
+        for policy in policies { if let reason = reasons[policy] { return reason } }
+        return "no policy allows this for your role"
+    }
+}

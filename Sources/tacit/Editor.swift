@@ -1,0 +1,153 @@
+import Foundation
+
+/// `$VISUAL`, `$EDITOR` or `vi` on a private temporary file: 0600 in a 0700 folder under
+/// `$XDG_RUNTIME_DIR` when set, every file in it overwritten with zeros and removed afterwards
+/// (the editor's swap and backup files too).
+enum Editor {
+    /// Opens `text` in the editor and returns what was saved.
+    ///
+    /// - Throws: `CLIError` when no private file can be made or the editor fails.
+    static func edit(_ text: String) throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let base: String
+        if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty, FileManager.default.fileExists(atPath: runtime) {
+            base = runtime
+        } else {
+            base = NSTemporaryDirectory()
+        }
+        var template = Array((URL(fileURLWithPath: base).appendingPathComponent("tacit-edit-XXXXXX").path).utf8CString)
+        guard let folderPointer = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw CLIError("cannot make a private folder in \(base): \(String(cString: strerror(errno)))")
+        }
+        let folder = String(cString: folderPointer)
+        defer { wipe(folder: folder) }
+        let file = folder + "/entry.md"
+        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CLIError("cannot create \(file)") }
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+
+        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\(editor) \"$1\"", "sh", file]
+        do {
+            try process.run()
+        } catch {
+            throw CLIError("cannot start the editor \(editor): \(error.localizedDescription)")
+        }
+        // While the editor runs, Ctrl-C belongs to it; the temporary file is still wiped afterwards.
+        let previous = signal(SIGINT, SIG_IGN)
+        process.waitUntilExit()
+        signal(SIGINT, previous)
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw CLIError("the editor (\(editor)) exited with status \(process.terminationStatus); nothing was saved")
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CLIError("the editor left no file; nothing was saved")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Overwrites every regular file in `folder` with zeros, syncs, removes it, then the folder.
+    static func wipe(folder: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names {
+            let path = folder + "/" + name
+            var status = stat()
+            if lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG {
+                let fd = open(path, O_WRONLY | O_CLOEXEC)
+                if fd >= 0 {
+                    let zeros = [UInt8](repeating: 0, count: 64 * 1024)
+                    var left = Int(status.st_size)
+                    while left > 0 {
+                        let written = zeros.withUnsafeBytes { write(fd, $0.baseAddress, min(left, zeros.count)) }
+                        if written <= 0 { break }
+                        left -= written
+                    }
+                    fsync(fd)
+                    close(fd)
+                }
+            }
+            if (status.st_mode & S_IFMT) == S_IFDIR { wipe(folder: path) } else { unlink(path) }
+        }
+        rmdir(folder)
+    }
+}
+
+/// The small front matter of an entry in the editor: `title:`, `tags:`, `topic:` and `kind:` lines
+/// between two `---` lines; `#` lines in it are comments.
+struct FrontMatter: Equatable {
+    var title = ""
+    var tags: [String] = []
+    var topic = ""
+    var kind = ""
+    var body = ""
+
+    /// The text to put in the editor.
+    func render(comment: String? = nil) -> String {
+        var text = "---\n"
+        if let comment { text += comment.split(separator: "\n").map { "# \($0)\n" }.joined() }
+        text += "title: \(title)\ntags: \(tags.joined(separator: ", "))\ntopic: \(topic)\nkind: \(kind)\n---\n"
+        return text + body
+    }
+
+    /// Parses editor text; text without front matter is all body.
+    ///
+    /// - Throws: `CLIError` for an unknown key in the front matter.
+    static func parse(_ text: String) throws -> FrontMatter {
+        var result = FrontMatter()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---",
+              let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+            result.body = text
+            return result
+        }
+        for line in lines[1..<end] {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let colon = trimmed.firstIndex(of: ":") else {
+                throw CLIError("front matter: '\(trimmed)' is not 'key: value'")
+            }
+            let key = trimmed[..<colon].lowercased()
+            let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            switch key {
+            case "title": result.title = value
+            case "tags", "tag":
+                result.tags = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .map { $0.hasPrefix("#") || $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.filter { !$0.isEmpty }
+            case "topic": result.topic = value
+            case "kind": result.kind = value.lowercased()
+            default: throw CLIError("front matter: unknown key '\(key)' (use title, tags, topic, kind)")
+            }
+        }
+        result.body = lines[(end + 1)...].joined(separator: "\n")
+        return result
+    }
+}
+
+/// The guiding questions of each phase of the learning cycle.
+enum GuidingQuestions {
+    /// The kind a new entry takes in `phase` (DESIGN.md, "The learning cycle").
+    static func kind(forPhase phase: String) -> String {
+        switch phase {
+        case "session-1": "commitment"
+        case "practice": "practice"
+        case "reflection": "reflection"
+        default: "note"
+        }
+    }
+
+    /// The template body for a kind: its questions as headings to answer under.
+    static func template(forKind kind: String) -> String {
+        let questions: [String]
+        switch kind {
+        case "commitment": questions = ["What behaviour will I practise?", "When will I practise it?", "How will I know it worked?"]
+        case "practice": questions = ["What did I try?", "What happened?", "What did I notice?"]
+        case "reflection": questions = ["What did I learn?", "What will I keep doing?"]
+        default: return "\n"
+        }
+        return "\n" + questions.map { "## \($0)\n\n\n" }.joined()
+    }
+}

@@ -1,0 +1,184 @@
+import ArgumentParser
+import Foundation
+import TacitAPI
+
+/// `--since`, `--until`, `--kind`, `--tag`, `--cycle`: the filters of `list` and `search`.
+struct EntryFilters: ParsableArguments {
+    @Option(help: ArgumentHelp("Only entries written on or after DATE (YYYY-MM-DD).", valueName: "DATE")) var since: String?
+    @Option(help: ArgumentHelp("Only entries written on or before DATE (YYYY-MM-DD).", valueName: "DATE")) var until: String?
+    @Option(help: ArgumentHelp("Only entries of this kind.", valueName: "KIND")) var kind: String?
+    @Option(help: ArgumentHelp("Only entries with this tag.", valueName: "T")) var tag: String?
+    @Option(help: ArgumentHelp("Only entries of this cycle (id, or a group's name for its current cycle).", valueName: "C")) var cycle: String?
+
+    func validate() throws {
+        if let kind, !entryKinds.contains(kind) { throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))") }
+        if let since { _ = try DateText.parse(since, option: "--since") }
+        if let until { _ = try DateText.parse(until, option: "--until") }
+    }
+
+    /// The query parameters for the daemon.
+    func query(_ account: Authenticated) async throws -> [(String, String)] {
+        var query: [(String, String)] = []
+        if let since { query.append(("since", DateText.iso(try DateText.parse(since, option: "--since")))) }
+        if let until {
+            var date = try DateText.parse(until, option: "--until")
+            // A day means the whole day.
+            if until.count == 10 { date = date.addingTimeInterval(86_399) }
+            query.append(("until", DateText.iso(date)))
+        }
+        if let kind { query.append(("kind", kind)) }
+        if let tag { query.append(("tag", tag)) }
+        if let cycle { query.append(("cycle", try await Resolve.cycle(cycle, account).id.lower)) }
+        return query
+    }
+}
+
+/// The table of entries that `list` and `search` print.
+func printEntries(_ entries: [EntrySummary], json: Bool, empty: String) throws {
+    if json { return try JSONOutput.print(entries) }
+    var table = Table("ID", "DATE", "KIND", "TITLE", "SHARED", "TAGS")
+    for entry in entries {
+        table.add(entry.id.short, DateText.minute(entry.created), entry.kind, entry.title.isEmpty ? "(untitled)" : entry.title,
+                  entry.shared ? "shared" : "-", entry.tags.joined(separator: ", "))
+    }
+    table.print(empty: empty)
+}
+
+extension Tacit {
+    /// `tacit list`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List your entries, newest first.",
+            discussion: """
+            Examples:
+              tacit list
+              tacit list --kind practice --since 2026-03-01
+              tacit list --tag delegation --json
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @OptionGroup var filters: EntryFilters
+        @Option(name: [.customShort("n"), .long], help: "Show at most N entries.") var limit: Int?
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let entries = try await Resolve.allEntries(account, query: try await filters.query(account), limit: limit)
+            try printEntries(entries, json: output.json, empty: "no entries yet — write one with `tacit write`")
+        }
+    }
+
+    /// `tacit search QUERY`.
+    struct Search: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Search your entries' titles, text, tags and topics.",
+            discussion: """
+            Examples:
+              tacit search "stand-up"
+              tacit search feedback --kind reflection --json
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Argument(help: "The words to look for.") var query: [String]
+        @OptionGroup var filters: EntryFilters
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if query.joined().isEmpty { throw ValidationError("give some words to search for") }
+        }
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let parameters = [("q", query.joined(separator: " "))] + (try await filters.query(account))
+            let found: EntryList = try await account.call(.GET, "/v1/search", query: parameters)
+            try printEntries(found.entries, json: output.json, empty: "nothing found")
+        }
+    }
+
+    /// `tacit show ID`.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print an entry as Markdown: one of yours, or one shared with you (by entry or share id).",
+            discussion: """
+            Example:
+              tacit show 4f1c2a9e
+              tacit show 4f1c2a9e --json
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Argument(help: "The entry's id, or a share's id from `tacit feed` (or the first characters).") var id: String
+        @Flag(help: "Print the entry as JSON.") var json = false
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let entry = try await Self.find(id, account)
+            if json { return try JSONOutput.print(entry) }
+            print(Self.markdown(entry, own: entry.author == account.name))
+        }
+
+        /// Looks in the caller's own entries, then in what was shared with them.
+        static func find(_ text: String, _ account: Authenticated) async throws -> EntryResponse {
+            if let id = UUID(uuidString: text) {
+                do {
+                    return try await account.call(.GET, "/v1/entries/\(id.lower)")
+                } catch let failure as DaemonFailure where failure.status == 404 {
+                    let feed: [FeedItem] = try await account.call(.GET, "/v1/feed")
+                    guard let share = feed.first(where: { $0.share == id || $0.entry == id })?.share else {
+                        throw CLIError("not found: no entry \(text) of yours or shared with you")
+                    }
+                    return try await account.call(.GET, "/v1/feed/\(share.lower)")
+                }
+            }
+            try Resolve.checkPrefix(text)
+            let prefix = text.lowercased()
+            let own = try await Resolve.allEntries(account).filter { $0.id.lower.hasPrefix(prefix) }.map(\.id)
+            let feed: [FeedItem] = try await account.call(.GET, "/v1/feed")
+            let shared = feed.filter { $0.share.lower.hasPrefix(prefix) || $0.entry.lower.hasPrefix(prefix) }
+            if own.count == 1 && shared.isEmpty { return try await account.call(.GET, "/v1/entries/\(own[0].lower)") }
+            if own.isEmpty, Set(shared.map(\.entry)).count == 1 { return try await account.call(.GET, "/v1/feed/\(shared[0].share.lower)") }
+            if own.isEmpty && shared.isEmpty { throw CLIError("not found: no entry \(text) of yours or shared with you") }
+            throw CLIError("'\(text)' matches several entries — give more characters")
+        }
+
+        /// The entry as plain Markdown: title, a line of facts, the body.
+        static func markdown(_ entry: EntryResponse, own: Bool) -> String {
+            var text = "# \(entry.title.isEmpty ? "(untitled)" : entry.title)\n\n"
+            var facts = [entry.kind, DateText.minute(entry.created)]
+            if !own { facts.append("by \(entry.author)") }
+            if !entry.topic.isEmpty { facts.append("topic: \(entry.topic)") }
+            if !entry.tags.isEmpty { facts.append("tags: \(entry.tags.joined(separator: ", "))") }
+            if entry.version > 1 { facts.append("edited \(DateText.minute(entry.updated))") }
+            text += "_" + facts.joined(separator: " · ") + "_\n\n"
+            text += entry.body.trimmingCharacters(in: .newlines)
+            return text
+        }
+    }
+
+    /// `tacit delete ID`.
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete one of your entries (its shares end with it).",
+            discussion: "Example:\n  tacit delete 4f1c2a9e")
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Argument(help: "The entry's id (or its first characters).") var id: String
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let id = try await Resolve.entry(self.id, account)
+            try await account.send(.DELETE, "/v1/entries/\(id.lower)")
+            print("deleted \(id.lower)")
+        }
+    }
+}

@@ -1,0 +1,302 @@
+import ArgumentParser
+import Foundation
+import TacitAPI
+
+extension Tacit {
+    /// `tacit group create|list|show|add|remove|facilitator`.
+    struct GroupCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "group",
+            abstract: "Peer learning groups: create them, see their rosters, change their members (operator).",
+            discussion: "Examples:\n  tacit group create north\n  tacit group add north ali\n  tacit group list",
+            subcommands: [Create.self, List.self, Show.self, Add.self, Remove.self, Facilitator.self]
+        )
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create a group (operator).", discussion: "Example:\n  tacit group create north")
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @Argument(help: "The group's name.") var name: String
+
+            func run() async throws {
+                let group: GroupSummary = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                    .call(.POST, "/v1/groups", body: GroupCreateRequest(name: name))
+                print("created group \(group.name) (\(group.id.lower))")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List every group (rosters are public within the organisation).",
+                discussion: "Examples:\n  tacit group list\n  tacit group list --json")
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @OptionGroup var output: OutputOptions
+
+            func run() async throws {
+                let groups: [GroupSummary] = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                    .call(.GET, "/v1/groups")
+                if output.json { return try JSONOutput.print(groups) }
+                var table = Table("GROUP", "MEMBERS", "FACILITATOR", "ID")
+                for group in groups { table.add(group.name, String(group.memberCount), group.facilitator ?? "-", group.id.short) }
+                table.print(empty: "no groups yet — the operator creates one with `tacit group create NAME`")
+            }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Show a group's roster and cycles.", discussion: "Example:\n  tacit group show north")
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @Argument(help: "The group (name or id).") var group: String
+            @OptionGroup var output: OutputOptions
+
+            func run() async throws {
+                let detail: GroupDetail = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                    .call(.GET, "/v1/groups/\(Share.pathComponent(group))")
+                if output.json { return try JSONOutput.print(detail) }
+                let size: [String: String] = [
+                    "too-small": "too small to run", "small": "small (5–6 is recommended)", "recommended": "a good size",
+                    "large": "large (5–6 is recommended)", "too-large": "too large",
+                ]
+                print("\(detail.group.name) — \(detail.members.count) members, \(size[detail.sizeStatus] ?? detail.sizeStatus)")
+                print("facilitator: \(detail.group.facilitator ?? "none yet")")
+                print("members: \(detail.members.map(\.name).joined(separator: ", "))")
+                if detail.cycles.isEmpty {
+                    print("cycles: none")
+                } else {
+                    print("cycles:")
+                    for cycle in detail.cycles {
+                        print("  \(cycle.id.short)  session 1 \(DateText.day(cycle.session1)), session 2 \(DateText.day(cycle.session2)), \(cycle.phase)")
+                    }
+                }
+            }
+        }
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add an enrolled member to a group (operator).", discussion: "Example:\n  tacit group add north ali")
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @Argument(help: "The group (name or id).") var group: String
+            @Argument(help: "The member's name.") var name: String
+
+            func run() async throws {
+                let detail: GroupDetail = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                    .call(.POST, "/v1/groups/\(Share.pathComponent(group))/members", body: NameRequest(name: name))
+                print("added \(name) to \(detail.group.name) (\(detail.members.count) members)")
+            }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Remove a member from a group (operator): their seals on the group's shares are deleted at once.",
+                discussion: """
+                The authors' entries they could read are re-encrypted under fresh keys at each author's next login.
+
+                Example:
+                  tacit group remove north eli
+                """)
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @Argument(help: "The group (name or id).") var group: String
+            @Argument(help: "The member's name.") var name: String
+
+            func run() async throws {
+                try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                    .send(.DELETE, "/v1/groups/\(Share.pathComponent(group))/members/\(Share.pathComponent(name))")
+                print("removed \(name) from \(group); their access to the group's shares ended")
+            }
+        }
+
+        struct Facilitator: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Appoint a member of the group as its facilitator (operator).",
+                discussion: "Example:\n  tacit group facilitator north fiona")
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @Argument(help: "The group (name or id).") var group: String
+            @Argument(help: "The member's name.") var name: String
+
+            func run() async throws {
+                let detail: GroupDetail = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                    .call(.PUT, "/v1/groups/\(Share.pathComponent(group))/facilitator", body: NameRequest(name: name))
+                print("\(detail.group.facilitator ?? name) facilitates \(detail.group.name)")
+            }
+        }
+    }
+
+    /// `tacit invite NAME --role R [--group G]`.
+    struct Invite: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a one-time enrollment code for a new member, facilitator, compliance officer or operator.",
+            discussion: """
+            Give the code to the person in person or over a channel you trust; it works once.
+
+            Examples:
+              tacit invite ali --role member --group north
+              tacit invite fiona --role facilitator --group north
+              tacit invite carl --role compliance
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Argument(help: "The name the person will enroll under.") var name: String
+        @Option(help: "member, facilitator, compliance or operator.") var role: String
+        @Option(help: ArgumentHelp("The group a member or facilitator joins.", valueName: "G")) var group: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            guard ["member", "facilitator", "compliance", "operator"].contains(role) else {
+                throw ValidationError("--role must be member, facilitator, compliance or operator")
+            }
+            if role == "facilitator" && group == nil { throw ValidationError("a facilitator is invited into a group: add --group G") }
+        }
+
+        func run() async throws {
+            let invitation: InvitationResponse = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                .call(.POST, "/v1/invitations", body: InvitationRequest(name: name, role: role, group: group))
+            if json { return try JSONOutput.print(invitation) }
+            print("enrollment code for \(name): \(invitation.code)")
+            print("it works once, until \(DateText.minute(invitation.expiresAt)): tacit enroll --code \(invitation.code) --name \(name)")
+        }
+    }
+
+    /// `tacit principal list|disable`.
+    struct PrincipalCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "principal",
+            abstract: "Everyone enrolled: list them, or disable one (operator).",
+            discussion: "Examples:\n  tacit principal list\n  tacit principal disable eli",
+            subcommands: [List.self, Disable.self]
+        )
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List everyone enrolled.", discussion: "Example:\n  tacit principal list --json")
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @OptionGroup var output: OutputOptions
+
+            func run() async throws {
+                let principals: [PrincipalInfo] = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                    .call(.GET, "/v1/principals")
+                if output.json { return try JSONOutput.print(principals) }
+                var table = Table("NAME", "ROLE", "ID")
+                for principal in principals { table.add(principal.name, principal.role, principal.id.short) }
+                table.print(empty: "nobody enrolled")
+            }
+        }
+
+        struct Disable: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Disable a principal: their sessions end and they can no longer log in (operator).",
+                discussion: "Example:\n  tacit principal disable eli")
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @Argument(help: "The name.") var name: String
+
+            func run() async throws {
+                try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                    .send(.POST, "/v1/principals/\(Share.pathComponent(name))/disable")
+                print("disabled \(name); their sessions ended")
+            }
+        }
+    }
+
+    /// `tacit cycle create|list|agenda`.
+    struct CycleCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cycle",
+            abstract: "A group's learning cycles: session 1, practice weeks, reflection, session 2 (facilitator).",
+            discussion: """
+            Phases: planning (before session 1), session-1 (its day), practice (until 7 days before \
+            session 2), reflection (the last 7 days), session-2 (its day and 7 grace days), closed.
+
+            Examples:
+              tacit cycle create north --session1 2026-03-02 --session2 2026-04-06 --topic Delegation --topic Feedback
+              tacit cycle list
+              tacit cycle agenda 3c9d01aa
+            """,
+            subcommands: [Create.self, List.self, Agenda.self]
+        )
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Schedule a cycle for your group (facilitator).",
+                discussion: """
+                A date alone means 09:00 local time.
+
+                Example:
+                  tacit cycle create north --session1 2026-03-02 --session2 2026-04-06 --topic Delegation
+                """)
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @Argument(help: "The group (name or id).") var group: String
+            @Option(help: ArgumentHelp("Session 1's date (YYYY-MM-DD or 'YYYY-MM-DD HH:MM').", valueName: "DATE")) var session1: String
+            @Option(help: ArgumentHelp("Session 2's date.", valueName: "DATE")) var session2: String
+            @Option(name: .customLong("topic"), help: ArgumentHelp("A topic (repeat for more).", valueName: "T")) var topics: [String] = []
+            @Flag(help: "Print JSON.") var json = false
+
+            func validate() throws {
+                let first = try DateText.parse(session1, option: "--session1", hour: 9)
+                let second = try DateText.parse(session2, option: "--session2", hour: 9)
+                if second <= first { throw ValidationError("--session2 must come after --session1") }
+            }
+
+            func run() async throws {
+                let first = try DateText.parse(session1, option: "--session1", hour: 9)
+                let second = try DateText.parse(session2, option: "--session2", hour: 9)
+                let cycle: CycleInfo = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                    .call(.POST, "/v1/cycles", body: CycleCreateRequest(group: group, session1: first, session2: second, topics: topics))
+                if json { return try JSONOutput.print(cycle) }
+                print(cycle.id.lower)
+                Terminal.warn("scheduled: session 1 \(DateText.minute(cycle.session1)), session 2 \(DateText.minute(cycle.session2)) (now: \(cycle.phase))")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List the cycles of your groups, or of one group.",
+                discussion: "Examples:\n  tacit cycle list\n  tacit cycle list north --json")
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @Argument(help: "Only this group (name or id).") var group: String?
+            @OptionGroup var output: OutputOptions
+
+            func run() async throws {
+                let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                let cycles: [CycleInfo] = try await account.call(.GET, "/v1/cycles", query: group.map { [("group", $0)] } ?? [])
+                if output.json { return try JSONOutput.print(cycles) }
+                let groups: [GroupSummary] = (try? await account.call(.GET, "/v1/groups")) ?? []
+                var table = Table("CYCLE", "GROUP", "SESSION 1", "SESSION 2", "PHASE", "TOPICS")
+                for cycle in cycles {
+                    table.add(cycle.id.short, groups.first { $0.id == cycle.group }?.name ?? cycle.group.short,
+                              DateText.minute(cycle.session1), DateText.minute(cycle.session2), cycle.phase,
+                              cycle.topics?.joined(separator: ", ") ?? "-")
+                }
+                table.print(empty: "no cycles — a facilitator schedules one with `tacit cycle create`")
+            }
+        }
+
+        struct Agenda: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Print the session-2 agenda in Markdown, from what members shared with the group (facilitator).",
+                discussion: "Example:\n  tacit cycle agenda 3c9d01aa > agenda.md")
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @Argument(help: "The cycle (id, its first characters, or the group's name for its current cycle).") var cycle: String
+            @Flag(help: "Print JSON.") var json = false
+
+            func run() async throws {
+                let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                let id = try await Resolve.cycle(cycle, account).id
+                let agenda: AgendaResponse = try await account.call(.GET, "/v1/cycles/\(id.lower)/agenda")
+                if json { return try JSONOutput.print(agenda) }
+                print(agenda.markdown.trimmingCharacters(in: .newlines))
+            }
+        }
+    }
+}

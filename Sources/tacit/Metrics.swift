@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import TacitAPI
+import TacitMetrics
+
+extension Tacit {
+    /// `tacit metrics export|verify`.
+    struct MetricsCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "metrics",
+            abstract: "Anonymized participation metrics for compliance: signed exports, checked offline.",
+            discussion: """
+            Examples:
+              tacit metrics export --period 2026-03 --format html
+              tacit metrics verify tacit-metrics-2026-03.html
+            """,
+            subcommands: [Export.self, Verify.self]
+        )
+
+        /// The body of `POST /v1/metrics/exports`.
+        struct ExportRequest: Codable {
+            var period: String
+            var format: String
+        }
+
+        /// The answer of `POST /v1/metrics/exports`.
+        struct ExportResponse: Codable {
+            var format: String
+            var file: String
+            var signature: String
+            var charged: Bool
+            var `repeat`: Bool
+        }
+
+        struct Export: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Export a month's metrics and their detached signature (compliance).",
+                discussion: """
+                Writes FILE and FILE.sig. A repeat on the same day returns the same release and spends no \
+                privacy budget; a later day's release of the same period is charged again.
+
+                Example:
+                  tacit metrics export --period 2026-03 --format html --out march.html
+                """)
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @Option(help: ArgumentHelp("The month (YYYY-MM).", valueName: "YYYY-MM")) var period: String
+            @Option(help: "json, csv or html.") var format = "json"
+            @Option(help: ArgumentHelp("Where to write (default: tacit-metrics-PERIOD.FORMAT).", valueName: "FILE")) var out: String?
+
+            func validate() throws {
+                guard period.count == 7, period.dropFirst(4).first == "-", Int(period.prefix(4)) != nil,
+                      let month = Int(period.suffix(2)), (1...12).contains(month) else {
+                    throw ValidationError("--period must be a month: YYYY-MM")
+                }
+                guard ["json", "csv", "html"].contains(format) else { throw ValidationError("--format must be json, csv or html") }
+            }
+
+            func run() async throws {
+                let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                let export: ExportResponse = try await account.call(.POST, "/v1/metrics/exports",
+                                                                    body: ExportRequest(period: period, format: format))
+                guard let bytes = Data(base64Encoded: export.file) else { throw CLIError("the daemon's export was not base64") }
+                let file = out ?? "tacit-metrics-\(period).\(export.format)"
+                do {
+                    try bytes.write(to: URL(fileURLWithPath: file))
+                    try Data(export.signature.utf8).write(to: URL(fileURLWithPath: file + ".sig"))
+                } catch {
+                    throw CLIError("cannot write \(file): \(error.localizedDescription)")
+                }
+                print("wrote \(file) and \(file).sig")
+                if export.`repeat` {
+                    print("the same release as earlier today: no privacy budget spent")
+                } else if export.charged {
+                    print("this release spent privacy budget for \(period)")
+                }
+            }
+        }
+
+        struct Verify: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Check an export's signature offline against the instance key; exit 0 valid, 1 invalid.",
+                discussion: """
+                The signature is FILE.sig; the key is Keys/instance.pub in the home (also served at \
+                GET /v1/instance-key), or the one given with --key.
+
+                Example:
+                  tacit metrics verify tacit-metrics-2026-03.html --key instance.pub
+                """)
+            @OptionGroup var connection: Connection
+            @Argument(help: "The exported file.") var file: String
+            @Option(help: ArgumentHelp("The instance public key file (default: Keys/instance.pub in the home).", valueName: "PUB"))
+            var key: String?
+            @Option(help: ArgumentHelp("The signature file (default: FILE.sig).", valueName: "SIG")) var signature: String?
+
+            func run() async throws {
+                let keyPath = key ?? connection.homeURL.appendingPathComponent("Keys/instance.pub").path
+                let signaturePath = signature ?? file + ".sig"
+                guard let fileBytes = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+                guard let signatureBytes = FileManager.default.contents(atPath: signaturePath) else {
+                    throw CLIError("cannot read the signature \(signaturePath)")
+                }
+                guard let keyBytes = FileManager.default.contents(atPath: keyPath) else {
+                    throw CLIError("cannot read the instance key \(keyPath) — give it with --key")
+                }
+                do {
+                    try ExportSignature.verify(fileBytes: fileBytes, signatureFileBytes: Array(signatureBytes),
+                                               publicKeyFileBytes: Array(keyBytes))
+                } catch {
+                    throw CLIError("INVALID: \(file) does not match its signature under \(keyPath) (\(error))")
+                }
+                print("valid: \(file) is signed by the instance key in \(keyPath)")
+            }
+        }
+    }
+}

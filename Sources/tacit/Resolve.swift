@@ -1,0 +1,75 @@
+import Foundation
+import TacitAPI
+
+/// Turns what a person typed into ids: a full id, or a unique prefix of one (tables show the
+/// first 8 characters).
+enum Resolve {
+    /// Every own entry summary, page by page.
+    static func allEntries(_ account: Authenticated, query: [(String, String)] = [], limit: Int? = nil) async throws -> [EntrySummary] {
+        var entries: [EntrySummary] = []
+        var cursor: String?
+        repeat {
+            let pageSize = min(1000, (limit ?? Int.max) - entries.count)
+            var parameters = query + [("limit", String(pageSize))]
+            if let cursor { parameters.append(("cursor", cursor)) }
+            let page: EntryList = try await account.call(.GET, "/v1/entries", query: parameters)
+            entries += page.entries
+            cursor = page.next
+        } while cursor != nil && entries.count < (limit ?? Int.max)
+        return entries
+    }
+
+    /// One of the caller's own entries by id or unique prefix.
+    ///
+    /// - Throws: `CLIError` when nothing or more than one entry matches.
+    static func entry(_ text: String, _ account: Authenticated) async throws -> UUID {
+        if let id = UUID(uuidString: text) { return id }
+        try checkPrefix(text)
+        let matches = try await allEntries(account).filter { $0.id.lower.hasPrefix(text.lowercased()) }
+        return try single(matches.map(\.id), text, what: "entry")
+    }
+
+    /// A cycle by id or unique prefix, or the current cycle of a group given by name.
+    ///
+    /// - Throws: `CLIError` when nothing matches.
+    static func cycle(_ text: String, _ account: Authenticated) async throws -> CycleInfo {
+        let cycles: [CycleInfo] = try await account.call(.GET, "/v1/cycles")
+        if let id = UUID(uuidString: text), let cycle = cycles.first(where: { $0.id == id }) { return cycle }
+        if text.count >= 4 {
+            let matches = cycles.filter { $0.id.lower.hasPrefix(text.lowercased()) }
+            if matches.count == 1 { return matches[0] }
+        }
+        if let id = UUID(uuidString: text) {
+            // A cycle of a group the caller is not in (a facilitator's agenda, an operator): trust the id.
+            return CycleInfo(id: id, group: id, session1: .distantPast, session2: .distantPast, phase: "unknown", topics: nil)
+        }
+        // A group name: its current cycle.
+        let inGroup: [CycleInfo]
+        do {
+            inGroup = try await account.call(.GET, "/v1/cycles", query: [("group", text)])
+        } catch let failure as DaemonFailure where failure.status == 404 {
+            throw CLIError("no cycle or group '\(text)' — see `tacit cycle list`")
+        }
+        guard let current = current(of: inGroup) else { throw CLIError("group \(text) has no open cycle — see `tacit cycle list \(text)`") }
+        return current
+    }
+
+    /// The cycle a new entry goes into by default: one in progress, else one being planned.
+    static func current(of cycles: [CycleInfo]) -> CycleInfo? {
+        let active = ["session-1", "practice", "reflection", "session-2"]
+        return cycles.first { active.contains($0.phase) } ?? cycles.first { $0.phase == "planning" }
+    }
+
+    static func checkPrefix(_ text: String) throws {
+        guard text.count >= 4, text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            throw CLIError("'\(text)' is not an id — give the id (or its first 4+ characters) as `tacit list` shows it", status: .usage)
+        }
+    }
+
+    static func single(_ ids: [UUID], _ text: String, what: String) throws -> UUID {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { throw CLIError("not found: no \(what) \(text)") }
+        guard unique.count == 1 else { throw CLIError("'\(text)' matches \(unique.count) \(what)s — give more characters") }
+        return unique[0]
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+
+/// `--passphrase-file FILE`: where a command that unlocks reads the passphrase, before
+/// `TACIT_PASSPHRASE` and the no-echo prompt. A passphrase is never a flag value.
+struct PassphraseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Read the passphrase from the first line of FILE (else $TACIT_PASSPHRASE, else a no-echo prompt).",
+                                            valueName: "FILE"))
+    var passphraseFile: String?
+}
+
+/// Secrets from a file, the environment or a no-echo prompt on the terminal.
+enum Secrets {
+    /// Reads a secret: the first line of `file`, else `$variable`, else a prompt on the terminal
+    /// (asked twice when `confirm`).
+    ///
+    /// - Throws: `CLIError` when the file cannot be read, the two answers differ, or there is no
+    ///   source at all (no file, no variable, no terminal).
+    static func read(file: String?, variable: String, prompt: String, confirm: Bool = false) throws -> String {
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw CLIError("cannot read \(file)")
+            }
+            let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            guard !line.isEmpty else { throw CLIError("\(file) is empty: its first line should hold the secret") }
+            return line.hasSuffix("\r") ? String(line.dropLast()) : line
+        }
+        if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty { return value }
+        guard let first = Terminal.ask(prompt, secret: true) else {
+            throw CLIError("no terminal to ask for the \(prompt.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ": "))) — use a file option or set \(variable)")
+        }
+        guard !first.isEmpty else { throw CLIError("nothing was typed") }
+        if confirm {
+            guard let second = Terminal.ask("Again, to confirm: ", secret: true), second == first else {
+                throw CLIError("the two entries differ; nothing changed")
+            }
+        }
+        return first
+    }
+
+    /// Whether a secret can be had without a terminal or with one.
+    static func available(file: String?, variable: String) -> Bool {
+        if file != nil { return true }
+        if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty { return true }
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
+        if fd >= 0 { close(fd); return true }
+        return false
+    }
+}

@@ -1,0 +1,270 @@
+import ArgumentParser
+import Foundation
+import TacitAPI
+
+extension Tacit {
+    /// `tacit enroll --code CODE --name NAME`.
+    struct Enroll: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enroll with the one-time code the operator gave you, and set your passphrase.",
+            discussion: """
+            Prints your recovery key once. Store it offline: it is the only way back into your journal \
+            if you forget your passphrase — nobody else, not the operator, can recover it.
+
+            Example:
+              tacit enroll --code 7KQ2-M4XD-9PLT --name ali
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @Option(help: "The enrollment code (else --code-file, else a prompt).") var code: String?
+        @Option(help: ArgumentHelp("Read the enrollment code from FILE.", valueName: "FILE")) var codeFile: String?
+        @Option(help: "The name to enroll under (the one the operator invited).") var name: String
+        @OptionGroup var passphrase: PassphraseOptions
+
+        func run() async throws {
+            let code: String
+            if let given = self.code {
+                code = given
+            } else if let codeFile {
+                guard let text = try? String(contentsOfFile: codeFile, encoding: .utf8) else { throw CLIError("cannot read \(codeFile)") }
+                code = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                guard let typed = Terminal.ask("Enrollment code: ", secret: false) else {
+                    throw CLIError("give the enrollment code with --code or --code-file")
+                }
+                code = typed
+            }
+            let secret = try Secrets.read(file: passphrase.passphraseFile, variable: "TACIT_PASSPHRASE",
+                                          prompt: "Choose a passphrase (12 characters or more): ", confirm: true)
+            let response: EnrollResponse
+            do {
+                response = try await connection.client.call(.POST, "/v1/enroll",
+                                                            body: EnrollRequest(code: code, name: name, passphrase: secret))
+            } catch let failure as DaemonFailure where failure.code == "weak-passphrase" {
+                throw CLIError("that passphrase is too weak: \(failure.message)")
+            } catch let failure as DaemonFailure where failure.status == 401 {
+                throw CLIError("the enrollment code does not work: \(failure.message)")
+            }
+            print("enrolled \(response.principal.name) (\(response.principal.role))")
+            print("key fingerprint: \(response.fingerprint)")
+            print("")
+            print("RECOVERY KEY — shown this once. Write it down and keep it offline.")
+            print("It resets your passphrase; without it and your passphrase nobody can open your journal.")
+            print("")
+            for line in Self.grouped(response.recoveryKey) { print("    \(line)") }
+            print("")
+            print("next: tacit login --name \(response.principal.name)")
+        }
+
+        /// The recovery key in lines of four groups of four characters.
+        static func grouped(_ key: String) -> [String] {
+            let characters = key.filter { $0.isLetter || $0.isNumber }
+            let groups = stride(from: 0, to: characters.count, by: 4).map { start -> String in
+                let from = characters.index(characters.startIndex, offsetBy: start)
+                let to = characters.index(from, offsetBy: min(4, characters.count - start))
+                return String(characters[from..<to])
+            }
+            return stride(from: 0, to: groups.count, by: 4).map { groups[$0..<min($0 + 4, groups.count)].joined(separator: "-") }
+        }
+    }
+
+    /// `tacit login --name NAME`.
+    struct Login: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Unlock your journal: start a session on the daemon.",
+            discussion: """
+            The session token is cached for this socket under $XDG_RUNTIME_DIR/tacit (mode 0600) until \
+            `tacit logout`; the capture token for `tacit jot` is kept under $XDG_STATE_HOME/tacit.
+
+            Example:
+              tacit login --name ali
+              tacit login --name ali --passphrase-file ~/.config/tacit/passphrase
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @Option(help: "Your name.") var name: String
+        @OptionGroup var passphrase: PassphraseOptions
+        @Flag(help: "Accept a manifest counter lower than the one this computer saw before (after a restore the operator announced).")
+        var acceptRollback = false
+
+        func run() async throws {
+            let secret = try Secrets.read(file: passphrase.passphraseFile, variable: "TACIT_PASSPHRASE", prompt: "Passphrase for \(name): ")
+            let store = SessionStore(socketPath: connection.socketPath)
+            let response = try await Self.unlock(client: connection.client, store: store, name: name, passphrase: secret,
+                                                 acceptRollback: acceptRollback)
+            let minutes = response.idleSeconds / 60
+            print("logged in as \(response.principal.name) (\(response.principal.role)) until \(DateText.minute(response.expiresAt)); locks after \(minutes) idle minutes")
+            for notice in response.notices { print("note: \(notice)") }
+        }
+
+        /// Unlocks, checks the manifest counter against the one remembered, and caches the tokens.
+        ///
+        /// - Throws: `CLIError` for a counter lower than remembered (the journal may have been rolled
+        ///   back), wrong credentials, or a backoff.
+        static func unlock(client: DaemonClient, store: SessionStore, name: String, passphrase: String,
+                           acceptRollback: Bool) async throws -> SessionResponse {
+            let response: SessionResponse
+            do {
+                response = try await client.call(.POST, "/v1/sessions", body: UnlockRequest(name: name, passphrase: passphrase))
+            } catch let failure as DaemonFailure {
+                throw failure.cliError
+            }
+            var state = store.state()
+            let principal = response.principal.name
+            if let remembered = state.members[principal]?.manifestCounter, response.manifestCounter < remembered, !acceptRollback {
+                _ = try? await client.send(.DELETE, "/v1/sessions/current", credential: .bearer(response.token))
+                throw CLIError("""
+                    WARNING: the daemon reports manifest counter \(response.manifestCounter) for \(principal), \
+                    lower than \(remembered) seen before from this computer.
+                    Your journal may have been rolled back to an older copy: entries written since could be missing.
+                    Ask the operator whether a backup was restored. To accept it, log in with --accept-rollback.
+                    """)
+            }
+            state.lastName = principal
+            state.members[principal] = SessionStore.Member(captureToken: response.captureToken,
+                                                            agreementKey: response.agreementKey,
+                                                            manifestCounter: response.manifestCounter)
+            try store.save(state)
+            try store.save(SessionStore.Session(socket: store.socketPath, name: principal, token: response.token,
+                                                expiresAt: response.expiresAt))
+            return response
+        }
+    }
+
+    /// `tacit logout [--all]`.
+    struct Logout: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lock your journal: end this session (or, with --all, every session and the jot token).",
+            discussion: """
+            Example:
+              tacit logout
+              tacit logout --all      # also revokes the capture token `tacit jot` uses
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @Flag(help: "End every session of yours, revoke the capture token and forget it on this computer.") var all = false
+
+        func run() async throws {
+            let store = SessionStore(socketPath: connection.socketPath)
+            let session = store.session()
+            var state = store.state()
+            let name = session.flatMap { $0.name.isEmpty ? nil : $0.name } ?? state.lastName
+            if let session {
+                do {
+                    try await connection.client.send(.DELETE, all ? "/v1/sessions" : "/v1/sessions/current",
+                                                      credential: .bearer(session.token))
+                } catch let failure as DaemonFailure where failure.needsLogin {
+                    if all {
+                        throw CLIError("your session already ended — log in, then run `tacit logout --all` to revoke the jot token")
+                    }
+                }
+            } else if all {
+                throw CLIError("not logged in — log in first so the daemon can revoke the jot token")
+            }
+            store.forgetSession()
+            if all, let name {
+                state.members[name] = nil
+                if state.lastName == name { state.lastName = nil }
+                try store.save(state)
+                print("logged out everywhere; the jot token is revoked")
+            } else {
+                print(session == nil ? "not logged in" : "logged out")
+            }
+        }
+    }
+
+    /// `tacit whoami`.
+    struct WhoAmI: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "whoami",
+            abstract: "Show who is logged in, their groups and key fingerprint.",
+            discussion: "Example:\n  tacit whoami")
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let me: WhoAmIResponse = try await Authenticated(connection).call(.GET, "/v1/whoami")
+            if output.json { return try JSONOutput.print(me) }
+            print("\(me.principal.name) (\(me.principal.role))")
+            print("key fingerprint: \(me.fingerprint)")
+            print("groups: \(me.groups.isEmpty ? "none" : me.groups.map { $0.facilitator == me.principal.name ? "\($0.name) (facilitator)" : $0.name }.joined(separator: ", "))")
+            print("session ends: \(DateText.minute(me.expiresAt))")
+        }
+    }
+
+    /// `tacit passphrase [--rotate]`.
+    struct Passphrase: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change your passphrase (with --rotate, also replace your root key).",
+            discussion: """
+            The current passphrase comes from --passphrase-file, $TACIT_PASSPHRASE or a prompt; the new one \
+            from --new-passphrase-file, $TACIT_NEW_PASSPHRASE or a prompt (asked twice).
+
+            Example:
+              tacit passphrase
+              tacit passphrase --rotate
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Option(help: ArgumentHelp("Read the new passphrase from FILE.", valueName: "FILE")) var newPassphraseFile: String?
+        @Flag(help: "Also replace the root key and re-wrap everything under it (ends every session).") var rotate = false
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let current = try Secrets.read(file: passphrase.passphraseFile, variable: "TACIT_PASSPHRASE", prompt: "Current passphrase: ")
+            let new = try Secrets.read(file: newPassphraseFile, variable: "TACIT_NEW_PASSPHRASE",
+                                       prompt: "New passphrase (12 characters or more): ", confirm: true)
+            do {
+                try await account.send(.POST, "/v1/passphrase", body: PassphraseChangeRequest(current: current, new: new, rotate: rotate))
+            } catch let failure as DaemonFailure where failure.code == "weak-passphrase" {
+                throw CLIError("that passphrase is too weak: \(failure.message)")
+            }
+            if rotate {
+                account.store.forgetSession()
+                print("passphrase changed and root key rotated; every session ended — log in again")
+            } else {
+                print("passphrase changed")
+            }
+        }
+    }
+
+    /// `tacit recover --name NAME`.
+    struct Recover: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a new passphrase with your recovery key.",
+            discussion: """
+            The recovery key comes from --recovery-key-file, $TACIT_RECOVERY_KEY or a prompt (spaces and \
+            dashes ignored); the new passphrase from --passphrase-file, $TACIT_PASSPHRASE or a prompt.
+
+            Example:
+              tacit recover --name ali
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @Option(help: "Your name.") var name: String
+        @Option(help: ArgumentHelp("Read the recovery key from FILE.", valueName: "FILE")) var recoveryKeyFile: String?
+        @OptionGroup var passphrase: PassphraseOptions
+
+        func run() async throws {
+            let key = try Secrets.read(file: recoveryKeyFile, variable: "TACIT_RECOVERY_KEY", prompt: "Recovery key: ")
+            let new = try Secrets.read(file: passphrase.passphraseFile, variable: "TACIT_PASSPHRASE",
+                                       prompt: "New passphrase (12 characters or more): ", confirm: true)
+            do {
+                try await connection.client.send(.POST, "/v1/recover", body: RecoverRequest(name: name, recoveryKey: key, passphrase: new))
+            } catch let failure as DaemonFailure where failure.status == 401 {
+                throw CLIError("wrong name or recovery key")
+            } catch let failure as DaemonFailure where failure.code == "weak-passphrase" {
+                throw CLIError("that passphrase is too weak: \(failure.message)")
+            }
+            SessionStore(socketPath: connection.socketPath).forgetSession()
+            print("new passphrase set for \(name); every session ended — log in with `tacit login --name \(name)`")
+        }
+    }
+}

@@ -1,0 +1,300 @@
+import ArgumentParser
+import Foundation
+import TacitAPI
+
+extension Tacit {
+    /// `tacit share ID --group G | --with NAME… [--until DATE]`.
+    struct Share: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Share one of your entries with your group or with chosen members of it.",
+            discussion: """
+            The entry's key is sealed to each reader; `tacit unshare` deletes those seals. A share ends \
+            at the end of the entry's cycle unless --until says otherwise. Prints the share's id.
+
+            Examples:
+              tacit share 4f1c2a9e --group north
+              tacit share 4f1c2a9e --with bea --with cal --until 2026-04-06
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Argument(help: "The entry's id (or its first characters).") var id: String
+        @Option(help: ArgumentHelp("Share with the whole group (the entry's group, by name).", valueName: "G")) var group: String?
+        @Option(name: .customLong("with"), help: ArgumentHelp("Share with this member of the group (repeat for more).", valueName: "NAME"))
+        var readers: [String] = []
+        @Option(help: ArgumentHelp("End the share on DATE (YYYY-MM-DD).", valueName: "DATE")) var until: String?
+        @Flag(help: "Print the share as JSON.") var json = false
+
+        func validate() throws {
+            if (group == nil) == readers.isEmpty { throw ValidationError("give either --group G or --with NAME (one or more)") }
+            if let until { _ = try DateText.parse(until, option: "--until", hour: 23) }
+        }
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let id = try await Resolve.entry(self.id, account)
+            if let group {
+                let entry: EntryResponse = try await account.call(.GET, "/v1/entries/\(id.lower)")
+                let detail: GroupDetail
+                do {
+                    detail = try await account.call(.GET, "/v1/groups/\(Self.pathComponent(group))")
+                } catch let failure as DaemonFailure where failure.status == 404 {
+                    throw CLIError("not found: no group \(group)")
+                }
+                guard entry.group == detail.group.id else {
+                    throw CLIError("this entry belongs to another group than \(group); an entry is shared only within its own group")
+                }
+            }
+            let untilDate = try until.map { try DateText.parse($0, option: "--until", hour: 23) }
+            let share: TacitAPI.ShareInfo = try await account.call(
+                .POST, "/v1/shares", body: ShareRequest(entry: id, group: group != nil, with: readers, until: untilDate))
+            if json { return try JSONOutput.print(share) }
+            print(share.id.lower)
+            Terminal.warn("shared with \(share.audience.joined(separator: ", ")) until \(DateText.expiry(share.expiresAt))")
+        }
+
+        static func pathComponent(_ text: String) -> String {
+            text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
+        }
+    }
+
+    /// `tacit shares`.
+    struct Shares: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the shares of your entries.",
+            discussion: "Examples:\n  tacit shares\n  tacit shares --json")
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let shares: [TacitAPI.ShareInfo] = try await account.call(.GET, "/v1/shares")
+            if output.json { return try JSONOutput.print(shares) }
+            var table = Table("SHARE", "ENTRY", "TITLE", "WITH", "UNTIL")
+            for share in shares {
+                table.add(share.id.short, share.entry.short, share.title.isEmpty ? "(untitled)" : share.title,
+                          share.audience.joined(separator: ", "), DateText.expiry(share.expiresAt))
+            }
+            table.print(empty: "no shares — share an entry with `tacit share ID --group G`")
+        }
+    }
+
+    /// `tacit unshare SHARE`.
+    struct Unshare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a share: its readers' seals are deleted at once.",
+            discussion: """
+            Your entry is re-encrypted under a fresh key at your next login, so a key a reader kept \
+            opens nothing stored afterwards; until then the policy engine refuses them.
+
+            Example:
+              tacit unshare 9b2e0c41
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Argument(help: "The share's id (or its first characters), from `tacit shares`.") var share: String
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let id = try await Self.resolve(share, account)
+            try await account.send(.DELETE, "/v1/shares/\(id.lower)")
+            print("revoked \(id.lower)")
+        }
+
+        static func resolve(_ text: String, _ account: Authenticated) async throws -> UUID {
+            if let id = UUID(uuidString: text) { return id }
+            try Resolve.checkPrefix(text)
+            let shares: [TacitAPI.ShareInfo] = try await account.call(.GET, "/v1/shares")
+            return try Resolve.single(shares.filter { $0.id.lower.hasPrefix(text.lowercased()) }.map(\.id), text, what: "share")
+        }
+    }
+
+    /// `tacit readers SHARE`.
+    struct Readers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show who has read one of your shares, and when they first did.",
+            discussion: "Example:\n  tacit readers 9b2e0c41")
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Argument(help: "The share's id (or its first characters).") var share: String
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let id = try await Unshare.resolve(share, account)
+            let reads: [[String: String]] = try await account.call(.GET, "/v1/shares/\(id.lower)/readers")
+            if output.json { return try JSONOutput.print(reads) }
+            var table = Table("READER", "FIRST READ")
+            for read in reads {
+                table.add(read["reader"] ?? "?", read["firstRead"].flatMap(DateText.parseISO).map(DateText.minute) ?? "?")
+            }
+            table.print(empty: "nobody has read it yet")
+        }
+    }
+
+    /// `tacit feed`.
+    struct Feed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the entries others shared with you (read one with `tacit show SHARE`).",
+            discussion: "Examples:\n  tacit feed\n  tacit show 9b2e0c41")
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let items: [FeedItem] = try await account.call(.GET, "/v1/feed")
+            if output.json { return try JSONOutput.print(items) }
+            var table = Table("SHARE", "DATE", "FROM", "KIND", "TITLE")
+            for item in items {
+                table.add(item.share.short, DateText.minute(item.sharedAt), item.author, item.kind, item.title.isEmpty ? "(untitled)" : item.title)
+            }
+            table.print(empty: "nothing shared with you yet")
+        }
+    }
+
+    /// `tacit jot TEXT`.
+    struct Jot: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seal a quick note without unlocking; it becomes a practice entry at your next login.",
+            discussion: """
+            Uses the capture token of your last `tacit login` on this computer; it can only add notes to \
+            your own journal. `tacit logout --all` revokes it.
+
+            Example:
+              tacit jot "Caught myself rewriting Sam's slides again"
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @Argument(help: "The note; - reads standard input.") var text: [String]
+
+        func validate() throws {
+            if text.isEmpty { throw ValidationError("give the note's text (or - for standard input)") }
+        }
+
+        func run() async throws {
+            let store = SessionStore(socketPath: connection.socketPath)
+            let state = store.state()
+            guard let name = state.lastName, let member = state.members[name] else {
+                throw CLIError("no capture token on this computer — log in once with `tacit login --name NAME`")
+            }
+            let note = text == ["-"] ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                : text.joined(separator: " ")
+            do {
+                let created: CreatedResponse = try await connection.client.call(
+                    .POST, "/v1/jots", body: JotRequest(text: note, agreementKey: member.agreementKey),
+                    credential: .capture(member.captureToken))
+                print(created.id.lower)
+            } catch let failure as DaemonFailure where failure.status == 401 {
+                throw CLIError("the capture token no longer works (revoked by `logout --all`?) — log in again with `tacit login --name \(name)`")
+            }
+        }
+    }
+
+    /// `tacit whois NAME [--confirm FINGERPRINT]`.
+    struct Whois: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a member's key fingerprint to compare in person; --confirm accepts a changed key.",
+            discussion: """
+            Your journal pins each peer's key the first time you share with them. If their key changes \
+            (a recovery or rotation), sharing with them is refused until you compare the new fingerprint \
+            with them in person and confirm it.
+
+            Examples:
+              tacit whois bea
+              tacit whois bea --confirm 5K3M-…
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Argument(help: "The member's name.") var name: String
+        @Option(help: ArgumentHelp("Accept their current key after comparing this fingerprint in person.", valueName: "FINGERPRINT"))
+        var confirm: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let path = "/v1/whois/\(Share.pathComponent(name))"
+            let answer: WhoisResponse
+            if let confirm {
+                answer = try await account.call(.POST, path + "/confirm", body: ConfirmKeyRequest(fingerprint: confirm))
+            } else {
+                answer = try await account.call(.GET, path)
+            }
+            if json { return try JSONOutput.print(answer) }
+            print("\(answer.principal.name) (\(answer.principal.role))")
+            print("fingerprint: \(answer.fingerprint)")
+            switch answer.pin {
+            case "pinned": print("pinned: this is the key your journal knows")
+            case "changed": print("CHANGED: differs from the key your journal pinned — compare in person, then `tacit whois \(name) --confirm FINGERPRINT`")
+            default: print("not pinned yet: it is pinned the first time you share with \(answer.principal.name)")
+            }
+        }
+    }
+
+    /// `tacit audit`, `tacit audit verify`.
+    struct Audit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the audit log: your actions and every read of your shared entries (the operator sees all).",
+            discussion: "Examples:\n  tacit audit\n  tacit audit verify",
+            subcommands: [Show.self, Verify.self],
+            defaultSubcommand: Show.self
+        )
+
+        /// `tacit audit [show]`.
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "show", abstract: "List audit records (the default).",
+                discussion: "Example:\n  tacit audit --json")
+
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @OptionGroup var output: OutputOptions
+
+            func run() async throws {
+                let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                let records: [AuditRecordInfo] = try await account.call(.GET, "/v1/audit")
+                if output.json { return try JSONOutput.print(records) }
+                var table = Table("#", "TIME", "WHO", "ACTION", "ON", "DECISION")
+                for record in records {
+                    var decision = record.decision
+                    if !record.policies.isEmpty { decision += " (\(record.policies.joined(separator: ", ")))" }
+                    let resource = UUID(uuidString: record.resource)?.short ?? record.resource
+                    table.add(String(record.sequence), DateText.minute(record.time), record.actor, record.action, resource, decision)
+                }
+                table.print(empty: "no audit records")
+            }
+        }
+
+        /// `tacit audit verify`.
+        struct Verify: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Recompute the audit log's hash chain; exit 1 if it is broken.",
+                discussion: "Example:\n  tacit audit verify")
+
+            @OptionGroup var connection: Connection
+            @OptionGroup var passphrase: PassphraseOptions
+            @Flag(help: "Print JSON.") var json = false
+
+            func run() async throws {
+                let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                let check: AuditVerification = try await account.call(.GET, "/v1/audit/verify")
+                if json { try JSONOutput.print(check) } else if check.ok {
+                    print("audit chain intact: \(check.records) records, head \(check.head.prefix(16))…")
+                } else {
+                    print("AUDIT CHAIN BROKEN at record \(check.brokenAt.map(String.init) ?? "?") of \(check.records)")
+                }
+                if !check.ok { throw ExitCode(1) }
+            }
+        }
+    }
+}

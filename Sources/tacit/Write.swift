@@ -1,0 +1,198 @@
+import ArgumentParser
+import Foundation
+import TacitAPI
+
+/// The kinds of entry a member writes.
+let entryKinds = ["commitment", "practice", "reflection", "insight", "note"]
+
+extension Tacit {
+    /// `tacit write [--kind K] [--cycle C] [--topic T] [--title T] [--tag T]… [TEXT | -]`.
+    struct Write: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a journal entry (text, - for standard input, or nothing for your editor).",
+            discussion: """
+            With no text, $VISUAL, $EDITOR or vi opens a private temporary file (0600, under \
+            $XDG_RUNTIME_DIR when set) that is overwritten and removed afterwards. Its front matter \
+            (title:, tags:, topic:, kind:) sets the fields. With no --kind, the kind follows your cycle's \
+            phase (session 1 → commitment, practice, reflection, else note) and the editor shows that \
+            phase's guiding questions; --no-template leaves it blank. Prints the new entry's id.
+
+            Examples:
+              tacit write "Asked Sam to run the stand-up; I stayed quiet." --title "Stand-up" --tag delegation
+              echo "Noticed I interrupt when rushed" | tacit write - --kind insight
+              tacit write                      # opens your editor with the phase's questions
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Option(help: ArgumentHelp("commitment, practice, reflection, insight or note (default: from the cycle's phase).", valueName: "KIND"))
+        var kind: String?
+        @Option(help: ArgumentHelp("The cycle (id) or group (name) to write into, for a member of several groups.", valueName: "C"))
+        var cycle: String?
+        @Option(help: "The entry's topic.") var topic: String?
+        @Option(help: "The entry's title.") var title: String?
+        @Option(name: .customLong("tag"), help: ArgumentHelp("A tag (repeat for more).", valueName: "T")) var tags: [String] = []
+        @Flag(help: "Open the editor without the phase's guiding questions.") var noTemplate = false
+        @Flag(help: "Print the new entry as JSON.") var json = false
+        @Argument(help: "The text; - reads standard input; nothing opens your editor.") var text: [String] = []
+
+        func validate() throws {
+            if let kind, !entryKinds.contains(kind) {
+                throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            var fields = FrontMatter(title: title ?? "", tags: tags, topic: topic ?? "", kind: kind ?? "", body: "")
+            var cycleID: UUID?
+            if let cycle { cycleID = try await Resolve.cycle(cycle, account).id }
+            var fromEditor = false
+            if text == ["-"] {
+                fields.body = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else if !text.isEmpty {
+                fields.body = text.joined(separator: " ")
+            } else {
+                fromEditor = true
+                var template = ""
+                var comment = "Fill in the lines below; save and quit to keep the entry, empty it to cancel."
+                if kind == nil {
+                    let cycles: [CycleInfo] = try await account.call(.GET, "/v1/cycles")
+                    let current = cycleID.flatMap { id in cycles.first { $0.id == id } } ?? Resolve.current(of: cycles)
+                    if let current {
+                        fields.kind = GuidingQuestions.kind(forPhase: current.phase)
+                        comment += "\nPhase: \(current.phase) — the kind follows it unless you change it."
+                        if fields.topic.isEmpty, let topics = current.topics, !topics.isEmpty {
+                            comment += "\nTopics of this cycle: \(topics.joined(separator: ", "))"
+                        }
+                    }
+                }
+                if !noTemplate { template = GuidingQuestions.template(forKind: fields.kind.isEmpty ? "note" : fields.kind) }
+                fields.body = template
+                let edited = try FrontMatter.parse(try Editor.edit(fields.render(comment: comment)))
+                if edited.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                    || edited.body.trimmingCharacters(in: .whitespacesAndNewlines) == template.trimmingCharacters(in: .whitespacesAndNewlines) {
+                    throw CLIError("nothing written; nothing was saved")
+                }
+                guard edited.kind.isEmpty || entryKinds.contains(edited.kind) else {
+                    throw CLIError("kind '\(edited.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved")
+                }
+                fields = edited
+            }
+            guard !fields.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw CLIError("nothing to write: the text is empty", status: .usage)
+            }
+            let input = EntryInput(title: fields.title, body: fields.body, tags: fields.tags, topic: fields.topic,
+                                   kind: fields.kind.isEmpty ? nil : fields.kind, cycle: cycleID)
+            let entry: EntryResponse
+            do {
+                entry = try await account.call(.POST, "/v1/entries", body: input)
+            } catch let error where Self.isAuthentication(error) && (fromEditor || text == ["-"]) {
+                // Never lose what was typed: keep it as a sealed jot.
+                try await Self.keepAsJot(fields, account: account, because: error)
+                return
+            }
+            if json { return try JSONOutput.print(entry) }
+            print(entry.id.lower)
+        }
+
+        /// Whether an error means the session could not be had (so the text must be kept another way).
+        static func isAuthentication(_ error: any Error) -> Bool {
+            if let failure = error as? DaemonFailure { return failure.status == 401 }
+            if let error = error as? CLIError {
+                return error.message.contains("log in") || error.message.contains("passphrase") || error.message.contains("terminal")
+            }
+            return false
+        }
+
+        /// Seals the text as a jot with the capture token, after asking on a terminal.
+        static func keepAsJot(_ fields: FrontMatter, account: Authenticated, because error: any Error) async throws {
+            let reason = (error as? DaemonFailure)?.cliError.message ?? "\(error)"
+            Terminal.warn("could not save the entry: \(reason)")
+            if Terminal.confirm("Keep the text as a sealed jot (it becomes a practice entry at your next login)?",
+                                defaultAnswer: true) == false {
+                try keepInFile(fields)
+                return
+            }
+            let state = account.store.state()
+            guard let name = state.lastName, let member = state.members[name] else {
+                try keepInFile(fields)
+                return
+            }
+            var text = fields.title.isEmpty ? "" : "# \(fields.title)\n\n"
+            text += fields.body
+            do {
+                let created: CreatedResponse = try await account.client.call(
+                    .POST, "/v1/jots", body: JotRequest(text: text, agreementKey: member.agreementKey),
+                    credential: .capture(member.captureToken))
+                Terminal.warn("kept as a sealed jot \(created.id.lower); it becomes a practice entry at your next login")
+                throw ExitCode(1)
+            } catch let failure as DaemonFailure {
+                Terminal.warn("the jot failed too: \(failure.cliError.message)")
+                try keepInFile(fields)
+            }
+        }
+
+        /// The last resort: the text in a 0600 file in the current folder, and a warning that it is plaintext.
+        static func keepInFile(_ fields: FrontMatter) throws {
+            let name = "tacit-unsaved-\(Int(Date().timeIntervalSince1970)).md"
+            try SessionStore.writePrivately(Data(fields.render().utf8), to: URL(fileURLWithPath: name))
+            Terminal.warn("the text is in \(name) (PLAINTEXT, mode 0600): save it with `tacit write - < \(name)`, then delete the file")
+            throw ExitCode(1)
+        }
+    }
+
+    /// `tacit edit ID`.
+    struct Edit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Edit one of your entries in your editor (or replace its text with - from standard input).",
+            discussion: """
+            Example:
+              tacit edit 4f1c2a9e
+              tacit edit 4f1c2a9e --title "Stand-up, week 2"
+              tacit edit 4f1c2a9e - < revised.md
+            """
+        )
+
+        @OptionGroup var connection: Connection
+        @OptionGroup var passphrase: PassphraseOptions
+        @Argument(help: "The entry's id (or its first characters).") var id: String
+        @Argument(help: "- to read the new text from standard input.") var text: [String] = []
+        @Option(help: "A new title.") var title: String?
+        @Option(help: "A new topic.") var topic: String?
+        @Option(help: ArgumentHelp("A new kind.", valueName: "KIND")) var kind: String?
+        @Option(name: .customLong("tag"), help: ArgumentHelp("Replace the tags (repeat for more).", valueName: "T")) var tags: [String] = []
+
+        func validate() throws {
+            if let kind, !entryKinds.contains(kind) {
+                throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let id = try await Resolve.entry(self.id, account)
+            let entry: EntryResponse = try await account.call(.GET, "/v1/entries/\(id.lower)")
+            var fields = FrontMatter(title: title ?? entry.title, tags: tags.isEmpty ? entry.tags : tags, topic: topic ?? entry.topic,
+                                     kind: kind ?? entry.kind, body: entry.body)
+            let flagsGiven = title != nil || topic != nil || kind != nil || !tags.isEmpty
+            if text == ["-"] {
+                fields.body = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else if !text.isEmpty {
+                fields.body = text.joined(separator: " ")
+            } else if !flagsGiven {
+                let edited = try FrontMatter.parse(try Editor.edit(fields.render()))
+                guard edited != fields else {
+                    print("no change")
+                    return
+                }
+                guard entryKinds.contains(edited.kind) else { throw CLIError("kind '\(edited.kind)' is not one of \(entryKinds.joined(separator: ", "))") }
+                fields = edited
+            }
+            let input = EntryInput(title: fields.title, body: fields.body, tags: fields.tags, topic: fields.topic, kind: fields.kind)
+            let updated: EntryResponse = try await account.call(.PUT, "/v1/entries/\(id.lower)", body: input)
+            print("updated \(updated.id.lower) (version \(updated.version))")
+        }
+    }
+}
