@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TacitCrypto
 
 /// An unlocked principal's keys, all in `SecretBytes`: the root key's subkeys and the private halves
@@ -12,6 +13,11 @@ final class MemberKeys: Sendable {
     let identityWrap: SecretBytes
     let agreement: X25519.PrivateKey
     let signing: Ed25519.PrivateKey
+    /// The last manifest row known to carry a valid MAC under these keys: one this session wrote or
+    /// verified. A stored row equal to it byte for byte needs no second HMAC; any other row is
+    /// verified in full. A new session (every unlock) starts without one, so the check at unlock
+    /// never relies on it.
+    let verifiedManifest = Mutex<ManifestRow?>(nil)
 
     /// Derives the subkeys of `root` and unwraps the private keys stored in `row`.
     ///
@@ -99,7 +105,23 @@ final class MemberKeys: Sendable {
                                                                                                  signing: signing)))
     }
 
+    /// `FormatV1.manifestEntryElement` up to the entry id's 16 bytes: the part every entry
+    /// element's message shares.
+    private static let entryElementPrefix: [UInt8] = {
+        let sample = FormatV1.manifestEntryElement(EntryID(UUID(bytes: [UInt8](repeating: 0, count: 16))), version: 0)
+        return Array(sample.bytes.dropLast(16 + 2 + 8))
+    }()
+
+    /// HMAC(Kmanifest, CE(manifest-element, "entry", id, u64 version)), the message built in one
+    /// buffer (the same bytes as `FormatV1.manifestEntryElement`; a test compares them): unlock
+    /// computes one per entry.
     func entryElement(_ id: EntryID, version: Int) throws -> [UInt8] {
-        try manifestElement(FormatV1.manifestEntryElement(id, version: version))
+        var message = Self.entryElementPrefix
+        message.reserveCapacity(message.count + 16 + 2 + 8)
+        withUnsafeBytes(of: id.uuid.uuid) { message.append(contentsOf: $0) }
+        message.append(0)
+        message.append(8)
+        withUnsafeBytes(of: UInt64(version).bigEndian) { message.append(contentsOf: $0) }
+        return try HMAC.authenticationCode(for: message, key: manifest)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// ISO weeks and day boundaries in the configured time zone.
 struct CalendarMath: Sendable {
@@ -13,8 +14,20 @@ struct CalendarMath: Sendable {
         iso = calendar
     }
 
+    /// The last week computed, with its interval: every entry of a write or an import in the same
+    /// week is classified without asking Foundation again (a few µs per entry).
+    private let lastWeek = WeekMemo()
+
     /// The ISO week of `date` as `YYYY-Www`.
     func isoWeek(_ date: Date) -> String {
+        if let week = lastWeek.week(containing: date) { return week }
+        let week = computedISOWeek(date)
+        if let interval = iso.dateInterval(of: .weekOfYear, for: date) { lastWeek.remember(week, for: interval) }
+        return week
+    }
+
+    /// The ISO week of `date`, always from Foundation.
+    func computedISOWeek(_ date: Date) -> String {
         let parts = iso.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
         let year = parts.yearForWeekOfYear ?? 0, week = parts.weekOfYear ?? 0
         return "\(year)-W\(week < 10 ? "0" : "")\(week)"
@@ -25,4 +38,18 @@ struct CalendarMath: Sendable {
 
     /// `date` moved by whole days.
     func adding(days: Int, to date: Date) -> Date { iso.date(byAdding: .day, value: days, to: date) ?? date }
+}
+
+/// One remembered ISO week and the interval it covers.
+final class WeekMemo: Sendable {
+    private let state = Mutex<(interval: DateInterval, week: String)?>(nil)
+
+    func week(containing date: Date) -> String? {
+        state.withLock { memo in
+            guard let memo, memo.interval.start <= date, date < memo.interval.end else { return nil }
+            return memo.week
+        }
+    }
+
+    func remember(_ week: String, for interval: DateInterval) { state.withLock { $0 = (interval, week) } }
 }

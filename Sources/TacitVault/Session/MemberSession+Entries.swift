@@ -156,6 +156,7 @@ extension MemberSession {
         let keys = try keys()
         let me = me
         let date = vault.now
+        defer { searchCache.remove(id) }
         return try await vault.write { access in
             guard let row = try access.entry(id), row.columns.author == me else { throw VaultError.notFound("the entry") }
             let (_, old) = try Self.openEntry(row, key: try Self.unwrapEntryKey(row, keys: keys), expected: id)
@@ -183,6 +184,7 @@ extension MemberSession {
     public func delete(_ id: EntryID) async throws(VaultError) {
         let keys = try keys()
         let me = me
+        defer { searchCache.remove(id) }
         try await vault.write { access in
             guard let row = try access.entry(id), row.columns.author == me else { throw VaultError.notFound("the entry") }
             try access.deleteEntry(id)
@@ -233,6 +235,7 @@ extension MemberSession {
                 let (newRow, key) = try Self.sealEntry(columns: columns, padded: padded, keys: keys)
                 try access.replaceEntry(newRow, previousVersion: row.columns.version)
                 try self.resealShares(of: newRow, key: key, access: access, keys: keys)
+                self.searchCache.remove(row.columns.id)
                 removing.append(try keys.entryElement(row.columns.id, version: row.columns.version))
                 adding.append(try keys.entryElement(columns.id, version: columns.version))
             }

@@ -58,6 +58,8 @@ public final class MemberSession: Sendable {
     private let reportState = Mutex(UnlockReport(problems: [], manifestCounter: 0, jotsOpened: 0, entriesRekeyed: 0,
                                                  membersSealedIn: 0))
     let runMaintenance: Bool
+    /// Folded text of the member's entries for search, per (entry, version); emptied by `lock()`.
+    let searchCache = SearchCache()
 
     init(vault: Vault, principal: Principal, keys: MemberKeys, maintenance: Bool = true) {
         self.vault = vault
@@ -72,8 +74,12 @@ public final class MemberSession: Sendable {
     /// `true` until `lock()`.
     public var isUnlocked: Bool { state.withLock { $0 != nil } }
 
-    /// Wipes the keys (the last references to them are dropped here).
-    public func lock() { state.withLock { $0 = nil } }
+    /// Wipes the keys and everything decrypted that the session kept (the last references to them
+    /// are dropped here).
+    public func lock() {
+        state.withLock { $0 = nil }
+        searchCache.removeAll()
+    }
 
     func keys() throws(VaultError) -> MemberKeys {
         guard let keys = state.withLock({ $0 }) else { throw VaultError(.locked, "the session is locked") }
@@ -90,18 +96,39 @@ public final class MemberSession: Sendable {
 
     func afterUnlock() async throws(VaultError) {
         let keys = try keys()
-        let problems = try await vault.read { access in try Self.checkManifest(access: access, keys: keys) }
-        reportState.withLock { $0.problems = problems }
+        let me = me
+        // One read decides what unlocking has to do: the manifest check, and whether any jot,
+        // entry marked for re-keying or group object missing a member waits. Only then a write.
+        let scan = try await vault.read { access in
+            let live = try Self.liveSet(access: access, keys: keys)
+            return UnlockScan(problems: try Self.checkManifest(access: access, keys: keys, live: live),
+                              counter: try access.manifest(of: me).map { UInt64($0.counter) } ?? 0,
+                              jotsWaiting: try access.hasJots(of: me), rekeyWaiting: live.anyMarkedForRekey,
+                              sealsWaiting: try access.hasGroupObjectsMissingMembers(by: me))
+        }
+        reportState.withLock { $0.problems = scan.problems }
         guard runMaintenance else { return }
-        let manifestUsable = !problems.contains(.manifestForged) && !problems.contains(.manifestMissing)
+        let manifestUsable = !scan.problems.contains(.manifestForged) && !scan.problems.contains(.manifestMissing)
+        var wrote = false
         if manifestUsable {
-            let opened = try await openJots()
-            let rekeyed = try await rekeyMarkedEntries()
+            let opened = scan.jotsWaiting ? try await openJots() : 0
+            let rekeyed = scan.rekeyWaiting ? try await rekeyMarkedEntries() : 0
+            wrote = scan.jotsWaiting || scan.rekeyWaiting
             reportState.withLock { $0.jotsOpened = opened; $0.entriesRekeyed = rekeyed }
         }
-        let sealed = try await sealGroupObjectsToNewMembers()
-        let counter = try await vault.read { [me] in try $0.manifest(of: me).map { UInt64($0.counter) } ?? 0 }
+        let sealed = scan.sealsWaiting ? try await sealGroupObjectsToNewMembers() : 0
+        wrote = wrote || scan.sealsWaiting
+        let counter = wrote ? try await vault.read { [me] in try $0.manifest(of: me).map { UInt64($0.counter) } ?? 0 }
+            : scan.counter
         reportState.withLock { $0.membersSealedIn = sealed; $0.manifestCounter = counter }
+    }
+
+    private struct UnlockScan: Sendable {
+        var problems: [IntegrityProblem]
+        var counter: UInt64
+        var jotsWaiting: Bool
+        var rekeyWaiting: Bool
+        var sealsWaiting: Bool
     }
 
     // MARK: Manifest
@@ -113,41 +140,62 @@ public final class MemberSession: Sendable {
     }
 
     /// XORs `removing` out and `adding` into the member's manifest and advances its counter, inside
-    /// the caller's write transaction.
+    /// the caller's write transaction. The stored row is verified first: by comparison with the row
+    /// this session last wrote or verified, or else by its MAC.
     static func updateManifest(access: StorageAccess, keys: MemberKeys, removing: [[UInt8]], adding: [[UInt8]]) throws {
         guard let current = try access.manifest(of: keys.principal) else {
             throw VaultError(.integrityViolation, "the manifest is missing; unlock to see the report")
         }
-        let message = FormatV1.manifestMessage(keys.principal, counter: UInt64(current.counter), setHash: current.setHash)
-        guard HMAC.isValid(current.mac, for: message.bytes, key: keys.manifest) else {
-            throw VaultError(.integrityViolation, "the manifest was edited; unlock to see the report")
+        if keys.verifiedManifest.withLock({ $0 }) != current {
+            let message = FormatV1.manifestMessage(keys.principal, counter: UInt64(current.counter), setHash: current.setHash)
+            guard HMAC.isValid(current.mac, for: message.bytes, key: keys.manifest) else {
+                throw VaultError(.integrityViolation, "the manifest was edited; unlock to see the report")
+            }
         }
         var set = current.setHash
-        for element in removing + adding { xorInPlace(&set, element) }
-        try access.upsertManifest(try manifestRow(keys: keys, counter: current.counter + 1, setHash: set))
+        for element in removing { xorInPlace(&set, element) }
+        for element in adding { xorInPlace(&set, element) }
+        let next = try manifestRow(keys: keys, counter: current.counter + 1, setHash: set)
+        try access.replaceManifest(next, previousCounter: current.counter)
+        // If the transaction rolls back, the next write finds another row and verifies its MAC.
+        keys.verifiedManifest.withLock { $0 = next }
     }
 
-    /// The set hash of the member's live entries and pins as stored.
-    static func liveSet(access: StorageAccess, keys: MemberKeys) throws -> (set: [UInt8], entries: [(EntryID, Int)],
-                                                                              pins: [PinRow]) {
+    /// The set hash of the member's live entries and pins as stored, and whether an entry is
+    /// marked for re-keying.
+    static func liveSet(access: StorageAccess, keys: MemberKeys) throws -> LiveSet {
         var set = [UInt8].zeroHash
-        let entries = try access.entryVersions(by: keys.principal)
-        for (id, version) in entries { xorInPlace(&set, try keys.entryElement(id, version: version)) }
+        let scan = try access.entryVersions(by: keys.principal)
+        for (id, version) in scan.entries { xorInPlace(&set, try keys.entryElement(id, version: version)) }
         let pins = try access.pins(of: keys.principal)
         for pin in pins {
             xorInPlace(&set, try keys.pinElement(peer: pin.peer, agreement: pin.agreementPublic, signing: pin.signingPublic))
         }
-        return (set, entries, pins)
+        return LiveSet(set: set, entries: scan.entries, pins: pins, anyMarkedForRekey: scan.anyMarked)
+    }
+
+    struct LiveSet {
+        var set: [UInt8]
+        var entries: [(EntryID, Int)]
+        var pins: [PinRow]
+        var anyMarkedForRekey: Bool
     }
 
     /// Recomputes the set from the rows and compares it with the MAC'd manifest; explains a
     /// difference of one rolled-back, resurrected or deleted element where it can.
     static func checkManifest(access: StorageAccess, keys: MemberKeys) throws -> [IntegrityProblem] {
+        try checkManifest(access: access, keys: keys, live: nil)
+    }
+
+    /// `checkManifest` over a live set already computed (`nil`: computed here). Always recomputes
+    /// and verifies the MAC: nothing a session remembers stands in for this check.
+    static func checkManifest(access: StorageAccess, keys: MemberKeys, live computed: LiveSet?) throws -> [IntegrityProblem] {
         guard let manifest = try access.manifest(of: keys.principal) else { return [.manifestMissing] }
         let message = FormatV1.manifestMessage(keys.principal, counter: UInt64(manifest.counter), setHash: manifest.setHash)
         guard HMAC.isValid(manifest.mac, for: message.bytes, key: keys.manifest) else { return [.manifestForged] }
+        keys.verifiedManifest.withLock { $0 = manifest }
         var problems: [IntegrityProblem] = []
-        let live = try liveSet(access: access, keys: keys)
+        let live = try computed ?? liveSet(access: access, keys: keys)
         for pin in live.pins where !HMAC.isValid(pin.mac, for: FormatV1.pinMessage(
             owner: keys.principal, peer: pin.peer, agreement: pin.agreementPublic, signing: pin.signingPublic).bytes, key: keys.pin) {
             problems.append(.pinForged(pin.peer))

@@ -44,6 +44,14 @@ struct EntryRow: Sendable {
     var needsRekey: Bool
 }
 
+/// The clear columns search needs to check its cache and the kind and cycle filters.
+struct EntryHeader: Sendable {
+    var id: EntryID
+    var version: Int
+    var kind: EntryKind
+    var cycle: CycleID?
+}
+
 struct ShareRow: Sendable {
     var id: ShareID
     var entry: EntryID
@@ -71,7 +79,7 @@ struct PinRow: Sendable {
     var mac: [UInt8]
 }
 
-struct ManifestRow: Sendable {
+struct ManifestRow: Sendable, Equatable {
     var principal: PrincipalID
     var counter: Int64
     var setHash: [UInt8]

@@ -15,33 +15,33 @@ extension Array where Element == UInt8 {
 
 extension StorageAccess {
     func instanceState() throws -> InstanceState {
-        guard let row = try Row.fetchOne(db, sql: "SELECT write_counter, audit_head FROM instance_state WHERE id = 1") else {
+        guard let row = try Row.fetchOne(statement("SELECT write_counter, audit_head FROM instance_state WHERE id = 1")) else {
             throw VaultError(.integrityViolation, "the instance state row is missing")
         }
         return InstanceState(writeCounter: UInt64(row["write_counter"] as Int64), auditHead: row.bytes("audit_head"))
     }
 
     func advanceWriteCounter() throws {
-        try db.execute(sql: "UPDATE instance_state SET write_counter = write_counter + 1 WHERE id = 1")
+        try execute("UPDATE instance_state SET write_counter = write_counter + 1 WHERE id = 1")
         guard db.changesCount == 1 else { throw VaultError(.integrityViolation, "the instance state row is missing") }
     }
 
     func setAuditHead(_ head: [UInt8]) throws {
-        try db.execute(sql: "UPDATE instance_state SET audit_head = ? WHERE id = 1", arguments: [head.data])
+        try execute("UPDATE instance_state SET audit_head = ? WHERE id = 1", [head.data])
     }
 
     func appendAuditRecord(sequence: Int64, record: [UInt8], hash: [UInt8]) throws {
-        try db.execute(sql: "INSERT INTO audit_record (sequence, record, hash) VALUES (?, ?, ?)",
-                       arguments: [sequence, record.data, hash.data])
+        try execute("INSERT INTO audit_record (sequence, record, hash) VALUES (?, ?, ?)",
+                    [sequence, record.data, hash.data])
         try setAuditHead(hash)
     }
 
     func lastAuditSequence() throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM audit_record") ?? 0
+        try Int64.fetchOne(statement("SELECT MAX(sequence) FROM audit_record")) ?? 0
     }
 
     func auditRecords() throws -> [(sequence: Int64, record: [UInt8], hash: [UInt8])] {
-        try Row.fetchAll(db, sql: "SELECT sequence, record, hash FROM audit_record ORDER BY sequence").map {
+        try Row.fetchAll(statement("SELECT sequence, record, hash FROM audit_record ORDER BY sequence")).map {
             ($0["sequence"], $0.bytes("record"), $0.bytes("hash"))
         }
     }
@@ -69,52 +69,52 @@ extension StorageAccess {
     }
 
     func insertPrincipal(_ p: PrincipalRow) throws {
-        try db.execute(sql: "INSERT INTO principal (\(Self.principalColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [p.id.uuid, p.name, p.role.rawValue, p.disabled, p.createdAt, p.salt.data, p.log2N, p.r, p.p,
-                                   p.wrappedRootPass.data, p.wrappedRootRecovery.data, p.agreementPublic.data,
-                                   p.signingPublic.data, p.agreementPrivateWrapped.data, p.signingPrivateWrapped.data])
+        try execute("INSERT INTO principal (\(Self.principalColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [p.id.uuid, p.name, p.role.rawValue, p.disabled, p.createdAt, p.salt.data, p.log2N, p.r, p.p,
+                     p.wrappedRootPass.data, p.wrappedRootRecovery.data, p.agreementPublic.data,
+                     p.signingPublic.data, p.agreementPrivateWrapped.data, p.signingPrivateWrapped.data])
     }
 
     func principal(named name: String) throws -> PrincipalRow? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.principalColumns) FROM principal WHERE name = ?", arguments: [name])
+        try Row.fetchOne(statement("SELECT \(Self.principalColumns) FROM principal WHERE name = ?"), arguments: [name])
             .map(principalRow)
     }
 
     func principal(_ id: PrincipalID) throws -> PrincipalRow? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.principalColumns) FROM principal WHERE id = ?", arguments: [id.uuid])
+        try Row.fetchOne(statement("SELECT \(Self.principalColumns) FROM principal WHERE id = ?"), arguments: [id.uuid])
             .map(principalRow)
     }
 
     func principals() throws -> [PrincipalRow] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.principalColumns) FROM principal ORDER BY name").map(principalRow)
+        try Row.fetchAll(statement("SELECT \(Self.principalColumns) FROM principal ORDER BY name")).map(principalRow)
     }
 
     func updatePassphraseWrap(_ id: PrincipalID, salt: [UInt8], log2N: Int, r: Int, p: Int, wrapped: [UInt8]) throws {
-        try db.execute(sql: """
+        try execute("""
             UPDATE principal SET salt = ?, scrypt_log2n = ?, scrypt_r = ?, scrypt_p = ?, wrapped_root_pass = ? WHERE id = ?
-            """, arguments: [salt.data, log2N, r, p, wrapped.data, id.uuid])
+            """, [salt.data, log2N, r, p, wrapped.data, id.uuid])
     }
 
     func updateRootWraps(_ id: PrincipalID, recovery: [UInt8], agreementPrivate: [UInt8], signingPrivate: [UInt8]) throws {
-        try db.execute(sql: """
+        try execute("""
             UPDATE principal SET wrapped_root_recovery = ?, x25519_private = ?, ed25519_private = ? WHERE id = ?
-            """, arguments: [recovery.data, agreementPrivate.data, signingPrivate.data, id.uuid])
+            """, [recovery.data, agreementPrivate.data, signingPrivate.data, id.uuid])
     }
 
     func setDisabled(_ id: PrincipalID, _ disabled: Bool) throws -> Bool {
-        try db.execute(sql: "UPDATE principal SET disabled = ? WHERE id = ?", arguments: [disabled, id.uuid])
+        try execute("UPDATE principal SET disabled = ? WHERE id = ?", [disabled, id.uuid])
         return db.changesCount == 1
     }
 
     func insertEnrollmentCode(_ c: EnrollmentCodeRow) throws {
-        try db.execute(sql: """
+        try execute("""
             INSERT INTO enrollment_code (code_hash, name, role, group_id, expires_at, used_at, facilitator)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [c.codeHash.data, c.name, c.role.rawValue, c.group?.uuid, c.expiresAt, c.usedAt, c.facilitator])
+            """, [c.codeHash.data, c.name, c.role.rawValue, c.group?.uuid, c.expiresAt, c.usedAt, c.facilitator])
     }
 
     func enrollmentCode(hash: [UInt8]) throws -> EnrollmentCodeRow? {
-        try Row.fetchOne(db, sql: "SELECT * FROM enrollment_code WHERE code_hash = ?", arguments: [hash.data]).map {
+        try Row.fetchOne(statement("SELECT * FROM enrollment_code WHERE code_hash = ?"), arguments: [hash.data]).map {
             EnrollmentCodeRow(codeHash: $0.bytes("code_hash"), name: $0["name"],
                               role: PrincipalRole(rawValue: $0["role"]) ?? .member, group: $0.optionalID("group_id"),
                               expiresAt: $0["expires_at"], usedAt: $0["used_at"], facilitator: $0["facilitator"])
@@ -122,8 +122,8 @@ extension StorageAccess {
     }
 
     func markEnrollmentCodeUsed(hash: [UInt8], at time: Int64) throws {
-        try db.execute(sql: "UPDATE enrollment_code SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
-                       arguments: [time, hash.data])
+        try execute("UPDATE enrollment_code SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+                    [time, hash.data])
         guard db.changesCount == 1 else { throw VaultError(.enrollmentCodeUsed, "this enrollment code was already used") }
     }
 }
@@ -132,17 +132,17 @@ extension StorageAccess {
 
 extension StorageAccess {
     func insertCaptureToken(hash: [UInt8], principal: PrincipalID, at time: Int64) throws {
-        try db.execute(sql: "INSERT INTO capture_token (token_hash, principal_id, created_at) VALUES (?, ?, ?)",
-                       arguments: [hash.data, principal.uuid, time])
+        try execute("INSERT INTO capture_token (token_hash, principal_id, created_at) VALUES (?, ?, ?)",
+                    [hash.data, principal.uuid, time])
     }
 
     func captureTokenPrincipal(hash: [UInt8]) throws -> PrincipalID? {
-        try Row.fetchOne(db, sql: "SELECT principal_id FROM capture_token WHERE token_hash = ?", arguments: [hash.data])
+        try Row.fetchOne(statement("SELECT principal_id FROM capture_token WHERE token_hash = ?"), arguments: [hash.data])
             .map { $0.id("principal_id") }
     }
 
     func deleteCaptureTokens(of principal: PrincipalID) throws {
-        try db.execute(sql: "DELETE FROM capture_token WHERE principal_id = ?", arguments: [principal.uuid])
+        try execute("DELETE FROM capture_token WHERE principal_id = ?", [principal.uuid])
     }
 }
 
@@ -155,50 +155,50 @@ extension StorageAccess {
     }
 
     func insertGroup(_ g: Group) throws {
-        try db.execute(sql: "INSERT INTO tacit_group (id, name, facilitator_id, created_at) VALUES (?, ?, ?, ?)",
-                       arguments: [g.id.uuid, g.name, g.facilitator?.uuid, Int64(g.createdAt.timeIntervalSince1970)])
+        try execute("INSERT INTO tacit_group (id, name, facilitator_id, created_at) VALUES (?, ?, ?, ?)",
+                    [g.id.uuid, g.name, g.facilitator?.uuid, Int64(g.createdAt.timeIntervalSince1970)])
     }
 
     func group(_ id: GroupID) throws -> Group? {
-        try Row.fetchOne(db, sql: "SELECT * FROM tacit_group WHERE id = ?", arguments: [id.uuid]).map(groupValue)
+        try Row.fetchOne(statement("SELECT * FROM tacit_group WHERE id = ?"), arguments: [id.uuid]).map(groupValue)
     }
 
     func group(named name: String) throws -> Group? {
-        try Row.fetchOne(db, sql: "SELECT * FROM tacit_group WHERE name = ?", arguments: [name]).map(groupValue)
+        try Row.fetchOne(statement("SELECT * FROM tacit_group WHERE name = ?"), arguments: [name]).map(groupValue)
     }
 
     func groups() throws -> [Group] {
-        try Row.fetchAll(db, sql: "SELECT * FROM tacit_group ORDER BY name").map(groupValue)
+        try Row.fetchAll(statement("SELECT * FROM tacit_group ORDER BY name")).map(groupValue)
     }
 
     func groups(of member: PrincipalID) throws -> [Group] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(statement("""
             SELECT g.* FROM tacit_group g JOIN membership m ON m.group_id = g.id WHERE m.principal_id = ? ORDER BY g.name
-            """, arguments: [member.uuid]).map(groupValue)
+            """), arguments: [member.uuid]).map(groupValue)
     }
 
     func setFacilitator(_ group: GroupID, _ principal: PrincipalID) throws {
-        try db.execute(sql: "UPDATE tacit_group SET facilitator_id = ? WHERE id = ?", arguments: [principal.uuid, group.uuid])
+        try execute("UPDATE tacit_group SET facilitator_id = ? WHERE id = ?", [principal.uuid, group.uuid])
     }
 
     func members(of group: GroupID) throws -> [PrincipalID] {
-        try UUID.fetchAll(db, sql: "SELECT principal_id FROM membership WHERE group_id = ?", arguments: [group.uuid])
+        try UUID.fetchAll(statement("SELECT principal_id FROM membership WHERE group_id = ?"), arguments: [group.uuid])
             .map(PrincipalID.init)
     }
 
     func isMember(_ principal: PrincipalID, of group: GroupID) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM membership WHERE group_id = ? AND principal_id = ?",
+        try Bool.fetchOne(statement("SELECT 1 FROM membership WHERE group_id = ? AND principal_id = ?"),
                           arguments: [group.uuid, principal.uuid]) ?? false
     }
 
     func addMembership(_ group: GroupID, _ principal: PrincipalID, at time: Int64) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO membership (group_id, principal_id, joined_at) VALUES (?, ?, ?)",
-                       arguments: [group.uuid, principal.uuid, time])
+        try execute("INSERT OR IGNORE INTO membership (group_id, principal_id, joined_at) VALUES (?, ?, ?)",
+                    [group.uuid, principal.uuid, time])
     }
 
     func removeMembership(_ group: GroupID, _ principal: PrincipalID) throws -> Bool {
-        try db.execute(sql: "DELETE FROM membership WHERE group_id = ? AND principal_id = ?",
-                       arguments: [group.uuid, principal.uuid])
+        try execute("DELETE FROM membership WHERE group_id = ? AND principal_id = ?",
+                    [group.uuid, principal.uuid])
         return db.changesCount == 1
     }
 
@@ -211,25 +211,25 @@ extension StorageAccess {
     }
 
     func insertCycle(_ c: Cycle) throws {
-        try db.execute(sql: """
+        try execute("""
             INSERT INTO cycle (id, group_id, session1_at, session2_at, session_minutes, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [c.id.uuid, c.group.uuid, Int64(c.session1.timeIntervalSince1970),
-                             Int64(c.session2.timeIntervalSince1970), c.sessionMinutes, Int64(c.createdAt.timeIntervalSince1970)])
+            """, [c.id.uuid, c.group.uuid, Int64(c.session1.timeIntervalSince1970),
+                  Int64(c.session2.timeIntervalSince1970), c.sessionMinutes, Int64(c.createdAt.timeIntervalSince1970)])
     }
 
     func cycle(_ id: CycleID) throws -> Cycle? {
-        try Row.fetchOne(db, sql: "SELECT * FROM cycle WHERE id = ?", arguments: [id.uuid]).map(cycleValue)
+        try Row.fetchOne(statement("SELECT * FROM cycle WHERE id = ?"), arguments: [id.uuid]).map(cycleValue)
     }
 
     func cycles(in group: GroupID) throws -> [Cycle] {
-        try Row.fetchAll(db, sql: "SELECT * FROM cycle WHERE group_id = ? ORDER BY session1_at", arguments: [group.uuid])
+        try Row.fetchAll(statement("SELECT * FROM cycle WHERE group_id = ? ORDER BY session1_at"), arguments: [group.uuid])
             .map(cycleValue)
     }
 
     func cycles(of member: PrincipalID) throws -> [Cycle] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(statement("""
             SELECT c.* FROM cycle c JOIN membership m ON m.group_id = c.group_id WHERE m.principal_id = ? ORDER BY c.session1_at
-            """, arguments: [member.uuid]).map(cycleValue)
+            """), arguments: [member.uuid]).map(cycleValue)
     }
 }
 
@@ -250,55 +250,75 @@ extension StorageAccess {
 
     func insertEntry(_ e: EntryRow) throws {
         let c = e.columns
-        try db.execute(sql: "INSERT INTO entry (\(Self.entryColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [c.id.uuid, c.author.uuid, c.group?.uuid, c.cycle?.uuid, c.kind.rawValue, c.isoWeek,
-                                   c.sizeBucket, c.version, e.ciphertext.data, e.wrappedKey.data, e.needsRekey])
+        try execute("INSERT INTO entry (\(Self.entryColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [c.id.uuid, c.author.uuid, c.group?.uuid, c.cycle?.uuid, c.kind.rawValue, c.isoWeek,
+                     c.sizeBucket, c.version, e.ciphertext.data, e.wrappedKey.data, e.needsRekey])
     }
 
     /// Replaces an entry version in place; `previousVersion` guards against a lost update.
     func replaceEntry(_ e: EntryRow, previousVersion: Int) throws {
         let c = e.columns
-        try db.execute(sql: """
+        try execute("""
             UPDATE entry SET kind = ?, iso_week = ?, size_bucket = ?, version = ?, ciphertext = ?, wrapped_key = ?,
             needs_rekey = ?, group_id = ?, cycle_id = ? WHERE id = ? AND author_id = ? AND version = ?
-            """, arguments: [c.kind.rawValue, c.isoWeek, c.sizeBucket, c.version, e.ciphertext.data, e.wrappedKey.data,
-                             e.needsRekey, c.group?.uuid, c.cycle?.uuid, c.id.uuid, c.author.uuid, previousVersion])
+            """, [c.kind.rawValue, c.isoWeek, c.sizeBucket, c.version, e.ciphertext.data, e.wrappedKey.data,
+                  e.needsRekey, c.group?.uuid, c.cycle?.uuid, c.id.uuid, c.author.uuid, previousVersion])
         guard db.changesCount == 1 else { throw VaultError(.integrityViolation, "the entry changed underneath this write") }
     }
 
     func entry(_ id: EntryID) throws -> EntryRow? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.entryColumns) FROM entry WHERE id = ?", arguments: [id.uuid]).map(entryRow)
+        try Row.fetchOne(statement("SELECT \(Self.entryColumns) FROM entry WHERE id = ?"), arguments: [id.uuid]).map(entryRow)
     }
 
     func entries(by author: PrincipalID) throws -> [EntryRow] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns) FROM entry WHERE author_id = ?", arguments: [author.uuid])
+        try Row.fetchAll(statement("SELECT \(Self.entryColumns) FROM entry WHERE author_id = ?"), arguments: [author.uuid])
             .map(entryRow)
     }
 
-    /// (id, version) of every entry of `author`: what the manifest covers.
-    func entryVersions(by author: PrincipalID) throws -> [(EntryID, Int)] {
-        try Row.fetchAll(db, sql: "SELECT id, version FROM entry WHERE author_id = ?", arguments: [author.uuid]).map {
-            ($0.id("id"), $0["version"])
+    /// (id, version) of every entry of `author` (what the manifest covers), and whether any of
+    /// them is marked for re-keying: one pass over the author's rows at unlock.
+    func entryVersions(by author: PrincipalID) throws -> (entries: [(EntryID, Int)], anyMarked: Bool) {
+        var entries: [(EntryID, Int)] = []
+        var anyMarked = false
+        let rows = try Row.fetchCursor(statement("SELECT id, version, needs_rekey FROM entry WHERE author_id = ?"),
+                                       arguments: [author.uuid])
+        while let row = try rows.next() {
+            entries.append((EntryID(row[0] as UUID), row[1]))
+            if row[2] as Bool { anyMarked = true }
         }
+        return (entries, anyMarked)
+    }
+
+    /// (id, version, kind, cycle) of every entry of `author`: what search checks its cache against.
+    func entryHeaders(by author: PrincipalID) throws -> [EntryHeader] {
+        var headers: [EntryHeader] = []
+        let rows = try Row.fetchCursor(statement("SELECT id, version, kind, cycle_id FROM entry WHERE author_id = ?"),
+                                       arguments: [author.uuid])
+        while let row = try rows.next() {
+            guard let kind = EntryKind(rawValue: row[2]) else { throw VaultError.tampered("an entry's kind") }
+            headers.append(EntryHeader(id: EntryID(row[0] as UUID), version: row[1], kind: kind,
+                                       cycle: (row[3] as UUID?).map(CycleID.init)))
+        }
+        return headers
     }
 
     func entriesNeedingRekey(by author: PrincipalID) throws -> [EntryRow] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns) FROM entry WHERE author_id = ? AND needs_rekey = 1",
+        try Row.fetchAll(statement("SELECT \(Self.entryColumns) FROM entry WHERE author_id = ? AND needs_rekey = 1"),
                          arguments: [author.uuid]).map(entryRow)
     }
 
     func markForRekey(_ entries: [EntryID]) throws {
         for id in entries {
-            try db.execute(sql: "UPDATE entry SET needs_rekey = 1 WHERE id = ?", arguments: [id.uuid])
+            try execute("UPDATE entry SET needs_rekey = 1 WHERE id = ?", [id.uuid])
         }
     }
 
     func deleteEntry(_ id: EntryID) throws {
-        try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [id.uuid])
+        try execute("DELETE FROM entry WHERE id = ?", [id.uuid])
     }
 
     func countEntries(by author: PrincipalID) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry WHERE author_id = ?", arguments: [author.uuid]) ?? 0
+        try Int.fetchOne(statement("SELECT COUNT(*) FROM entry WHERE author_id = ?"), arguments: [author.uuid]) ?? 0
     }
 }
 
@@ -312,78 +332,78 @@ extension StorageAccess {
     }
 
     func upsertShare(_ s: ShareRow) throws {
-        try db.execute(sql: """
+        try execute("""
             INSERT INTO share (id, entry_id, author_id, group_id, audience, version, expires_at, created_at, commitment, signature)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET audience = excluded.audience, version = excluded.version,
                 commitment = excluded.commitment, signature = excluded.signature
-            """, arguments: [s.id.uuid, s.entry.uuid, s.author.uuid, s.group?.uuid, s.audience.data, s.version, s.expiresAt,
-                             s.createdAt, s.commitment.data, s.signature.data])
+            """, [s.id.uuid, s.entry.uuid, s.author.uuid, s.group?.uuid, s.audience.data, s.version, s.expiresAt,
+                  s.createdAt, s.commitment.data, s.signature.data])
     }
 
     func share(_ id: ShareID) throws -> ShareRow? {
-        try Row.fetchOne(db, sql: "SELECT * FROM share WHERE id = ?", arguments: [id.uuid]).map(shareRow)
+        try Row.fetchOne(statement("SELECT * FROM share WHERE id = ?"), arguments: [id.uuid]).map(shareRow)
     }
 
     func shares(of entry: EntryID) throws -> [ShareRow] {
-        try Row.fetchAll(db, sql: "SELECT * FROM share WHERE entry_id = ?", arguments: [entry.uuid]).map(shareRow)
+        try Row.fetchAll(statement("SELECT * FROM share WHERE entry_id = ?"), arguments: [entry.uuid]).map(shareRow)
     }
 
     func shares(by author: PrincipalID) throws -> [ShareRow] {
-        try Row.fetchAll(db, sql: "SELECT * FROM share WHERE author_id = ? ORDER BY created_at", arguments: [author.uuid])
+        try Row.fetchAll(statement("SELECT * FROM share WHERE author_id = ? ORDER BY created_at"), arguments: [author.uuid])
             .map(shareRow)
     }
 
     /// Shares with a seal for `reader`, with that seal.
     func sharesSealed(to reader: PrincipalID) throws -> [(ShareRow, [UInt8])] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(statement("""
             SELECT s.*, x.seal AS reader_seal FROM share s JOIN share_seal x ON x.share_id = s.id
             WHERE x.reader_id = ? ORDER BY s.created_at
-            """, arguments: [reader.uuid]).map { (shareRow($0), $0.bytes("reader_seal")) }
+            """), arguments: [reader.uuid]).map { (shareRow($0), $0.bytes("reader_seal")) }
     }
 
     func deleteShare(_ id: ShareID) throws {
-        try db.execute(sql: "DELETE FROM share WHERE id = ?", arguments: [id.uuid])
+        try execute("DELETE FROM share WHERE id = ?", [id.uuid])
     }
 
     func seals(of share: ShareID) throws -> [SealRow] {
-        try Row.fetchAll(db, sql: "SELECT * FROM share_seal WHERE share_id = ?", arguments: [share.uuid]).map {
+        try Row.fetchAll(statement("SELECT * FROM share_seal WHERE share_id = ?"), arguments: [share.uuid]).map {
             SealRow(share: $0.id("share_id"), reader: $0.id("reader_id"), seal: $0.bytes("seal"))
         }
     }
 
     func seal(of share: ShareID, for reader: PrincipalID) throws -> [UInt8]? {
-        try Data.fetchOne(db, sql: "SELECT seal FROM share_seal WHERE share_id = ? AND reader_id = ?",
+        try Data.fetchOne(statement("SELECT seal FROM share_seal WHERE share_id = ? AND reader_id = ?"),
                           arguments: [share.uuid, reader.uuid]).map { [UInt8]($0) }
     }
 
     func replaceSeals(of share: ShareID, with seals: [SealRow]) throws {
-        try db.execute(sql: "DELETE FROM share_seal WHERE share_id = ?", arguments: [share.uuid])
+        try execute("DELETE FROM share_seal WHERE share_id = ?", [share.uuid])
         for s in seals {
-            try db.execute(sql: "INSERT INTO share_seal (share_id, reader_id, seal) VALUES (?, ?, ?)",
-                           arguments: [s.share.uuid, s.reader.uuid, s.seal.data])
+            try execute("INSERT INTO share_seal (share_id, reader_id, seal) VALUES (?, ?, ?)",
+                        [s.share.uuid, s.reader.uuid, s.seal.data])
         }
     }
 
     /// Deletes `reader`'s seals on every share of an entry in `group`; returns the entries affected.
     func deleteSeals(of reader: PrincipalID, inGroup group: GroupID) throws -> [EntryID] {
-        let entries = try UUID.fetchAll(db, sql: """
+        let entries = try UUID.fetchAll(statement("""
             SELECT DISTINCT s.entry_id FROM share s JOIN share_seal x ON x.share_id = s.id
             WHERE x.reader_id = ? AND s.group_id = ?
-            """, arguments: [reader.uuid, group.uuid]).map(EntryID.init)
-        try db.execute(sql: """
+            """), arguments: [reader.uuid, group.uuid]).map(EntryID.init)
+        try execute("""
             DELETE FROM share_seal WHERE reader_id = ? AND share_id IN (SELECT id FROM share WHERE group_id = ?)
-            """, arguments: [reader.uuid, group.uuid])
+            """, [reader.uuid, group.uuid])
         return entries
     }
 
     func recordRead(_ share: ShareID, by reader: PrincipalID, at time: Int64) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO share_read (share_id, reader_id, first_read_at) VALUES (?, ?, ?)",
-                       arguments: [share.uuid, reader.uuid, time])
+        try execute("INSERT OR IGNORE INTO share_read (share_id, reader_id, first_read_at) VALUES (?, ?, ?)",
+                    [share.uuid, reader.uuid, time])
     }
 
     func reads(of share: ShareID) throws -> [(PrincipalID, Int64)] {
-        try Row.fetchAll(db, sql: "SELECT reader_id, first_read_at FROM share_read WHERE share_id = ?",
+        try Row.fetchAll(statement("SELECT reader_id, first_read_at FROM share_read WHERE share_id = ?"),
                          arguments: [share.uuid]).map { ($0.id("reader_id"), $0["first_read_at"]) }
     }
 }
@@ -399,40 +419,50 @@ extension StorageAccess {
     }
 
     func insertGroupObject(_ o: GroupObjectRow) throws {
-        try db.execute(sql: """
+        try execute("""
             INSERT INTO group_object (id, group_id, cycle_id, author_id, kind, version, ciphertext, wrapped_key, signature)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [o.id.uuid, o.group.uuid, o.cycle?.uuid, o.author.uuid, o.kind, o.version, o.ciphertext.data,
-                             o.wrappedKey.data, o.signature.data])
+            """, [o.id.uuid, o.group.uuid, o.cycle?.uuid, o.author.uuid, o.kind, o.version, o.ciphertext.data,
+                  o.wrappedKey.data, o.signature.data])
     }
 
     func groupObjects(ofCycle cycle: CycleID) throws -> [GroupObjectRow] {
-        try Row.fetchAll(db, sql: "SELECT * FROM group_object WHERE cycle_id = ?", arguments: [cycle.uuid]).map(groupObjectRow)
+        try Row.fetchAll(statement("SELECT * FROM group_object WHERE cycle_id = ?"), arguments: [cycle.uuid]).map(groupObjectRow)
     }
 
     func groupObjects(by author: PrincipalID) throws -> [GroupObjectRow] {
-        try Row.fetchAll(db, sql: "SELECT * FROM group_object WHERE author_id = ?", arguments: [author.uuid]).map(groupObjectRow)
+        try Row.fetchAll(statement("SELECT * FROM group_object WHERE author_id = ?"), arguments: [author.uuid]).map(groupObjectRow)
     }
 
     func groupObjectSeal(_ object: GroupObjectID, for member: PrincipalID) throws -> [UInt8]? {
-        try Data.fetchOne(db, sql: "SELECT seal FROM group_object_seal WHERE object_id = ? AND member_id = ?",
+        try Data.fetchOne(statement("SELECT seal FROM group_object_seal WHERE object_id = ? AND member_id = ?"),
                           arguments: [object.uuid, member.uuid]).map { [UInt8]($0) }
     }
 
     func sealedMembers(of object: GroupObjectID) throws -> Set<PrincipalID> {
-        Set(try UUID.fetchAll(db, sql: "SELECT member_id FROM group_object_seal WHERE object_id = ?",
+        Set(try UUID.fetchAll(statement("SELECT member_id FROM group_object_seal WHERE object_id = ?"),
                               arguments: [object.uuid]).map(PrincipalID.init))
     }
 
+    /// Whether a group object of `author` lacks a seal for a member of its group (the author aside).
+    func hasGroupObjectsMissingMembers(by author: PrincipalID) throws -> Bool {
+        try Bool.fetchOne(statement("""
+            SELECT EXISTS (SELECT 1 FROM group_object o JOIN membership m ON m.group_id = o.group_id
+                           WHERE o.author_id = ? AND m.principal_id != o.author_id
+                           AND NOT EXISTS (SELECT 1 FROM group_object_seal s
+                                           WHERE s.object_id = o.id AND s.member_id = m.principal_id))
+            """), arguments: [author.uuid]) ?? false
+    }
+
     func insertGroupObjectSeal(_ object: GroupObjectID, member: PrincipalID, seal: [UInt8]) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO group_object_seal (object_id, member_id, seal) VALUES (?, ?, ?)",
-                       arguments: [object.uuid, member.uuid, seal.data])
+        try execute("INSERT OR REPLACE INTO group_object_seal (object_id, member_id, seal) VALUES (?, ?, ?)",
+                    [object.uuid, member.uuid, seal.data])
     }
 
     func deleteGroupObjectSeals(of member: PrincipalID, inGroup group: GroupID) throws {
-        try db.execute(sql: """
+        try execute("""
             DELETE FROM group_object_seal WHERE member_id = ? AND object_id IN (SELECT id FROM group_object WHERE group_id = ?)
-            """, arguments: [member.uuid, group.uuid])
+            """, [member.uuid, group.uuid])
     }
 }
 
@@ -440,18 +470,23 @@ extension StorageAccess {
 
 extension StorageAccess {
     func insertJot(_ j: JotRow) throws {
-        try db.execute(sql: "INSERT INTO jot (id, principal_id, box) VALUES (?, ?, ?)",
-                       arguments: [j.id.uuid, j.principal.uuid, j.box.data])
+        try execute("INSERT INTO jot (id, principal_id, box) VALUES (?, ?, ?)",
+                    [j.id.uuid, j.principal.uuid, j.box.data])
     }
 
     func jots(of principal: PrincipalID) throws -> [JotRow] {
-        try Row.fetchAll(db, sql: "SELECT * FROM jot WHERE principal_id = ?", arguments: [principal.uuid]).map {
+        try Row.fetchAll(statement("SELECT * FROM jot WHERE principal_id = ?"), arguments: [principal.uuid]).map {
             JotRow(id: $0.id("id"), principal: $0.id("principal_id"), box: $0.bytes("box"))
         }
     }
 
+    func hasJots(of principal: PrincipalID) throws -> Bool {
+        try Bool.fetchOne(statement("SELECT EXISTS (SELECT 1 FROM jot WHERE principal_id = ?)"), arguments: [principal.uuid])
+            ?? false
+    }
+
     func deleteJot(_ id: JotID) throws {
-        try db.execute(sql: "DELETE FROM jot WHERE id = ?", arguments: [id.uuid])
+        try execute("DELETE FROM jot WHERE id = ?", [id.uuid])
     }
 
     private func pinRow(_ row: Row) -> PinRow {
@@ -460,35 +495,42 @@ extension StorageAccess {
     }
 
     func pin(owner: PrincipalID, peer: PrincipalID) throws -> PinRow? {
-        try Row.fetchOne(db, sql: "SELECT * FROM pin WHERE owner_id = ? AND peer_id = ?",
+        try Row.fetchOne(statement("SELECT * FROM pin WHERE owner_id = ? AND peer_id = ?"),
                          arguments: [owner.uuid, peer.uuid]).map(pinRow)
     }
 
     func pins(of owner: PrincipalID) throws -> [PinRow] {
-        try Row.fetchAll(db, sql: "SELECT * FROM pin WHERE owner_id = ?", arguments: [owner.uuid]).map(pinRow)
+        try Row.fetchAll(statement("SELECT * FROM pin WHERE owner_id = ?"), arguments: [owner.uuid]).map(pinRow)
     }
 
     func upsertPin(_ p: PinRow) throws {
-        try db.execute(sql: """
+        try execute("""
             INSERT OR REPLACE INTO pin (owner_id, peer_id, x25519_public, ed25519_public, mac) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [p.owner.uuid, p.peer.uuid, p.agreementPublic.data, p.signingPublic.data, p.mac.data])
+            """, [p.owner.uuid, p.peer.uuid, p.agreementPublic.data, p.signingPublic.data, p.mac.data])
     }
 
     func manifest(of principal: PrincipalID) throws -> ManifestRow? {
-        try Row.fetchOne(db, sql: "SELECT * FROM manifest WHERE principal_id = ?", arguments: [principal.uuid]).map {
+        try Row.fetchOne(statement("SELECT * FROM manifest WHERE principal_id = ?"), arguments: [principal.uuid]).map {
             ManifestRow(principal: $0.id("principal_id"), counter: $0["counter"], setHash: $0.bytes("set_hash"),
                         mac: $0.bytes("mac"))
         }
     }
 
     func upsertManifest(_ m: ManifestRow) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO manifest (principal_id, counter, set_hash, mac) VALUES (?, ?, ?, ?)",
-                       arguments: [m.principal.uuid, m.counter, m.setHash.data, m.mac.data])
+        try execute("INSERT OR REPLACE INTO manifest (principal_id, counter, set_hash, mac) VALUES (?, ?, ?, ?)",
+                    [m.principal.uuid, m.counter, m.setHash.data, m.mac.data])
+    }
+
+    /// Replaces the manifest a write read (`previousCounter`) in place; a lost update is an error.
+    func replaceManifest(_ m: ManifestRow, previousCounter: Int64) throws {
+        try execute("UPDATE manifest SET counter = ?, set_hash = ?, mac = ? WHERE principal_id = ? AND counter = ?",
+                    [m.counter, m.setHash.data, m.mac.data, m.principal.uuid, previousCounter])
+        guard db.changesCount == 1 else { throw VaultError(.integrityViolation, "the manifest changed underneath this write") }
     }
 
     /// (principal id, manifest MAC) of every manifest, sorted by id bytes: the anchor's input.
     func manifestMACs() throws -> [(PrincipalID, [UInt8])] {
-        try Row.fetchAll(db, sql: "SELECT principal_id, mac FROM manifest ORDER BY principal_id").map {
+        try Row.fetchAll(statement("SELECT principal_id, mac FROM manifest ORDER BY principal_id")).map {
             ($0.id("principal_id"), $0.bytes("mac"))
         }
     }
@@ -496,6 +538,6 @@ extension StorageAccess {
 
 extension StorageAccess {
     func replaceGroupObjectKey(_ o: GroupObjectRow) throws {
-        try db.execute(sql: "UPDATE group_object SET wrapped_key = ? WHERE id = ?", arguments: [o.wrappedKey.data, o.id.uuid])
+        try execute("UPDATE group_object SET wrapped_key = ? WHERE id = ?", [o.wrappedKey.data, o.id.uuid])
     }
 }

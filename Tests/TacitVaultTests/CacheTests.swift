@@ -1,0 +1,211 @@
+import Foundation
+import GRDB
+import Testing
+import TacitCrypto
+@testable import TacitVault
+
+/// What the session remembers to be fast — folded text for search, the last manifest it verified —
+/// must never change an answer: edits and deletes show at once, tampering still fails, locking
+/// forgets everything, and the check at unlock trusts nothing remembered.
+@Suite struct CacheTests {
+    // MARK: Search cache
+
+    @Test func searchSeesEditsAndDeletesAtOnce() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let s = try await f.unlock("ana")
+        let e = try await s.write(EntryDraft(title: "Monday", body: "alpha practice"))
+        _ = try await s.write(EntryDraft(body: "unrelated"))
+        #expect(try await s.search("alpha").map(\.id) == [e.id])
+        #expect(s.searchCache.count == 2)
+        try await s.update(e.id, with: EntryDraft(title: "Monday", body: "beta practice"))
+        #expect(try await s.search("alpha").isEmpty)
+        #expect(try await s.search("beta").map(\.id) == [e.id])
+        try await s.delete(e.id)
+        #expect(try await s.search("beta").isEmpty)
+        #expect(try await s.search("practice").isEmpty)
+        #expect(s.searchCache.count == 1)
+    }
+
+    @Test func searchSeesChangesMadeThroughAnotherSession() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let first = try await f.unlock("ana"), second = try await f.unlock("ana")
+        let e = try await first.write(EntryDraft(body: "gamma"))
+        #expect(try await first.search("gamma").count == 1)
+        // The other session edits, deletes and writes: the first one's cache is checked against the stored versions.
+        try await second.update(e.id, with: EntryDraft(body: "delta"))
+        #expect(try await first.search("gamma").isEmpty)
+        #expect(try await first.search("delta").count == 1)
+        let added = try await second.write(EntryDraft(body: "delta again"))
+        #expect(Set(try await first.search("delta").map(\.id)) == [e.id, added.id])
+        try await second.delete(e.id)
+        #expect(try await first.search("delta").map(\.id) == [added.id])
+    }
+
+    @Test func lockForgetsTheSearchCache() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let s = try await f.unlock("ana")
+        _ = try await s.write(EntryDraft(body: "epsilon"))
+        _ = try await s.search("epsilon")
+        #expect(s.searchCache.count == 1)
+        s.lock()
+        #expect(s.searchCache.count == 0)
+        await expectVaultError(.locked) { _ = try await s.search("epsilon") }
+        // A locked cache takes nothing back (a search still running when the session locked).
+        let id = try EntryID.random()
+        s.searchCache.store([id: SearchCacheItem(version: 1, content: EntryContent(body: "epsilon", created: Date()))],
+                            live: [id])
+        #expect(s.searchCache.count == 0)
+    }
+
+    @Test func searchStillFailsOnTamperedEntriesItHasCached() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let s = try await f.unlock("ana")
+        let e = try await s.write(EntryDraft(body: "zeta"))
+        #expect(try await s.search("zeta").count == 1)
+        // Flip a ciphertext byte: the match comes from the cache, but what is returned is opened
+        // from the row, and fails.
+        let stored: Data = try await f.vault.storage.pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT ciphertext FROM entry WHERE id = ?", arguments: [e.id.uuid])!
+        }
+        var bytes = [UInt8](stored)
+        bytes[40] ^= 0x01
+        try f.sql("UPDATE entry SET ciphertext = ? WHERE id = ?", [Data(bytes), e.id.uuid])
+        await expectVaultError(.authenticationFailed) { _ = try await s.search("zeta") }
+        // A row moved to another version is decrypted again, not served from the cache.
+        try f.sql("UPDATE entry SET version = 2 WHERE id = ?", [e.id.uuid])
+        await expectVaultError(.authenticationFailed) { _ = try await s.search("zeta") }
+    }
+
+    @Test func searchFiltersUseTheStoredColumnsAndTheCachedTimes() async throws {
+        let f = try await Fixture()
+        let (_, cycle, sessions) = try await f.group(["fac", "ana"])
+        let s = sessions["ana"]!
+        let now = f.clock.clock.now()
+        let old = try await s.write(EntryDraft(body: "theta", tags: ["Écoute", "Team Work"], kind: .insight,
+                                               created: now.addingTimeInterval(-86_400 * 10)))
+        let recent = try await s.write(EntryDraft(body: "theta"))
+        for _ in 0..<2 { // cold, then from the cache
+            #expect(Set(try await s.search("theta").map(\.id)) == [old.id, recent.id])
+            #expect(try await s.search("theta", filter: SearchFilter(kind: .insight)).map(\.id) == [old.id])
+            #expect(try await s.search("", filter: SearchFilter(tag: "ECOUTE")).map(\.id) == [old.id])
+            #expect(try await s.search("", filter: SearchFilter(tag: "team  work")).map(\.id) == [old.id])
+            #expect(try await s.search("", filter: SearchFilter(tag: "team")).isEmpty)
+            #expect(try await s.search("", filter: SearchFilter(from: now.addingTimeInterval(-86_400))).map(\.id) == [recent.id])
+            #expect(try await s.search("", filter: SearchFilter(to: now.addingTimeInterval(-86_400))).map(\.id) == [old.id])
+            #expect(Set(try await s.search("", filter: SearchFilter(cycle: cycle.id)).map(\.id)) == [old.id, recent.id])
+        }
+        // Newest first, as before.
+        #expect(try await s.search("theta").map(\.id) == [recent.id, old.id])
+    }
+
+    @Test func asciiFoldingIsFoundationsFolding() {
+        for byte in UInt8(0)..<0x80 {
+            let text = "a\(Character(UnicodeScalar(byte)))B"
+            #expect(SearchFolding.folded(text) == Array(SearchFolding.foldedByFoundation(text).utf8), "byte \(byte)")
+        }
+        let samples = ["  Active\tLISTENING \r\n in  meetings  ", "", "   ", "MiXeD 123 !?\u{0B}\u{0C}end", "\"quoted\" words"]
+        for text in samples {
+            #expect(SearchFolding.folded(text) == Array(SearchFolding.foldedByFoundation(text).utf8), "\(text)")
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let text = String((0..<40).map { _ in Character(UnicodeScalar(UInt8.random(in: 0..<0x80, using: &generator))) })
+            #expect(SearchFolding.folded(text) == Array(SearchFolding.foldedByFoundation(text).utf8))
+        }
+    }
+
+    @Test func nonASCIITextMatchesItsFoldedForms() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let s = try await f.unlock("ana")
+        let e = try await s.write(EntryDraft(title: "Straße", body: "Ｗｉｄｅ café\nÉCOLE  d'été, e\u{301}te"))
+        for query in ["strasse", "STRASSE", "wide", "cafe ecole", "\"ecole d'ete\"", "\"cafe ecole\"", "ete"] {
+            #expect(try await s.search(query).map(\.id) == [e.id], "\(query)")
+        }
+        #expect(try await s.search("\"strasse wide\"").isEmpty) // title and body are separate
+    }
+
+    // MARK: ISO weeks
+
+    @Test(arguments: ["UTC", "Europe/Berlin", "America/New_York", "Pacific/Chatham", "Asia/Kolkata"])
+    func rememberedISOWeeksAreFoundations(zone: String) {
+        let calendar = CalendarMath(timeZone: TimeZone(identifier: zone)!)
+        var generator = SystemRandomNumberGenerator()
+        var date = Date(timeIntervalSince1970: 1_700_000_000)
+        for step in 0..<3_000 {
+            // Mostly small steps (to cross week boundaries and DST changes), sometimes a jump.
+            date += step % 97 == 0 ? Double.random(in: -3e8...3e8, using: &generator) : Double.random(in: 0...40_000, using: &generator)
+            #expect(calendar.isoWeek(date) == calendar.computedISOWeek(date))
+            let edge = calendar.startOfDay(date)
+            #expect(calendar.isoWeek(edge) == calendar.computedISOWeek(edge))
+            #expect(calendar.isoWeek(edge - 0.001) == calendar.computedISOWeek(edge - 0.001))
+        }
+    }
+
+    // MARK: Manifest
+
+    @Test func entryElementMatchesTheCanonicalEncoding() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let s = try await f.unlock("ana")
+        let keys = try s.keys()
+        for version in [0, 1, 2, 255, 256, 65_537, Int(Int32.max)] {
+            let id = try EntryID.random()
+            #expect(try keys.entryElement(id, version: version)
+                    == keys.manifestElement(FormatV1.manifestEntryElement(id, version: version)))
+        }
+    }
+
+    @Test func aRememberedManifestNeverHidesTampering() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let s = try await f.unlock("ana")
+        let e1 = try await s.write(EntryDraft(body: "one"))
+        _ = try await s.write(EntryDraft(body: "two"))
+        #expect(try s.keys().verifiedManifest.withLock { $0 } != nil)
+
+        // An edited manifest: the session's next write verifies the MAC and refuses.
+        let saved: Row = try f.vault.storage.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM manifest")! }
+        try f.sql("UPDATE manifest SET set_hash = zeroblob(32)")
+        await expectVaultError(.integrityViolation) { _ = try await s.write(EntryDraft(body: "three")) }
+        try f.sql("UPDATE manifest SET set_hash = ?", [saved["set_hash"] as Data])
+
+        // An entry dropped through raw SQL while the session stays unlocked: the session keeps
+        // writing (its manifest row is intact), and the next unlock still reports the drop.
+        try f.sql("DELETE FROM entry WHERE id = ?", [e1.id.uuid])
+        _ = try await s.write(EntryDraft(body: "four"))
+        #expect(try await f.unlock("ana").report.problems == [.entriesOrPinsChanged])
+
+        // An older, validly MAC'd manifest put back: writes still go on (the MAC is valid, as
+        // before any caching), and the next unlock reports the entry the old set lacks.
+        try await s.acknowledgeReport()
+        let older: Row = try f.vault.storage.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM manifest")! }
+        let five = try await s.write(EntryDraft(body: "five"))
+        #expect(try await f.unlock("ana").report.problems.isEmpty)
+        try f.sql("UPDATE manifest SET counter = ?, set_hash = ?, mac = ?",
+                  [older["counter"] as Int64, older["set_hash"] as Data, older["mac"] as Data])
+        _ = try await s.write(EntryDraft(body: "six"))
+        #expect(try await f.unlock("ana").report.problems == [.entryResurrected(five.id)])
+    }
+
+    @Test func anUneventfulUnlockWritesNothing() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let s = try await f.unlock("ana")
+        _ = try await s.write(EntryDraft(body: "one"))
+        let before = try await f.vault.state()
+        let again = try await f.unlock("ana")
+        #expect(try await f.vault.state() == before)
+        #expect(again.report.manifestCounter == 1)
+        // A waiting jot still makes unlocking write.
+        try await f.vault.jot("captured", for: s.principal.id)
+        let third = try await f.unlock("ana")
+        #expect(third.report.jotsOpened == 1)
+        #expect(third.report.manifestCounter == 2)
+        #expect(try await f.vault.state().counter > before.counter)
+    }
+}
