@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// The benchmark's baseline: the same padded byte counts through plain SQLite (WAL, synchronous=FULL),
-/// with no encryption. Lives here so SQL stays inside the vault module.
+/// with no encryption, through cached statements as the vault's own SQL is. Lives here so SQL
+/// stays inside the vault module.
 public final class PlainSQLiteBaseline: Sendable {
     private let pool: DatabasePool
 
@@ -17,7 +18,7 @@ public final class PlainSQLiteBaseline: Sendable {
     /// One durable insert in its own transaction.
     public func insert(_ payload: Data) async throws -> UUID {
         let id = UUID()
-        try await pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [id, payload]) }
+        try await pool.write { db in try db.cachedStatement(sql: "INSERT INTO t VALUES (?, ?)").execute(arguments: [id, payload]) }
         return id
     }
 
@@ -36,7 +37,9 @@ public final class PlainSQLiteBaseline: Sendable {
 
     /// Reads one payload by id.
     public func read(_ id: UUID) async throws -> Data? {
-        try await pool.read { db in try Data.fetchOne(db, sql: "SELECT payload FROM t WHERE id = ?", arguments: [id]) }
+        try await pool.read { db in
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT payload FROM t WHERE id = ?"), arguments: [id])
+        }
     }
 
     /// Closes the database.
