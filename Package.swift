@@ -57,6 +57,12 @@ let package = Package(
             dependencies: ["TacitVault", "TacitCrypto"],
             swiftSettings: strict
         ),
+        // The reliability suite's child process: the daemon to SIGKILL and restart (Tests/TacitReliabilityTests).
+        .executableTarget(
+            name: "tacit-crashd",
+            dependencies: ["TacitServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .target(
             name: "TacitPolicy",
             resources: [.embedInCode("tacit.cedar")],
@@ -124,6 +130,15 @@ let package = Package(
             dependencies: [
                 "TacitServer", "TacitAPI", "TacitVault",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        // Crash, corruption, brute force and plaintext sweeps; Scripts/soak runs the long versions.
+        .testTarget(
+            name: "TacitReliabilityTests",
+            dependencies: [
+                "TacitServer", "TacitAPI", "TacitVault", "TacitCrypto", "TacitPolicy",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),
