@@ -142,6 +142,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // End-to-end tests: the built `tacit` binary against `tacit serve` in a temporary home.
+        .testTarget(
+            name: "TacitCLITests",
+            dependencies: ["TacitAPI", "TacitServer"],
+            exclude: ["Snapshots"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TacitMetricsTests",
             dependencies: ["TacitMetrics", "TacitCrypto", .product(name: "Logging", package: "swift-log")],

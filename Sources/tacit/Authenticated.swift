@@ -23,11 +23,13 @@ final class Authenticated {
     /// The logged-in name, when known.
     var name: String? { session.flatMap { $0.name.isEmpty ? nil : $0.name } ?? store.state().lastName }
 
-    /// The current token, for work that runs outside this object (parallel imports).
+    /// A token known to work now (checked with `GET /v1/whoami`, renewed if the session ended), for
+    /// work that runs outside this object (parallel imports and exports).
     func token() async throws -> String {
-        if let session { return session.token }
-        try await renew(after: nil)
-        return session!.token
+        try await retrying { token in
+            _ = try await self.client.send(.GET, "/v1/whoami", credential: .bearer(token))
+            return token
+        }
     }
 
     /// Sends an authenticated request and decodes the answer; logs in again once if the session ended.
@@ -70,6 +72,10 @@ final class Authenticated {
         guard ProcessInfo.processInfo.environment["TACIT_SESSION"]?.isEmpty ?? true,
               let name, Secrets.available(file: passphraseFile, variable: "TACIT_PASSPHRASE") else {
             if failure != nil { store.forgetSession() }
+            var status = stat()
+            if failure == nil, stat(client.socketPath, &status) != 0 || (status.st_mode & S_IFMT) != S_IFSOCK {
+                throw CLIError("no daemon on \(client.socketPath) — start it with `tacit serve`")
+            }
             throw failure?.cliError ?? CLIError("not logged in — run `tacit login --name NAME` first")
         }
         let prompt = expired || failure != nil ? "Session ended. Passphrase for \(name): " : "Passphrase for \(name): "

@@ -165,11 +165,13 @@ extension Tacit {
                 struct Entry: Decodable {
                     var title: String?
                     var body: String?
-                    var date: String?
+                    var date: String
                     var time: String?
                     var tags: [String]?
                     var starred: Bool?
                 }
+                /// jrnl's tag counts: present in every jrnl export (Day One's has `metadata` instead).
+                var tags: [String: Int]
                 var entries: [Entry]
             }
 
@@ -184,7 +186,7 @@ extension Tacit {
                 let inputs = export.entries.map { entry -> EntryInput in
                     var tags = (entry.tags ?? []).map { $0.hasPrefix("@") || $0.hasPrefix("#") ? String($0.dropFirst()) : $0 }
                     if entry.starred == true { tags.append("starred") }
-                    let when = [entry.date, entry.time].compactMap { $0 }.joined(separator: " ")
+                    let when = [entry.date, entry.time ?? ""].filter { !$0.isEmpty }.joined(separator: " ")
                     return ImportCommand.input(title: entry.title ?? "", body: entry.body ?? "", tags: tags,
                                                origin: when.isEmpty ? "jrnl" : "jrnl, written \(when)")
                 }

@@ -15,11 +15,11 @@ struct Tacit: AsyncParsableCommand {
         current directory. Exit status: 0 success, 1 error, 2 usage, 3 denied by policy.
 
         A first session:
-          tacit serve &                                   # prints a bootstrap code on first start
-          tacit enroll --code CODE --name olivia          # the operator
+          tacit serve &                            # first start: prints a bootstrap code
+          tacit enroll --code CODE --name olivia   # the operator
           tacit login --name olivia
           tacit group create north
-          tacit invite ali --role member --group north    # prints ali's enrollment code
+          tacit invite ali --role member --group north
         Try `tacit demo` for a whole cycle of a group of six.
         """,
         version: version,

@@ -1,0 +1,109 @@
+import Foundation
+import TacitAPI
+import Testing
+
+/// A group of six runs a whole cycle through the `tacit` command.
+@Suite struct CycleTests {
+    @Test func aWholeCycle() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        // The facilitator schedules; a manager may not (exit 3, denied).
+        let cycle = try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06",
+                                          "--topic", "Delegation", "--topic", "Feedback"])
+        #expect(UUID(uuidString: cycle) != nil)
+        let denied = try home.run("ali", ["cycle", "create", "north", "--session1", "2026-05-04", "--session2", "2026-06-08"])
+        #expect(denied.status == 3)
+        #expect(denied.stderr.contains("denied"))
+
+        // Session 1: the kind follows the phase.
+        try home.setTime("2026-03-02T10:00:00Z")
+        let commitment = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", [
+            "write", "--title", "Delegate the report", "--topic", "Delegation", "--tag", "delegation", "--json",
+            "I will hand the weekly report to Sam."]))
+        #expect(commitment.kind == "commitment")
+
+        // Practice: write, share with the group, a peer reads it; the facilitator's agenda lists it.
+        try home.setTime("2026-03-10T09:00:00Z")
+        let practice = try home.ok("ali", ["write", "--title", "Week 1", "--topic", "Delegation", "Sam did it; I did not rewrite it."])
+        let listed = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"]))
+        #expect(listed.map(\.kind) == ["practice", "commitment"])
+        let share = try home.ok("ali", ["share", String(practice.prefix(8)), "--group", "north"])
+        let feed = try CLIHarness.decode([FeedItem].self, try home.ok("bea", ["feed", "--json"]))
+        #expect(feed.map(\.title) == ["Week 1"])
+        let shown = try home.ok("bea", ["show", String(share.prefix(8))])
+        #expect(shown.contains("# Week 1"))
+        #expect(shown.contains("Sam did it; I did not rewrite it."))
+        #expect(shown.contains("by ali"))
+        // Not shared: nobody else learns it exists.
+        #expect(try home.run("bea", ["show", commitment.id.uuidString]).status == 1)
+        #expect(try home.run("carl", ["show", practice]).status == 1)
+
+        // A share with one member, then revoked.
+        let insight = try home.ok("ali", ["write", "--kind", "insight", "--title", "Decisions", "I delegate tasks, not decisions."])
+        let toCal = try home.ok("ali", ["share", insight, "--with", "cal"])
+        #expect(try home.ok("cal", ["show", toCal]).contains("Decisions"))
+        let shares = try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("ali", ["shares", "--json"]))
+        #expect(Set(shares.map(\.id.uuidString).map { $0.lowercased() }) == [share, toCal])
+        try home.ok("ali", ["unshare", String(toCal.prefix(8))])
+        let revoked = try home.run("cal", ["show", toCal])
+        #expect(revoked.status == 1)
+        #expect(revoked.stderr.contains("not found"))
+
+        // A member leaves: their access ends at once; the author's entries are re-encrypted at her next login.
+        try home.ok("olivia", ["group", "remove", "north", "eli"])
+        #expect(try home.ok("eli", ["feed"]).contains("nothing shared"))
+        let login = try home.ok("ali", ["login", "--name", "ali"])
+        #expect(login.contains("re-encrypted"))
+
+        // Reflection and the session-2 agenda.
+        try home.setTime("2026-03-31T09:00:00Z")
+        let reflection = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", [
+            "write", "--json", "--title", "What I learned", "--topic", "Delegation", "Handing over decisions is the hard part."]))
+        #expect(reflection.kind == "reflection")
+        try home.ok("ali", ["share", reflection.id.uuidString, "--group", "north"])
+        try home.setTime("2026-04-06T08:00:00Z")
+        let agenda = try home.ok("fiona", ["cycle", "agenda", "north"])
+        #expect(agenda.contains("## Delegation"))
+        #expect(agenda.contains("**Week 1** — ali (practice)"))
+        #expect(agenda.contains("**What I learned** — ali (reflection)"))
+        #expect(try home.run("bea", ["cycle", "agenda", String(cycle.prefix(8))]).status == 3)
+
+        // Ali sees who read her entry; the chain verifies.
+        let audit = try CLIHarness.decode([AuditRecordInfo].self, try home.ok("ali", ["audit", "--json"]))
+        #expect(audit.contains { $0.actor == "bea" && $0.action == "readShared" })
+        #expect(try home.ok("ali", ["audit", "verify"]).contains("intact"))
+
+        // Closed: nothing new goes into the cycle.
+        try home.setTime("2026-04-20T08:00:00Z")
+        let closed = try home.run("ali", ["write", "--cycle", cycle, "too late"])
+        #expect(closed.status == 3)
+        #expect(closed.stderr.contains("closed"))
+    }
+
+    @Test func everyListingPrintsJSON() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali", "bea", "cal", "dee"])
+        let cycle = try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.setTime("2026-03-05T09:00:00Z")
+        let entry = try home.ok("ali", ["write", "--tag", "t1", "searchable words here"])
+        try home.ok("ali", ["share", entry, "--with", "bea"])
+        let listings: [(String, [String])] = [
+            ("ali", ["list", "--json"]), ("ali", ["search", "searchable", "--json"]), ("ali", ["shares", "--json"]),
+            ("bea", ["feed", "--json"]), ("ali", ["group", "list", "--json"]), ("ali", ["group", "show", "north", "--json"]),
+            ("fiona", ["cycle", "list", "--json"]), ("olivia", ["principal", "list", "--json"]), ("ali", ["audit", "--json"]),
+            ("ali", ["whoami", "--json"]), ("ali", ["whois", "bea", "--json"]), ("ali", ["audit", "verify", "--json"]),
+            ("fiona", ["cycle", "agenda", cycle, "--json"]),
+        ]
+        for (person, arguments) in listings {
+            let output = try home.ok(person, arguments)
+            #expect((try? JSONSerialization.jsonObject(with: Data(output.utf8))) != nil, "\(arguments) printed: \(output)")
+        }
+        let found = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["search", "searchable", "--json"]))
+        #expect(found.map(\.id.uuidString).map { $0.lowercased() } == [entry])
+        let filtered = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json", "--tag", "nope"]))
+        #expect(filtered.isEmpty)
+        let byKind = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json", "--kind", "practice",
+                                                                                     "--since", "2026-03-01", "--until", "2026-03-05"]))
+        #expect(byKind.count == 1)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import TacitAPI
+import Testing
+
+/// `tacit write` with no text: the editor on a private file, the phase's questions, front matter,
+/// and nothing left behind.
+@Suite struct EditorTests {
+    /// A fake `$EDITOR`: records the file's mode and the text it was given, then writes an entry.
+    static func fakeEditor(in folder: URL, writing text: String, alsoRunning extra: String = "") throws -> URL {
+        let script = folder.appendingPathComponent("fake-editor.sh")
+        let body = """
+            #!/bin/sh
+            stat -c %a "$1" > "\(folder.path)/seen-mode"
+            dirname "$1" > "\(folder.path)/seen-folder"
+            cp "$1" "\(folder.path)/seen-template"
+            \(extra)
+            cat > "$1" <<'ENTRY'
+            \(text)
+            ENTRY
+            """
+        try Data(body.utf8).write(to: script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script.path)
+        return script
+    }
+
+    @Test func theEditorShowsThePhaseQuestionsAndLeavesNoPlaintext() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06", "--topic", "Delegation"])
+        try home.setTime("2026-03-02T10:00:00Z")
+        let canary = "CANARY-\(UUID().uuidString)"
+        let side = home.root.appendingPathComponent("editor-side")
+        try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+        let editor = try Self.fakeEditor(in: side, writing: """
+            ---
+            title: Hand over the report
+            tags: delegation, reports
+            topic: Delegation
+            ---
+            I will not rewrite Sam's report. \(canary)
+            """)
+        let id = try home.ok("ali", ["write"], environment: ["EDITOR": editor.path])
+        #expect(UUID(uuidString: id) != nil)
+
+        // The file was private, in a private folder under XDG_RUNTIME_DIR, with session 1's questions.
+        #expect(try String(contentsOf: side.appendingPathComponent("seen-mode"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == "600")
+        let folder = try String(contentsOf: side.appendingPathComponent("seen-folder"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(folder.hasPrefix(home.folder(of: "ali").appendingPathComponent("run").path))
+        let template = try String(contentsOf: side.appendingPathComponent("seen-template"), encoding: .utf8)
+        #expect(template.contains("What behaviour will I practise?"))
+        #expect(template.contains("How will I know it worked?"))
+        #expect(template.contains("kind: commitment"))
+
+        let entry = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
+        #expect(entry.title == "Hand over the report")
+        #expect(entry.tags == ["delegation", "reports"])
+        #expect(entry.topic == "Delegation")
+        #expect(entry.kind == "commitment")
+        #expect(entry.body.contains(canary))
+
+        // Nothing readable left anywhere in the temporary home (the database holds ciphertext only).
+        #expect(!FileManager.default.fileExists(atPath: folder))
+        // (The fake editor's own folder holds the script that typed the canary; it is not Tacit's.)
+        for file in CLIHarness.files(under: home.root) where !file.path.hasPrefix(side.path) {
+            let bytes = (try? Data(contentsOf: file)) ?? Data()
+            #expect(bytes.range(of: Data(canary.utf8)) == nil, "plaintext left in \(file.path)")
+        }
+
+        // --no-template: a blank body; in practice the questions change.
+        try home.setTime("2026-03-10T10:00:00Z")
+        _ = try home.ok("ali", ["write", "--no-template"], environment: ["EDITOR": editor.path])
+        #expect(!(try String(contentsOf: side.appendingPathComponent("seen-template"), encoding: .utf8)).contains("##"))
+        _ = try home.ok("ali", ["write"], environment: ["EDITOR": editor.path])
+        #expect(try String(contentsOf: side.appendingPathComponent("seen-template"), encoding: .utf8).contains("What did I try?"))
+    }
+
+    @Test func anEmptyEditorSavesNothing() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        let side = home.root.appendingPathComponent("side")
+        try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+        let editor = try Self.fakeEditor(in: side, writing: "")
+        let result = try home.run("ali", ["write"], environment: ["EDITOR": editor.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("nothing was saved"))
+        #expect(try home.ok("ali", ["list"]).contains("no entries"))
+        // An editor that fails saves nothing either.
+        let failing = try home.run("ali", ["write"], environment: ["EDITOR": "false"])
+        #expect(failing.status == 1)
+    }
+
+    @Test func aSessionThatEndsWhileTheEditorIsOpenIsRenewed() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        try home.ok("ali", ["login", "--name", "ali"])
+        let side = home.root.appendingPathComponent("side")
+        try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+        // The editor stays open for a day (the clock moves past the idle limit).
+        let editor = try Self.fakeEditor(in: side, writing: "Written slowly.",
+                                         alsoRunning: "echo 2026-03-11T10:00:00Z > \(home.clock.path)")
+        let id = try home.ok("ali", ["write"], environment: ["EDITOR": editor.path])
+        #expect(try home.ok("ali", ["show", id]).contains("Written slowly."))
+    }
+
+    @Test func writeFromStandardInput() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        let id = try home.ok("ali", ["write", "-", "--title", "From a pipe", "--kind", "insight"], stdin: "line one\nline two\n")
+        let entry = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
+        #expect(entry.body == "line one\nline two\n")
+        #expect(entry.kind == "insight")
+        #expect(try home.run("ali", ["write", "-"], stdin: "  \n").status == 2)
+    }
+}
