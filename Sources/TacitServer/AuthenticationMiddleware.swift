@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Resolves `Authorization: Bearer TOKEN` to a live session bound to the connecting uid. A request
-/// without a token passes through unauthenticated (public routes decide for themselves); a bad,
+/// without a bearer token passes through unauthenticated (public routes, and `POST /v1/jots` with its
+/// `Capture` token, decide for themselves); a bad,
 /// expired or foreign token is refused with the same 401, so nothing about other sessions leaks.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = TacitRequestContext
@@ -11,8 +12,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else { return try await next(request, context) }
-        guard header.hasPrefix("Bearer "), header.count < 200 else { throw APIError.unauthorized }
+        // Only a bearer token names a session; another scheme (`Capture` for jots) is its route's to check.
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            return try await next(request, context)
+        }
+        guard header.count < 200 else { throw APIError.unauthorized }
         let token = String(header.dropFirst("Bearer ".count))
         guard let uid = await PeerCredentials.uid(of: context.channel) ?? daemon.testingUID else {
             throw APIError.unauthorized
