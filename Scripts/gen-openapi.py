@@ -109,18 +109,19 @@ paths = {
     "/v1/health": {"get": op("health", "Is the daemon serving?", [ok(200, S("Health"))], auth=False)},
     "/v1/instance-key": {"get": op("instanceKey", "The instance public key (base64), which signs exports",
                                    [ok(200, string, media="text/plain")], auth=False)},
-    "/v1/openapi": {"get": op("openapi", "This document", [ok(200, string, media="application/yaml")], auth=False)},
+    "/v1/openapi": {"get": op("openapi", "This document", [ok(200, {"type": "object"}, media="application/yaml")], auth=False)},
     "/v1/sessions": {
-        "post": op("unlock", "Unlock: passphrase → session token", [ok(201, S("Session")), E(429, 503)], body="Unlock", auth=False),
+        "post": op("unlock", "Unlock: passphrase → session token", [ok(201, S("Session")), E(401, 429, 503)], body="Unlock", auth=False),
         "delete": op("logoutAll", "End every session of the caller and revoke the capture token", [ok(204)]),
     },
     "/v1/sessions/current": {"delete": op("logout", "End this session and wipe its keys", [ok(204)])},
     "/v1/whoami": {"get": op("whoami", "The caller", [ok(200, S("WhoAmI"))])},
-    "/v1/enroll": {"post": op("enroll", "Enroll with a one-time code", [ok(201, S("Enrolled")), E(409, 422)], body="Enroll", auth=False)},
+    "/v1/enroll": {"post": op("enroll", "Enroll with a one-time code", [ok(201, S("Enrolled")), E(401, 409, 422)], body="Enroll", auth=False)},
     "/v1/passphrase": {"post": op("changePassphrase", "Change the passphrase (optionally rotate the root key)",
                                   [ok(204), E(422, 429)], body="PassphraseChange")},
-    "/v1/recover": {"post": op("recover", "Set a new passphrase with the recovery key", [ok(204), E(422, 429)], body="Recover", auth=False)},
-    "/v1/jots": {"post": op("jot", "Seal a note without unlocking (capture token)", [ok(201, S("Created")), E(409)], body="Jot")},
+    "/v1/recover": {"post": op("recover", "Set a new passphrase with the recovery key", [ok(204), E(401, 422, 429)], body="Recover", auth=False)},
+    "/v1/jots": {"post": dict(op("jot", "Seal a note without unlocking (capture token)", [ok(201, S("Created")), E(401, 409)], body="Jot",
+                                 auth=False), security=[{"capture": []}])},
     "/v1/groups": {
         "get": op("listGroups", "Groups and their sizes", [ok(200, arr("GroupSummary"))]),
         "post": op("createGroup", "Create a group (operator)", [ok(201, S("GroupSummary")), E(403, 409)], body="GroupCreate"),
@@ -135,7 +136,7 @@ paths = {
     "/v1/invitations": {"post": op("invite", "An enrollment code for a new principal (operator)",
                                    [ok(201, S("InvitationCode")), E(403, 404, 409)], body="Invitation")},
     "/v1/principals": {"get": op("listPrincipals", "Principals (names and roles)", [ok(200, arr("Principal"))])},
-    "/v1/principals/{name}/disable": {"post": op("disablePrincipal", "Disable a principal (operator)", [ok(204), E(403, 404)],
+    "/v1/principals/{name}/disable": {"post": op("disablePrincipal", "Disable a principal (operator)", [ok(204), E(400, 403, 404)],
                                                  params=["name"])},
     "/v1/cycles": {
         "get": op("listCycles", "Cycles of a group or of the caller's groups", [ok(200, arr("Cycle")), E(404)], query=[("group", False)]),
@@ -144,7 +145,7 @@ paths = {
     "/v1/cycles/{cycle}/agenda": {"get": op("agenda", "The session-2 agenda (facilitator)", [ok(200, S("Agenda")), E(403, 404)],
                                             params=["cycle"])},
     "/v1/entries": {
-        "get": op("listEntries", "The caller's entries", [ok(200, S("EntryList"))],
+        "get": op("listEntries", "The caller's entries", [ok(200, S("EntryList")), E(400)],
                   query=[("kind", False), ("tag", False), ("cycle", False), ("since", False), ("until", False),
                          ("limit", False), ("cursor", False)]),
         "post": op("writeEntry", "Write an entry", [ok(201, S("Entry")), E(403, 404, 409)], body="EntryInput"),
@@ -154,7 +155,7 @@ paths = {
         "put": op("editEntry", "Edit an own entry (a new version)", [ok(200, S("Entry")), E(403, 404)], body="EntryInput", params=["id"]),
         "delete": op("deleteEntry", "Delete an own entry and its shares", [ok(204), E(404)], params=["id"]),
     },
-    "/v1/search": {"get": op("search", "Search the caller's entries", [ok(200, S("EntryList"))],
+    "/v1/search": {"get": op("search", "Search the caller's entries", [ok(200, S("EntryList")), E(400)],
                              query=[("q", True), ("kind", False), ("tag", False), ("cycle", False), ("since", False), ("until", False)])},
     "/v1/shares": {
         "get": op("listShares", "The caller's shares", [ok(200, arr("Share"))]),
@@ -185,7 +186,9 @@ doc = {
                             "an entry the caller may not see answers 404."},
     "servers": [{"url": "http://localhost"}],
     "paths": paths,
-    "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                                      "capture": {"type": "apiKey", "in": "header", "name": "Authorization",
+                                                                  "description": "Capture TOKEN: the capture token of the last login"}}},
 }
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "..", "Sources", "TacitServer", "openapi.yaml")
