@@ -1,5 +1,5 @@
 import Foundation
-internal import CTacitOpenSSL
+internal import CTacitShim
 
 /// HMAC-SHA256, with verification in constant time.
 public enum HMAC {
@@ -11,20 +11,15 @@ public enum HMAC {
     /// - Throws: `CryptoError.openSSLFailure`.
     public static func authenticationCode(for message: some ContiguousBytes, key: SecretBytes) throws -> [UInt8] {
         var code = [UInt8](repeating: 0, count: byteCount)
-        var length: UInt32 = 0
         let ok = key.withUnsafeBytes { key in
             message.withUnsafeBytes { message in
                 code.withUnsafeMutableBufferPointer { out in
-                    // Empty keys and messages are legal HMAC inputs; OpenSSL wants a non-null pointer.
-                    withUnsafeBytes(of: UInt8(0)) { empty in
-                        CTacitOpenSSL.HMAC(EVP_sha256(), key.baseAddress ?? empty.baseAddress!, Int32(key.count),
-                                           message.bytePointer ?? empty.bytePointer!, message.count,
-                                           out.baseAddress!, &length) != nil
-                    }
+                    // Empty keys and messages are legal HMAC inputs; the shim passes OpenSSL a valid pointer.
+                    ctacit_hmac_sha256(key.bytePointer, key.count, message.bytePointer, message.count, out.baseAddress!) == 1
                 }
             }
         }
-        guard ok, length == UInt32(byteCount) else { throw CryptoError.openSSL("HMAC-SHA256") }
+        guard ok else { throw CryptoError.openSSL("HMAC-SHA256") }
         return code
     }
 
@@ -45,15 +40,13 @@ public enum SHA256 {
     /// The SHA-256 digest of `message`.
     public static func hash(_ message: some ContiguousBytes) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: byteCount)
-        message.withUnsafeBytes { message in
+        let ok = message.withUnsafeBytes { message in
             digest.withUnsafeMutableBufferPointer { out in
-                withUnsafeBytes(of: UInt8(0)) { empty in
-                    // EVP_Digest with SHA-256 cannot fail on valid pointers.
-                    _ = EVP_Digest(message.baseAddress ?? empty.baseAddress!, message.count,
-                                   out.baseAddress!, nil, EVP_sha256(), nil)
-                }
+                ctacit_sha256(message.bytePointer, message.count, out.baseAddress!) == 1
             }
         }
+        // SHA-256 over valid pointers fails only if the default provider has no SHA-256 at all.
+        precondition(ok, "OpenSSL's default provider has no SHA-256")
         return digest
     }
 }

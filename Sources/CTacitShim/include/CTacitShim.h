@@ -20,6 +20,10 @@ int ctacit_hkdf_sha256(const uint8_t *key, size_t key_len,
                        const uint8_t *info, size_t info_len,
                        uint8_t *out, size_t out_len);
 
+/* HMAC-SHA256 and SHA-256 with algorithms fetched once (see shim.c). */
+int ctacit_hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *data, size_t data_len, uint8_t out[32]);
+int ctacit_sha256(const uint8_t *data, size_t data_len, uint8_t out[32]);
+
 /* prctl is variadic, which Swift cannot call: turn off core dumps and ptrace attach by others. */
 int ctacit_disable_dumpable(void);
 
