@@ -268,7 +268,10 @@ extension MemberSession {
 
     // MARK: Reading shares
 
-    func openShare(_ share: ShareRow, seal: [UInt8], access: StorageAccess, keys: MemberKeys, at date: Date) throws -> SharedEntry {
+    /// Opens a share. With `recordingRead` the reader's first read is recorded; in a read-only
+    /// transaction pass `false` and make sure the author is pinned already (`canOpenReadOnly`).
+    func openShare(_ share: ShareRow, seal: [UInt8], access: StorageAccess, keys: MemberKeys, at date: Date,
+                   recordingRead: Bool = true) throws -> SharedEntry {
         guard date.timeIntervalSince1970 < Double(share.expiresAt) else { throw VaultError.notFound("the share") }
         guard let entry = try access.entry(share.entry), entry.columns.author == share.author else {
             throw VaultError.notFound("the shared entry")
@@ -305,7 +308,7 @@ extension MemberSession {
             _ = vault.verifiedShares.withLock { $0.insert(cacheKey) }
         }
         let (_, content) = try Self.openEntry(entry, key: key, expected: share.entry)
-        try access.recordRead(share.id, by: me, at: Int64(date.timeIntervalSince1970))
+        if recordingRead { try access.recordRead(share.id, by: me, at: Int64(date.timeIntervalSince1970)) }
         return SharedEntry(share: share.id, author: author.principal,
                            sharedAt: Date(timeIntervalSince1970: Double(share.createdAt)),
                            expiresAt: Date(timeIntervalSince1970: Double(share.expiresAt)),
@@ -321,6 +324,14 @@ extension MemberSession {
         let keys = try keys()
         let me = me
         let date = vault.now
+        // Every read after the first needs no write (the author is pinned, the read recorded), so it
+        // runs in a read transaction: no write counter, no fsync.
+        let repeated: SharedEntry? = try await vault.read { access in
+            guard let share = try access.share(shareID), let seal = try access.seal(of: shareID, for: me),
+                  try access.pin(owner: me, peer: share.author) != nil, try access.hasRead(shareID, by: me) else { return nil }
+            return try self.openShare(share, seal: seal, access: access, keys: keys, at: date, recordingRead: false)
+        }
+        if let repeated { return repeated }
         return try await vault.write { access in
             guard let share = try access.share(shareID), let seal = try access.seal(of: shareID, for: me) else {
                 throw VaultError.notFound("the share")
@@ -336,11 +347,17 @@ extension MemberSession {
         let me = me
         let date = vault.now
         let logger = vault.logger
-        return try await vault.write { access in
+        // Listing the feed is not reading: it records no reads, and needs a write only to pin an
+        // author seen for the first time.
+        let needsPins = try await vault.read { access in
+            try access.sharesSealed(to: me).contains { try access.pin(owner: me, peer: $0.0.author) == nil }
+        }
+        let body: @Sendable (StorageAccess) throws -> (entries: [SharedEntry], failures: Int) = { access in
             var entries: [SharedEntry] = [], failures = 0
             for (share, seal) in try access.sharesSealed(to: me) where date.timeIntervalSince1970 < Double(share.expiresAt) {
                 do {
-                    entries.append(try self.openShare(share, seal: seal, access: access, keys: keys, at: date))
+                    entries.append(try self.openShare(share, seal: seal, access: access, keys: keys, at: date,
+                                                      recordingRead: false))
                 } catch {
                     failures += 1
                     logger.warning("a shared entry did not open", metadata: ["share": "\(share.id)",
@@ -349,5 +366,6 @@ extension MemberSession {
             }
             return (entries.sorted { $0.sharedAt > $1.sharedAt }, failures)
         }
+        return needsPins ? try await vault.write(body) : try await vault.read(body)
     }
 }

@@ -402,6 +402,11 @@ extension StorageAccess {
                     [share.uuid, reader.uuid, time])
     }
 
+    func hasRead(_ share: ShareID, by reader: PrincipalID) throws -> Bool {
+        try Row.fetchOne(statement("SELECT 1 FROM share_read WHERE share_id = ? AND reader_id = ?"),
+                         arguments: [share.uuid, reader.uuid]) != nil
+    }
+
     func reads(of share: ShareID) throws -> [(PrincipalID, Int64)] {
         try Row.fetchAll(statement("SELECT reader_id, first_read_at FROM share_read WHERE share_id = ?"),
                          arguments: [share.uuid]).map { ($0.id("reader_id"), $0["first_read_at"]) }
