@@ -61,7 +61,7 @@ schemas = {
     "EntrySummary": obj(["id", "title", "kind", "tags", "created", "updated", "shared"], {"id": uuid, "title": string,
         "kind": string, "tags": strings, "cycle": uuid, "created": date, "updated": date, "shared": {"type": "boolean"}}),
     "EntryList": obj(["entries"], {"entries": {"type": "array", "items": S("EntrySummary")}, "next": string}),
-    "ShareRequest": obj(["entry", "group", "with"], {"entry": uuid, "group": {"type": "boolean"}, "with": strings, "until": date}),
+    "ShareRequest": obj(["entry"], {"entry": uuid, "group": {"type": "boolean"}, "with": strings, "until": date}),
     "Share": obj(["id", "entry", "title", "audience", "expiresAt", "revoked"], {"id": uuid, "entry": uuid, "title": string,
         "audience": strings, "expiresAt": date, "revoked": {"type": "boolean"}}),
     "Read": obj(["reader", "firstRead"], {"reader": string, "firstRead": string}),

@@ -25,6 +25,19 @@ public struct EntryInput: Codable, Sendable {
         self.kind = kind
         self.cycle = cycle
     }
+
+    private enum CodingKeys: String, CodingKey { case title, body, tags, topic, kind, cycle }
+
+    /// Only `body` is required; title, tags and topic default to empty.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        body = try container.decode(String.self, forKey: .body)
+        title = try container.decodeIfPresent(String.self, forKey: .title) ?? ""
+        tags = try container.decodeIfPresent([String].self, forKey: .tags) ?? []
+        topic = try container.decodeIfPresent(String.self, forKey: .topic) ?? ""
+        kind = try container.decodeIfPresent(String.self, forKey: .kind)
+        cycle = try container.decodeIfPresent(UUID.self, forKey: .cycle)
+    }
 }
 
 /// An entry in a listing: no body.
@@ -136,6 +149,17 @@ public struct ShareRequest: Codable, Sendable {
         self.group = group
         self.with = with
         self.until = until
+    }
+
+    private enum CodingKeys: String, CodingKey { case entry, group, with, until }
+
+    /// `group` defaults to false and `with` to nobody; one of them must name an audience.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        entry = try container.decode(UUID.self, forKey: .entry)
+        group = try container.decodeIfPresent(Bool.self, forKey: .group) ?? false
+        with = try container.decodeIfPresent([String].self, forKey: .with) ?? []
+        until = try container.decodeIfPresent(Date.self, forKey: .until)
     }
 }
 

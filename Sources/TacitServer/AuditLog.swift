@@ -6,12 +6,13 @@ import TacitVault
 /// The daemon's side of the hash-chained audit log: events are queued and committed together, at
 /// most `window` after they were queued (10 ms by default), in one transaction.
 ///
-/// Reads of shared entries are recorded without making the response wait (the docs state the
-/// window); writes, shares, revocations and membership changes wait for their record to be durable.
+/// No response waits for its record: every record — reads of shared entries, writes, shares,
+/// revocations, membership changes, sessions, denials — is durable within the window, which the
+/// README states. A crash inside the window can lose the last records, never an acknowledged write
+/// and never the chain's integrity (records are appended in whole transactions).
 final class AuditLog: Sendable {
     private struct State {
         var pending: [AuditDraft] = []
-        var waiters: [CheckedContinuation<Void, Never>] = []
         var flushScheduled = false
     }
 
@@ -36,28 +37,14 @@ final class AuditLog: Sendable {
         if schedule { scheduleFlush() }
     }
 
-    /// Queues `draft` and returns once it is committed.
-    func recordDurably(_ draft: AuditDraft) async {
-        await withCheckedContinuation { continuation in
-            let schedule = state.withLock { state in
-                state.pending.append(draft)
-                state.waiters.append(continuation)
-                defer { state.flushScheduled = true }
-                return !state.flushScheduled
-            }
-            if schedule { scheduleFlush() }
-        }
-    }
-
     /// Commits everything queued now (shutdown).
     func flush() async {
-        let (drafts, waiters) = state.withLock { state in
+        let drafts = state.withLock { state in
             defer {
                 state.pending = []
-                state.waiters = []
                 state.flushScheduled = false
             }
-            return (state.pending, state.waiters)
+            return state.pending
         }
         if !drafts.isEmpty {
             do {
@@ -67,7 +54,6 @@ final class AuditLog: Sendable {
                 logger.error("audit records could not be written", metadata: ["count": "\(drafts.count)", "error": "\(error)"])
             }
         }
-        waiters.forEach { $0.resume() }
     }
 
     private func scheduleFlush() {

@@ -45,6 +45,8 @@ public final class Daemon: Sendable {
     let state: DaemonState
     /// The operator's bootstrap code, when this start created it (printed once by `tacit serve`).
     public let bootstrapCode: String?
+    /// The vault the daemon serves, for in-process tools (the demo, benchmarks).
+    public var vault: Vault { state.vault }
     /// Lines `tacit serve` prints before serving (test configuration warnings, restored database).
     public let notices: [String]
 

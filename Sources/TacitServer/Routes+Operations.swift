@@ -28,7 +28,7 @@ extension Routes {
                 throw APIError.badRequest("agreementKey must be the base64 of a 32-byte key")
             }
             let id = try await state.vault.jot(input.text, for: principal.id, expectedKey: [UInt8](key))
-            await state.audit.recordDurably(AuditDraft(actor: principal.id, action: "jot", resource: id.description,
+            state.audit.record(AuditDraft(actor: principal.id, action: "jot", resource: id.description,
                                                        decision: "allow", policies: [], policyHash: state.policyHash,
                                                        time: state.now))
             return try Response.json(CreatedResponse(id: id.uuid), status: .created)

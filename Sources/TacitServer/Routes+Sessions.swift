@@ -42,7 +42,7 @@ extension Routes {
             if report.jotsOpened > 0 { notices.append("\(report.jotsOpened) jotted note(s) became practice entries") }
             if report.entriesRekeyed > 0 { notices.append("\(report.entriesRekeyed) entr(y/ies) re-encrypted after a revocation or removal") }
             if report.membersSealedIn > 0 { notices.append("\(report.membersSealedIn) new member(s) sealed into cycle topics") }
-            await state.audit.recordDurably(AuditDraft(actor: session.principal.id, action: "unlock", resource: "session",
+            state.audit.record(AuditDraft(actor: session.principal.id, action: "unlock", resource: "session",
                                                        decision: "allow", policies: [], policyHash: state.policyHash,
                                                        time: state.now))
             let response = SessionResponse(
@@ -64,7 +64,7 @@ extension Routes {
             let identity = try context.requireIdentity()
             state.closeSessions(of: identity.principal.id)
             try await state.vault.revokeCaptureTokens(of: identity.principal.id)
-            await state.audit.recordDurably(AuditDraft(actor: identity.principal.id, action: "logoutAll", resource: "session",
+            state.audit.record(AuditDraft(actor: identity.principal.id, action: "logoutAll", resource: "session",
                                                        decision: "allow", policies: [], policyHash: state.policyHash,
                                                        time: state.now))
             return Response.noContent
@@ -96,7 +96,7 @@ extension Routes {
                stored.trimmingCharacters(in: .whitespacesAndNewlines).uppercased().filter({ !$0.isWhitespace }) == code {
                 try? FileManager.default.removeItem(at: state.layout.bootstrapCode)
             }
-            await state.audit.recordDurably(AuditDraft(actor: enrollment.principal.id, action: "enroll",
+            state.audit.record(AuditDraft(actor: enrollment.principal.id, action: "enroll",
                                                        resource: enrollment.principal.id.description, decision: "allow",
                                                        policies: [], policyHash: state.policyHash, time: state.now))
             return try Response.json(EnrollResponse(principal: info(enrollment.principal),
@@ -126,7 +126,7 @@ extension Routes {
                 // Every session holds keys derived from the old root key: end them all.
                 state.closeSessions(of: identity.principal.id)
             }
-            await state.audit.recordDurably(AuditDraft(actor: identity.principal.id, action: rotate ? "rotate" : "passphrase",
+            state.audit.record(AuditDraft(actor: identity.principal.id, action: rotate ? "rotate" : "passphrase",
                                                        resource: identity.principal.id.description, decision: "allow",
                                                        policies: [], policyHash: state.policyHash, time: state.now))
             return Response.noContent
@@ -150,7 +150,7 @@ extension Routes {
             }
             if let principal = try await state.vault.principal(named: name) {
                 state.closeSessions(of: principal.id)
-                await state.audit.recordDurably(AuditDraft(actor: principal.id, action: "recover", resource: principal.id.description,
+                state.audit.record(AuditDraft(actor: principal.id, action: "recover", resource: principal.id.description,
                                                            decision: "allow", policies: [], policyHash: state.policyHash,
                                                            time: state.now))
             }
