@@ -13,6 +13,9 @@ let package = Package(
         .executable(name: "tacit-bench", targets: ["tacit-bench"]),
         .library(name: "TacitCrypto", targets: ["TacitCrypto"]),
         .library(name: "TacitPolicy", targets: ["TacitPolicy"]),
+        // For the libFuzzer package in Fuzz/, which is built apart and never by this package.
+        .library(name: "TacitVault", targets: ["TacitVault"]),
+        .library(name: "TacitServer", targets: ["TacitServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -107,7 +110,16 @@ let package = Package(
         ),
         .executableTarget(
             name: "tacit-bench",
-            dependencies: ["TacitCrypto", "CTacitOpenSSL", "TacitPolicy", "TacitVault", "TacitMetrics"],
+            dependencies: [
+                "TacitCrypto", "CTacitOpenSSL", "TacitPolicy", "TacitVault", "TacitMetrics", "TacitServer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // A bare Hummingbird server on a Unix socket: the framework's floor in the daemon benchmark.
+        .executableTarget(
+            name: "tacit-hello",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -133,6 +145,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // End-to-end tests: the built `tacit` binary against `tacit serve` in a temporary home.
+        .testTarget(
+            name: "TacitCLITests",
+            dependencies: ["TacitAPI", "TacitServer"],
+            exclude: ["Snapshots"],
+            swiftSettings: strict
+        ),
         // Crash, corruption, brute force and plaintext sweeps; Scripts/soak runs the long versions.
         .testTarget(
             name: "TacitReliabilityTests",
@@ -140,13 +159,6 @@ let package = Package(
                 "TacitServer", "TacitAPI", "TacitVault", "TacitCrypto", "TacitPolicy",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            swiftSettings: strict
-        ),
-        // End-to-end tests: the built `tacit` binary against `tacit serve` in a temporary home.
-        .testTarget(
-            name: "TacitCLITests",
-            dependencies: ["TacitAPI", "TacitServer"],
-            exclude: ["Snapshots"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -8,6 +8,7 @@ let suites: [String: @Sendable () async throws -> Void] = [
     "policy": PolicySuite.run,
     "metrics": MetricsSuite.run,
     "vault": VaultSuite.run,
+    "daemon": DaemonSuite.run,
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

@@ -1,0 +1,220 @@
+import Foundation
+import Logging
+import TacitCrypto
+import TacitServer
+import TacitVault
+
+/// The daemon suite: Tacit's API on its Unix socket beside nginx (the ceiling for an HTTP server on
+/// these cores) and a bare Hummingbird hello (the framework's floor), in the same run, with
+/// `../shared/bench/udsload.c` as the load generator.
+///
+/// Needs gcc (to build udsload), curl (setup), and for the nginx column `nginx-light`.
+enum DaemonSuite {
+    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/bench")
+
+    static func run() async throws {
+        let work = URL(fileURLWithPath: "/tmp/tb-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: work) }
+        let udsload = work.appendingPathComponent("udsload").path
+        guard shell("/usr/bin/gcc", ["-O2", "-o", udsload, shared.appendingPathComponent("udsload.c").path]).status == 0 else {
+            print("daemon suite: cannot build udsload (gcc, ../shared/bench/udsload.c); skipped")
+            return
+        }
+        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+
+        // The references: nginx and a bare Hummingbird hello, each on its own socket.
+        let nginxSocket = work.appendingPathComponent("nginx.sock").path
+        var nginx: Process?
+        if FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") {
+            nginx = try start(shared.appendingPathComponent("reference-nginx").path, [nginxSocket])
+        } else {
+            print("nginx not installed (apt-get install -y nginx-light): its column is empty")
+        }
+        let helloSocket = work.appendingPathComponent("hello.sock").path
+        let hello = try start(binaries.appendingPathComponent("tacit-hello").path, [helloSocket])
+        defer {
+            hello.terminate(); hello.waitUntilExit()
+            if let nginx { kill(nginx.processIdentifier, SIGQUIT); nginx.waitUntilExit() }
+        }
+
+        // Tacit, in this process, on a fresh home with fast scrypt so setup is quick (setup only).
+        let home = work.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try #"{"testing": true, "scryptLog2N": 10, "sessionAbsoluteSeconds": 86400, "sessionIdleSeconds": 86400}"#
+            .write(to: home.appendingPathComponent("tacit.json"), atomically: true, encoding: .utf8)
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let daemon = try await Daemon.prepare(.init(layout: HomeLayout(home: home)), logger: logger)
+        let ready = AsyncStream<Void>.makeStream()
+        let serving = Task { try await daemon.run(signals: [], onReady: { ready.continuation.yield() }) }
+        for await _ in ready.stream { break }
+        let socket = daemon.layout.socketPath
+        for path in [helloSocket, nginxSocket] where nginx != nil || path == helloSocket { try await waitFor(path) }
+
+        let setup = try Setup(socket: socket, bootstrap: daemon.bootstrapCode!)
+
+        print("GET /v1/health, req/s (p99 µs), 5 s after 1 s warm-up; ratio = Tacit / bare Hummingbird")
+        var rows: [[String]] = []
+        for connections in [1, 8, 64] {
+            let ng = nginx == nil ? nil : load(udsload, nginxSocket, connections, path: "/v1/health")
+            let hb = load(udsload, helloSocket, connections, path: "/v1/health")
+            let tc = load(udsload, socket, connections, path: "/v1/health")
+            rows.append(["\(connections)", ng.map(\.summary) ?? "-", hb.summary, tc.summary,
+                         Measure.format(tc.rate / hb.rate), ng.map { Measure.format(tc.p99 / $0.p99) } ?? "-"])
+        }
+        Measure.table(["conns", "nginx", "bare Hummingbird", "Tacit", "Tacit/HB", "p99 Tacit/nginx"], rows)
+        print("goal: ≥ 0.9× bare Hummingbird at every concurrency; p99 at 1 connection ≤ 2× nginx's\n")
+
+        print("GET /v1/feed/{share}: session, policy, decrypt, cached signature check, audit record")
+        var readRows: [[String]] = []
+        for connections in [1, 8] {
+            let hb = load(udsload, helloSocket, connections, path: "/v1/health")
+            let read = load(udsload, socket, connections, path: "/v1/feed/\(setup.share)", token: setup.readerToken)
+            readRows.append(["\(connections)", read.summary, Measure.format(read.rate / hb.rate), "\(read.errors)"])
+        }
+        Measure.table(["conns", "Tacit read shared", "ratio to bare HB", "errors"], readRows)
+        print("goal: ≥ 0.3× bare Hummingbird at 8 connections; p99 at 1 connection ≤ 1000 µs\n")
+
+        // The vault's own durable write rate, in this process, against the API's at 1 and 8 connections.
+        let session = try await daemon.vault.unlock(name: "ali", passphrase: SecretBytes(utf8: Setup.passphrase))
+        let vaultCount = 300
+        let vaultTime = try await {
+            let start = Measure.now()
+            for index in 0..<vaultCount { _ = try await session.write(.init(body: "durable write \(index)")) }
+            return Measure.now() - start
+        }()
+        let vaultRate = Double(vaultCount) / vaultTime
+        session.lock()
+        let body = #"{"body":"a practice note written through the API, about a kilobyte or less"}"#
+        var writeRows: [[String]] = [["vault, in process", Measure.format(vaultRate, 0), "-", "1.00"]]
+        for connections in [1, 8] {
+            let writes = load(udsload, socket, connections, path: "/v1/entries", token: setup.writerToken, method: "POST", body: body)
+            writeRows.append(["API, \(connections) conn", Measure.format(writes.rate, 0), Measure.format(writes.p99, 0),
+                              Measure.format(writes.rate / vaultRate)])
+        }
+        print("durable entry writes (each acknowledged after its commit), writes/s")
+        Measure.table(["what", "writes/s", "p99 µs", "ratio to vault"], writeRows)
+        print("goal: ≥ 0.5× the vault at 1 connection; ≥ 2× at 8 (needs group commit)\n")
+
+        // Resident memory with 1,000 live sessions.
+        let before = residentMiB()
+        for _ in 0..<1000 { _ = try setup.login("bea") }
+        print("resident memory of this process: \(Measure.format(before, 1)) MiB before, \(Measure.format(residentMiB(), 1)) MiB with 1,000 more live sessions (goal ≤ 150 MiB)")
+
+        await daemon.stop()
+        try await serving.value
+    }
+
+    // MARK: helpers
+
+    struct Load {
+        let rate: Double, p50: Double, p99: Double, errors: Int
+        var summary: String { "\(Measure.format(rate, 0)) (\(Measure.format(p99, 0)))" }
+    }
+
+    static func load(_ udsload: String, _ socket: String, _ connections: Int, path: String, token: String? = nil,
+                     method: String = "GET", body: String? = nil) -> Load {
+        var arguments = ["-s", socket, "-c", "\(connections)", "-d", "5", "-w", "1", "-p", path, "-m", method]
+        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        if let body { arguments += ["-b", body, "-H", "Content-Type: application/json"] }
+        let output = shell(udsload, arguments).output
+        func field(_ name: String) -> Double {
+            guard let range = output.range(of: "\(name)=") ?? output.range(of: "\(name) ") else { return 0 }
+            let rest = output[range.upperBound...].prefix { $0.isNumber || $0 == "." }
+            return Double(rest) ?? 0
+        }
+        return Load(rate: field("req_per_s"), p50: field("p50_us"), p99: field("p99_us"), errors: Int(field("errors")))
+    }
+
+    static func residentMiB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+
+    static func start(_ path: String, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func waitFor(_ socket: String) async throws {
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(25)) }
+    }
+
+    @discardableResult
+    static func shell(_ path: String, _ arguments: [String], input: String? = nil) -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do { try process.run() } catch { return (127, "\(error)") }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// An organisation for the read and write measurements, made through the API with curl.
+    struct Setup {
+        static let passphrase = "a benchmark passphrase"
+        let socket: String
+        let share: String
+        let readerToken: String
+        let writerToken: String
+
+        init(socket: String, bootstrap: String) throws {
+            self.socket = socket
+            func field(_ object: [String: Any], _ name: String) throws -> String {
+                guard let value = object[name] as? String else {
+                    throw SetupFailure(description: "no \(name) in \(object)")
+                }
+                return value
+            }
+            func call(_ method: String, _ path: String, _ body: String?, _ token: String? = nil) throws -> [String: Any] {
+                var arguments = ["-s", "--unix-socket", socket, "-X", method, "http://localhost\(path)"]
+                if let body { arguments += ["-H", "Content-Type: application/json", "-d", body] }
+                if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+                let output = DaemonSuite.shell("/usr/bin/curl", arguments).output
+                guard let object = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] else {
+                    throw SetupFailure(description: "\(method) \(path) answered: \(output.prefix(200))")
+                }
+                return object
+            }
+            let pass = Self.passphrase
+            _ = try call("POST", "/v1/enroll", #"{"code":"\#(bootstrap)","name":"olivia","passphrase":"\#(pass)"}"#)
+            let olivia = try field(try call("POST", "/v1/sessions", #"{"name":"olivia","passphrase":"\#(pass)"}"#), "token")
+            _ = try call("POST", "/v1/groups", #"{"name":"bench"}"#, olivia)
+            for (name, role) in [("fiona", "facilitator"), ("ali", "member"), ("bea", "member")] {
+                let code = try field(try call("POST", "/v1/invitations", #"{"name":"\#(name)","role":"\#(role)","group":"bench"}"#, olivia), "code")
+                _ = try call("POST", "/v1/enroll", #"{"code":"\#(code)","name":"\#(name)","passphrase":"\#(pass)"}"#)
+            }
+            let fiona = try field(try call("POST", "/v1/sessions", #"{"name":"fiona","passphrase":"\#(pass)"}"#), "token")
+            let formatter = ISO8601DateFormatter()
+            let now = Date()
+            _ = try call("POST", "/v1/cycles", #"{"group":"bench","session1":"\#(formatter.string(from: now.addingTimeInterval(-86_400)))","session2":"\#(formatter.string(from: now.addingTimeInterval(30 * 86_400)))","topics":["Delegation"]}"#, fiona)
+            writerToken = try field(try call("POST", "/v1/sessions", #"{"name":"ali","passphrase":"\#(pass)"}"#), "token")
+            let entry = try field(try call("POST", "/v1/entries", #"{"title":"Week 1","body":"\#(String(repeating: "practice notes ", count: 60))"}"#, writerToken), "id")
+            share = try field(try call("POST", "/v1/shares", #"{"entry":"\#(entry)","group":true,"with":[]}"#, writerToken), "id")
+            readerToken = try field(try call("POST", "/v1/sessions", #"{"name":"bea","passphrase":"\#(pass)"}"#), "token")
+        }
+
+        struct SetupFailure: Error, CustomStringConvertible {
+            let description: String
+        }
+
+        func login(_ name: String) throws -> String {
+            let output = DaemonSuite.shell("/usr/bin/curl", ["-s", "--unix-socket", socket, "-X", "POST", "http://localhost/v1/sessions",
+                                                             "-H", "Content-Type: application/json",
+                                                             "-d", #"{"name":"\#(name)","passphrase":"\#(Self.passphrase)"}"#]).output
+            return output
+        }
+    }
+}
