@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
 
+// Rows are decoded with GRDB's throwing accessors, never its subscripts: a damaged database (a
+// renamed column, a value of another type) must give an error, and the subscripts trap instead.
 extension Row {
-    func id<K>(_ column: String) -> VaultID<K> { VaultID(self[column] as UUID) }
-    func optionalID<K>(_ column: String) -> VaultID<K>? { (self[column] as UUID?).map(VaultID.init) }
-    func bytes(_ column: String) -> [UInt8] { [UInt8](self[column] as Data) }
+    func id<K>(_ column: String) throws -> VaultID<K> { VaultID(try decode(UUID.self, forColumn: column)) }
+    func optionalID<K>(_ column: String) throws -> VaultID<K>? { try decode(UUID?.self, forColumn: column).map(VaultID.init) }
+    func bytes(_ column: String) throws -> [UInt8] { [UInt8](try decode(Data.self, forColumn: column)) }
 }
 
 extension Array where Element == UInt8 {
@@ -18,7 +20,7 @@ extension StorageAccess {
         guard let row = try Row.fetchOne(statement("SELECT write_counter, audit_head FROM instance_state WHERE id = 1")) else {
             throw VaultError(.integrityViolation, "the instance state row is missing")
         }
-        return InstanceState(writeCounter: UInt64(row["write_counter"] as Int64), auditHead: row.bytes("audit_head"))
+        return InstanceState(writeCounter: UInt64((try row.decode(Int64.self, forColumn: "write_counter"))), auditHead: (try row.bytes("audit_head")))
     }
 
     func advanceWriteCounter() throws {
@@ -42,7 +44,7 @@ extension StorageAccess {
 
     func auditRecords() throws -> [(sequence: Int64, record: [UInt8], hash: [UInt8])] {
         try Row.fetchAll(statement("SELECT sequence, record, hash FROM audit_record ORDER BY sequence")).map {
-            ($0["sequence"], $0.bytes("record"), $0.bytes("hash"))
+            ((try $0.decode(forColumn: "sequence")), (try $0.bytes("record")), (try $0.bytes("hash")))
         }
     }
 }
@@ -56,16 +58,16 @@ extension StorageAccess {
         """
 
     private func principalRow(_ row: Row) throws -> PrincipalRow {
-        guard let role = PrincipalRole(rawValue: row["role"]) else {
+        guard let role = PrincipalRole(rawValue: (try row.decode(forColumn: "role"))) else {
             throw VaultError(.integrityViolation, "a principal has an unknown role")
         }
-        return PrincipalRow(id: row.id("id"), name: row["name"], role: role, disabled: row["disabled"],
-                            createdAt: row["created_at"], salt: row.bytes("salt"), log2N: row["scrypt_log2n"],
-                            r: row["scrypt_r"], p: row["scrypt_p"], wrappedRootPass: row.bytes("wrapped_root_pass"),
-                            wrappedRootRecovery: row.bytes("wrapped_root_recovery"),
-                            agreementPublic: row.bytes("x25519_public"), signingPublic: row.bytes("ed25519_public"),
-                            agreementPrivateWrapped: row.bytes("x25519_private"),
-                            signingPrivateWrapped: row.bytes("ed25519_private"))
+        return PrincipalRow(id: (try row.id("id")), name: (try row.decode(forColumn: "name")), role: role, disabled: (try row.decode(forColumn: "disabled")),
+                            createdAt: (try row.decode(forColumn: "created_at")), salt: (try row.bytes("salt")), log2N: (try row.decode(forColumn: "scrypt_log2n")),
+                            r: (try row.decode(forColumn: "scrypt_r")), p: (try row.decode(forColumn: "scrypt_p")), wrappedRootPass: (try row.bytes("wrapped_root_pass")),
+                            wrappedRootRecovery: (try row.bytes("wrapped_root_recovery")),
+                            agreementPublic: (try row.bytes("x25519_public")), signingPublic: (try row.bytes("ed25519_public")),
+                            agreementPrivateWrapped: (try row.bytes("x25519_private")),
+                            signingPrivateWrapped: (try row.bytes("ed25519_private")))
     }
 
     func insertPrincipal(_ p: PrincipalRow) throws {
@@ -77,16 +79,16 @@ extension StorageAccess {
 
     func principal(named name: String) throws -> PrincipalRow? {
         try Row.fetchOne(statement("SELECT \(Self.principalColumns) FROM principal WHERE name = ?"), arguments: [name])
-            .map(principalRow)
+            .map { try self.principalRow($0) }
     }
 
     func principal(_ id: PrincipalID) throws -> PrincipalRow? {
         try Row.fetchOne(statement("SELECT \(Self.principalColumns) FROM principal WHERE id = ?"), arguments: [id.uuid])
-            .map(principalRow)
+            .map { try self.principalRow($0) }
     }
 
     func principals() throws -> [PrincipalRow] {
-        try Row.fetchAll(statement("SELECT \(Self.principalColumns) FROM principal ORDER BY name")).map(principalRow)
+        try Row.fetchAll(statement("SELECT \(Self.principalColumns) FROM principal ORDER BY name")).map { try self.principalRow($0) }
     }
 
     func updatePassphraseWrap(_ id: PrincipalID, salt: [UInt8], log2N: Int, r: Int, p: Int, wrapped: [UInt8]) throws {
@@ -115,9 +117,9 @@ extension StorageAccess {
 
     func enrollmentCode(hash: [UInt8]) throws -> EnrollmentCodeRow? {
         try Row.fetchOne(statement("SELECT * FROM enrollment_code WHERE code_hash = ?"), arguments: [hash.data]).map {
-            EnrollmentCodeRow(codeHash: $0.bytes("code_hash"), name: $0["name"],
-                              role: PrincipalRole(rawValue: $0["role"]) ?? .member, group: $0.optionalID("group_id"),
-                              expiresAt: $0["expires_at"], usedAt: $0["used_at"], facilitator: $0["facilitator"])
+            EnrollmentCodeRow(codeHash: (try $0.bytes("code_hash")), name: (try $0.decode(forColumn: "name")),
+                              role: PrincipalRole(rawValue: (try $0.decode(forColumn: "role"))) ?? .member, group: (try $0.optionalID("group_id")),
+                              expiresAt: (try $0.decode(forColumn: "expires_at")), usedAt: (try $0.decode(forColumn: "used_at")), facilitator: (try $0.decode(forColumn: "facilitator")))
         }
     }
 
@@ -138,7 +140,7 @@ extension StorageAccess {
 
     func captureTokenPrincipal(hash: [UInt8]) throws -> PrincipalID? {
         try Row.fetchOne(statement("SELECT principal_id FROM capture_token WHERE token_hash = ?"), arguments: [hash.data])
-            .map { $0.id("principal_id") }
+            .map { (try $0.id("principal_id")) }
     }
 
     func deleteCaptureTokens(of principal: PrincipalID) throws {
@@ -149,9 +151,9 @@ extension StorageAccess {
 // MARK: Groups and cycles
 
 extension StorageAccess {
-    private func groupValue(_ row: Row) -> Group {
-        Group(id: row.id("id"), name: row["name"], facilitator: row.optionalID("facilitator_id"),
-              createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)))
+    private func groupValue(_ row: Row) throws -> Group {
+        Group(id: (try row.id("id")), name: (try row.decode(forColumn: "name")), facilitator: (try row.optionalID("facilitator_id")),
+              createdAt: Date(timeIntervalSince1970: Double((try row.decode(Int64.self, forColumn: "created_at")))))
     }
 
     func insertGroup(_ g: Group) throws {
@@ -160,21 +162,21 @@ extension StorageAccess {
     }
 
     func group(_ id: GroupID) throws -> Group? {
-        try Row.fetchOne(statement("SELECT * FROM tacit_group WHERE id = ?"), arguments: [id.uuid]).map(groupValue)
+        try Row.fetchOne(statement("SELECT * FROM tacit_group WHERE id = ?"), arguments: [id.uuid]).map { try self.groupValue($0) }
     }
 
     func group(named name: String) throws -> Group? {
-        try Row.fetchOne(statement("SELECT * FROM tacit_group WHERE name = ?"), arguments: [name]).map(groupValue)
+        try Row.fetchOne(statement("SELECT * FROM tacit_group WHERE name = ?"), arguments: [name]).map { try self.groupValue($0) }
     }
 
     func groups() throws -> [Group] {
-        try Row.fetchAll(statement("SELECT * FROM tacit_group ORDER BY name")).map(groupValue)
+        try Row.fetchAll(statement("SELECT * FROM tacit_group ORDER BY name")).map { try self.groupValue($0) }
     }
 
     func groups(of member: PrincipalID) throws -> [Group] {
         try Row.fetchAll(statement("""
             SELECT g.* FROM tacit_group g JOIN membership m ON m.group_id = g.id WHERE m.principal_id = ? ORDER BY g.name
-            """), arguments: [member.uuid]).map(groupValue)
+            """), arguments: [member.uuid]).map { try self.groupValue($0) }
     }
 
     func setFacilitator(_ group: GroupID, _ principal: PrincipalID) throws {
@@ -202,12 +204,12 @@ extension StorageAccess {
         return db.changesCount == 1
     }
 
-    private func cycleValue(_ row: Row) -> Cycle {
-        Cycle(id: row.id("id"), group: row.id("group_id"),
-              session1: Date(timeIntervalSince1970: Double(row["session1_at"] as Int64)),
-              session2: Date(timeIntervalSince1970: Double(row["session2_at"] as Int64)),
-              sessionMinutes: row["session_minutes"],
-              createdAt: Date(timeIntervalSince1970: Double(row["created_at"] as Int64)))
+    private func cycleValue(_ row: Row) throws -> Cycle {
+        Cycle(id: (try row.id("id")), group: (try row.id("group_id")),
+              session1: Date(timeIntervalSince1970: Double((try row.decode(Int64.self, forColumn: "session1_at")))),
+              session2: Date(timeIntervalSince1970: Double((try row.decode(Int64.self, forColumn: "session2_at")))),
+              sessionMinutes: (try row.decode(forColumn: "session_minutes")),
+              createdAt: Date(timeIntervalSince1970: Double((try row.decode(Int64.self, forColumn: "created_at")))))
     }
 
     func insertCycle(_ c: Cycle) throws {
@@ -218,18 +220,18 @@ extension StorageAccess {
     }
 
     func cycle(_ id: CycleID) throws -> Cycle? {
-        try Row.fetchOne(statement("SELECT * FROM cycle WHERE id = ?"), arguments: [id.uuid]).map(cycleValue)
+        try Row.fetchOne(statement("SELECT * FROM cycle WHERE id = ?"), arguments: [id.uuid]).map { try self.cycleValue($0) }
     }
 
     func cycles(in group: GroupID) throws -> [Cycle] {
         try Row.fetchAll(statement("SELECT * FROM cycle WHERE group_id = ? ORDER BY session1_at"), arguments: [group.uuid])
-            .map(cycleValue)
+            .map { try self.cycleValue($0) }
     }
 
     func cycles(of member: PrincipalID) throws -> [Cycle] {
         try Row.fetchAll(statement("""
             SELECT c.* FROM cycle c JOIN membership m ON m.group_id = c.group_id WHERE m.principal_id = ? ORDER BY c.session1_at
-            """), arguments: [member.uuid]).map(cycleValue)
+            """), arguments: [member.uuid]).map { try self.cycleValue($0) }
     }
 }
 
@@ -240,12 +242,12 @@ extension StorageAccess {
         "id, author_id, group_id, cycle_id, kind, iso_week, size_bucket, version, ciphertext, wrapped_key, needs_rekey"
 
     private func entryRow(_ row: Row) throws -> EntryRow {
-        guard let kind = EntryKind(rawValue: row["kind"]) else { throw VaultError.tampered("an entry's kind") }
-        let columns = EntryColumns(id: row.id("id"), author: row.id("author_id"), group: row.optionalID("group_id"),
-                                   cycle: row.optionalID("cycle_id"), kind: kind, isoWeek: row["iso_week"],
-                                   sizeBucket: row["size_bucket"], version: row["version"])
-        return EntryRow(columns: columns, ciphertext: row.bytes("ciphertext"), wrappedKey: row.bytes("wrapped_key"),
-                        needsRekey: row["needs_rekey"])
+        guard let kind = EntryKind(rawValue: (try row.decode(forColumn: "kind"))) else { throw VaultError.tampered("an entry's kind") }
+        let columns = EntryColumns(id: (try row.id("id")), author: (try row.id("author_id")), group: (try row.optionalID("group_id")),
+                                   cycle: (try row.optionalID("cycle_id")), kind: kind, isoWeek: (try row.decode(forColumn: "iso_week")),
+                                   sizeBucket: (try row.decode(forColumn: "size_bucket")), version: (try row.decode(forColumn: "version")))
+        return EntryRow(columns: columns, ciphertext: (try row.bytes("ciphertext")), wrappedKey: (try row.bytes("wrapped_key")),
+                        needsRekey: (try row.decode(forColumn: "needs_rekey")))
     }
 
     func insertEntry(_ e: EntryRow) throws {
@@ -267,12 +269,12 @@ extension StorageAccess {
     }
 
     func entry(_ id: EntryID) throws -> EntryRow? {
-        try Row.fetchOne(statement("SELECT \(Self.entryColumns) FROM entry WHERE id = ?"), arguments: [id.uuid]).map(entryRow)
+        try Row.fetchOne(statement("SELECT \(Self.entryColumns) FROM entry WHERE id = ?"), arguments: [id.uuid]).map { try self.entryRow($0) }
     }
 
     func entries(by author: PrincipalID) throws -> [EntryRow] {
         try Row.fetchAll(statement("SELECT \(Self.entryColumns) FROM entry WHERE author_id = ?"), arguments: [author.uuid])
-            .map(entryRow)
+            .map { try self.entryRow($0) }
     }
 
     /// (id, version) of every entry of `author` (what the manifest covers), and whether any of
@@ -283,8 +285,8 @@ extension StorageAccess {
         let rows = try Row.fetchCursor(statement("SELECT id, version, needs_rekey FROM entry WHERE author_id = ?"),
                                        arguments: [author.uuid])
         while let row = try rows.next() {
-            entries.append((EntryID(row[0] as UUID), row[1]))
-            if row[2] as Bool { anyMarked = true }
+            entries.append((EntryID(try row.decode(UUID.self, atIndex: 0)), try row.decode(Int.self, atIndex: 1)))
+            if try row.decode(Bool.self, atIndex: 2) { anyMarked = true }
         }
         return (entries, anyMarked)
     }
@@ -295,16 +297,18 @@ extension StorageAccess {
         let rows = try Row.fetchCursor(statement("SELECT id, version, kind, cycle_id FROM entry WHERE author_id = ?"),
                                        arguments: [author.uuid])
         while let row = try rows.next() {
-            guard let kind = EntryKind(rawValue: row[2]) else { throw VaultError.tampered("an entry's kind") }
-            headers.append(EntryHeader(id: EntryID(row[0] as UUID), version: row[1], kind: kind,
-                                       cycle: (row[3] as UUID?).map(CycleID.init)))
+            guard let kind = EntryKind(rawValue: try row.decode(String.self, atIndex: 2)) else {
+                throw VaultError.tampered("an entry's kind")
+            }
+            headers.append(EntryHeader(id: EntryID(try row.decode(UUID.self, atIndex: 0)), version: try row.decode(Int.self, atIndex: 1),
+                                       kind: kind, cycle: try row.decode(UUID?.self, atIndex: 3).map(CycleID.init)))
         }
         return headers
     }
 
     func entriesNeedingRekey(by author: PrincipalID) throws -> [EntryRow] {
         try Row.fetchAll(statement("SELECT \(Self.entryColumns) FROM entry WHERE author_id = ? AND needs_rekey = 1"),
-                         arguments: [author.uuid]).map(entryRow)
+                         arguments: [author.uuid]).map { try self.entryRow($0) }
     }
 
     func markForRekey(_ entries: [EntryID]) throws {
@@ -325,10 +329,10 @@ extension StorageAccess {
 // MARK: Shares
 
 extension StorageAccess {
-    private func shareRow(_ row: Row) -> ShareRow {
-        ShareRow(id: row.id("id"), entry: row.id("entry_id"), author: row.id("author_id"), group: row.optionalID("group_id"),
-                 audience: row.bytes("audience"), version: row["version"], expiresAt: row["expires_at"],
-                 createdAt: row["created_at"], commitment: row.bytes("commitment"), signature: row.bytes("signature"))
+    private func shareRow(_ row: Row) throws -> ShareRow {
+        ShareRow(id: (try row.id("id")), entry: (try row.id("entry_id")), author: (try row.id("author_id")), group: (try row.optionalID("group_id")),
+                 audience: (try row.bytes("audience")), version: (try row.decode(forColumn: "version")), expiresAt: (try row.decode(forColumn: "expires_at")),
+                 createdAt: (try row.decode(forColumn: "created_at")), commitment: (try row.bytes("commitment")), signature: (try row.bytes("signature")))
     }
 
     func upsertShare(_ s: ShareRow) throws {
@@ -342,16 +346,16 @@ extension StorageAccess {
     }
 
     func share(_ id: ShareID) throws -> ShareRow? {
-        try Row.fetchOne(statement("SELECT * FROM share WHERE id = ?"), arguments: [id.uuid]).map(shareRow)
+        try Row.fetchOne(statement("SELECT * FROM share WHERE id = ?"), arguments: [id.uuid]).map { try self.shareRow($0) }
     }
 
     func shares(of entry: EntryID) throws -> [ShareRow] {
-        try Row.fetchAll(statement("SELECT * FROM share WHERE entry_id = ?"), arguments: [entry.uuid]).map(shareRow)
+        try Row.fetchAll(statement("SELECT * FROM share WHERE entry_id = ?"), arguments: [entry.uuid]).map { try self.shareRow($0) }
     }
 
     func shares(by author: PrincipalID) throws -> [ShareRow] {
         try Row.fetchAll(statement("SELECT * FROM share WHERE author_id = ? ORDER BY created_at"), arguments: [author.uuid])
-            .map(shareRow)
+            .map { try self.shareRow($0) }
     }
 
     /// Shares with a seal for `reader`, with that seal.
@@ -359,7 +363,7 @@ extension StorageAccess {
         try Row.fetchAll(statement("""
             SELECT s.*, x.seal AS reader_seal FROM share s JOIN share_seal x ON x.share_id = s.id
             WHERE x.reader_id = ? ORDER BY s.created_at
-            """), arguments: [reader.uuid]).map { (shareRow($0), $0.bytes("reader_seal")) }
+            """), arguments: [reader.uuid]).map { (try self.shareRow($0), try $0.bytes("reader_seal")) }
     }
 
     func deleteShare(_ id: ShareID) throws {
@@ -368,7 +372,7 @@ extension StorageAccess {
 
     func seals(of share: ShareID) throws -> [SealRow] {
         try Row.fetchAll(statement("SELECT * FROM share_seal WHERE share_id = ?"), arguments: [share.uuid]).map {
-            SealRow(share: $0.id("share_id"), reader: $0.id("reader_id"), seal: $0.bytes("seal"))
+            SealRow(share: (try $0.id("share_id")), reader: (try $0.id("reader_id")), seal: (try $0.bytes("seal")))
         }
     }
 
@@ -409,18 +413,18 @@ extension StorageAccess {
 
     func reads(of share: ShareID) throws -> [(PrincipalID, Int64)] {
         try Row.fetchAll(statement("SELECT reader_id, first_read_at FROM share_read WHERE share_id = ?"),
-                         arguments: [share.uuid]).map { ($0.id("reader_id"), $0["first_read_at"]) }
+                         arguments: [share.uuid]).map { ((try $0.id("reader_id")), (try $0.decode(forColumn: "first_read_at"))) }
     }
 }
 
 // MARK: Group objects
 
 extension StorageAccess {
-    private func groupObjectRow(_ row: Row) -> GroupObjectRow {
-        GroupObjectRow(id: row.id("id"), group: row.id("group_id"), cycle: row.optionalID("cycle_id"),
-                       author: row.id("author_id"), kind: row["kind"], version: row["version"],
-                       ciphertext: row.bytes("ciphertext"), wrappedKey: row.bytes("wrapped_key"),
-                       signature: row.bytes("signature"))
+    private func groupObjectRow(_ row: Row) throws -> GroupObjectRow {
+        GroupObjectRow(id: (try row.id("id")), group: (try row.id("group_id")), cycle: (try row.optionalID("cycle_id")),
+                       author: (try row.id("author_id")), kind: (try row.decode(forColumn: "kind")), version: (try row.decode(forColumn: "version")),
+                       ciphertext: (try row.bytes("ciphertext")), wrappedKey: (try row.bytes("wrapped_key")),
+                       signature: (try row.bytes("signature")))
     }
 
     func insertGroupObject(_ o: GroupObjectRow) throws {
@@ -432,11 +436,11 @@ extension StorageAccess {
     }
 
     func groupObjects(ofCycle cycle: CycleID) throws -> [GroupObjectRow] {
-        try Row.fetchAll(statement("SELECT * FROM group_object WHERE cycle_id = ?"), arguments: [cycle.uuid]).map(groupObjectRow)
+        try Row.fetchAll(statement("SELECT * FROM group_object WHERE cycle_id = ?"), arguments: [cycle.uuid]).map { try self.groupObjectRow($0) }
     }
 
     func groupObjects(by author: PrincipalID) throws -> [GroupObjectRow] {
-        try Row.fetchAll(statement("SELECT * FROM group_object WHERE author_id = ?"), arguments: [author.uuid]).map(groupObjectRow)
+        try Row.fetchAll(statement("SELECT * FROM group_object WHERE author_id = ?"), arguments: [author.uuid]).map { try self.groupObjectRow($0) }
     }
 
     func groupObjectSeal(_ object: GroupObjectID, for member: PrincipalID) throws -> [UInt8]? {
@@ -481,7 +485,7 @@ extension StorageAccess {
 
     func jots(of principal: PrincipalID) throws -> [JotRow] {
         try Row.fetchAll(statement("SELECT * FROM jot WHERE principal_id = ?"), arguments: [principal.uuid]).map {
-            JotRow(id: $0.id("id"), principal: $0.id("principal_id"), box: $0.bytes("box"))
+            JotRow(id: (try $0.id("id")), principal: (try $0.id("principal_id")), box: (try $0.bytes("box")))
         }
     }
 
@@ -494,18 +498,18 @@ extension StorageAccess {
         try execute("DELETE FROM jot WHERE id = ?", [id.uuid])
     }
 
-    private func pinRow(_ row: Row) -> PinRow {
-        PinRow(owner: row.id("owner_id"), peer: row.id("peer_id"), agreementPublic: row.bytes("x25519_public"),
-               signingPublic: row.bytes("ed25519_public"), mac: row.bytes("mac"))
+    private func pinRow(_ row: Row) throws -> PinRow {
+        PinRow(owner: (try row.id("owner_id")), peer: (try row.id("peer_id")), agreementPublic: (try row.bytes("x25519_public")),
+               signingPublic: (try row.bytes("ed25519_public")), mac: (try row.bytes("mac")))
     }
 
     func pin(owner: PrincipalID, peer: PrincipalID) throws -> PinRow? {
         try Row.fetchOne(statement("SELECT * FROM pin WHERE owner_id = ? AND peer_id = ?"),
-                         arguments: [owner.uuid, peer.uuid]).map(pinRow)
+                         arguments: [owner.uuid, peer.uuid]).map { try self.pinRow($0) }
     }
 
     func pins(of owner: PrincipalID) throws -> [PinRow] {
-        try Row.fetchAll(statement("SELECT * FROM pin WHERE owner_id = ?"), arguments: [owner.uuid]).map(pinRow)
+        try Row.fetchAll(statement("SELECT * FROM pin WHERE owner_id = ?"), arguments: [owner.uuid]).map { try self.pinRow($0) }
     }
 
     func upsertPin(_ p: PinRow) throws {
@@ -516,8 +520,8 @@ extension StorageAccess {
 
     func manifest(of principal: PrincipalID) throws -> ManifestRow? {
         try Row.fetchOne(statement("SELECT * FROM manifest WHERE principal_id = ?"), arguments: [principal.uuid]).map {
-            ManifestRow(principal: $0.id("principal_id"), counter: $0["counter"], setHash: $0.bytes("set_hash"),
-                        mac: $0.bytes("mac"))
+            ManifestRow(principal: (try $0.id("principal_id")), counter: (try $0.decode(forColumn: "counter")), setHash: (try $0.bytes("set_hash")),
+                        mac: (try $0.bytes("mac")))
         }
     }
 
@@ -536,7 +540,7 @@ extension StorageAccess {
     /// (principal id, manifest MAC) of every manifest, sorted by id bytes: the anchor's input.
     func manifestMACs() throws -> [(PrincipalID, [UInt8])] {
         try Row.fetchAll(statement("SELECT principal_id, mac FROM manifest ORDER BY principal_id")).map {
-            ($0.id("principal_id"), $0.bytes("mac"))
+            ((try $0.id("principal_id")), (try $0.bytes("mac")))
         }
     }
 }
