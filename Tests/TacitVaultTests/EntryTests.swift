@@ -113,6 +113,9 @@ import TacitCrypto
         let fac = try await f.unlock("fac")
         #expect(fac.report.membersSealedIn == 1)
         #expect(try await ben.plan(of: cycle.id).topics == ["feedback"])
+        // Reading the plan pinned the facilitator for ben: his manifest knew, so his next unlock is clean.
+        ben.lock()
+        #expect(try await f.unlock("ben").report.problems.isEmpty)
     }
 
     @Test func jotsBecomePracticeEntriesAtNextUnlock() async throws {

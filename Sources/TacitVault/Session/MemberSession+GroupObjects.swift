@@ -89,8 +89,18 @@ extension MemberSession {
                                        plaintextByteCount: 32)
                 }
             }
-            let signing = object.author == me ? keys.signing.publicKey.rawRepresentation
-                : try self.pinnedKeys(of: object.author, access: access, keys: keys, allowFirstUse: true).signing
+            let signing: [UInt8]
+            if object.author == me {
+                signing = keys.signing.publicKey.rawRepresentation
+            } else {
+                // Pinning the facilitator at first use changes the member's set of pins: the manifest
+                // must learn it in the same transaction, or the next unlock reports a foreign pin.
+                let pinned = try self.pinnedKeys(of: object.author, access: access, keys: keys, allowFirstUse: true)
+                if let element = pinned.newElement {
+                    try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element])
+                }
+                signing = pinned.signing
+            }
             let message = FormatV1.groupObjectSignatureMessage(object.id, group: object.group, cycle: object.cycle,
                                                                version: object.version,
                                                                ciphertextHash: SHA256.hash(object.ciphertext),
