@@ -177,11 +177,9 @@ import Testing
         try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
         try home.setTime("2026-03-04T09:00:00Z")
         try home.ok("ali", ["logout"])
-        withKnownIssue("the daemon's AuthenticationMiddleware refuses `Authorization: Capture` before the jot route sees it") {
-            try home.ok("ali", ["jot", "a thought on the train"])
-            let login = try home.ok("ali", ["login", "--name", "ali"])
-            #expect(login.contains("jotted note"))
-        }
+        try home.ok("ali", ["jot", "a thought on the train"])
+        let login = try home.ok("ali", ["login", "--name", "ali"])
+        #expect(login.contains("jotted note"))
     }
 
     @Test func metricsVerifyIsOffline() throws {
