@@ -46,8 +46,8 @@ extension Routes {
             let query = request.uri.queryParameters
             let filter = try searchFilter(query)
             let limitCount = try query["limit"].map { text -> Int in
-                guard let value = Int(String(text)), (1...1000).contains(value) else {
-                    throw APIError.badRequest("limit must be 1 to 1000")
+                guard let value = Int(String(text)), (1...100_000).contains(value) else {
+                    throw APIError.badRequest("limit must be 1 to 100000")
                 }
                 return value
             } ?? 100
@@ -55,11 +55,10 @@ extension Routes {
                 guard let value = Int(String(text)), value >= 0 else { throw APIError.badRequest("invalid cursor") }
                 return value
             } ?? 0
-            let entries = try await identity.session.search("", filter: filter)
-                .sorted { $0.content.created > $1.content.created }
-            let shared = Set(try await identity.session.shares().filter { $0.expiresAt > state.now }.map(\.entry))
-            let page = entries.dropFirst(offset).prefix(limitCount)
-            let next = offset + page.count < entries.count ? String(offset + page.count) : nil
+            // Only the page is decrypted; the order and filters come from the session's cache.
+            let (page, total) = try await identity.session.search("", filter: filter, offset: offset, limit: limitCount)
+            let shared = Set(try await state.vault.sharedEntryIDs(of: identity.principal.id, now: state.now))
+            let next = offset + page.count < total ? String(offset + page.count) : nil
             return try Response.json(EntryList(entries: page.map { summaryOf($0, shared: shared.contains($0.id)) }, next: next))
         }
 

@@ -67,3 +67,13 @@ extension Vault {
     /// unknown name costs the same work as a known one, without timing anything.
     public var derivationsRun: Int { gate.started }
 }
+
+extension Vault {
+    /// The ids of `author`'s entries that have a live (unexpired) share: what listings mark as shared.
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func sharedEntryIDs(of author: PrincipalID, now: Date) async throws(VaultError) -> [EntryID] {
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await read { try $0.liveSharedEntries(of: author, at: seconds) }
+    }
+}

@@ -200,4 +200,37 @@ import TacitAPI
     }
 }
 
+extension DaemonFlowTests {
+    @Test func listingsComeInPagesNewestFirst() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            var org = try await Self.organise(test, client)
+            _ = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
+                group: "north", session1: date("2026-03-02T09:00:00Z"), session2: date("2026-04-06T09:00:00Z"), topics: []))
+            var titles: [String] = []
+            for day in 3...7 {
+                try test.setTime("2026-03-0\(day)T10:00:00Z")
+                try await org.loginAgain()
+                let title = "day \(day)"
+                _ = try await org.members["ali"]!.call(.post, "/v1/entries", json: EntryInput(title: title, body: "notes"))
+                titles.insert(title, at: 0)
+            }
+            let ali = org.members["ali"]!
+            var seen: [String] = []
+            var cursor: String? = nil
+            var pages = 0
+            repeat {
+                let path = "/v1/entries?limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try ali.decode(EntryList.self, try await ali.call(.get, path))
+                #expect(page.entries.count <= 2)
+                seen += page.entries.map(\.title)
+                cursor = page.next
+                pages += 1
+            } while cursor != nil && pages < 10
+            #expect(seen == titles)
+            #expect(pages == 3)
+        }
+    }
+}
+
 func date(_ iso: String) -> Date { ISO8601DateFormatter().date(from: iso)! }

@@ -214,6 +214,15 @@ extension MemberSession {
     ///
     /// - Throws: `VaultError.locked`; `.authenticationFailed` on an entry that fails to verify.
     public func search(_ query: String, filter: SearchFilter = SearchFilter()) async throws(VaultError) -> [Entry] {
+        try await search(query, filter: filter, offset: 0, limit: Int.max).entries
+    }
+
+    /// One page of the matches, newest first, and how many there are in all: only the page is
+    /// decrypted (the order comes from the in-memory search cache).
+    ///
+    /// - Throws: as `search(_:filter:)`.
+    public func search(_ query: String, filter: SearchFilter = SearchFilter(), offset: Int,
+                       limit: Int) async throws(VaultError) -> (entries: [Entry], total: Int) {
         let keys = try keys()
         let me = me
         let parsed = SearchQuery(query)
@@ -249,12 +258,16 @@ extension MemberSession {
                 if let tag, !item.hasTag(tag) { continue }
                 if parsed.matches(item.text) { matches.append(header.id) }
             }
-            // What is returned is decrypted and verified now, from the rows as stored.
-            return try matches.compactMap { id -> Entry? in
+            // Newest first by the cached times; only the requested page is decrypted and verified,
+            // from the rows as stored.
+            let ordered = matches.sorted { items[$0]!.created > items[$1]!.created }
+            let page = ordered.dropFirst(max(0, offset)).prefix(max(0, limit))
+            let entries = try page.compactMap { id -> Entry? in
                 guard let row = try access.entry(id) else { return nil }
                 let (_, content) = try Self.openEntry(row, key: try Self.unwrapEntryKey(row, keys: keys), expected: id)
                 return Entry(metadata: EntryMetadata(row.columns), content: content)
-            }.sorted { $0.content.created > $1.content.created }
+            }
+            return (entries, ordered.count)
         }
     }
 }

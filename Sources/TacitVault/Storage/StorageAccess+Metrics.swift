@@ -49,3 +49,10 @@ extension StorageAccess {
                              row.population.data])
     }
 }
+
+extension StorageAccess {
+    func liveSharedEntries(of author: PrincipalID, at time: Int64) throws -> [EntryID] {
+        try Row.fetchAll(statement("SELECT DISTINCT entry_id FROM share WHERE author_id = ? AND expires_at > ?"),
+                         arguments: [author.uuid, time]).map { try $0.id("entry_id") }
+    }
+}
