@@ -39,9 +39,16 @@ extension Routes {
             let capture = try await state.vault.issueCaptureToken(for: session.principal.id)
             let report = session.report
             var notices = report.problems.map { "integrity: \($0)" }
-            if report.jotsOpened > 0 { notices.append("\(report.jotsOpened) jotted note(s) became practice entries") }
-            if report.entriesRekeyed > 0 { notices.append("\(report.entriesRekeyed) entr(y/ies) re-encrypted after a revocation or removal") }
-            if report.membersSealedIn > 0 { notices.append("\(report.membersSealedIn) new member(s) sealed into cycle topics") }
+            func count(_ n: Int, _ one: String, _ many: String) -> String { n == 1 ? "1 \(one)" : "\(n) \(many)" }
+            if report.jotsOpened > 0 {
+                notices.append("\(count(report.jotsOpened, "jotted note", "jotted notes")) became practice entries")
+            }
+            if report.entriesRekeyed > 0 {
+                notices.append("\(count(report.entriesRekeyed, "entry", "entries")) re-encrypted after a revocation or removal")
+            }
+            if report.membersSealedIn > 0 {
+                notices.append("\(count(report.membersSealedIn, "new member", "new members")) sealed into cycle topics")
+            }
             state.audit.record(AuditDraft(actor: session.principal.id, action: "unlock", resource: "session",
                                                        decision: "allow", policies: [], policyHash: state.policyHash,
                                                        time: state.now))
