@@ -1,0 +1,2 @@
+// Nothing to define: LLVMFuzzerRunDriver comes from libFuzzer at link time.
+#include "CFuzzDriver.h"
