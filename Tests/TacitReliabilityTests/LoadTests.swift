@@ -112,6 +112,7 @@ import TacitAPI
         sampler.start()
 
         let deadline = start.addingTimeInterval(TimeInterval(seconds))
+        let readsOnly = ProcessInfo.processInfo.environment["TACIT_LOAD_MIX"] == "reads"
         let ownSnapshot = own
         let groups = groupOf
         runThreads(members.count) { index in
@@ -126,7 +127,8 @@ import TacitAPI
             var serial = 100
             while Date() < deadline {
                 serial += 1
-                let roll = Int.random(in: 0..<100)
+                // TACIT_LOAD_MIX=reads: reads only, to tell a leak from data and caches that grow with writes.
+                let roll = readsOnly ? 0 : Int.random(in: 0..<100)
                 let begin = DispatchTime.now().uptimeNanoseconds
                 var kind = "read"
                 do {
