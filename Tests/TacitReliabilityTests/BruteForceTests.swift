@@ -68,6 +68,7 @@ import TacitAPI
         }
         try await test.stop()
         let sweep = PlaintextSweep.sweep([test.home.url], for: canary)
+        test.home.remove()
         Knobs.report("brute force: \(figures.evaluated) wrong passphrases evaluated, \(figures.refused) refused with 429; "
                      + "Retry-After \(figures.waits.first ?? 0) s growing to \(figures.waits.last ?? 0) s; "
                      + "unknown name and wrong passphrase answered alike: \(figures.problems.isEmpty ? "yes" : "NO"); "
@@ -105,6 +106,7 @@ import TacitAPI
             return (known, unknown)
         }
         try await test.stop()
+        test.home.remove()
         let test2 = MannWhitney(known, unknown)
         let medianKnown = percentile(known.sorted(), 50), medianUnknown = percentile(unknown.sorted(), 50)
         Knobs.report(String(format: "timing: %d tries each, scrypt N=2^14; median %.2f ms (wrong passphrase) vs %.2f ms (unknown name); "

@@ -33,6 +33,8 @@ import TacitVault
             tally.add(outcome, offset: offset)
         }
         let sweep = PlaintextSweep.sweep([original.data, original.keys, scratch.url], for: canary)
+        scratch.remove()
+        original.remove()
         let seconds = Date().timeIntervalSince(started)
         Knobs.report("corruption: \(flips) flipped copies of a \(pristine.count / 1024) KiB database "
                      + "(\(record.entries.count) entries, \(record.shares.count) shares, \(record.expectedReads) reads each) "

@@ -28,7 +28,10 @@ final class TemporaryHome: @unchecked Sendable {
         try text.write(to: url.appendingPathComponent("tacit.json"), atomically: true, encoding: .utf8)
     }
 
-    deinit { try? FileManager.default.removeItem(at: url) }
+    /// Removes the folder now (also done when the last reference goes).
+    func remove() { try? FileManager.default.removeItem(at: url) }
+
+    deinit { remove() }
 }
 
 /// A failure of the harness itself (not of the system under test).
