@@ -64,12 +64,14 @@ import TacitServer
 
     /// Found by fuzz-payload (`Fuzz/Corpus/fuzz-payload/crash-date-loses-a-millisecond`): a payload
     /// whose `updated` is 48,384 ms decodes to 48.384 s, and encoding that again gives 48,383 ms —
-    /// `milliseconds(_:)` multiplies a Double and rounds down. Every edit re-encodes `created`, so it
-    /// can drift a millisecond. A known issue until PayloadCodec rounds to nearest; this test then
-    /// fails on its known issue not occurring, and the wrapper goes.
+    /// `milliseconds(_:)` multiplied a Double and rounded down, so every edit could shift `created`
+    /// by a millisecond. It rounds to nearest now, and clamps dates past year 9999 instead of trapping.
     @Test func aPayloadDateSurvivesEncodingAgain() {
-        withKnownIssue("PayloadCodec.milliseconds rounds 48.384 s down to 48,383 ms") {
-            #expect(PayloadCodec.milliseconds(PayloadCodec.date(milliseconds: 48_384)) == 48_384)
+        #expect(PayloadCodec.milliseconds(PayloadCodec.date(milliseconds: 48_384)) == 48_384)
+        for value: UInt64 in [0, 1, 999, 48_383, 48_385, 1_795_935_780_123, 253_402_300_799_999] {
+            #expect(PayloadCodec.milliseconds(PayloadCodec.date(milliseconds: value)) == value)
         }
+        #expect(PayloadCodec.milliseconds(Date(timeIntervalSince1970: 1e300)) == 253_402_300_799_999)
+        #expect(PayloadCodec.milliseconds(Date(timeIntervalSince1970: -5)) == 0)
     }
 }

@@ -110,8 +110,11 @@ enum PayloadCodec {
         return result
     }
 
+    /// Unix milliseconds, rounded to nearest (a Double division back and forth must give the same
+    /// count, or every edit would shift `created` by a millisecond) and clamped to year 9999.
     static func milliseconds(_ date: Date) -> UInt64 {
-        UInt64(max(0, (date.timeIntervalSince1970 * 1000).rounded(.down)))
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        return UInt64(min(max(0, milliseconds), 253_402_300_799_999))
     }
 
     static func date(milliseconds: UInt64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
