@@ -28,11 +28,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.logger[metadataKey: "principal"] = "\(session.principal)"
             return try await next(request, context)
         case .failure(let refusal):
+            // A stale token does not block public routes (logging in again, health): the request
+            // goes on unauthenticated, and a route that needs a session answers the same 401.
             context.logger.notice("session refused", metadata: ["reason": "\(refusal)"])
-            if refusal == .expired {
-                throw APIError(.unauthorized, "session-expired", "the session expired: log in again with `tacit login`")
-            }
-            throw APIError.unauthorized
+            var context = context
+            context.refusedSessionExpired = refusal == .expired
+            return try await next(request, context)
         }
     }
 }

@@ -11,6 +11,8 @@ struct TacitRequestContext: RequestContext {
     let channel: any Channel
     /// The caller, when the request carried a live session token from the uid that opened it.
     var identity: Identity?
+    /// The request carried a session token that had expired (the 401 then says so).
+    var refusedSessionExpired = false
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -20,7 +22,12 @@ struct TacitRequestContext: RequestContext {
 
     /// The authenticated caller, or 401.
     func requireIdentity() throws -> Identity {
-        guard let identity else { throw APIError.unauthorized }
+        guard let identity else {
+            if refusedSessionExpired {
+                throw APIError(.unauthorized, "session-expired", "the session expired: log in again with `tacit login`")
+            }
+            throw APIError.unauthorized
+        }
         return identity
     }
 }

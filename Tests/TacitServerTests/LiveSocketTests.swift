@@ -119,8 +119,10 @@ import TacitVault
             await test.daemon.stop()
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        // Every request accepted before the stop got its whole answer.
-        #expect(statuses == [201, 201, 201, 201])
+        // Every request the daemon took up before the stop got its whole answer (201); one still in
+        // the listen queue may be closed unanswered (0) — never answered in part, never with an error.
+        #expect(statuses.allSatisfy { $0 == 201 || $0 == 0 }, "\(statuses)")
+        #expect(statuses.contains(201), "the unlocks under way when the stop came finished")
         try await task.value
         #expect(!FileManager.default.fileExists(atPath: path))
     }

@@ -76,6 +76,10 @@ import TacitAPI
             }
             let noScheme = try await olivia.call(.get, "/v1/whoami", headers: [.authorization: "Basic abc"])
             #expect(noScheme.status == .unauthorized)
+            // A stale token does not stand in the way of public routes: logging in again, health.
+            #expect(try await olivia.call(.get, "/v1/health").status == .ok)
+            let again = try await olivia.call(.post, "/v1/sessions", json: UnlockRequest(name: "olivia", passphrase: TestDaemon.passphrase))
+            #expect(again.status == .created)
         }
     }
 

@@ -61,6 +61,9 @@ enum UnixHTTP {
     }
 
     static func parse(_ data: Data) throws -> Response {
+        // The server closed without a byte: the request was never taken up (e.g. still in the
+        // listen queue when the daemon stopped). Status 0 says so; a partial answer is an error.
+        if data.isEmpty { return Response(status: 0, headers: [:], body: Data()) }
         guard let split = data.firstRange(of: Data("\r\n\r\n".utf8)) else { throw Failure(description: "no header end") }
         let head = String(decoding: data[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         guard let statusLine = head.first, statusLine.hasPrefix("HTTP/1.1 "),
