@@ -1,5 +1,7 @@
-/// Any JSON value, decoded without losing the difference between integers, other numbers and Bools.
-enum JSONValue: Codable, Equatable, Sendable {
+/// Any JSON value, decoded without losing the difference between integers, other numbers and Bools:
+/// for inputs whose keys are checked one by one (the daemon's configuration and strict bodies, the
+/// CLI's policy evaluation lines).
+public enum JSONValue: Codable, Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -8,7 +10,8 @@ enum JSONValue: Codable, Equatable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    /// Decodes any JSON value.
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -27,7 +30,8 @@ enum JSONValue: Codable, Equatable, Sendable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    /// Encodes the value as it was decoded.
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -40,12 +44,14 @@ enum JSONValue: Codable, Equatable, Sendable {
         }
     }
 
-    var string: String? {
+    /// The string, if this is one.
+    public var string: String? {
         if case .string(let s) = self { return s }
         return nil
     }
 
-    var object: [String: JSONValue]? {
+    /// The object, if this is one.
+    public var object: [String: JSONValue]? {
         if case .object(let o) = self { return o }
         return nil
     }

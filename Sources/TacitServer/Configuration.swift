@@ -1,4 +1,5 @@
 import Foundation
+import TacitAPI
 import TacitMetrics
 
 /// The daemon's numeric settings, from `tacit.json` in the home or `tacit serve --config FILE`.
@@ -122,7 +123,13 @@ public struct Configuration: Sendable, Equatable {
 
         mutating func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
             guard let value = value(name) else { return nil }
-            guard case .number(let number) = value, let int = Int(exactly: number) else {
+            let whole: Int?
+            switch value {
+            case .integer(let integer): whole = Int(exactly: integer)
+            case .number(let number): whole = Int(exactly: number)
+            default: whole = nil
+            }
+            guard let int = whole else {
                 throw Problem(key: key(name), message: "must be a whole number")
             }
             guard range.contains(int) else {

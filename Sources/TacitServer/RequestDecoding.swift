@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import TacitAPI
 
 extension Request {
     /// Decodes the JSON body as `T`, refusing unknown fields, wrong types and bodies over `limit`.

@@ -1,3 +1,4 @@
+import TacitAPI
 import TacitPolicy
 
 /// Converts between Cedar's JSON formats (entities, values, entity references) and TacitPolicy's types.

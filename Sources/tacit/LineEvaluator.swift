@@ -1,3 +1,4 @@
+import TacitAPI
 import Foundation
 import TacitPolicy
 

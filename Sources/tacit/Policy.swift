@@ -1,3 +1,4 @@
+import TacitAPI
 import ArgumentParser
 import Foundation
 import TacitPolicy

@@ -1,3 +1,4 @@
+import TacitAPI
 import TacitPolicy
 
 extension Schema {
