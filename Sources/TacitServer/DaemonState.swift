@@ -99,8 +99,6 @@ final class DaemonState: Sendable {
         sessions.withLock { table in table.session(for: token).map { $0.started.addingTimeInterval(table.absolute) } }
     }
 
-    var sessionCount: Int { sessions.withLock { $0.count } }
-
     /// Drops expired sessions and wipes their keys.
     func purgeSessions() {
         let now = self.now

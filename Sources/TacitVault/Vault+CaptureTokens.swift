@@ -12,18 +12,15 @@ extension Vault {
         let hash = SHA256.hash(raw)
         let time = nowSeconds
         try await write { try $0.insertCaptureToken(hash: hash, principal: principal, at: time) }
-        return Data(raw).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(raw)
     }
 
     /// The principal a capture token belongs to, or `nil` for an unknown or revoked token.
     ///
     /// - Throws: `VaultError.storage`.
     public func principal(forCaptureToken token: String) async throws(VaultError) -> PrincipalID? {
-        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard token.count <= 100, let raw = Data(base64Encoded: base64), raw.count == 32 else { return nil }
-        let hash = SHA256.hash([UInt8](raw))
+        guard let raw = Base64URL.decode(token), raw.count == 32 else { return nil }
+        let hash = SHA256.hash(raw)
         return try await read { try $0.captureTokenPrincipal(hash: hash) }
     }
 

@@ -129,3 +129,21 @@ import Testing
         }
     }
 }
+
+@Suite struct Base64URLTests {
+    @Test func roundTripsWithoutPaddingOrURLUnsafeCharacters() throws {
+        for count in [0, 1, 2, 3, 31, 32, 33] {
+            let bytes = try SecureRandom.bytes(count: count)
+            let text = Base64URL.encode(bytes)
+            #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
+            #expect(Base64URL.decode(text) == bytes)
+        }
+        #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
+    }
+
+    @Test func refusesWhatIsNotBase64URL() {
+        for text in ["ab+c", "ab/c", "abc=", "a b", "é", String(repeating: "A", count: 1025)] {
+            #expect(Base64URL.decode(text) == nil, "\(text.prefix(8))")
+        }
+    }
+}
