@@ -12,6 +12,8 @@ public final class PlainSQLiteBaseline: Sendable {
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // As in the vault's storage: the pool's writer comes up with `synchronous = NORMAL`.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try pool.write { db in try db.execute(sql: "CREATE TABLE IF NOT EXISTS t (id BLOB PRIMARY KEY, payload BLOB NOT NULL)") }
     }
 

@@ -150,9 +150,11 @@ import TacitCrypto
         #expect(again.report.problems.isEmpty)
     }
 
+    /// Checked on the writer, the connection whose commits must be durable (GRDB's pool turns it
+    /// to NORMAL when it enables WAL; a reader would still say FULL).
     @Test func storagePragmas() async throws {
         let f = try await Fixture()
-        let (sync, secure, fk, journal) = try await f.vault.read { access in
+        let (sync, secure, fk, journal) = try await f.vault.write { access in
             (try Int.fetchOne(access.db, sql: "PRAGMA synchronous")!, try Int.fetchOne(access.db, sql: "PRAGMA secure_delete")!,
              try Int.fetchOne(access.db, sql: "PRAGMA foreign_keys")!, try String.fetchOne(access.db, sql: "PRAGMA journal_mode")!)
         }

@@ -24,8 +24,13 @@ final class VaultStorage: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
-        pool = try mapping("the database") { try DatabasePool(path: path, configuration: configuration) }
+        let pool = try mapping("the database") { try DatabasePool(path: path, configuration: configuration) }
+        // GRDB's pool sets `synchronous = NORMAL` on its writer after `prepareDatabase` when it
+        // turns WAL on; NORMAL makes a commit durable only at the next checkpoint. Set FULL again
+        // on the writer, the one connection that commits.
+        try mapping("the database") { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
         try mapping("the database schema") { try Schema.migrator.migrate(pool) }
+        self.pool = pool
     }
 
     /// A read-only snapshot.
