@@ -156,6 +156,9 @@ public final class Vault: Sendable {
     /// `PRAGMA integrity_check`; `["ok"]` when the database is sound.
     public func integrityCheck() async throws(VaultError) -> [String] { try storage.integrityCheck() }
 
+    /// How async writes were committed so far: concurrent writes share commits.
+    public var writeStatistics: WriteStatistics { storage.groupCommit.statistics }
+
     /// The database's current anchor state.
     public func state() async throws(VaultError) -> AnchorState {
         try await storage.read { try InstanceAnchor.currentState($0) }

@@ -14,7 +14,7 @@ import TacitVault
 /// The peak memory of the bulk import is measured in a fresh child process whose high-water mark
 /// is reset (`/proc/self/clear_refs`) after enrollment and unlock, so scrypt's 128 MiB is not in it.
 ///
-/// `TACIT_BENCH_VAULT_ONLY=durable,bulk,read,search,unlock,rss` runs only those steps (for profiling).
+/// `TACIT_BENCH_VAULT_ONLY=durable,concurrent,bulk,read,search,unlock,rss` runs only those steps (for profiling).
 enum VaultSuite {
     static let childVariable = "TACIT_BENCH_VAULT_CHILD"
     static let onlyVariable = "TACIT_BENCH_VAULT_ONLY"
@@ -51,6 +51,27 @@ enum VaultSuite {
             }
             let v = Double(rounds * perRound) / vaultRounds.reduce(0, +), p = Double(rounds * perRound) / plainRounds.reduce(0, +)
             row("durable single write (own transaction)", v, p, unit: "w/s", ratio: v / p, goal: ">= 0.90")
+        }
+
+        // Eight writers at once: group commit shares one WAL sync among the writes that wait for it.
+        if wanted("concurrent") {
+            let writers = 8, perWriter = 250
+            let before = vault.writeStatistics
+            let sequential = try await time { for _ in 0..<(writers * perWriter / 4) { _ = try await session.write(EntryDraft(body: body)) } }
+            let concurrent = try await time {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<writers {
+                        group.addTask { for _ in 0..<perWriter { _ = try await session.write(EntryDraft(body: body)) } }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let after = vault.writeStatistics
+            let sequentialRate = Double(writers * perWriter / 4) / sequential, concurrentRate = Double(writers * perWriter) / concurrent
+            let commits = after.commits - before.commits - writers * perWriter / 4
+            print(String(format: "durable writes, %d writers at once: %.0f w/s vs one writer %.0f w/s: ratio %.2f "
+                         + "(%.1f writes per commit, largest %d)", writers, concurrentRate, sequentialRate,
+                         concurrentRate / sequentialRate, Double(writers * perWriter) / Double(max(commits, 1)), after.largestBatch))
         }
 
         // Bulk import 100k x 1 KiB, one transaction each.

@@ -9,6 +9,8 @@ import GRDB
 final class VaultStorage: Sendable {
     let pool: DatabasePool
     let path: String
+    /// Commits concurrent async writes together (see `GroupCommit`).
+    let groupCommit: GroupCommit
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     init(path: String) throws(VaultError) {
@@ -31,6 +33,7 @@ final class VaultStorage: Sendable {
         try mapping("the database") { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
         try mapping("the database schema") { try Schema.migrator.migrate(pool) }
         self.pool = pool
+        groupCommit = GroupCommit(pool: pool)
     }
 
     /// A read-only snapshot.
@@ -38,10 +41,11 @@ final class VaultStorage: Sendable {
         do { return try await pool.read { db in try body(StorageAccess(db: db)) } } catch { throw VaultError.wrap(error) }
     }
 
-    /// A write transaction that advances the instance write counter inside it.
+    /// A write that advances the instance write counter with it, committed (and on disk) when this
+    /// returns; concurrent writes share one commit, each in its own savepoint.
     func write<T: Sendable>(_ body: @Sendable @escaping (StorageAccess) throws -> T) async throws(VaultError) -> T {
         do {
-            return try await pool.write { db in
+            return try await groupCommit.write { db in
                 let access = StorageAccess(db: db)
                 let result = try body(access)
                 try access.advanceWriteCounter()
