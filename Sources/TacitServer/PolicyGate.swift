@@ -29,10 +29,14 @@ struct PolicyGate {
 
     /// A principal with its current group memberships as parents.
     func member(_ principal: Principal) async throws -> Entity {
-        let groups = try await state.vault.groupIDs(of: principal.id)
-        return Entity(Self.uid(principal.id),
-                      attributes: ["role": .string(Self.role(principal.role)), "disabled": .bool(principal.isDisabled)],
-                      parents: groups.map(Self.uid))
+        member(principal, groups: try await state.vault.groupIDs(of: principal.id))
+    }
+
+    /// A principal with `groups` (read in the same snapshot as the rest of a decision's facts) as parents.
+    func member(_ principal: Principal, groups: [GroupID]) -> Entity {
+        Entity(Self.uid(principal.id),
+               attributes: ["role": .string(Self.role(principal.role)), "disabled": .bool(principal.isDisabled)],
+               parents: groups.map(Self.uid))
     }
 
     func group(_ group: Group) -> Entity {
@@ -75,12 +79,21 @@ struct PolicyGate {
     }
 
     /// Decides `action` by `principal` on `resource`, with `now` added to the context; a denial is
-    /// written to the audit log.
+    /// written to the audit log. `principalGroups`, when the caller already read them with the other
+    /// facts, saves a query.
     func decide(_ principal: Principal, _ action: String, on resource: EntityUID, context: [String: Value] = [:],
-                entities: [Entity]) async throws -> Decision {
+                entities: [Entity], principalGroups: [GroupID]? = nil) async throws -> Decision {
+        let groups = if let principalGroups { principalGroups } else { try await state.vault.groupIDs(of: principal.id) }
+        return decideNow(principal, action, on: resource, context: context, entities: entities, principalGroups: groups)
+    }
+
+    /// `decide` on facts already read, without waiting on anything: usable inside a vault
+    /// transaction.
+    func decideNow(_ principal: Principal, _ action: String, on resource: EntityUID, context: [String: Value] = [:],
+                   entities: [Entity], principalGroups: [GroupID]) -> Decision {
         var context = context
         context["now"] = .long(Int64(state.now.timeIntervalSince1970.rounded(.down)))
-        let me = try await member(principal)
+        let me = member(principal, groups: principalGroups)
         let request = Request(principal: me.uid, action: .action(action), resource: resource, context: context)
         let decision = state.authorizer.isAuthorized(request, entities: Entities([me] + entities + placeholders))
         if !decision.isAllowed {
@@ -93,8 +106,9 @@ struct PolicyGate {
     /// Decides and throws when denied: 404 when the caller may not learn the resource exists,
     /// 403 naming the determining policies otherwise.
     func require(_ principal: Principal, _ action: String, on resource: EntityUID, context: [String: Value] = [:],
-                 entities: [Entity], hideExistence: Bool, what: String) async throws {
-        let decision = try await decide(principal, action, on: resource, context: context, entities: entities)
+                 entities: [Entity], principalGroups: [GroupID]? = nil, hideExistence: Bool, what: String) async throws {
+        let decision = try await decide(principal, action, on: resource, context: context, entities: entities,
+                                        principalGroups: principalGroups)
         guard decision.isAllowed else {
             if hideExistence { throw APIError.notFound(what) }
             throw APIError.denied(decision.determining.isEmpty ? ["default-deny"] : decision.determining)

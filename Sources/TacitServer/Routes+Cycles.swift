@@ -62,11 +62,13 @@ extension Routes {
             let roster = Set(try await state.vault.members(of: group.id).map(\.id))
             var items: [AgendaResponse.Item] = []
             let (shared, _) = try await identity.session.feed()
-            for entry in shared where entry.entry.metadata.cycle == cycle.id {
+            let inCycle = shared.filter { $0.entry.metadata.cycle == cycle.id }
+            let facts = try await state.vault.shareReadFacts(inCycle.map(\.share), reader: identity.principal.id)
+            for entry in inCycle {
                 // Shared with the group: the audience was the roster (less the author) when shared.
-                guard let share = try await state.vault.shareMetadata(entry.share),
-                      try await mayRead(share, identity: identity, gate: gate, state: state),
-                      Set(share.readers).union([share.author]).isSuperset(of: roster.subtracting([entry.author.id]))
+                guard let read = facts.shares[entry.share],
+                      mayRead(read, identity: identity, readerGroups: facts.readerGroups, gate: gate),
+                      Set(read.share.readers).union([read.share.author]).isSuperset(of: roster.subtracting([entry.author.id]))
                 else { continue }
                 items.append(.init(title: entry.entry.content.title.isEmpty ? "(untitled)" : entry.entry.content.title,
                                    author: entry.author.name, kind: entry.entry.metadata.kind.rawValue,

@@ -14,17 +14,14 @@ extension Routes {
             var request = request
             let input = try await request.decodeStrictly(EntryInput.self, limit: limit)
             let draft = try entryDraft(input)
-            // The cycle decides the group; the policy sees exactly where the entry will go.
-            let cycle: Cycle
-            if let requested = input.cycle {
-                guard let found = try await state.vault.cycle(CycleID(requested)) else { throw APIError.notFound("cycle") }
-                cycle = found
-            } else {
-                guard let current = try await state.vault.currentCycle(of: identity.principal.id) else {
-                    throw APIError(.conflict, "no-cycle", "you are in no cycle yet: your facilitator schedules one with `tacit cycle create`")
-                }
-                cycle = current
+            // The cycle decides the group; the policy sees exactly where the entry will go. Cycle,
+            // group and the author's groups come from one snapshot.
+            let facts = try await state.vault.entryWriteFacts(author: identity.principal.id, cycle: input.cycle.map(CycleID.init))
+            guard let cycle = facts.cycle else {
+                if input.cycle != nil { throw APIError.notFound("cycle") }
+                throw APIError(.conflict, "no-cycle", "you are in no cycle yet: your facilitator schedules one with `tacit cycle create`")
             }
+            guard let group = facts.group else { throw APIError.notFound("group") }
             var draftInCycle = draft
             draftInCycle.cycle = cycle.id
             let pending = EntityUID("Entry", "new")
@@ -33,11 +30,11 @@ extension Routes {
                                              "group": .entity(PolicyGate.uid(cycle.group)),
                                              "cycle": .entity(PolicyGate.uid(cycle.id)), "deleted": .bool(false)]),
                 gate.cycle(cycle),
-                gate.group(try await groupOf(cycle, state: state)),
-            ], hideExistence: false, what: "cycle")
-            let metadata = try await identity.session.write(draftInCycle)
-            await audit(state, identity, "writeEntry", metadata.id.description)
-            let entry = try await identity.session.entry(metadata.id)
+                gate.group(group),
+            ], principalGroups: facts.authorGroups, hideExistence: false, what: "cycle")
+            // The written entry comes back from the write itself: no second read.
+            let entry = try await identity.session.writeEntry(draftInCycle)
+            await audit(state, identity, "writeEntry", entry.metadata.id.description)
             return try Response.json(response(entry, author: identity.principal.name), status: .created)
         }
 

@@ -98,10 +98,11 @@ extension Routes {
         v1.get("feed") { _, context in
             let identity = try context.requireIdentity()
             let (entries, _) = try await identity.session.feed()
+            let facts = try await state.vault.shareReadFacts(entries.map(\.share), reader: identity.principal.id)
             var items: [FeedItem] = []
             for shared in entries {
-                guard let share = try await state.vault.shareMetadata(shared.share),
-                      try await mayRead(share, identity: identity, gate: gate, state: state) else { continue }
+                guard let share = facts.shares[shared.share],
+                      mayRead(share, identity: identity, readerGroups: facts.readerGroups, gate: gate) else { continue }
                 items.append(FeedItem(share: shared.share.uuid, entry: shared.entry.id.uuid, author: shared.author.name,
                                       title: shared.entry.content.title, kind: shared.entry.metadata.kind.rawValue,
                                       sharedAt: shared.sharedAt, expiresAt: shared.expiresAt))
@@ -112,13 +113,13 @@ extension Routes {
         // One shared entry: decided, decrypted, and its read recorded in the audit log.
         v1.get("feed/{share}") { _, context in
             let identity = try context.requireIdentity()
-            guard let id = context.parameters.get("share").flatMap(ShareID.init),
-                  let share = try await state.vault.shareMetadata(id) else { throw APIError.notFound("share") }
-            guard try await mayRead(share, identity: identity, gate: gate, state: state) else {
-                throw APIError.notFound("share")
+            guard let id = context.parameters.get("share").flatMap(ShareID.init) else { throw APIError.notFound("share") }
+            // Decided inside the vault's read, on facts of the same snapshot, before anything opens;
+            // a refusal is the same 404 as a share that does not exist.
+            let shared = try await identity.session.sharedEntry(id) { facts, readerGroups in
+                mayRead(facts, identity: identity, readerGroups: readerGroups, gate: gate)
             }
-            let shared = try await identity.session.sharedEntry(id)
-            state.audit.record(AuditDraft(actor: identity.principal.id, action: "readShared", resource: share.entry.description,
+            state.audit.record(AuditDraft(actor: identity.principal.id, action: "readShared", resource: shared.entry.metadata.id.description,
                                           decision: "allow", policies: ["audience-reads-share"],
                                           policyHash: state.policyHash, time: state.now))
             return try Response.json(response(shared.entry, author: shared.author.name))
@@ -163,13 +164,13 @@ extension Routes {
         return share
     }
 
-    static func mayRead(_ share: ShareMetadata, identity: Identity, gate: PolicyGate, state: DaemonState) async throws -> Bool {
-        guard let entry = try await state.vault.entryMetadata(share.entry),
-              let author = try await state.vault.principal(share.author) else { return false }
-        var entities = [gate.entry(entry), gate.share(share), try await gate.member(author)]
-        if let groupID = entry.group, let group = try await state.vault.group(groupID) { entities.append(gate.group(group)) }
-        let decision = try await gate.decide(identity.principal, "readShared", on: PolicyGate.uid(entry.id),
-                                             context: ["share": .entity(PolicyGate.uid(share.id))], entities: entities)
+    /// Whether the policy lets the caller read a share now, decided on facts read in one snapshot.
+    static func mayRead(_ facts: ShareReadFacts, identity: Identity, readerGroups: [GroupID], gate: PolicyGate) -> Bool {
+        var entities = [gate.entry(facts.entry), gate.share(facts.share), gate.member(facts.author, groups: facts.authorGroups)]
+        if let group = facts.group { entities.append(gate.group(group)) }
+        let decision = gate.decideNow(identity.principal, "readShared", on: PolicyGate.uid(facts.entry.id),
+                                      context: ["share": .entity(PolicyGate.uid(facts.share.id))], entities: entities,
+                                      principalGroups: readerGroups)
         return decision.isAllowed
     }
 

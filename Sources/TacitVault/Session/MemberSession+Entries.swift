@@ -64,6 +64,16 @@ extension MemberSession {
 
     func newEntry(_ draft: EntryDraft, access: StorageAccess, keys: MemberKeys, at date: Date,
                   classified: (CycleID?, GroupID?, EntryKind)? = nil) throws -> (EntryRow, [UInt8]) {
+        let (row, element, _) = try newEntryWithContent(draft, access: access, keys: keys, at: date, classified: classified,
+                                                        decodingBack: false)
+        return (row, element)
+    }
+
+    /// As `newEntry`, and with `decodingBack` also the content exactly as a read will return it
+    /// (the payload stores times in milliseconds).
+    func newEntryWithContent(_ draft: EntryDraft, access: StorageAccess, keys: MemberKeys, at date: Date,
+                             classified: (CycleID?, GroupID?, EntryKind)? = nil,
+                             decodingBack: Bool) throws -> (EntryRow, [UInt8], EntryContent?) {
         let (cycle, group, kind) = try classified ?? classify(draft, access: access, at: date)
         let created = draft.created ?? date
         let content = EntryContent(title: draft.title, body: draft.body, tags: draft.tags, topic: draft.topic,
@@ -73,7 +83,7 @@ extension MemberSession {
                                    isoWeek: vault.calendar.isoWeek(created), sizeBucket: bucket, version: 1)
         let (row, _) = try Self.sealEntry(columns: columns, padded: padded, keys: keys)
         try access.insertEntry(row)
-        return (row, try keys.entryElement(columns.id, version: 1))
+        return (row, try keys.entryElement(columns.id, version: 1), decodingBack ? try PayloadCodec.decode(padded) : nil)
     }
 
     // MARK: Public entry operations
@@ -84,12 +94,19 @@ extension MemberSession {
     /// - Throws: `VaultError.locked`, `.invalidInput`, `.notFound` / `.notPermitted` for a cycle of
     ///   another group, `.integrityViolation` when the manifest was edited.
     public func write(_ draft: EntryDraft) async throws(VaultError) -> EntryMetadata {
+        try await writeEntry(draft).metadata
+    }
+
+    /// Writes a new entry as `write(_:)` does and returns it whole, as a read of it would.
+    public func writeEntry(_ draft: EntryDraft) async throws(VaultError) -> Entry {
         let keys = try keys()
         let date = vault.now
         return try await vault.write { access in
-            let (row, element) = try self.newEntry(draft, access: access, keys: keys, at: date)
+            let (row, element, content) = try self.newEntryWithContent(draft, access: access, keys: keys, at: date,
+                                                                       decodingBack: true)
             try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element])
-            return EntryMetadata(row.columns)
+            guard let content else { throw VaultError(.storage, "a new entry's content was not decoded") }
+            return Entry(metadata: EntryMetadata(row.columns), content: content)
         }
     }
 

@@ -317,22 +317,36 @@ extension MemberSession {
 
     /// Opens an entry shared with the member.
     ///
+    /// `authorize`, when given, decides on the share's facts (`ShareReadFacts` and the reader's
+    /// groups) read in the same transaction as the entry, before anything is opened; a refusal is
+    /// `.notFound`, as for a share that does not exist.
+    ///
     /// - Throws: `VaultError.notFound` for a share not sealed to them or expired;
     ///   `.authenticationFailed` for a changed seal, signature, commitment or ciphertext;
     ///   `.peerKeyUnconfirmed` when the author's keys differ from the pinned ones.
-    public func sharedEntry(_ shareID: ShareID) async throws(VaultError) -> SharedEntry {
+    public func sharedEntry(_ shareID: ShareID,
+                            authorize: (@Sendable (ShareReadFacts, [GroupID]) -> Bool)? = nil) async throws(VaultError) -> SharedEntry {
         let keys = try keys()
         let me = me
         let date = vault.now
+        @Sendable func check(_ access: StorageAccess) throws {
+            guard let authorize else { return }
+            let facts = try Vault.shareReadFacts([shareID], reader: me, access: access)
+            guard let share = facts.shares[shareID], authorize(share, facts.readerGroups) else {
+                throw VaultError.notFound("the share")
+            }
+        }
         // Every read after the first needs no write (the author is pinned, the read recorded), so it
         // runs in a read transaction: no write counter, no fsync.
         let repeated: SharedEntry? = try await vault.read { access in
+            try check(access)
             guard let share = try access.share(shareID), let seal = try access.seal(of: shareID, for: me),
                   try access.pin(owner: me, peer: share.author) != nil, try access.hasRead(shareID, by: me) else { return nil }
             return try self.openShare(share, seal: seal, access: access, keys: keys, at: date, recordingRead: false)
         }
         if let repeated { return repeated }
         return try await vault.write { access in
+            try check(access)
             guard let share = try access.share(shareID), let seal = try access.seal(of: shareID, for: me) else {
                 throw VaultError.notFound("the share")
             }

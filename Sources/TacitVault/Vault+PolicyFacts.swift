@@ -1,0 +1,62 @@
+import Foundation
+
+/// What the daemon's policy gate needs to decide a read of a share, taken from one snapshot of the
+/// database: the share's and the entry's clear columns, the author with their groups, the entry's
+/// group. Nothing is decrypted.
+public struct ShareReadFacts: Sendable {
+    public let share: ShareMetadata
+    public let entry: EntryMetadata
+    public let author: Principal
+    public let authorGroups: [GroupID]
+    public let group: Group?
+}
+
+/// What the policy gate needs to decide a new entry: the cycle it goes to (the one asked for, or the
+/// author's current one), that cycle's group, and the author's groups.
+public struct EntryWriteFacts: Sendable {
+    /// `nil` when the cycle asked for does not exist, or when none was asked for and the author is in
+    /// no cycle now.
+    public let cycle: Cycle?
+    public let group: Group?
+    public let authorGroups: [GroupID]
+}
+
+extension Vault {
+    /// The facts for deciding reads of `shares` by `reader`, and the reader's own groups, in one
+    /// read transaction (a share that does not exist, or whose entry or author is gone, is left out).
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func shareReadFacts(_ shares: [ShareID], reader: PrincipalID)
+        async throws(VaultError) -> (readerGroups: [GroupID], shares: [ShareID: ShareReadFacts]) {
+        try await read { access in try Self.shareReadFacts(shares, reader: reader, access: access) }
+    }
+
+    static func shareReadFacts(_ shares: [ShareID], reader: PrincipalID, access: StorageAccess)
+        throws -> (readerGroups: [GroupID], shares: [ShareID: ShareReadFacts]) {
+        var facts: [ShareID: ShareReadFacts] = [:]
+        var groupsOf: [PrincipalID: [GroupID]] = [reader: try access.groups(of: reader).map(\.id)]
+        for id in shares {
+            guard let share = try access.share(id).map(Self.metadata),
+                  let entry = try access.entry(share.entry).map({ EntryMetadata($0.columns) }),
+                  let author = try access.principal(share.author)?.principal else { continue }
+            let authorGroups = try groupsOf[author.id] ?? access.groups(of: author.id).map(\.id)
+            groupsOf[author.id] = authorGroups
+            facts[id] = ShareReadFacts(share: share, entry: entry, author: author, authorGroups: authorGroups,
+                                       group: try entry.group.flatMap { try access.group($0) })
+        }
+        return (groupsOf[reader] ?? [], facts)
+    }
+
+    /// The facts for deciding a new entry by `author` in `cycle` (or their current cycle), in one
+    /// read transaction.
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func entryWriteFacts(author: PrincipalID, cycle requested: CycleID?) async throws(VaultError) -> EntryWriteFacts {
+        let date = now
+        return try await read { access in
+            let cycle = try requested.map { try access.cycle($0) } ?? self.currentCycle(of: author, access: access, at: date)
+            return EntryWriteFacts(cycle: cycle, group: try cycle.flatMap { try access.group($0.group) },
+                                   authorGroups: try access.groups(of: author).map(\.id))
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import TacitCrypto
+@testable import TacitVault
+
+/// The daemon decides requests on facts read in one snapshot; they must be the same facts the
+/// single-purpose lookups return.
+@Suite struct PolicyFactsTests {
+    @Test func shareReadFactsMatchTheSingleLookups() async throws {
+        let f = try await Fixture()
+        let (group, _, s) = try await f.group(["fac", "ana", "ben"])
+        let ana = s["ana"]!
+        let e = try await ana.write(EntryDraft(title: "t", body: "shared"))
+        let shareID = try await ana.share(e.id, with: .group(group.id))
+        let ben = try await f.id("ben"), anaID = try await f.id("ana")
+        let missing = try ShareID.random()
+
+        let facts = try await f.vault.shareReadFacts([shareID, missing], reader: ben)
+        #expect(facts.readerGroups == [group.id])
+        #expect(facts.shares.keys.sorted { $0.description < $1.description } == [shareID])
+        let read = try #require(facts.shares[shareID])
+        #expect(read.share == (try await f.vault.shareMetadata(shareID)))
+        #expect(read.entry == (try await f.vault.entryMetadata(e.id)))
+        #expect(read.author.id == anaID)
+        #expect(read.authorGroups == (try await f.vault.groupIDs(of: anaID)))
+        #expect(read.group?.id == group.id)
+        // Revoked shares are deleted: they drop out of the facts.
+        try await ana.revoke(shareID)
+        #expect(try await f.vault.shareReadFacts([shareID], reader: ben).shares.isEmpty)
+    }
+
+    @Test func entryWriteFactsFindTheCycle() async throws {
+        let f = try await Fixture()
+        let (group, cycle, _) = try await f.group(["fac", "ana"])
+        let ana = try await f.id("ana")
+        let current = try await f.vault.entryWriteFacts(author: ana, cycle: nil)
+        #expect(current.cycle?.id == cycle.id)
+        #expect(current.group?.id == group.id)
+        #expect(current.authorGroups == [group.id])
+        #expect(try await f.vault.entryWriteFacts(author: ana, cycle: cycle.id).cycle?.id == cycle.id)
+        #expect(try await f.vault.entryWriteFacts(author: ana, cycle: try CycleID.random()).cycle == nil)
+        try await f.enroll("loner")
+        let loner = try await f.vault.entryWriteFacts(author: try await f.id("loner"), cycle: nil)
+        #expect(loner.cycle == nil && loner.group == nil && loner.authorGroups.isEmpty)
+    }
+
+    /// What the daemon returns after a write is what a read of the entry returns.
+    @Test func writeEntryReturnsWhatAReadReturns() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let ana = try await f.unlock("ana")
+        f.clock.set(Date(timeIntervalSince1970: 1_767_225_600.123_456))
+        let written = try await ana.writeEntry(EntryDraft(title: "Título", body: "body ✓", tags: ["a", "b"], topic: "feedback"))
+        #expect(written == (try await ana.entry(written.metadata.id)))
+    }
+}
