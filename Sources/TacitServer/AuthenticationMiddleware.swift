@@ -18,7 +18,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         guard header.count < 200 else { throw APIError.unauthorized }
         let token = String(header.dropFirst("Bearer ".count))
-        guard let uid = await PeerCredentials.uid(of: context.channel) ?? daemon.testingUID else {
+        guard let uid = await daemon.peers.uid(of: context.channel) ?? daemon.testingUID else {
             throw APIError.unauthorized
         }
         switch daemon.authenticate(token: token, uid: uid) {

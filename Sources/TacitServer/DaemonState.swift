@@ -21,6 +21,8 @@ final class DaemonState: Sendable {
     /// In router tests there is no socket to ask for the peer's uid; only tests set this.
     let testingUID: UInt32?
     let layout: HomeLayout
+    /// The uid behind each open connection, asked of the kernel once per connection.
+    let peers = PeerCredentials()
 
     private let sessions: Mutex<SessionTable<MemberSession>>
     private let backoff = Mutex(UnlockBackoff())

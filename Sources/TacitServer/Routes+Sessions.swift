@@ -20,7 +20,7 @@ extension Routes {
                 throw APIError(.tooManyRequests, "backoff", "too many failed attempts: wait \(Int(wait.rounded(.up))) s",
                                retryAfter: Int(wait.rounded(.up)))
             }
-            guard let uid = await PeerCredentials.uid(of: context.channel) ?? state.testingUID else {
+            guard let uid = await state.peers.uid(of: context.channel) ?? state.testingUID else {
                 throw APIError.unauthorized
             }
             let session: MemberSession

@@ -162,6 +162,27 @@ import TacitVault
         try await task.value
     }
 
+    /// The uid is asked of the kernel once per connection and kept only while it is open: a new
+    /// connection (perhaps at a freed channel's address) is asked again.
+    @Test func peerUIDsAreKeptPerOpenConnectionOnly() async throws {
+        let test = try await TestDaemon()
+        let task = try await Self.start(test)
+        let path = test.daemon.layout.socketPath
+        _ = try UnixHTTP.request(socket: path, "POST", "/v1/enroll", body: String(decoding: try JSONEncoder().encode(
+            EnrollRequest(code: test.daemon.bootstrapCode!, name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
+        let login = try UnixHTTP.request(socket: path, "POST", "/v1/sessions", body: String(decoding: try JSONEncoder().encode(
+            UnlockRequest(name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
+        let token = try JSONDecoder().decode([String: JSONAny].self, from: login.body)["token"]!.string!
+        for _ in 0..<20 { #expect(try UnixHTTP.request(socket: path, "GET", "/v1/whoami", token: token).status == 200) }
+        // Each request above used its own connection and closed it: nothing may stay kept.
+        let peers = test.daemon.state.peers
+        let deadline = Date().addingTimeInterval(10)
+        while peers.keptCount > 0, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(peers.keptCount == 0)
+        await test.daemon.stop()
+        try await task.value
+    }
+
     @Test func unknownNamesCostTheSameDerivationAsKnownOnes() async throws {
         let test = try await TestDaemon()
         let vault = test.daemon.state.vault
