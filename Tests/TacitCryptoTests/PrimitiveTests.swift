@@ -141,8 +141,30 @@ import Testing
         #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
     }
 
+    /// RFC 4648 §10's vectors, unpadded.
+    @Test func rfc4648Vectors() {
+        let vectors = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy"]
+        for (plain, encoded) in vectors {
+            #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+            #expect(Base64URL.decode(encoded) == Array(plain.utf8))
+        }
+    }
+
+    /// Agrees with Foundation's base64 (alphabet swapped, padding dropped) at every length up to 70.
+    @Test func agreesWithFoundation() throws {
+        for count in 0...70 {
+            let bytes = try SecureRandom.bytes(count: count)
+            let foundation = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == foundation)
+            #expect(Base64URL.decode(foundation) == bytes)
+        }
+    }
+
     @Test func refusesWhatIsNotBase64URL() {
-        for text in ["ab+c", "ab/c", "abc=", "a b", "é", String(repeating: "A", count: 1025)] {
+        // Other alphabets, padding, spaces, non-ASCII, too long, impossible lengths, and non-zero
+        // unused bits ("Zh" would be a second spelling of "f").
+        for text in ["ab+c", "ab/c", "abc=", "a b", "é", String(repeating: "A", count: 1025), "A", "AAAAA", "Zh", "Zm9"] {
             #expect(Base64URL.decode(text) == nil, "\(text.prefix(8))")
         }
     }
