@@ -14,28 +14,31 @@ extension Routes {
             var request = request
             let input = try await request.decodeStrictly(EntryInput.self, limit: limit)
             let draft = try entryDraft(input)
-            // The cycle decides the group; the policy sees exactly where the entry will go. Cycle,
-            // group and the author's groups come from one snapshot.
-            let facts = try await state.vault.entryWriteFacts(author: identity.principal.id, cycle: input.cycle.map(CycleID.init))
-            guard let cycle = facts.cycle else {
-                if input.cycle != nil { throw APIError.notFound("cycle") }
-                throw APIError(.conflict, "no-cycle", "you are in no cycle yet: your facilitator schedules one with `tacit cycle create`")
-            }
-            guard let group = facts.group else { throw APIError.notFound("group") }
+            let cycle = try await requireWrite(identity, in: input.cycle, gate: gate, state: state)
             var draftInCycle = draft
             draftInCycle.cycle = cycle.id
-            let pending = EntityUID("Entry", "new")
-            try await gate.require(identity.principal, "writeEntry", on: pending, entities: [
-                Entity(pending, attributes: ["author": .entity(PolicyGate.uid(identity.principal.id)),
-                                             "group": .entity(PolicyGate.uid(cycle.group)),
-                                             "cycle": .entity(PolicyGate.uid(cycle.id)), "deleted": .bool(false)]),
-                gate.cycle(cycle),
-                gate.group(group),
-            ], principalGroups: facts.authorGroups, hideExistence: false, what: "cycle")
             // The written entry comes back from the write itself: no second read.
             let entry = try await identity.session.writeEntry(draftInCycle)
             await audit(state, identity, "writeEntry", entry.metadata.id.description)
             return try Response.json(response(entry, author: identity.principal.name), status: .created)
+        }
+
+        // An import is decided as one write of each of its entries would be: same cycle, same
+        // policy, one decision for all; then one transaction, so a refusal leaves nothing behind.
+        v1.post("entries/import") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeStrictly(EntryImportRequest.self, limit: limit)
+            let drafts = try importDrafts(input, now: state.now)
+            let cycle = try await requireWrite(identity, in: input.cycle, gate: gate, state: state)
+            let imported = try await identity.session.importEntries(drafts.map { draft in
+                var draft = draft
+                draft.cycle = cycle.id
+                return draft
+            })
+            // One record for the import: how many, never what.
+            await audit(state, identity, "importEntries", "\(imported) entries")
+            return try Response.json(EntryImportResponse(imported: imported), status: .created)
         }
 
         v1.get("entries") { request, context in
@@ -96,6 +99,57 @@ extension Routes {
             try await identity.session.delete(metadata.id)
             await audit(state, identity, "deleteEntry", metadata.id.description)
             return Response.noContent
+        }
+    }
+
+    /// The cycle a new entry of the caller goes into (`requested`, or their current cycle), after
+    /// the policy allowed `writeEntry` there. Cycle, group and the author's groups come from one
+    /// snapshot, and the policy sees exactly where the entry will go.
+    ///
+    /// - Throws: 404 for an unknown cycle, 409 `no-cycle` when the caller is in none, 403 when denied.
+    static func requireWrite(_ identity: Identity, in requested: UUID?, gate: PolicyGate,
+                             state: DaemonState) async throws -> Cycle {
+        let facts = try await state.vault.entryWriteFacts(author: identity.principal.id, cycle: requested.map(CycleID.init))
+        guard let cycle = facts.cycle else {
+            if requested != nil { throw APIError.notFound("cycle") }
+            throw APIError(.conflict, "no-cycle", "you are in no cycle yet: your facilitator schedules one with `tacit cycle create`")
+        }
+        guard let group = facts.group else { throw APIError.notFound("group") }
+        let pending = EntityUID("Entry", "new")
+        try await gate.require(identity.principal, "writeEntry", on: pending, entities: [
+            Entity(pending, attributes: ["author": .entity(PolicyGate.uid(identity.principal.id)),
+                                         "group": .entity(PolicyGate.uid(cycle.group)),
+                                         "cycle": .entity(PolicyGate.uid(cycle.id)), "deleted": .bool(false)]),
+            gate.cycle(cycle),
+            gate.group(group),
+        ], principalGroups: facts.authorGroups, hideExistence: false, what: "cycle")
+        return cycle
+    }
+
+    /// The drafts of an import, each checked as `POST /v1/entries` checks one, with its original
+    /// date: not in the future, and not before 1970 (the payload stores Unix milliseconds).
+    ///
+    /// - Throws: 413 over `EntryImportRequest.maximumEntries`; 400 naming the first bad entry by index.
+    static func importDrafts(_ input: EntryImportRequest, now: Date) throws -> [EntryDraft] {
+        let maximum = EntryImportRequest.maximumEntries
+        guard input.entries.count <= maximum else {
+            throw APIError(.contentTooLarge, "too-large",
+                           "an import takes at most \(maximum) entries per request, not \(input.entries.count): send them in batches")
+        }
+        guard !input.entries.isEmpty else { throw APIError.badRequest("entries is empty: give at least one entry") }
+        return try input.entries.enumerated().map { index, entry in
+            func refuse(_ message: String) -> APIError { .badRequest("entries[\(index)]: \(message)") }
+            guard entry.created <= now else { throw refuse("created is in the future") }
+            guard entry.created >= Date(timeIntervalSince1970: 0) else { throw refuse("created is before 1970, which Tacit cannot store") }
+            var draft: EntryDraft
+            do {
+                draft = try entryDraft(EntryInput(title: entry.title, body: entry.body, tags: entry.tags, topic: entry.topic,
+                                                  kind: entry.kind))
+            } catch let error as APIError {
+                throw refuse(error.detail.message)
+            }
+            draft.created = entry.created
+            return draft
         }
     }
 
