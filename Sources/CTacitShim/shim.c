@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <sys/prctl.h>
 
@@ -105,4 +106,8 @@ int ctacit_disable_dumpable(void) {
 
 int ctacit_is_dumpable(void) {
     return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+}
+
+int ctacit_limit_malloc_arenas(int arenas) {
+    return mallopt(M_ARENA_MAX, arenas);
 }

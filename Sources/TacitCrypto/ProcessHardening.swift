@@ -21,3 +21,13 @@ public enum ProcessHardening {
         return ctacit_is_dumpable() == 1 || limit.rlim_cur != 0
     }
 }
+
+/// Process-wide memory settings for a long-running process.
+public enum ProcessMemory {
+    /// Caps glibc's malloc arenas (`mallopt(M_ARENA_MAX)`): without it each busy thread gets its
+    /// own (up to 8 per core) and keeps what it freed. Threads started later share the arenas.
+    ///
+    /// - Returns: whether glibc accepted the setting.
+    @discardableResult
+    public static func limitMallocArenas(to arenas: Int32) -> Bool { ctacit_limit_malloc_arenas(arenas) == 1 }
+}

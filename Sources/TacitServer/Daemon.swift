@@ -59,17 +59,25 @@ public final class Daemon: Sendable {
         self.notices = notices
     }
 
+    /// The most malloc arenas the daemon's threads share.
+    static let mallocArenas: Int32 = 2
+
     /// Loads configuration and policy, opens or creates keys and database, and checks the socket's
     /// place. Nothing is served yet.
     ///
     /// - Parameter confirmRestore: asked, with both states printed in its argument, before a
     ///   database behind its anchor is accepted (`--accept-restore`); answering `false` stops.
     /// - Throws: `DaemonError.startup` with a message for the operator.
+
     public static func prepare(_ options: Options, logger: Logger,
                                confirmRestore: @Sendable (String) -> Bool = { _ in false },
                                testingUID: UInt32? = nil) async throws -> Daemon {
         let layout = options.layout
         var notices: [String] = []
+        // At most two malloc arenas: glibc otherwise gives each busy thread its own (up to 8 per
+        // core) and keeps their freed memory, so resident memory grew for minutes under load
+        // (+42% in 30 s of the soak's load test; +15% with two arenas, throughput unchanged).
+        ProcessMemory.limitMallocArenas(to: mallocArenas)
 
         // Configuration: a missing tacit.json means the defaults; a given --config must exist.
         let configuration: Configuration

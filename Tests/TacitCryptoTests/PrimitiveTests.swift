@@ -169,3 +169,11 @@ import Testing
         }
     }
 }
+
+@Suite struct ProcessMemoryTests {
+    /// glibc accepts the arena cap the daemon sets at start (its effect on resident memory is the
+    /// soak's load test).
+    @Test func mallocArenaCapIsAccepted() {
+        #expect(ProcessMemory.limitMallocArenas(to: 2))
+    }
+}

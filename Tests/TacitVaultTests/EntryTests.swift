@@ -160,6 +160,9 @@ import TacitCrypto
         }
         #expect(sync == 2)
         #expect(secure == 1)
+        // The page cache is bounded on the writer and on the readers alike.
+        #expect(try await f.vault.write { try Int.fetchOne($0.db, sql: "PRAGMA cache_size")! } == -512)
+        #expect(try await f.vault.read { try Int.fetchOne($0.db, sql: "PRAGMA cache_size")! } == -512)
         #expect(fk == 1)
         #expect(journal == "wal")
     }

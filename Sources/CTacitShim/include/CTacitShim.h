@@ -30,4 +30,7 @@ int ctacit_disable_dumpable(void);
 /* PR_GET_DUMPABLE: 1 when the process may dump core and be attached to, 0 when not. */
 int ctacit_is_dumpable(void);
 
+/* mallopt(M_ARENA_MAX, arenas) (malloc.h is not in Swift's Glibc module): 1 when glibc accepted it. */
+int ctacit_limit_malloc_arenas(int arenas);
+
 #endif

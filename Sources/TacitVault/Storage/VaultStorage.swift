@@ -12,6 +12,9 @@ final class VaultStorage: Sendable {
     /// Commits concurrent async writes together (see `GroupCommit`).
     let groupCommit: GroupCommit
 
+    /// `PRAGMA cache_size` of every connection (negative: KiB).
+    static let cacheKiB = -512
+
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     init(path: String) throws(VaultError) {
         self.path = path
@@ -25,6 +28,10 @@ final class VaultStorage: Sendable {
             // zeroed rather than left in free pages.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // 512 KiB of page cache per connection (SQLite's default is 2 MiB): the kernel's page
+            // cache serves the rest as fast here, and the daemon's memory stops growing with the
+            // database — with 2 MiB on each of five connections it grew by ~10 MiB under load.
+            try db.execute(sql: "PRAGMA cache_size = \(Self.cacheKiB)")
         }
         let pool = try mapping("the database") { try DatabasePool(path: path, configuration: configuration) }
         // GRDB's pool sets `synchronous = NORMAL` on its writer after `prepareDatabase` when it
