@@ -124,11 +124,14 @@ public struct EntryList: Codable, Sendable {
     public var entries: [EntrySummary]
     /// Pass as `cursor` for the next page; absent on the last.
     public var next: String?
+    /// How many entries match in all, over every page (listings; absent from search results).
+    public var total: Int?
 
     /// Creates a page.
-    public init(entries: [EntrySummary], next: String?) {
+    public init(entries: [EntrySummary], next: String?, total: Int? = nil) {
         self.entries = entries
         self.next = next
+        self.total = total
     }
 }
 

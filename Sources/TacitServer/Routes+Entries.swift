@@ -59,7 +59,8 @@ extension Routes {
             let (page, total) = try await identity.session.search("", filter: filter, offset: offset, limit: limitCount)
             let shared = Set(try await state.vault.sharedEntryIDs(of: identity.principal.id, now: state.now))
             let next = offset + page.count < total ? String(offset + page.count) : nil
-            return try Response.json(EntryList(entries: page.map { summaryOf($0, shared: shared.contains($0.id)) }, next: next))
+            return try Response.json(EntryList(entries: page.map { summaryOf($0, shared: shared.contains($0.id)) }, next: next,
+                                               total: total))
         }
 
         v1.get("search") { request, context in

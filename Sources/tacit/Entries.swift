@@ -47,30 +47,47 @@ func printEntries(_ entries: [EntrySummary], json: Bool, empty: String) throws {
 extension Tacit {
     /// `tacit list`.
     struct List: AsyncParsableCommand {
+        /// How many entries `tacit list` shows without `--limit` or `--all`: a screenful or two,
+        /// fetched in one request however long the journal is.
+        static let defaultLimit = 50
+
         static let configuration = CommandConfiguration(
-            abstract: "List your entries, newest first.",
+            abstract: "List your entries, newest first (the newest \(defaultLimit) unless told otherwise).",
             discussion: """
+            Without --limit or --all, the newest \(defaultLimit) entries that match are shown, and a line on \
+            standard error says how many more there are. --all fetches every one (a long journal takes \
+            a few requests). --json prints the same entries as JSON.
+
             Examples:
               tacit list
+              tacit list -n 200
               tacit list --kind practice --since 2026-03-01
-              tacit list --tag delegation --json
+              tacit list --all --json > entries.json
             """
         )
 
         @OptionGroup var connection: Connection
         @OptionGroup var passphrase: PassphraseOptions
         @OptionGroup var filters: EntryFilters
-        @Option(name: [.customShort("n"), .long], help: "Show at most N entries.") var limit: Int?
+        @Option(name: [.customShort("n"), .long], help: "Show the newest N entries (default \(defaultLimit)).") var limit: Int?
+        @Flag(help: "Show every entry.") var all = false
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+            if all && limit != nil { throw ValidationError("give --limit N or --all, not both") }
         }
 
         func run() async throws {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-            let entries = try await Resolve.allEntries(account, query: try await filters.query(account), limit: limit)
-            try printEntries(entries, json: output.json, empty: "no entries yet — write one with `tacit write`")
+            let query = try await filters.query(account)
+            let listed = try await Resolve.newestEntries(account, query: query, limit: all ? nil : limit ?? Self.defaultLimit)
+            try printEntries(listed.entries, json: output.json, empty: query.isEmpty ? "no entries yet — write one with `tacit write`"
+                                                                                     : "no entries match")
+            if listed.next != nil {
+                let of = listed.total.map { " of \($0)\(query.isEmpty ? "" : " matching")" } ?? ""
+                Terminal.warn("showing the newest \(listed.entries.count)\(of) — `--limit N` for more, `--all` for every one")
+            }
         }
     }
 

@@ -5,9 +5,16 @@ import TacitAPI
 /// first 8 characters).
 enum Resolve {
     /// Every own entry summary, page by page.
-    static func allEntries(_ account: Authenticated, query: [(String, String)] = [], limit: Int? = nil) async throws -> [EntrySummary] {
+    static func allEntries(_ account: Authenticated, query: [(String, String)] = []) async throws -> [EntrySummary] {
+        try await newestEntries(account, query: query, limit: nil).entries
+    }
+
+    /// The newest `limit` own entries (all with `nil`), newest first, in pages of at most 1,000; the
+    /// answer's `next` says whether more match, and `total` how many (from a daemon that says).
+    static func newestEntries(_ account: Authenticated, query: [(String, String)] = [], limit: Int?) async throws -> EntryList {
         var entries: [EntrySummary] = []
         var cursor: String?
+        var total: Int?
         repeat {
             let pageSize = min(1000, (limit ?? Int.max) - entries.count)
             var parameters = query + [("limit", String(pageSize))]
@@ -15,8 +22,9 @@ enum Resolve {
             let page: EntryList = try await account.call(.GET, "/v1/entries", query: parameters)
             entries += page.entries
             cursor = page.next
+            total = page.total
         } while cursor != nil && entries.count < (limit ?? Int.max)
-        return entries
+        return EntryList(entries: entries, next: cursor, total: total)
     }
 
     /// One of the caller's own entries by id or unique prefix.
