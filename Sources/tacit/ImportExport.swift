@@ -106,8 +106,12 @@ extension Tacit {
     struct ImportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import entries from jrnl or Day One exports into your journal.",
+            abstract: "Import entries from jrnl or Day One exports into your journal, with their original dates.",
             discussion: """
+            Entries keep the date they were written and their text as written. They are sent in batches \
+            of up to 500, each one transaction: if the daemon refuses a batch (an entry dated in the \
+            future, say), the batches before it stay imported and the command says how many.
+
             Examples:
               jrnl --export json > jrnl.json && tacit import jrnl jrnl.json
               tacit import dayone Journal.json      # from inside Day One's export zip
@@ -127,29 +131,77 @@ extension Tacit {
                 if !entryKinds.contains(kind) { throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))") }
             }
 
-            /// Sends the entries, four at a time, with a progress bar on a terminal.
-            func send(_ inputs: [EntryInput], source: String) async throws {
+            /// Sends the entries in batches (`ImportBatches`), each one transaction on the daemon, with
+            /// a progress bar on a terminal; reports how many were imported.
+            ///
+            /// - Throws: `CLIError` for entries without a usable date (before anything is sent);
+            ///   the daemon's refusal of a batch, after saying how many entries went in before it.
+            func send(_ entries: [ImportedEntry?], source: String) async throws {
+                let undated = entries.indices.filter { entries[$0] == nil }
+                if !undated.isEmpty {
+                    throw CLIError("\(ImportCommand.entryList(undated)) of \(source) \(undated.count == 1 ? "has" : "have") no date "
+                                   + "that can be read; nothing was imported")
+                }
+                let epoch = Date(timeIntervalSince1970: 0)
+                let early = entries.indices.filter { entries[$0]!.created < epoch }
+                if !early.isEmpty {
+                    throw CLIError("\(ImportCommand.entryList(early)) of \(source) \(early.count == 1 ? "is" : "are") dated before 1970, "
+                                   + "which Tacit cannot store; nothing was imported")
+                }
+                let prepared = entries.map { entry -> ImportedEntry in
+                    var entry = entry!
+                    entry.kind = kind
+                    return entry
+                }
+                guard !prepared.isEmpty else {
+                    print("imported 0 entries from \(source): it has none")
+                    return
+                }
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                 var cycleID: UUID?
                 if let cycle { cycleID = try await Resolve.cycle(cycle, account).id }
-                let token = try await account.token()
-                let client = account.client
-                let prepared = inputs.map { input -> EntryInput in
-                    var input = input
-                    input.kind = kind
-                    input.cycle = cycleID
-                    return input
-                }
                 let progress = ProgressBar("import", total: prepared.count)
                 var imported = 0
-                try await forEachConcurrently(prepared, width: 8) { input in
-                    _ = try await client.send(.POST, "/v1/entries", body: input, credential: .bearer(token))
-                } onResult: { _ in
-                    imported += 1
-                    progress.advance()
+                do {
+                    for batch in ImportBatches(prepared) {
+                        imported += try await Self.importBatch(batch, startingAt: imported, cycle: cycleID, account, source: source) {
+                            progress.advance(by: $0)
+                        }
+                    }
+                } catch {
+                    progress.finish()
+                    if imported > 0 {
+                        Terminal.warn("imported \(imported) of \(prepared.count) entries (the first \(imported) of \(source)) before this error")
+                    }
+                    throw error
                 }
                 progress.finish()
-                print("imported \(imported) entries from \(source)")
+                print("imported \(imported) entries from \(source), with their original dates")
+            }
+
+            /// Sends one batch; one the daemon finds too large goes again as two halves.
+            ///
+            /// - Returns: how many entries were written.
+            static func importBatch(_ batch: ArraySlice<ImportedEntry>, startingAt first: Int, cycle: UUID?,
+                                    _ account: Authenticated, source: String,
+                                    progress: (Int) -> Void) async throws -> Int {
+                do {
+                    let answer: EntryImportResponse = try await account.call(
+                        .POST, "/v1/entries/import", body: EntryImportRequest(entries: Array(batch), cycle: cycle))
+                    progress(answer.imported)
+                    return answer.imported
+                } catch let failure as DaemonFailure where failure.status == 413 && batch.count > 1 {
+                    let middle = batch.startIndex + batch.count / 2
+                    let head = try await importBatch(batch[..<middle], startingAt: first, cycle: cycle, account, source: source,
+                                                     progress: progress)
+                    return head + (try await importBatch(batch[middle...], startingAt: first + head, cycle: cycle, account,
+                                                         source: source, progress: progress))
+                } catch let failure as DaemonFailure where failure.status == 413 {
+                    throw CLIError("entry \(first + 1) of \(source) is larger than the daemon accepts in one request")
+                } catch let failure as DaemonFailure where failure.status == 400 {
+                    // The daemon counts from the start of the batch; say which entry of the file it means.
+                    throw CLIError("the daemon refused the import: \(ImportCommand.renumbered(failure.message, from: first, in: source))")
+                }
             }
         }
 
@@ -183,14 +235,15 @@ extension Tacit {
                 } catch {
                     throw CLIError("\(file) is not jrnl's JSON export (make it with `jrnl --export json`)")
                 }
-                let inputs = export.entries.map { entry -> EntryInput in
+                let entries = export.entries.map { entry -> ImportedEntry? in
                     var tags = (entry.tags ?? []).map { $0.hasPrefix("@") || $0.hasPrefix("#") ? String($0.dropFirst()) : $0 }
                     if entry.starred == true { tags.append("starred") }
+                    // jrnl writes the local date and time of the entry.
                     let when = [entry.date, entry.time ?? ""].filter { !$0.isEmpty }.joined(separator: " ")
-                    return ImportCommand.input(title: entry.title ?? "", body: entry.body ?? "", tags: tags,
-                                               origin: when.isEmpty ? "jrnl" : "jrnl, written \(when)")
+                    guard let created = try? DateText.parse(when, option: "date") else { return nil }
+                    return ImportCommand.entry(title: entry.title ?? "", body: entry.body ?? "", tags: tags, created: created)
                 }
-                try await target.send(inputs, source: file)
+                try await target.send(entries, source: file)
             }
         }
 
@@ -226,7 +279,7 @@ extension Tacit {
                     throw CLIError("\(file) is not Day One's Journal.json (it is inside the JSON export zip)")
                 }
                 var skipped = 0
-                let inputs = export.entries.map { entry -> EntryInput in
+                let entries = export.entries.map { entry -> ImportedEntry? in
                     skipped += (entry.photos?.count ?? 0) + (entry.videos?.count ?? 0) + (entry.audios?.count ?? 0)
                         + (entry.pdfAttachments?.count ?? 0)
                     // Day One marks attachments in the text as ![](dayone-moment://…): drop the markers.
@@ -241,22 +294,34 @@ extension Tacit {
                     }
                     var tags = entry.tags ?? []
                     if entry.starred == true { tags.append("starred") }
-                    let when = entry.creationDate.flatMap(DateText.parseISO).map(DateText.minute)
-                    return ImportCommand.input(title: title, body: lines.joined(separator: "\n"), tags: tags,
-                                               origin: when.map { "Day One, written \($0)" } ?? "Day One")
+                    guard let created = entry.creationDate.flatMap(DateText.parseISO) else { return nil }
+                    return ImportCommand.entry(title: title, body: lines.joined(separator: "\n"), tags: tags, created: created)
                 }
                 if skipped > 0 { Terminal.warn("warning: skipped \(skipped) attachment(s): Tacit keeps text only") }
-                try await target.send(inputs, source: file)
+                try await target.send(entries, source: file)
             }
         }
 
-        /// An entry for the daemon, with the original date noted at the end of the body (the API
-        /// takes no creation date yet) and tags cut to the daemon's limits.
-        static func input(title: String, body: String, tags: [String], origin: String) -> EntryInput {
+        /// An entry for the daemon, with its original date, and the title and tags cut to the
+        /// daemon's limits; the body is kept as written (surrounding blank lines aside).
+        static func entry(title: String, body: String, tags: [String], created: Date) -> ImportedEntry {
             let cleanTags = Array(Set(tags.map { String($0.prefix(64)) }.filter { !$0.isEmpty })).sorted().prefix(50)
-            var text = body.trimmingCharacters(in: .whitespacesAndNewlines)
-            text += (text.isEmpty ? "" : "\n\n") + "_(imported from \(origin))_"
-            return EntryInput(title: String(title.prefix(500)), body: text, tags: Array(cleanTags))
+            return ImportedEntry(title: String(title.prefix(500)), body: body.trimmingCharacters(in: .whitespacesAndNewlines),
+                                 tags: Array(cleanTags), created: created)
+        }
+
+        /// "entry 3" or "entries 3, 7, 9 and 4 more", counting from 1 as a person reads a file.
+        static func entryList(_ indices: [Int]) -> String {
+            let shown = indices.prefix(5).map { String($0 + 1) }.joined(separator: ", ")
+            let more = indices.count > 5 ? " and \(indices.count - 5) more" : ""
+            return (indices.count == 1 ? "entry " : "entries ") + shown + more
+        }
+
+        /// The daemon's message with its `entries[i]` (or `entries.[i]`), which counts from the
+        /// start of a batch, turned into "entry N of FILE".
+        static func renumbered(_ message: String, from first: Int, in source: String) -> String {
+            guard let match = message.firstMatch(of: /entries\.?\[(\d+)\]/), let index = Int(match.1) else { return message }
+            return message.replacingCharacters(in: match.range, with: "entry \(first + index + 1) of \(source)")
         }
     }
 }

@@ -33,14 +33,22 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stderr.contains("skipped 1 attachment"))
 
+        // Each entry keeps the date it was written (jrnl's local time; the harness runs in UTC),
+        // newest first, and its text as written: nothing is appended to the body.
         let entries = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"]))
-        #expect(entries.count == 5)
-        #expect(Set(entries.map(\.title)) == ["Standup", "Retro", "Quiet day", "Offsite", ""])
+        #expect(entries.map(\.title) == ["Quiet day", "Retro", "Standup", "", "Offsite"])
+        #expect(entries.map { iso($0.created) } == ["2024-01-06T18:00:00Z", "2024-01-05T16:30:00Z", "2024-01-02T09:00:00Z",
+                                                            "2023-05-02T08:00:00Z", "2023-05-01T08:00:00Z"])
         #expect(entries.first { $0.title == "Retro" }?.tags.sorted() == ["retro", "starred", "work"])
+        let bodies = try entries.map { summary in
+            try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", summary.id.uuidString, "--json"])).body
+        }
+        #expect(bodies == ["", "Asked before advising.", "Let Sam run it.", "Just one line", "We agreed on a plan."])
         let offsite = try #require(entries.first { $0.title == "Offsite" })
-        let body = try home.ok("ali", ["show", offsite.id.uuidString])
-        #expect(body.contains("We agreed on a plan."))
-        #expect(!body.contains("dayone-moment"))
+        let shown = try home.ok("ali", ["show", offsite.id.uuidString])
+        #expect(shown.contains("_note · 2023-05-01 08:00"))
+        #expect(!shown.contains("dayone-moment"))
+        #expect(!shown.contains("imported from"))
         #expect(try home.run("ali", ["import", "jrnl", "Journal.json"]).status == 1)
 
         // Export: plaintext, with a warning; Markdown files with front matter, and JSON.
@@ -58,4 +66,57 @@ import Testing
         let json = try CLIHarness.decode([EntryResponse].self, try home.ok("ali", ["export", "--format", "json"]))
         #expect(json.count == 5)
     }
+
+    @Test func largeImportsGoInBatchesAndAPartialOneSaysHowFarItGot() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        let folder = home.folder(of: "ali")
+        func jrnl(_ name: String, count: Int, date: (Int) -> String) throws {
+            let entries = (0..<count).map { index in
+                #"{"title": "Entry \#(index)", "body": "Note \#(index).", "date": "\#(date(index))", "time": "09:00", "tags": [], "starred": false}"#
+            }
+            try Data(#"{"tags": {}, "entries": [\#(entries.joined(separator: ",\n"))]}"#.utf8).write(to: folder.appendingPathComponent(name))
+        }
+
+        // 1,200 entries: three requests, every date kept.
+        let day = { (index: Int) in "2025-\(String(format: "%02d", index % 12 + 1))-\(String(format: "%02d", index % 28 + 1))" }
+        try jrnl("big.json", count: 1200, date: day)
+        #expect(try home.ok("ali", ["import", "jrnl", "big.json"]).contains("imported 1200 entries"))
+        let listed = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"]))
+        #expect(listed.count == 1200)
+        #expect(Set(listed.map { iso($0.created) }) == Set((0..<1200).map { day($0) + "T09:00:00Z" }))
+
+        // A plain `tacit list` shows the newest 50 and says how many there are.
+        let plain = try home.run("ali", ["list"])
+        #expect(plain.status == 0)
+        #expect(plain.stdout.split(separator: "\n").count == 1 + 50)
+        #expect(plain.stderr.contains("showing the newest 50 of 1200"), "\(plain.stderr)")
+        let newest = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "-n", "3", "--json"]))
+        #expect(newest.map(\.created) == Array(listed.prefix(3).map(\.created)))
+        let everything = try home.run("ali", ["list", "--all"])
+        #expect(everything.stdout.split(separator: "\n").count == 1 + 1200)
+        #expect(!everything.stderr.contains("showing"))
+        #expect(try home.run("ali", ["list", "--all", "-n", "3"]).status == 2)
+
+        // An entry the daemon refuses (dated after its clock) stops the import at its batch: the
+        // batches before it stay, and the message names the entry of the file and how far it got.
+        try jrnl("later.json", count: 700) { index in index == 600 ? "2026-05-01" : "2025-02-03" }
+        let refused = try home.run("ali", ["import", "jrnl", "later.json"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("entry 601 of later.json: created is in the future"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("imported 500 of 700"))
+        #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"])).count == 1700)
+
+        // A file with an entry whose date cannot be read imports nothing.
+        try Data(#"{"tags": {}, "entries": [{"title": "a", "body": "b", "date": "someday", "time": "", "tags": []}]}"#.utf8)
+            .write(to: folder.appendingPathComponent("undated.json"))
+        let undated = try home.run("ali", ["import", "jrnl", "undated.json"])
+        #expect(undated.status == 1)
+        #expect(undated.stderr.contains("entry 1 of undated.json has no date"))
+        #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"])).count == 1700)
+    }
 }
+
+private func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
