@@ -15,7 +15,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             let response = try await next(request, context)
             context.logger.info("request", metadata: [
                 "method": "\(request.method)", "path": "\(path)", "status": "\(response.status.code)",
-                "ms": "\((ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000)",
+                "ms": "\(Self.milliseconds(ContinuousClock.now - start))",
             ])
             return response
         } catch let error as APIError {
@@ -25,5 +25,10 @@ struct RequestLogMiddleware: RouterMiddleware {
             ])
             throw error
         }
+    }
+
+    /// Whole milliseconds of `duration` (its seconds too, not only the fraction).
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 }

@@ -97,6 +97,13 @@ import TacitAPI
         }
     }
 
+    /// The request log's duration counts whole seconds too, not only the fraction of one.
+    @Test func requestDurationsAreLoggedInWholeMilliseconds() {
+        #expect(RequestLogMiddleware.milliseconds(.milliseconds(7)) == 7)
+        #expect(RequestLogMiddleware.milliseconds(.seconds(2) + .milliseconds(345)) == 2345)
+        #expect(RequestLogMiddleware.milliseconds(.microseconds(999)) == 0)
+    }
+
     @Test func logsNeverCarryPassphrasesOrContent() async throws {
         let test = try await TestDaemon()
         let marker = "CANARY-\(UUID().uuidString)"
