@@ -1,3 +1,5 @@
+import TacitCrypto
+
 /// Refuses weak passphrases: under 12 characters, too few distinct characters, the member's own
 /// name, or one of the commonly used ones (checked case-insensitively, ignoring spaces).
 public enum PassphrasePolicy {
@@ -17,19 +19,103 @@ public enum PassphrasePolicy {
         "practicejournal", "learninggroup", "peerlearning", "letmeinletmein", "whatever1234", "secret123456",
     ]
 
-    /// Checks `passphrase` (as typed) for a principal called `name`.
+    /// The common passphrases as folded UTF-8, compared byte for byte.
+    private static let commonBytes: [[UInt8]] = common.map { Array($0.utf8) }
+
+    /// Checks `passphrase` (as typed, UTF-8) for a principal called `name`, without ever making a
+    /// `String` of it: the folded copy it compares lives in `SecretBytes` too.
+    ///
+    /// Characters are counted as Unicode scalars; folding lowercases ASCII letters and drops
+    /// whitespace; an invalid UTF-8 sequence counts as one U+FFFD.
     ///
     /// - Throws: `VaultError.weakPassphrase` saying why.
-    public static func check(_ passphrase: String, name: String) throws(VaultError) {
-        guard passphrase.count >= minimumLength else {
+    public static func check(_ passphrase: SecretBytes, name: String) throws(VaultError) {
+        let folded = fold(Array(name.utf8)).bytes
+        let verdict = passphrase.withUnsafeBytes { raw in assess(raw, name: folded) }
+        switch verdict {
+        case .acceptable:
+            return
+        case .tooShort:
             throw VaultError(.weakPassphrase, "a passphrase needs at least \(minimumLength) characters")
-        }
-        let folded = String(passphrase.lowercased().filter { !$0.isWhitespace })
-        guard Set(folded).count >= 5 else {
+        case .tooFewDistinct:
             throw VaultError(.weakPassphrase, "a passphrase needs more than a few different characters")
-        }
-        guard !common.contains(folded), folded != name.lowercased() else {
+        case .common:
             throw VaultError(.weakPassphrase, "this passphrase is among the commonly used ones; choose another")
         }
+    }
+
+    enum Verdict { case acceptable, tooShort, tooFewDistinct, common }
+
+    /// Distinct characters needed.
+    static let distinctNeeded = 5
+
+    static func assess(_ bytes: UnsafeRawBufferPointer, name foldedName: [UInt8]) -> Verdict {
+        var scalars = 0
+        var distinct = InlineArray<5, UInt32>(repeating: 0), distinctCount = 0
+        var foldedCount = 0
+        // Each input byte folds to at most 3 bytes (an invalid byte becomes U+FFFD).
+        let folded = SecretBytes(count: max(1, bytes.count * 3)) { out in
+            forEachScalar(bytes) { scalar, encoded in
+                scalars += 1
+                guard !scalar.properties.isWhitespace else { return }
+                let value = (0x41...0x5A).contains(scalar.value) ? scalar.value + 0x20 : scalar.value
+                if distinctCount < distinctNeeded, !(0..<distinctCount).contains(where: { distinct[$0] == value }) {
+                    distinct[distinctCount] = value
+                    distinctCount += 1
+                }
+                if value < 0x80 {
+                    out[foldedCount] = UInt8(value)
+                    foldedCount += 1
+                } else {
+                    for byte in encoded {
+                        out[foldedCount] = byte
+                        foldedCount += 1
+                    }
+                }
+            }
+        }
+        guard scalars >= minimumLength else { return .tooShort }
+        guard distinctCount >= distinctNeeded else { return .tooFewDistinct }
+        let isCommon = folded.withUnsafeBytes { raw in
+            let candidate = UnsafeRawBufferPointer(rebasing: raw[0..<foldedCount])
+            return commonBytes.contains { $0.elementsEqual(candidate) } || foldedName.elementsEqual(candidate)
+        }
+        return isCommon ? .common : .acceptable
+    }
+
+    /// U+FFFD, which an invalid UTF-8 sequence counts as.
+    static let replacement = Unicode.UTF8.encode("\u{FFFD}")!
+
+    /// Calls `body` with each scalar of `bytes` and its UTF-8 (a value on the stack, not a heap copy).
+    static func forEachScalar(_ bytes: UnsafeRawBufferPointer, _ body: (Unicode.Scalar, Unicode.UTF8.EncodedScalar) -> Void) {
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                body(Unicode.UTF8.decode(encoded), encoded)
+            case .error:
+                body("\u{FFFD}", replacement)
+            case .emptyInput:
+                return
+            }
+        }
+    }
+
+    /// `bytes` folded as `assess` folds a passphrase (for the name, which is not secret).
+    static func fold(_ bytes: [UInt8]) -> (bytes: [UInt8], scalars: Int) {
+        var out: [UInt8] = [], scalars = 0
+        bytes.withUnsafeBytes { raw in
+            forEachScalar(raw) { scalar, encoded in
+                scalars += 1
+                guard !scalar.properties.isWhitespace else { return }
+                if scalar.value < 0x80 {
+                    out.append(UInt8((0x41...0x5A).contains(scalar.value) ? scalar.value + 0x20 : scalar.value))
+                } else {
+                    out.append(contentsOf: encoded)
+                }
+            }
+        }
+        return (out, scalars)
     }
 }

@@ -88,7 +88,7 @@ extension Vault {
         let nowSeconds = nowSeconds
         let codeRow = try await read { try $0.enrollmentCode(hash: hash) }
         try Self.checkUsable(codeRow, name: name, now: nowSeconds)
-        try PassphrasePolicy.check(String(decoding: passphrase.unprotectedCopy(), as: UTF8.self), name: name)
+        try PassphrasePolicy.check(passphrase, name: name)
 
         let id = try PrincipalID.random()
         let parameters = configuration.scryptParameters, policy = configuration.scryptPolicy
@@ -206,7 +206,7 @@ extension Vault {
     @discardableResult
     public func changePassphrase(name: String, current: SecretBytes, new: SecretBytes,
                                  rotate: Bool = false) async throws(VaultError) -> RecoveryKey? {
-        try PassphrasePolicy.check(String(decoding: new.unprotectedCopy(), as: UTF8.self), name: name)
+        try PassphrasePolicy.check(new, name: name)
         let (row, root) = try await unwrapRoot(name: name, passphrase: current)
         if rotate {
             let keys = try MemberKeys(root: root, row: row)
@@ -221,7 +221,7 @@ extension Vault {
     ///
     /// - Throws: `.invalidCredentials` for a wrong key or unknown name, `.weakPassphrase`, `.principalDisabled`.
     public func recover(name: String, recoveryKey: RecoveryKey, newPassphrase: SecretBytes) async throws(VaultError) {
-        try PassphrasePolicy.check(String(decoding: newPassphrase.unprotectedCopy(), as: UTF8.self), name: name)
+        try PassphrasePolicy.check(newPassphrase, name: name)
         guard let row = try await read({ try $0.principal(named: name) }) else {
             throw VaultError(.invalidCredentials, "unknown name or wrong recovery key")
         }
