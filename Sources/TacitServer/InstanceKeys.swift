@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import TacitCrypto
+import TacitVault
 
 /// The instance Ed25519 key pair in `Keys/`: it signs compliance exports. Made on first start.
 enum InstanceKeys {
@@ -20,7 +21,8 @@ enum InstanceKeys {
             return key
         }
         let key = try Ed25519.PrivateKey()
-        try write(key.rawRepresentation().unprotectedCopy(), to: layout.instanceKey, mode: 0o600)
+        let raw = try key.rawRepresentation()
+        do { try AtomicFile.replace(layout.instanceKey, with: raw, mode: 0o600) } catch { throw DaemonError.startup(error.message) }
         try writePublicKey(key.publicKey, to: layout.instancePublicKey)
         return key
     }
@@ -34,16 +36,8 @@ enum InstanceKeys {
         try write(Array(publicKeyText(key).utf8), to: url, mode: 0o644)
     }
 
+    /// The vault's atomic, synced file replacement, failing as a startup error that names the file.
     static func write(_ bytes: [UInt8], to url: URL, mode: mode_t) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard descriptor >= 0 else { throw DaemonError.startup("cannot write \(url.path) (errno \(errno))") }
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        fchmod(descriptor, mode)
-        fsync(descriptor)
-        close(descriptor)
-        guard written == bytes.count, rename(temporary.path, url.path) == 0 else {
-            throw DaemonError.startup("cannot write \(url.path) (errno \(errno))")
-        }
+        do { try AtomicFile.replace(url, with: bytes, mode: mode) } catch { throw DaemonError.startup(error.message) }
     }
 }

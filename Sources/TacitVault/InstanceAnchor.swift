@@ -143,21 +143,33 @@ final class InstanceAnchor: Sendable {
 }
 
 /// Atomic replacement of a small file: temporary file, fsync, rename, fsync of the folder.
-enum AtomicFile {
-    static func replace(_ url: URL, with bytes: [UInt8], mode: mode_t) throws(VaultError) {
+/// Files replaced atomically and durably: written to a temporary beside the target, synced,
+/// renamed over it, and the folder synced so the rename survives a crash.
+public enum AtomicFile {
+    /// Replaces `url` with `bytes`, created with `mode`.
+    ///
+    /// - Throws: `VaultError.storage` naming the file (never its content).
+    public static func replace(_ url: URL, with bytes: [UInt8], mode: mode_t) throws(VaultError) {
+        try bytes.withUnsafeBytes { raw in Result { () throws(VaultError) in try replace(url, with: raw, mode: mode) } }.get()
+    }
+
+    /// Replaces `url` with the bytes of `secret` without copying them out of secure memory.
+    public static func replace(_ url: URL, with secret: SecretBytes, mode: mode_t) throws(VaultError) {
+        try secret.withUnsafeBytes { raw in Result { () throws(VaultError) in try replace(url, with: raw, mode: mode) } }.get()
+    }
+
+    static func replace(_ url: URL, with raw: UnsafeRawBufferPointer, mode: mode_t) throws(VaultError) {
         let temporary = url.path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw VaultError(.storage, "cannot create \(temporary) (errno \(errno))") }
-        var ok = bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { return false }
-                offset += n
-            }
-            return true
+        var ok = true
+        var offset = 0
+        while ok, offset < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n <= 0 { ok = false } else { offset += n }
         }
-        ok = ok && fsync(fd) == 0
+        // The mode asked for, whatever the umask made of it.
+        ok = ok && fchmod(fd, mode) == 0 && fsync(fd) == 0
         close(fd)
         guard ok, rename(temporary, url.path) == 0 else {
             unlink(temporary)
