@@ -54,3 +54,29 @@ import TacitCrypto
         #expect(written == (try await ana.entry(written.metadata.id)))
     }
 }
+
+/// What the compliance metrics may see: only what is stored when a release is made
+/// (docs/metrics-schema.md, "Counted activity").
+@Suite struct MetricsFactsTests {
+    @Test func revokedSharesAndDeletedEntriesStopCounting() async throws {
+        let f = try await Fixture()
+        let (group, _, s) = try await f.group(["fac", "ana", "ben"])
+        let ana = s["ana"]!
+        let kept = try await ana.write(EntryDraft(body: "kept"))
+        let withdrawn = try await ana.write(EntryDraft(body: "withdrawn"))
+        _ = try await ana.share(kept.id, with: .group(group.id))
+        let revoked = try await ana.share(withdrawn.id, with: .group(group.id))
+        let anaID = try await f.id("ana")
+        var facts = try await f.vault.metricsFacts()
+        #expect(facts.shares.filter { $0.author == anaID }.count == 2)
+        #expect(facts.entries.filter { $0.author == anaID }.count == 2)
+
+        try await ana.revoke(revoked)
+        facts = try await f.vault.metricsFacts()
+        #expect(facts.shares.filter { $0.author == anaID }.count == 1)
+        try await ana.delete(withdrawn.id)
+        facts = try await f.vault.metricsFacts()
+        #expect(facts.entries.filter { $0.author == anaID }.count == 1)
+        #expect(facts.entries.allSatisfy { $0.group == group.id })
+    }
+}
