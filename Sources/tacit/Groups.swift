@@ -77,16 +77,9 @@ extension Tacit {
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Add an enrolled member to a group (operator).", discussion: "Example:\n  tacit group add north ali")
-            @OptionGroup var connection: Connection
-            @OptionGroup var passphrase: PassphraseOptions
-            @Argument(help: "The group (name or id).") var group: String
-            @Argument(help: "The member's name.") var name: String
+            @OptionGroup var membership: Membership
 
-            func run() async throws {
-                let detail: GroupDetail = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-                    .call(.POST, "/v1/groups/\(Share.pathComponent(group))/members", body: NameRequest(name: name))
-                print("added \(name) to \(detail.group.name) (\(detail.members.count) members)")
-            }
+            func run() async throws { try await membership.change(.add) }
         }
 
         struct Remove: AsyncParsableCommand {
@@ -98,15 +91,32 @@ extension Tacit {
                 Example:
                   tacit group remove north eli
                 """)
+            @OptionGroup var membership: Membership
+
+            func run() async throws { try await membership.change(.remove) }
+        }
+
+        /// What `group add` and `group remove` share: the group, the member, and the change.
+        struct Membership: ParsableArguments {
+            enum Change { case add, remove }
+
             @OptionGroup var connection: Connection
             @OptionGroup var passphrase: PassphraseOptions
             @Argument(help: "The group (name or id).") var group: String
             @Argument(help: "The member's name.") var name: String
 
-            func run() async throws {
-                try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-                    .send(.DELETE, "/v1/groups/\(Share.pathComponent(group))/members/\(Share.pathComponent(name))")
-                print("removed \(name) from \(group); their access to the group's shares ended")
+            /// Adds the member to the group or removes them, and says what changed.
+            func change(_ change: Change) async throws {
+                let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                let members = "/v1/groups/\(Share.pathComponent(group))/members"
+                switch change {
+                case .add:
+                    let detail: GroupDetail = try await account.call(.POST, members, body: NameRequest(name: name))
+                    print("added \(name) to \(detail.group.name) (\(detail.members.count) members)")
+                case .remove:
+                    try await account.send(.DELETE, "\(members)/\(Share.pathComponent(name))")
+                    print("removed \(name) from \(group); their access to the group's shares ended")
+                }
             }
         }
 
