@@ -3,9 +3,25 @@ import Foundation
 
 /// Dates as people type and read them: `YYYY-MM-DD` (or a full ISO 8601 time) in, local
 /// `YYYY-MM-DD HH:MM` out.
+///
+/// Listings parse and print two dates a row, so the common paths use value-type format styles and
+/// one calendar made once: a Foundation formatter costs far more to create than to use (about
+/// 0.1 ms each, two seconds for `tacit list --all` over 10,000 entries).
 enum DateText {
+    private static let isoStyle = Date.ISO8601FormatStyle()
+    private static let isoFractionalStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    /// The local calendar, for printing.
+    private static let local: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        return calendar
+    }()
+
     /// Parses an ISO 8601 time with or without fractional seconds.
     static func parseISO(_ text: String) -> Date? {
+        if let date = try? isoStyle.parse(text) { return date }
+        if let date = try? isoFractionalStyle.parse(text) { return date }
+        // What the styles do not take (other offsets' spellings) goes to the full formatter.
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -32,25 +48,28 @@ enum DateText {
 
     /// A date as the daemon's filters take it (ISO 8601, UTC).
     static func iso(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        isoStyle.format(date)
     }
 
     /// `2026-03-02 09:00` in the local time zone.
     static func minute(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = .current
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        let parts = local.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return "\(day(parts)) \(twoDigits(parts.hour)):\(twoDigits(parts.minute))"
     }
 
     /// `2026-03-02` in the local time zone.
     static func day(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = .current
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: date)
+        day(local.dateComponents([.year, .month, .day], from: date))
+    }
+
+    private static func day(_ parts: DateComponents) -> String {
+        let year = String(parts.year ?? 0)
+        return "\(String(repeating: "0", count: max(0, 4 - year.count)))\(year)-\(twoDigits(parts.month))-\(twoDigits(parts.day))"
+    }
+
+    private static func twoDigits(_ value: Int?) -> String {
+        let value = value ?? 0
+        return value < 10 ? "0\(value)" : String(value)
     }
 
     /// A share's end, or "end of cycle" for one without a date of its own.
