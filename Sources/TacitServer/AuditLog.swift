@@ -14,6 +14,9 @@ final class AuditLog: Sendable {
     private struct State {
         var pending: [AuditDraft] = []
         var flushScheduled = false
+        /// The latest flush; each flush waits for the one before, so that a flush returning means
+        /// everything queued before it is committed, including batches another flush took.
+        var tail: Task<Void, Never>?
     }
 
     private let vault: Vault
@@ -37,23 +40,28 @@ final class AuditLog: Sendable {
         if schedule { scheduleFlush() }
     }
 
-    /// Commits everything queued now (shutdown).
+    /// Commits everything queued now, and returns once every record queued before the call is
+    /// committed — also those a scheduled flush had already taken (shutdown, tests).
     func flush() async {
-        let drafts = state.withLock { state in
-            defer {
-                state.pending = []
-                state.flushScheduled = false
+        let flushing: Task<Void, Never> = state.withLock { state in
+            let drafts = state.pending
+            state.pending = []
+            state.flushScheduled = false
+            let previous = state.tail
+            let task = Task { [vault, logger] in
+                await previous?.value
+                guard !drafts.isEmpty else { return }
+                do {
+                    try await vault.appendAudit(drafts)
+                } catch {
+                    // The error names no content; the events stay lost only if the database is failing.
+                    logger.error("audit records could not be written", metadata: ["count": "\(drafts.count)", "error": "\(error)"])
+                }
             }
-            return state.pending
+            state.tail = task
+            return task
         }
-        if !drafts.isEmpty {
-            do {
-                try await vault.appendAudit(drafts)
-            } catch {
-                // The error names no content; the events stay lost only if the database is failing.
-                logger.error("audit records could not be written", metadata: ["count": "\(drafts.count)", "error": "\(error)"])
-            }
-        }
+        await flushing.value
     }
 
     private func scheduleFlush() {

@@ -104,6 +104,7 @@ import TacitVault
         _ = try UnixHTTP.request(socket: path, "POST", "/v1/enroll", body: String(decoding: try JSONEncoder().encode(
             EnrollRequest(code: test.daemon.bootstrapCode!, name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
         let body = String(decoding: try JSONEncoder().encode(UnlockRequest(name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self)
+        let derivationsBefore = test.daemon.vault.derivationsRun
         // Blocking clients on threads of their own, not on the cooperative pool.
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<4 {
@@ -115,7 +116,11 @@ import TacitVault
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(20))
+            // Stop once the daemon is deriving for at least one of them: not before it took one up.
+            let deadline = Date().addingTimeInterval(20)
+            while test.daemon.vault.derivationsRun == derivationsBefore, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(2))
+            }
             await test.daemon.stop()
             return try await group.reduce(into: []) { $0.append($1) }
         }
