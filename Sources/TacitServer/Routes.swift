@@ -15,8 +15,12 @@ enum Routes {
         router.add(middleware: BodyLimitMiddleware(limit: state.configuration.bodyLimitBytes))
         router.add(middleware: AuthenticationMiddleware(daemon: state))
         let v1 = router.group("v1")
+        // The health answer never changes: encoded once, not at every probe.
+        let health = try? JSONEncoder().encode(HealthResponse(status: "ok", version: version))
         v1.get("health") { _, _ in
-            try Response.json(HealthResponse(status: "ok", version: version))
+            guard let health else { return try Response.json(HealthResponse(status: "ok", version: version)) }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: health)))
         }
         v1.get("instance-key") { _, _ in
             Response.text(InstanceKeys.publicKeyText(state.instanceKey.publicKey))

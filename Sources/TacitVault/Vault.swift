@@ -182,4 +182,11 @@ public final class Vault: Sendable {
     func read<T: Sendable>(_ body: @Sendable @escaping (StorageAccess) throws -> T) async throws(VaultError) -> T {
         try await storage.read(body)
     }
+
+    /// A short, bounded read (a few indexed lookups, one entry decrypted) run on the caller's
+    /// thread: handing it to GRDB's queue and back costs two thread wake-ups, more than the read.
+    /// Long reads (listings, search, exports) use `read`, which keeps them off the caller's thread.
+    func readShort<T>(_ body: (StorageAccess) throws -> T) throws(VaultError) -> T {
+        try storage.readSync(body)
+    }
 }

@@ -142,7 +142,7 @@ extension MemberSession {
     public func entry(_ id: EntryID) async throws(VaultError) -> Entry {
         let keys = try keys()
         let me = me
-        return try await vault.read { access in
+        return try vault.readShort { access in
             guard let row = try access.entry(id), row.columns.author == me else { throw VaultError.notFound("the entry") }
             let key = try Self.unwrapEntryKey(row, keys: keys)
             let (_, content) = try Self.openEntry(row, key: key, expected: id)

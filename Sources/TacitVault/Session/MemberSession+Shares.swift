@@ -338,7 +338,7 @@ extension MemberSession {
         }
         // Every read after the first needs no write (the author is pinned, the read recorded), so it
         // runs in a read transaction: no write counter, no fsync.
-        let repeated: SharedEntry? = try await vault.read { access in
+        let repeated: SharedEntry? = try vault.readShort { access in
             try check(access)
             guard let share = try access.share(shareID), let seal = try access.seal(of: shareID, for: me),
                   try access.pin(owner: me, peer: share.author) != nil, try access.hasRead(shareID, by: me) else { return nil }
