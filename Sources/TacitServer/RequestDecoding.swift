@@ -85,7 +85,10 @@ enum StrictJSON {
     /// A message naming the field, without quoting any value.
     static func describe(_ error: DecodingError) -> String {
         func name(_ path: [any CodingKey]) -> String {
-            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            // entries[1].created, not entries.[1].created
+            path.reduce(into: "") { text, key in
+                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+            }
         }
         switch error {
         case let .keyNotFound(key, context):

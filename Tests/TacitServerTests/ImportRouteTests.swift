@@ -100,7 +100,7 @@ import TacitVault
 
             // Unparseable and missing dates, and unknown fields, are refused by the strict decoder.
             for (raw, expected) in [
-                (#"{"entries": [{"body": "a", "created": "2025-01-01"}, {"body": "b", "created": "last tuesday"}]}"#, "[1]"),
+                (#"{"entries": [{"body": "a", "created": "2025-01-01"}, {"body": "b", "created": "last tuesday"}]}"#, "entries[1].created"),
                 (#"{"entries": [{"body": "a"}]}"#, "created"),
                 (#"{"entries": [{"body": "a", "created": "2025-01-01", "mood": "fine"}]}"#, "mood"),
             ] {
