@@ -37,9 +37,9 @@ public final class PlainSQLiteBaseline: Sendable {
         try await pool.read { db in try UUID.fetchAll(db, sql: "SELECT id FROM t LIMIT ?", arguments: [limit]) }
     }
 
-    /// Reads one payload by id.
+    /// Reads one payload by id, on the caller's thread, as the vault reads one entry (`readShort`).
     public func read(_ id: UUID) async throws -> Data? {
-        try await pool.read { db in
+        try pool.read { db in
             try Data.fetchOne(db.cachedStatement(sql: "SELECT payload FROM t WHERE id = ?"), arguments: [id])
         }
     }
