@@ -110,14 +110,26 @@ enum PayloadCodec {
         return result
     }
 
-    /// Unix milliseconds, rounded to nearest (a Double division back and forth must give the same
-    /// count, or every edit would shift `created` by a millisecond) and clamped to year 9999.
+    /// The last millisecond of year 9999 (UTC): the latest time a payload holds.
+    static let latestMilliseconds: UInt64 = 253_402_300_799_999
+
+    /// Unix milliseconds, rounded to nearest and clamped to 1970 … year 9999 (NaN counts as 1970).
+    ///
+    /// Rounding to nearest is what lets a decoded date encode again to the same count: every count
+    /// up to `latestMilliseconds` is exact in a Double (it is below 2^53), and its trip through
+    /// `Date` and back moves it by far less than half a millisecond, up or down. Rounding down
+    /// turned 48,384 ms into 48,383, so each edit could shift `created` a millisecond earlier.
     static func milliseconds(_ date: Date) -> UInt64 {
         let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
-        return UInt64(min(max(0, milliseconds), 253_402_300_799_999))
+        guard milliseconds > 0 else { return 0 }
+        return UInt64(min(milliseconds, Double(latestMilliseconds)))
     }
 
-    static func date(milliseconds: UInt64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+    /// The date of a stored count, clamped as `milliseconds(_:)` clamps, so that it encodes again to
+    /// the same count (a count past year 9999 reads as the last millisecond of 9999).
+    static func date(milliseconds: UInt64) -> Date {
+        Date(timeIntervalSince1970: Double(min(milliseconds, latestMilliseconds)) / 1000)
+    }
 }
 
 /// Writes big-endian integers and length-prefixed strings into a fixed buffer.
