@@ -127,7 +127,14 @@ final class InstanceAnchor: Sendable {
         }
         guard let delay else { return }
         queue.asyncAfter(deadline: .now() + delay) { [self] in
-            schedule.withLock { $0.pending = false; $0.lastWrite = .now() }
+            let closed = schedule.withLock { s in
+                s.pending = false
+                s.lastWrite = .now()
+                return s.closed
+            }
+            // Once `flush(closing:)` has written the last anchor the database may be closing on
+            // another thread: a write scheduled before it must not read the database any more.
+            guard !closed else { return }
             try? writeNow()
         }
     }
