@@ -73,7 +73,9 @@ import TacitAPI
                 let member = clients[index]
                 drive(member, peers: names.filter { $0 != member.name }, round: round, ledger: ledger, canary: canary, stop: stop)
             }
-            while daemon.process != nil { usleep(1_000) }
+            // `stop` is set (under a lock) once the killer has reaped the daemon; polling
+            // `daemon.process` itself read it unsynchronized while the killer cleared it.
+            while !stop.isSet { usleep(1_000) }
             report.kills += 1
 
             // Dead: the files as the kill left them must be a sound database.
