@@ -38,7 +38,9 @@ public final class PlainSQLiteBaseline: Sendable {
     }
 
     /// Reads one payload by id, on the caller's thread, as the vault reads one entry (`readShort`).
-    public func read(_ id: UUID) async throws -> Data? {
+    public func read(_ id: UUID) async throws -> Data? { try readNow(id) }
+
+    private func readNow(_ id: UUID) throws -> Data? {
         try pool.read { db in
             try Data.fetchOne(db.cachedStatement(sql: "SELECT payload FROM t WHERE id = ?"), arguments: [id])
         }
