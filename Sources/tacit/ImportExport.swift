@@ -228,13 +228,8 @@ extension Tacit {
             }
 
             func run() async throws {
-                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-                let export: Export
-                do {
-                    export = try JSONDecoder().decode(Export.self, from: data)
-                } catch {
-                    throw CLIError("\(file) is not jrnl's JSON export (make it with `jrnl --export json`)")
-                }
+                let export = try ImportCommand.decode(Export.self, from: file,
+                                                      otherwise: "is not jrnl's JSON export (make it with `jrnl --export json`)")
                 let entries = export.entries.map { entry -> ImportedEntry? in
                     var tags = (entry.tags ?? []).map { $0.hasPrefix("@") || $0.hasPrefix("#") ? String($0.dropFirst()) : $0 }
                     if entry.starred == true { tags.append("starred") }
@@ -271,13 +266,8 @@ extension Tacit {
             }
 
             func run() async throws {
-                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-                let export: Export
-                do {
-                    export = try JSONDecoder().decode(Export.self, from: data)
-                } catch {
-                    throw CLIError("\(file) is not Day One's Journal.json (it is inside the JSON export zip)")
-                }
+                let export = try ImportCommand.decode(Export.self, from: file,
+                                                      otherwise: "is not Day One's Journal.json (it is inside the JSON export zip)")
                 var skipped = 0
                 let entries = export.entries.map { entry -> ImportedEntry? in
                     skipped += (entry.photos?.count ?? 0) + (entry.videos?.count ?? 0) + (entry.audios?.count ?? 0)
@@ -299,6 +289,17 @@ extension Tacit {
                 }
                 if skipped > 0 { Terminal.warn("warning: skipped \(skipped) attachment(s): Tacit keeps text only") }
                 try await target.send(entries, source: file)
+            }
+        }
+
+        /// The export in `file`, decoded; a file that cannot be read or decoded is an error naming
+        /// the file and, for the latter, `otherwise` (what it should have been).
+        static func decode<Export: Decodable>(_ type: Export.Type, from file: String, otherwise: String) throws -> Export {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+            do {
+                return try JSONDecoder().decode(type, from: data)
+            } catch {
+                throw CLIError("\(file) \(otherwise)")
             }
         }
 
