@@ -49,7 +49,13 @@ import Testing
         #expect(shown.contains("_note · 2023-05-01 08:00"))
         #expect(!shown.contains("dayone-moment"))
         #expect(!shown.contains("imported from"))
-        #expect(try home.run("ali", ["import", "jrnl", "Journal.json"]).status == 1)
+        // A Day One file given as jrnl's: refused, naming the file and what it should be.
+        let wrongKind = try home.run("ali", ["import", "jrnl", "Journal.json"])
+        #expect(wrongKind.status == 1)
+        #expect(wrongKind.stderr.contains("Journal.json is not jrnl's JSON export"), "\(wrongKind.stderr)")
+        let missing = try home.run("ali", ["import", "dayone", "nowhere.json"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot read nowhere.json"), "\(missing.stderr)")
 
         // Export: plaintext, with a warning; Markdown files with front matter, and JSON.
         let markdown = try home.run("ali", ["export", "--format", "markdown", "--out", "out"])
