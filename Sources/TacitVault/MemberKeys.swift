@@ -116,6 +116,7 @@ final class MemberKeys: Sendable {
     /// buffer (the same bytes as `FormatV1.manifestEntryElement`; a test compares them): unlock
     /// computes one per entry.
     func entryElement(_ id: EntryID, version: Int) throws -> [UInt8] {
+        guard version >= 0 else { throw VaultError.tampered("an entry's version") }
         var message = Self.entryElementPrefix
         message.reserveCapacity(message.count + 16 + 2 + 8)
         withUnsafeBytes(of: id.uuid.uuid) { message.append(contentsOf: $0) }

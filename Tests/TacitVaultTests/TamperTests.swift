@@ -83,6 +83,25 @@ import TacitCrypto
         await expectVaultError(.authenticationFailed) { _ = try await u["ana"]!.entry(y) }
     }
 
+    /// Counts stored as integers (versions, counters, sequences, scrypt parameters) become unsigned
+    /// in the formats: a negative one, as a flipped sign bit leaves, is a tampering error, never a
+    /// trap. Found by the soak's byte flips (an entry version of -3 crashed the unlock).
+    @Test func negativeStoredCountsAreTamperingNotCrashes() async throws {
+        for column in ["version", "size_bucket"] {
+            let (f, s, _, _, _, _) = try await setUp()
+            try f.sql("UPDATE entry SET \(column) = -3")
+            await expectVaultError(.authenticationFailed) { _ = try await s["ana"]!.entries() }
+        }
+        let (g, t, _, _, share, _) = try await setUp()
+        try g.sql("UPDATE share SET version = -3")
+        await expectVaultError(.authenticationFailed) { _ = try await t["ben"]!.sharedEntry(share) }
+        let (f, _, _, _, _, _) = try await setUp()
+        try f.sql("UPDATE principal SET scrypt_log2n = -3 WHERE name = 'ana'")
+        await expectVaultError(.authenticationFailed) { _ = try await f.unlock("ana") }
+        try f.sql("UPDATE instance_state SET write_counter = -3")
+        await expectVaultError(.authenticationFailed) { _ = try await f.vault.state() }
+    }
+
     @Test func changedPublicKeyOfAPeerBlocksSharingUntilConfirmed() async throws {
         let (f, s, _, e2, _, group) = try await setUp()
         let ben = try await f.id("ben")

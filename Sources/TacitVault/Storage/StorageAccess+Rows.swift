@@ -7,6 +7,21 @@ extension Row {
     func id<K>(_ column: String) throws -> VaultID<K> { VaultID(try decode(UUID.self, forColumn: column)) }
     func optionalID<K>(_ column: String) throws -> VaultID<K>? { try decode(UUID?.self, forColumn: column).map(VaultID.init) }
     func bytes(_ column: String) throws -> [UInt8] { [UInt8](try decode(Data.self, forColumn: column)) }
+
+    /// A count (version, counter, sequence, parameter) that is at least `minimum`: a damaged value
+    /// is a tampering error here, not a trap later where it becomes unsigned.
+    func count(_ column: String, atLeast minimum: Int) throws -> Int {
+        let value = try decode(Int.self, forColumn: column)
+        guard value >= minimum else { throw VaultError.tampered("a stored \(column.replacingOccurrences(of: "_", with: " "))") }
+        return value
+    }
+
+    /// `count(_:atLeast:)` by column index, for the scans that select few columns.
+    func count(atIndex index: Int, atLeast minimum: Int, what: String) throws -> Int {
+        let value = try decode(Int.self, atIndex: index)
+        guard value >= minimum else { throw VaultError.tampered("a stored \(what)") }
+        return value
+    }
 }
 
 extension Array where Element == UInt8 {
@@ -20,7 +35,7 @@ extension StorageAccess {
         guard let row = try Row.fetchOne(statement("SELECT write_counter, audit_head FROM instance_state WHERE id = 1")) else {
             throw VaultError(.integrityViolation, "the instance state row is missing")
         }
-        return InstanceState(writeCounter: UInt64((try row.decode(Int64.self, forColumn: "write_counter"))), auditHead: (try row.bytes("audit_head")))
+        return InstanceState(writeCounter: UInt64(try row.count("write_counter", atLeast: 0)), auditHead: (try row.bytes("audit_head")))
     }
 
     func advanceWriteCounter() throws {
@@ -44,7 +59,7 @@ extension StorageAccess {
 
     func auditRecords() throws -> [(sequence: Int64, record: [UInt8], hash: [UInt8])] {
         try Row.fetchAll(statement("SELECT sequence, record, hash FROM audit_record ORDER BY sequence")).map {
-            ((try $0.decode(forColumn: "sequence")), (try $0.bytes("record")), (try $0.bytes("hash")))
+            (Int64(try $0.count("sequence", atLeast: 1)), (try $0.bytes("record")), (try $0.bytes("hash")))
         }
     }
 }
@@ -62,8 +77,8 @@ extension StorageAccess {
             throw VaultError(.integrityViolation, "a principal has an unknown role")
         }
         return PrincipalRow(id: (try row.id("id")), name: (try row.decode(forColumn: "name")), role: role, disabled: (try row.decode(forColumn: "disabled")),
-                            createdAt: (try row.decode(forColumn: "created_at")), salt: (try row.bytes("salt")), log2N: (try row.decode(forColumn: "scrypt_log2n")),
-                            r: (try row.decode(forColumn: "scrypt_r")), p: (try row.decode(forColumn: "scrypt_p")), wrappedRootPass: (try row.bytes("wrapped_root_pass")),
+                            createdAt: (try row.decode(forColumn: "created_at")), salt: (try row.bytes("salt")), log2N: (try row.count("scrypt_log2n", atLeast: 1)),
+                            r: (try row.count("scrypt_r", atLeast: 1)), p: (try row.count("scrypt_p", atLeast: 1)), wrappedRootPass: (try row.bytes("wrapped_root_pass")),
                             wrappedRootRecovery: (try row.bytes("wrapped_root_recovery")),
                             agreementPublic: (try row.bytes("x25519_public")), signingPublic: (try row.bytes("ed25519_public")),
                             agreementPrivateWrapped: (try row.bytes("x25519_private")),
@@ -245,7 +260,7 @@ extension StorageAccess {
         guard let kind = EntryKind(rawValue: (try row.decode(forColumn: "kind"))) else { throw VaultError.tampered("an entry's kind") }
         let columns = EntryColumns(id: (try row.id("id")), author: (try row.id("author_id")), group: (try row.optionalID("group_id")),
                                    cycle: (try row.optionalID("cycle_id")), kind: kind, isoWeek: (try row.decode(forColumn: "iso_week")),
-                                   sizeBucket: (try row.decode(forColumn: "size_bucket")), version: (try row.decode(forColumn: "version")))
+                                   sizeBucket: (try row.count("size_bucket", atLeast: 0)), version: (try row.count("version", atLeast: 1)))
         return EntryRow(columns: columns, ciphertext: (try row.bytes("ciphertext")), wrappedKey: (try row.bytes("wrapped_key")),
                         needsRekey: (try row.decode(forColumn: "needs_rekey")))
     }
@@ -285,7 +300,7 @@ extension StorageAccess {
         let rows = try Row.fetchCursor(statement("SELECT id, version, needs_rekey FROM entry WHERE author_id = ?"),
                                        arguments: [author.uuid])
         while let row = try rows.next() {
-            entries.append((EntryID(try row.decode(UUID.self, atIndex: 0)), try row.decode(Int.self, atIndex: 1)))
+            entries.append((EntryID(try row.decode(UUID.self, atIndex: 0)), try row.count(atIndex: 1, atLeast: 1, what: "version")))
             if try row.decode(Bool.self, atIndex: 2) { anyMarked = true }
         }
         return (entries, anyMarked)
@@ -300,7 +315,8 @@ extension StorageAccess {
             guard let kind = EntryKind(rawValue: try row.decode(String.self, atIndex: 2)) else {
                 throw VaultError.tampered("an entry's kind")
             }
-            headers.append(EntryHeader(id: EntryID(try row.decode(UUID.self, atIndex: 0)), version: try row.decode(Int.self, atIndex: 1),
+            headers.append(EntryHeader(id: EntryID(try row.decode(UUID.self, atIndex: 0)),
+                                       version: try row.count(atIndex: 1, atLeast: 1, what: "version"),
                                        kind: kind, cycle: try row.decode(UUID?.self, atIndex: 3).map(CycleID.init)))
         }
         return headers
@@ -331,7 +347,7 @@ extension StorageAccess {
 extension StorageAccess {
     private func shareRow(_ row: Row) throws -> ShareRow {
         ShareRow(id: (try row.id("id")), entry: (try row.id("entry_id")), author: (try row.id("author_id")), group: (try row.optionalID("group_id")),
-                 audience: (try row.bytes("audience")), version: (try row.decode(forColumn: "version")), expiresAt: (try row.decode(forColumn: "expires_at")),
+                 audience: (try row.bytes("audience")), version: (try row.count("version", atLeast: 1)), expiresAt: (try row.decode(forColumn: "expires_at")),
                  createdAt: (try row.decode(forColumn: "created_at")), commitment: (try row.bytes("commitment")), signature: (try row.bytes("signature")))
     }
 
@@ -422,7 +438,7 @@ extension StorageAccess {
 extension StorageAccess {
     private func groupObjectRow(_ row: Row) throws -> GroupObjectRow {
         GroupObjectRow(id: (try row.id("id")), group: (try row.id("group_id")), cycle: (try row.optionalID("cycle_id")),
-                       author: (try row.id("author_id")), kind: (try row.decode(forColumn: "kind")), version: (try row.decode(forColumn: "version")),
+                       author: (try row.id("author_id")), kind: (try row.decode(forColumn: "kind")), version: (try row.count("version", atLeast: 1)),
                        ciphertext: (try row.bytes("ciphertext")), wrappedKey: (try row.bytes("wrapped_key")),
                        signature: (try row.bytes("signature")))
     }
@@ -520,7 +536,7 @@ extension StorageAccess {
 
     func manifest(of principal: PrincipalID) throws -> ManifestRow? {
         try Row.fetchOne(statement("SELECT * FROM manifest WHERE principal_id = ?"), arguments: [principal.uuid]).map {
-            ManifestRow(principal: (try $0.id("principal_id")), counter: (try $0.decode(forColumn: "counter")), setHash: (try $0.bytes("set_hash")),
+            ManifestRow(principal: (try $0.id("principal_id")), counter: Int64(try $0.count("counter", atLeast: 0)), setHash: (try $0.bytes("set_hash")),
                         mac: (try $0.bytes("mac")))
         }
     }
