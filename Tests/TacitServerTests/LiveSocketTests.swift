@@ -15,6 +15,16 @@ import TacitVault
         return task
     }
 
+    /// Enrolls the operator "olivia" with the bootstrap code over the socket and logs in: the token.
+    static func enrollOperatorAndLogIn(_ test: TestDaemon) throws -> String {
+        let path = test.daemon.layout.socketPath
+        _ = try UnixHTTP.request(socket: path, "POST", "/v1/enroll", body: String(decoding: try JSONEncoder().encode(
+            EnrollRequest(code: test.daemon.bootstrapCode!, name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
+        let login = try UnixHTTP.request(socket: path, "POST", "/v1/sessions", body: String(decoding: try JSONEncoder().encode(
+            UnlockRequest(name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
+        return try JSONDecoder().decode([String: JSONAny].self, from: login.body)["token"]!.string!
+    }
+
     @Test func servesHealthOnAPrivateSocketAndCleansUpOnStop() async throws {
         let test = try await TestDaemon()
         let task = try await Self.start(test)
@@ -141,11 +151,7 @@ import TacitVault
         let test = try await TestDaemon()
         let task = try await Self.start(test)
         let path = test.daemon.layout.socketPath
-        _ = try UnixHTTP.request(socket: path, "POST", "/v1/enroll", body: String(decoding: try JSONEncoder().encode(
-            EnrollRequest(code: test.daemon.bootstrapCode!, name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
-        let login = try UnixHTTP.request(socket: path, "POST", "/v1/sessions", body: String(decoding: try JSONEncoder().encode(
-            UnlockRequest(name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
-        let token = try JSONDecoder().decode([String: JSONAny].self, from: login.body)["token"]!.string!
+        let token = try Self.enrollOperatorAndLogIn(test)
         // Let another user reach the socket at all (a deployment would use the tacit group), then
         // present the stolen token as that user.
         chmod(test.home.path, 0o755)
@@ -173,11 +179,7 @@ import TacitVault
         let test = try await TestDaemon()
         let task = try await Self.start(test)
         let path = test.daemon.layout.socketPath
-        _ = try UnixHTTP.request(socket: path, "POST", "/v1/enroll", body: String(decoding: try JSONEncoder().encode(
-            EnrollRequest(code: test.daemon.bootstrapCode!, name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
-        let login = try UnixHTTP.request(socket: path, "POST", "/v1/sessions", body: String(decoding: try JSONEncoder().encode(
-            UnlockRequest(name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
-        let token = try JSONDecoder().decode([String: JSONAny].self, from: login.body)["token"]!.string!
+        let token = try Self.enrollOperatorAndLogIn(test)
         for _ in 0..<20 { #expect(try UnixHTTP.request(socket: path, "GET", "/v1/whoami", token: token).status == 200) }
         // Each request above used its own connection and closed it: nothing may stay kept.
         let peers = test.daemon.state.peers
