@@ -18,6 +18,13 @@ final class MemberKeys: Sendable {
     /// verified in full. A new session (every unlock) starts without one, so the check at unlock
     /// never relies on it.
     let verifiedManifest = Mutex<ManifestRow?>(nil)
+    /// Share keys this session opened, by SHA-256 of (seal, context): an X25519 agreement costs
+    /// more than the rest of a shared read, and a member rereads the same shares. A hit needs the
+    /// same seal bytes and the same context (share, reader, entry, version) that `SealedBox.open`
+    /// accepted; everything after the seal (commitment, signature, GCM) is still checked at every
+    /// read. The keys go with these keys: wiped at `lock()`.
+    private let openedShareKeys = Mutex<[[UInt8]: SecretBytes]>([:])
+    static let openedShareKeysLimit = 1024
 
     /// Derives the subkeys of `root` and unwraps the private keys stored in `row`.
     ///
@@ -44,6 +51,21 @@ final class MemberKeys: Sendable {
             throw VaultError.tampered("a principal's public key")
         }
     }
+
+    /// The key sealed in `seal` for `context`: from this session's cache, or opened (and kept).
+    func shareKey(seal: [UInt8], context: CanonicalEncoding, open: () throws -> SecretBytes) throws -> SecretBytes {
+        let id = SHA256.hash(seal + context.bytes)
+        if let known = openedShareKeys.withLock({ $0[id] }) { return known }
+        let key = try open()
+        openedShareKeys.withLock { cache in
+            if cache.count >= Self.openedShareKeysLimit { cache.removeAll() }
+            cache[id] = key
+        }
+        return key
+    }
+
+    /// How many share keys the cache holds (tests).
+    var openedShareKeyCount: Int { openedShareKeys.withLock { $0.count } }
 
     static func subkeys(root: SecretBytes, principal: PrincipalID) throws(VaultError)
         -> (SecretBytes, SecretBytes, SecretBytes, SecretBytes) {

@@ -208,4 +208,56 @@ import TacitCrypto
         #expect(third.report.manifestCounter == 2)
         #expect(try await f.vault.state().counter > before.counter)
     }
+
+    // MARK: Opened share keys
+
+    @Test func shareKeysAreOpenedOncePerSealAndForgottenAtLock() async throws {
+        let f = try await Fixture()
+        let (group, _, s) = try await f.group(["fac", "ana", "ben"])
+        let entry = try await s["ana"]!.write(EntryDraft(title: "one", body: "first version"))
+        let share = try await s["ana"]!.share(entry.id, with: .group(group.id))
+        let ben = s["ben"]!
+        #expect(try ben.keys().openedShareKeyCount == 0)
+        #expect(try await ben.sharedEntry(share).entry.content.body == "first version")
+        #expect(try ben.keys().openedShareKeyCount == 1)
+        #expect(try await ben.sharedEntry(share).entry.content.body == "first version")
+        #expect(try ben.keys().openedShareKeyCount == 1, "a reread opens no second key")
+        // An edit reseals the share under a new key and version: the remembered key is not used.
+        try await s["ana"]!.update(entry.id, with: EntryDraft(title: "one", body: "second version"))
+        #expect(try await ben.sharedEntry(share).entry.content.body == "second version")
+        #expect(try ben.keys().openedShareKeyCount == 2)
+        ben.lock()
+        await expectVaultError(.locked) { _ = try await ben.sharedEntry(share) }
+        let again = try await f.unlock("ben")
+        #expect(try again.keys().openedShareKeyCount == 0, "a new session remembers nothing")
+    }
+
+    @Test func aRememberedShareKeyNeverOpensAChangedOrMovedSeal() async throws {
+        let f = try await Fixture()
+        let (group, _, s) = try await f.group(["fac", "ana", "ben"])
+        let first = try await s["ana"]!.write(EntryDraft(body: "first entry"))
+        let second = try await s["ana"]!.write(EntryDraft(body: "second entry"))
+        let firstShare = try await s["ana"]!.share(first.id, with: .group(group.id))
+        let secondShare = try await s["ana"]!.share(second.id, with: .group(group.id))
+        let ben = s["ben"]!, benID = try await f.id("ben")
+        _ = try await ben.sharedEntry(firstShare)
+        _ = try await ben.sharedEntry(secondShare)
+        #expect(try ben.keys().openedShareKeyCount == 2)
+        let seal: Data = try await f.vault.storage.pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT seal FROM share_seal WHERE share_id = ? AND reader_id = ?",
+                              arguments: [firstShare.uuid, benID.uuid])!
+        }
+        // The first share's seal, whose key is remembered, moved to the second share: its context
+        // (share, entry) differs, so it is opened afresh and refused.
+        try f.sql("UPDATE share_seal SET seal = ? WHERE share_id = ? AND reader_id = ?", [seal, secondShare.uuid, benID.uuid])
+        await expectVaultError(.authenticationFailed) { _ = try await ben.sharedEntry(secondShare) }
+        // A flipped byte in a seal whose key is remembered: other bytes, no hit, refused.
+        var flipped = [UInt8](seal)
+        flipped[40] ^= 0x01
+        try f.sql("UPDATE share_seal SET seal = ? WHERE share_id = ? AND reader_id = ?", [Data(flipped), firstShare.uuid, benID.uuid])
+        await expectVaultError(.authenticationFailed) { _ = try await ben.sharedEntry(firstShare) }
+        // Put back, the first share reads again.
+        try f.sql("UPDATE share_seal SET seal = ? WHERE share_id = ? AND reader_id = ?", [seal, firstShare.uuid, benID.uuid])
+        #expect(try await ben.sharedEntry(firstShare).entry.content.body == "first entry")
+    }
 }

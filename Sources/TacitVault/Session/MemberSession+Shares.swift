@@ -69,9 +69,10 @@ extension MemberSession {
 
     /// The pinned public keys of `peer` (pinning them on first use when allowed); the returned
     /// element is the manifest element of a new pin.
-    func pinnedKeys(of peer: PrincipalID, access: StorageAccess, keys: MemberKeys,
+    /// `row`, when the caller has read the peer's row in this transaction already, saves the lookup.
+    func pinnedKeys(of peer: PrincipalID, row known: PrincipalRow? = nil, access: StorageAccess, keys: MemberKeys,
                     allowFirstUse: Bool) throws -> (agreement: [UInt8], signing: [UInt8], newElement: [UInt8]?) {
-        guard let row = try access.principal(peer) else { throw VaultError.notFound("the principal") }
+        guard let row = try known ?? access.principal(peer) else { throw VaultError.notFound("the principal") }
         if let pin = try access.pin(owner: me, peer: peer) {
             guard HMAC.isValid(pin.mac, for: FormatV1.pinMessage(owner: me, peer: peer, agreement: pin.agreementPublic,
                                                                  signing: pin.signingPublic).bytes, key: keys.pin) else {
@@ -273,23 +274,29 @@ extension MemberSession {
     func openShare(_ share: ShareRow, seal: [UInt8], access: StorageAccess, keys: MemberKeys, at date: Date,
                    recordingRead: Bool = true) throws -> SharedEntry {
         guard date.timeIntervalSince1970 < Double(share.expiresAt) else { throw VaultError.notFound("the share") }
-        guard let entry = try access.entry(share.entry), entry.columns.author == share.author else {
-            throw VaultError.notFound("the shared entry")
-        }
+        guard let rows = try ShareRows.load(share, access: access) else { throw VaultError.notFound("the shared entry") }
+        return try openShare(rows, seal: seal, access: access, keys: keys, at: date, recordingRead: recordingRead)
+    }
+
+    /// `openShare` on rows already read in this transaction (each fetched once per request).
+    func openShare(_ rows: ShareRows, seal: [UInt8], access: StorageAccess, keys: MemberKeys, at date: Date,
+                   recordingRead: Bool) throws -> SharedEntry {
+        let share = rows.share, entry = rows.entry, author = rows.author
+        guard date.timeIntervalSince1970 < Double(share.expiresAt) else { throw VaultError.notFound("the share") }
         let c = entry.columns
         guard share.version == c.version, share.group == c.group else { throw VaultError.tampered("a share") }
+        let context = FormatV1.shareSealContext(share.id, reader: me, entry: c.id, version: c.version)
         let key = try mapping("a share's seal") {
-            try SealedBox.open(seal, with: keys.agreement,
-                               context: FormatV1.shareSealContext(share.id, reader: me, entry: c.id, version: c.version),
-                               plaintextByteCount: 32)
+            try keys.shareKey(seal: seal, context: context) {
+                try SealedBox.open(seal, with: keys.agreement, context: context, plaintextByteCount: 32)
+            }
         }
         let commitment = try FormatV1.keyCommitment(key)
         guard ConstantTime.equals(commitment, share.commitment),
               let audience = FormatV1.audience(fromField: share.audience), audience.contains(me) else {
             throw VaultError.tampered("a share")
         }
-        guard let author = try access.principal(share.author) else { throw VaultError.notFound("the share's author") }
-        let pinned = try pinnedKeys(of: share.author, access: access, keys: keys, allowFirstUse: true)
+        let pinned = try pinnedKeys(of: share.author, row: author, access: access, keys: keys, allowFirstUse: true)
         if let element = pinned.newElement { try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element]) }
         // The signature is verified once per (share, version) and cached for the vault's lifetime. The
         // cache key includes the signature, the pinned key and the ciphertext's length, and the
@@ -329,28 +336,34 @@ extension MemberSession {
         let keys = try keys()
         let me = me
         let date = vault.now
-        @Sendable func check(_ access: StorageAccess) throws {
-            guard let authorize else { return }
-            let facts = try Vault.shareReadFacts([shareID], reader: me, access: access)
-            guard let share = facts.shares[shareID], authorize(share, facts.readerGroups) else {
+        // The share, its entry and its author are read once and serve both the decision (taken
+        // before anything opens; a refusal is the same 404 as a share that does not exist) and the
+        // opening.
+        @Sendable func load(_ access: StorageAccess) throws -> (ShareRows, seal: [UInt8]) {
+            guard let share = try access.share(shareID), let rows = try ShareRows.load(share, access: access) else {
                 throw VaultError.notFound("the share")
             }
+            if let authorize {
+                let facts = ShareReadFacts(share: Vault.metadata(share), entry: EntryMetadata(rows.entry.columns),
+                                           author: rows.author.principal,
+                                           authorGroups: try access.groups(of: share.author).map(\.id),
+                                           group: try rows.entry.columns.group.flatMap { try access.group($0) })
+                guard authorize(facts, try access.groups(of: me).map(\.id)) else { throw VaultError.notFound("the share") }
+            }
+            guard let seal = try access.seal(of: shareID, for: me) else { throw VaultError.notFound("the share") }
+            return (rows, seal)
         }
         // Every read after the first needs no write (the author is pinned, the read recorded), so it
         // runs in a read transaction: no write counter, no fsync.
         let repeated: SharedEntry? = try vault.readShort { access in
-            try check(access)
-            guard let share = try access.share(shareID), let seal = try access.seal(of: shareID, for: me),
-                  try access.pin(owner: me, peer: share.author) != nil, try access.hasRead(shareID, by: me) else { return nil }
-            return try self.openShare(share, seal: seal, access: access, keys: keys, at: date, recordingRead: false)
+            let (rows, seal) = try load(access)
+            guard try access.pin(owner: me, peer: rows.share.author) != nil, try access.hasRead(shareID, by: me) else { return nil }
+            return try self.openShare(rows, seal: seal, access: access, keys: keys, at: date, recordingRead: false)
         }
         if let repeated { return repeated }
         return try await vault.write { access in
-            try check(access)
-            guard let share = try access.share(shareID), let seal = try access.seal(of: shareID, for: me) else {
-                throw VaultError.notFound("the share")
-            }
-            return try self.openShare(share, seal: seal, access: access, keys: keys, at: date)
+            let (rows, seal) = try load(access)
+            return try self.openShare(rows, seal: seal, access: access, keys: keys, at: date, recordingRead: true)
         }
     }
 
@@ -381,5 +394,20 @@ extension MemberSession {
             return (entries.sorted { $0.sharedAt > $1.sharedAt }, failures)
         }
         return needsPins ? try await vault.write(body) : try await vault.read(body)
+    }
+}
+
+/// The rows a read of one share needs besides its seal: the share, its entry (by the share's
+/// author) and that author, each fetched once.
+struct ShareRows {
+    let share: ShareRow
+    let entry: EntryRow
+    let author: PrincipalRow
+
+    /// `nil` when the entry or the author is gone, or the entry is not the share's author's.
+    static func load(_ share: ShareRow, access: StorageAccess) throws -> ShareRows? {
+        guard let entry = try access.entry(share.entry), entry.columns.author == share.author,
+              let author = try access.principal(share.author) else { return nil }
+        return ShareRows(share: share, entry: entry, author: author)
     }
 }
