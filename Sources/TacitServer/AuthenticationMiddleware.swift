@@ -25,7 +25,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         case .success(let session):
             var context = context
             context.identity = Identity(token: token, session: session.handle, uid: uid)
-            context.logger[metadataKey: "principal"] = "\(session.principal)"
+            context.logger[metadataKey: "principal"] = .stringConvertible(session.principal)
             return try await next(request, context)
         case .failure(let refusal):
             // A stale token does not block public routes (logging in again, health): the request
