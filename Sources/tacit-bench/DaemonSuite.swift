@@ -87,7 +87,7 @@ enum DaemonSuite {
             if let id = ShareID(setup.share) {
                 let reader = try await daemon.vault.unlock(name: "bea", passphrase: SecretBytes(utf8: Setup.passphrase))
                 _ = try await reader.sharedEntry(id)
-                let count = 3000
+                let count = Int(ProcessInfo.processInfo.environment["TACIT_BENCH_INPROCESS_READS"] ?? "") ?? 3000
                 let start = Measure.now()
                 for _ in 0..<count { _ = try await reader.sharedEntry(id) }
                 let perRead = (Measure.now() - start) / Double(count) * 1e6

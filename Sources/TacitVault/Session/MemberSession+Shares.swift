@@ -69,11 +69,11 @@ extension MemberSession {
 
     /// The pinned public keys of `peer` (pinning them on first use when allowed); the returned
     /// element is the manifest element of a new pin.
-    /// `row`, when the caller has read the peer's row in this transaction already, saves the lookup.
-    func pinnedKeys(of peer: PrincipalID, row known: PrincipalRow? = nil, access: StorageAccess, keys: MemberKeys,
-                    allowFirstUse: Bool) throws -> (agreement: [UInt8], signing: [UInt8], newElement: [UInt8]?) {
+    /// `row` and `pin`, when the caller has read them in this transaction already, save the lookups.
+    func pinnedKeys(of peer: PrincipalID, row known: PrincipalRow? = nil, pin knownPin: PinRow? = nil, access: StorageAccess,
+                    keys: MemberKeys, allowFirstUse: Bool) throws -> (agreement: [UInt8], signing: [UInt8], newElement: [UInt8]?) {
         guard let row = try known ?? access.principal(peer) else { throw VaultError.notFound("the principal") }
-        if let pin = try access.pin(owner: me, peer: peer) {
+        if let pin = try knownPin ?? access.pin(owner: me, peer: peer) {
             guard HMAC.isValid(pin.mac, for: FormatV1.pinMessage(owner: me, peer: peer, agreement: pin.agreementPublic,
                                                                  signing: pin.signingPublic).bytes, key: keys.pin) else {
                 throw VaultError.tampered("the pinned key of \(row.name)")
@@ -279,7 +279,7 @@ extension MemberSession {
     }
 
     /// `openShare` on rows already read in this transaction (each fetched once per request).
-    func openShare(_ rows: ShareRows, seal: [UInt8], access: StorageAccess, keys: MemberKeys, at date: Date,
+    func openShare(_ rows: ShareRows, seal: [UInt8], pin: PinRow? = nil, access: StorageAccess, keys: MemberKeys, at date: Date,
                    recordingRead: Bool) throws -> SharedEntry {
         let share = rows.share, entry = rows.entry, author = rows.author
         guard date.timeIntervalSince1970 < Double(share.expiresAt) else { throw VaultError.notFound("the share") }
@@ -296,7 +296,7 @@ extension MemberSession {
               let audience = FormatV1.audience(fromField: share.audience), audience.contains(me) else {
             throw VaultError.tampered("a share")
         }
-        let pinned = try pinnedKeys(of: share.author, row: author, access: access, keys: keys, allowFirstUse: true)
+        let pinned = try pinnedKeys(of: share.author, row: author, pin: pin, access: access, keys: keys, allowFirstUse: true)
         if let element = pinned.newElement { try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element]) }
         // The signature is verified once per (share, version) and cached for the vault's lifetime. The
         // cache key includes the signature, the pinned key and the ciphertext's length, and the
@@ -357,8 +357,8 @@ extension MemberSession {
         // runs in a read transaction: no write counter, no fsync.
         let repeated: SharedEntry? = try vault.readShort { access in
             let (rows, seal) = try load(access)
-            guard try access.pin(owner: me, peer: rows.share.author) != nil, try access.hasRead(shareID, by: me) else { return nil }
-            return try self.openShare(rows, seal: seal, access: access, keys: keys, at: date, recordingRead: false)
+            guard let pin = try access.pin(owner: me, peer: rows.share.author), try access.hasRead(shareID, by: me) else { return nil }
+            return try self.openShare(rows, seal: seal, pin: pin, access: access, keys: keys, at: date, recordingRead: false)
         }
         if let repeated { return repeated }
         return try await vault.write { access in

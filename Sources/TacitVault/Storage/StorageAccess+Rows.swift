@@ -24,6 +24,31 @@ extension Row {
     }
 }
 
+/// Reads a row's columns in the order its SELECT lists them (each decoder sits next to its list).
+/// GRDB's lookup by name lowercases the name at every access, which was a twentieth of a shared
+/// read; the throwing accessors are kept, so a damaged value is still an error, never a trap.
+struct ColumnReader {
+    private let row: Row
+    private var index = 0
+
+    init(_ row: Row) { self.row = row }
+
+    mutating func next<Value: DatabaseValueConvertible>(_ type: Value.Type = Value.self) throws -> Value {
+        defer { index += 1 }
+        return try row.decode(Value.self, atIndex: index)
+    }
+
+    mutating func id<K>() throws -> VaultID<K> { VaultID(try next(UUID.self)) }
+    mutating func optionalID<K>() throws -> VaultID<K>? { try next(UUID?.self).map(VaultID.init) }
+    mutating func bytes() throws -> [UInt8] { [UInt8](try next(Data.self)) }
+
+    /// `Row.count(_:atLeast:)` for the next column; `what` names it in the error.
+    mutating func count(atLeast minimum: Int, what: String) throws -> Int {
+        defer { index += 1 }
+        return try row.count(atIndex: index, atLeast: minimum, what: what)
+    }
+}
+
 extension Array where Element == UInt8 {
     var data: Data { Data(self) }
 }
@@ -72,17 +97,22 @@ extension StorageAccess {
         wrapped_root_recovery, x25519_public, ed25519_public, x25519_private, ed25519_private
         """
 
+    private static let principalByName = "SELECT \(principalColumns) FROM principal WHERE name = ?"
+    private static let principalByID = "SELECT \(principalColumns) FROM principal WHERE id = ?"
+
+    /// Decodes a row of `principalColumns`, in that order.
     private func principalRow(_ row: Row) throws -> PrincipalRow {
-        guard let role = PrincipalRole(rawValue: (try row.decode(forColumn: "role"))) else {
+        var c = ColumnReader(row)
+        let id: PrincipalID = try c.id()
+        let name: String = try c.next()
+        guard let role = PrincipalRole(rawValue: try c.next(String.self)) else {
             throw VaultError(.integrityViolation, "a principal has an unknown role")
         }
-        return PrincipalRow(id: (try row.id("id")), name: (try row.decode(forColumn: "name")), role: role, disabled: (try row.decode(forColumn: "disabled")),
-                            createdAt: (try row.decode(forColumn: "created_at")), salt: (try row.bytes("salt")), log2N: (try row.count("scrypt_log2n", atLeast: 1)),
-                            r: (try row.count("scrypt_r", atLeast: 1)), p: (try row.count("scrypt_p", atLeast: 1)), wrappedRootPass: (try row.bytes("wrapped_root_pass")),
-                            wrappedRootRecovery: (try row.bytes("wrapped_root_recovery")),
-                            agreementPublic: (try row.bytes("x25519_public")), signingPublic: (try row.bytes("ed25519_public")),
-                            agreementPrivateWrapped: (try row.bytes("x25519_private")),
-                            signingPrivateWrapped: (try row.bytes("ed25519_private")))
+        return PrincipalRow(id: id, name: name, role: role, disabled: try c.next(), createdAt: try c.next(), salt: try c.bytes(),
+                            log2N: try c.count(atLeast: 1, what: "scrypt log2n"), r: try c.count(atLeast: 1, what: "scrypt r"),
+                            p: try c.count(atLeast: 1, what: "scrypt p"), wrappedRootPass: try c.bytes(),
+                            wrappedRootRecovery: try c.bytes(), agreementPublic: try c.bytes(), signingPublic: try c.bytes(),
+                            agreementPrivateWrapped: try c.bytes(), signingPrivateWrapped: try c.bytes())
     }
 
     func insertPrincipal(_ p: PrincipalRow) throws {
@@ -93,12 +123,12 @@ extension StorageAccess {
     }
 
     func principal(named name: String) throws -> PrincipalRow? {
-        try Row.fetchOne(statement("SELECT \(Self.principalColumns) FROM principal WHERE name = ?"), arguments: [name])
+        try Row.fetchOne(statement(Self.principalByName), arguments: [name])
             .map { try self.principalRow($0) }
     }
 
     func principal(_ id: PrincipalID) throws -> PrincipalRow? {
-        try Row.fetchOne(statement("SELECT \(Self.principalColumns) FROM principal WHERE id = ?"), arguments: [id.uuid])
+        try Row.fetchOne(statement(Self.principalByID), arguments: [id.uuid])
             .map { try self.principalRow($0) }
     }
 
@@ -166,9 +196,18 @@ extension StorageAccess {
 // MARK: Groups and cycles
 
 extension StorageAccess {
+    private static let groupColumns = "id, name, facilitator_id, created_at"
+    private static let groupByID = "SELECT \(groupColumns) FROM tacit_group WHERE id = ?"
+    private static let groupsOfMember = """
+        SELECT g.id, g.name, g.facilitator_id, g.created_at FROM tacit_group g JOIN membership m ON m.group_id = g.id
+        WHERE m.principal_id = ? ORDER BY g.name
+        """
+
+    /// Decodes a row of `groupColumns`, in that order.
     private func groupValue(_ row: Row) throws -> Group {
-        Group(id: (try row.id("id")), name: (try row.decode(forColumn: "name")), facilitator: (try row.optionalID("facilitator_id")),
-              createdAt: Date(timeIntervalSince1970: Double((try row.decode(Int64.self, forColumn: "created_at")))))
+        var c = ColumnReader(row)
+        return Group(id: try c.id(), name: try c.next(), facilitator: try c.optionalID(),
+                     createdAt: Date(timeIntervalSince1970: Double(try c.next(Int64.self))))
     }
 
     func insertGroup(_ g: Group) throws {
@@ -177,21 +216,19 @@ extension StorageAccess {
     }
 
     func group(_ id: GroupID) throws -> Group? {
-        try Row.fetchOne(statement("SELECT * FROM tacit_group WHERE id = ?"), arguments: [id.uuid]).map { try self.groupValue($0) }
+        try Row.fetchOne(statement(Self.groupByID), arguments: [id.uuid]).map { try self.groupValue($0) }
     }
 
     func group(named name: String) throws -> Group? {
-        try Row.fetchOne(statement("SELECT * FROM tacit_group WHERE name = ?"), arguments: [name]).map { try self.groupValue($0) }
+        try Row.fetchOne(statement("SELECT \(Self.groupColumns) FROM tacit_group WHERE name = ?"), arguments: [name]).map { try self.groupValue($0) }
     }
 
     func groups() throws -> [Group] {
-        try Row.fetchAll(statement("SELECT * FROM tacit_group ORDER BY name")).map { try self.groupValue($0) }
+        try Row.fetchAll(statement("SELECT \(Self.groupColumns) FROM tacit_group ORDER BY name")).map { try self.groupValue($0) }
     }
 
     func groups(of member: PrincipalID) throws -> [Group] {
-        try Row.fetchAll(statement("""
-            SELECT g.* FROM tacit_group g JOIN membership m ON m.group_id = g.id WHERE m.principal_id = ? ORDER BY g.name
-            """), arguments: [member.uuid]).map { try self.groupValue($0) }
+        try Row.fetchAll(statement(Self.groupsOfMember), arguments: [member.uuid]).map { try self.groupValue($0) }
     }
 
     func setFacilitator(_ group: GroupID, _ principal: PrincipalID) throws {
@@ -256,13 +293,18 @@ extension StorageAccess {
     private static let entryColumns =
         "id, author_id, group_id, cycle_id, kind, iso_week, size_bucket, version, ciphertext, wrapped_key, needs_rekey"
 
+    private static let entryByID = "SELECT \(entryColumns) FROM entry WHERE id = ?"
+
+    /// Decodes a row of `entryColumns`, in that order.
     private func entryRow(_ row: Row) throws -> EntryRow {
-        guard let kind = EntryKind(rawValue: (try row.decode(forColumn: "kind"))) else { throw VaultError.tampered("an entry's kind") }
-        let columns = EntryColumns(id: (try row.id("id")), author: (try row.id("author_id")), group: (try row.optionalID("group_id")),
-                                   cycle: (try row.optionalID("cycle_id")), kind: kind, isoWeek: (try row.decode(forColumn: "iso_week")),
-                                   sizeBucket: (try row.count("size_bucket", atLeast: 0)), version: (try row.count("version", atLeast: 1)))
-        return EntryRow(columns: columns, ciphertext: (try row.bytes("ciphertext")), wrappedKey: (try row.bytes("wrapped_key")),
-                        needsRekey: (try row.decode(forColumn: "needs_rekey")))
+        var c = ColumnReader(row)
+        let id: EntryID = try c.id(), author: PrincipalID = try c.id()
+        let group: GroupID? = try c.optionalID(), cycle: CycleID? = try c.optionalID()
+        guard let kind = EntryKind(rawValue: try c.next(String.self)) else { throw VaultError.tampered("an entry's kind") }
+        let columns = EntryColumns(id: id, author: author, group: group, cycle: cycle, kind: kind, isoWeek: try c.next(),
+                                   sizeBucket: try c.count(atLeast: 0, what: "size bucket"),
+                                   version: try c.count(atLeast: 1, what: "version"))
+        return EntryRow(columns: columns, ciphertext: try c.bytes(), wrappedKey: try c.bytes(), needsRekey: try c.next())
     }
 
     func insertEntry(_ e: EntryRow) throws {
@@ -284,7 +326,7 @@ extension StorageAccess {
     }
 
     func entry(_ id: EntryID) throws -> EntryRow? {
-        try Row.fetchOne(statement("SELECT \(Self.entryColumns) FROM entry WHERE id = ?"), arguments: [id.uuid]).map { try self.entryRow($0) }
+        try Row.fetchOne(statement(Self.entryByID), arguments: [id.uuid]).map { try self.entryRow($0) }
     }
 
     func entries(by author: PrincipalID) throws -> [EntryRow] {
@@ -345,10 +387,16 @@ extension StorageAccess {
 // MARK: Shares
 
 extension StorageAccess {
+    private static let shareColumns =
+        "id, entry_id, author_id, group_id, audience, version, expires_at, created_at, commitment, signature"
+    private static let shareByID = "SELECT \(shareColumns) FROM share WHERE id = ?"
+
+    /// Decodes a row of `shareColumns`, in that order.
     private func shareRow(_ row: Row) throws -> ShareRow {
-        ShareRow(id: (try row.id("id")), entry: (try row.id("entry_id")), author: (try row.id("author_id")), group: (try row.optionalID("group_id")),
-                 audience: (try row.bytes("audience")), version: (try row.count("version", atLeast: 1)), expiresAt: (try row.decode(forColumn: "expires_at")),
-                 createdAt: (try row.decode(forColumn: "created_at")), commitment: (try row.bytes("commitment")), signature: (try row.bytes("signature")))
+        var c = ColumnReader(row)
+        return ShareRow(id: try c.id(), entry: try c.id(), author: try c.id(), group: try c.optionalID(), audience: try c.bytes(),
+                        version: try c.count(atLeast: 1, what: "version"), expiresAt: try c.next(), createdAt: try c.next(),
+                        commitment: try c.bytes(), signature: try c.bytes())
     }
 
     func upsertShare(_ s: ShareRow) throws {
@@ -362,15 +410,15 @@ extension StorageAccess {
     }
 
     func share(_ id: ShareID) throws -> ShareRow? {
-        try Row.fetchOne(statement("SELECT * FROM share WHERE id = ?"), arguments: [id.uuid]).map { try self.shareRow($0) }
+        try Row.fetchOne(statement(Self.shareByID), arguments: [id.uuid]).map { try self.shareRow($0) }
     }
 
     func shares(of entry: EntryID) throws -> [ShareRow] {
-        try Row.fetchAll(statement("SELECT * FROM share WHERE entry_id = ?"), arguments: [entry.uuid]).map { try self.shareRow($0) }
+        try Row.fetchAll(statement("SELECT \(Self.shareColumns) FROM share WHERE entry_id = ?"), arguments: [entry.uuid]).map { try self.shareRow($0) }
     }
 
     func shares(by author: PrincipalID) throws -> [ShareRow] {
-        try Row.fetchAll(statement("SELECT * FROM share WHERE author_id = ? ORDER BY created_at"), arguments: [author.uuid])
+        try Row.fetchAll(statement("SELECT \(Self.shareColumns) FROM share WHERE author_id = ? ORDER BY created_at"), arguments: [author.uuid])
             .map { try self.shareRow($0) }
     }
 
@@ -514,18 +562,19 @@ extension StorageAccess {
         try execute("DELETE FROM jot WHERE id = ?", [id.uuid])
     }
 
+    /// Decodes a row of `owner_id, peer_id, x25519_public, ed25519_public, mac`, in that order.
     private func pinRow(_ row: Row) throws -> PinRow {
-        PinRow(owner: (try row.id("owner_id")), peer: (try row.id("peer_id")), agreementPublic: (try row.bytes("x25519_public")),
-               signingPublic: (try row.bytes("ed25519_public")), mac: (try row.bytes("mac")))
+        var c = ColumnReader(row)
+        return PinRow(owner: try c.id(), peer: try c.id(), agreementPublic: try c.bytes(), signingPublic: try c.bytes(), mac: try c.bytes())
     }
 
     func pin(owner: PrincipalID, peer: PrincipalID) throws -> PinRow? {
-        try Row.fetchOne(statement("SELECT * FROM pin WHERE owner_id = ? AND peer_id = ?"),
+        try Row.fetchOne(statement("SELECT owner_id, peer_id, x25519_public, ed25519_public, mac FROM pin WHERE owner_id = ? AND peer_id = ?"),
                          arguments: [owner.uuid, peer.uuid]).map { try self.pinRow($0) }
     }
 
     func pins(of owner: PrincipalID) throws -> [PinRow] {
-        try Row.fetchAll(statement("SELECT * FROM pin WHERE owner_id = ?"), arguments: [owner.uuid]).map { try self.pinRow($0) }
+        try Row.fetchAll(statement("SELECT owner_id, peer_id, x25519_public, ed25519_public, mac FROM pin WHERE owner_id = ?"), arguments: [owner.uuid]).map { try self.pinRow($0) }
     }
 
     func upsertPin(_ p: PinRow) throws {
