@@ -30,4 +30,10 @@ public enum ProcessMemory {
     /// - Returns: whether glibc accepted the setting.
     @discardableResult
     public static func limitMallocArenas(to arenas: Int32) -> Bool { ctacit_limit_malloc_arenas(arenas) == 1 }
+
+    /// Whether a sanitizer's allocator stands in for glibc's malloc (ASan and TSan builds): it has
+    /// no arenas, and its `mallopt` refuses the cap.
+    public static var usesSanitizerAllocator: Bool {
+        dlsym(nil, "__sanitizer_install_malloc_and_free_hooks") != nil
+    }
 }
