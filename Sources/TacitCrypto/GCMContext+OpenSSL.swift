@@ -1,5 +1,4 @@
 internal import CTacitOpenSSL
-import Synchronization
 
 /// The AES-256-GCM cipher, fetched from the default provider once: fetching it per call cost about
 /// 30% of throughput here.
@@ -25,7 +24,7 @@ final class GCMContext: @unchecked Sendable {
     // Used by one caller at a time: taken from the pool, used, and put back.
     private let context: OpaquePointer
 
-    private static let pool = Mutex<[GCMContext]>([])
+    private static let pool = Locked<[GCMContext]>([])
     private static let poolLimit = 16
 
     private init(context: OpaquePointer) { self.context = context }

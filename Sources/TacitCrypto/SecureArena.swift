@@ -1,6 +1,6 @@
 import Glibc
-import Logging
 import Synchronization
+import Logging
 internal import CTacitOpenSSL
 
 /// Where every `SecretBytes` lives: page-aligned memory that is locked into RAM (`mlock`, so it is
@@ -34,7 +34,7 @@ final class SecureArena: Sendable {
         var lockedBytes = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let logger = Logger(label: "tacit.crypto.arena")
 
     /// Called with each released block right after it was wiped, before it is reused or unmapped.
@@ -46,7 +46,7 @@ final class SecureArena: Sendable {
             hasObserver.store(newValue != nil, ordering: .releasing)
         }
     }
-    private static let observer = Mutex<(@Sendable (UnsafeRawBufferPointer) -> Void)?>(nil)
+    private static let observer = Locked<(@Sendable (UnsafeRawBufferPointer) -> Void)?>(nil)
     // Checked without a lock on every release; only tests ever set an observer.
     private static let hasObserver = Atomic<Bool>(false)
 

@@ -1,6 +1,6 @@
 import Foundation
+import TacitCrypto
 import Logging
-import Synchronization
 import TacitVault
 
 /// The daemon's side of the hash-chained audit log: events are queued and committed together, at
@@ -22,7 +22,7 @@ final class AuditLog: Sendable {
     private let vault: Vault
     private let window: Duration
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(vault: Vault, window: Duration = .milliseconds(10), logger: Logger) {
         self.vault = vault

@@ -5,7 +5,6 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import UnixSignals
-import Synchronization
 import TacitCrypto
 import TacitPolicy
 import TacitVault
@@ -50,7 +49,7 @@ public final class Daemon: Sendable {
     /// Lines `tacit serve` prints before serving (test configuration warnings, restored database).
     public let notices: [String]
 
-    private let running = Mutex<ServiceGroup?>(nil)
+    private let running = Locked<ServiceGroup?>(nil)
 
     private init(layout: HomeLayout, state: DaemonState, bootstrapCode: String?, notices: [String]) {
         self.layout = layout

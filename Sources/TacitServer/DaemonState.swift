@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 import TacitCrypto
 import TacitPolicy
 import TacitVault
@@ -24,8 +23,8 @@ final class DaemonState: Sendable {
     /// The uid behind each open connection, asked of the kernel once per connection.
     let peers = PeerCredentials()
 
-    private let sessions: Mutex<SessionTable<MemberSession>>
-    private let backoff = Mutex(UnlockBackoff())
+    private let sessions: Locked<SessionTable<MemberSession>>
+    private let backoff = Locked(UnlockBackoff())
 
     init(vault: Vault, authorizer: Authorizer, policyHash: String, configuration: Configuration, clock: DaemonClock,
          logger: Logger, instanceKey: Ed25519.PrivateKey, audit: AuditLog, testingUID: UInt32? = nil,
@@ -40,7 +39,7 @@ final class DaemonState: Sendable {
         self.instanceKey = instanceKey
         self.audit = audit
         self.testingUID = testingUID
-        sessions = Mutex(SessionTable(idle: TimeInterval(configuration.sessionIdleSeconds),
+        sessions = Locked(SessionTable(idle: TimeInterval(configuration.sessionIdleSeconds),
                                       absolute: TimeInterval(configuration.sessionAbsoluteSeconds)))
     }
 

@@ -1,6 +1,6 @@
+import TacitCrypto
 import Glibc
 import NIOCore
-import Synchronization
 
 /// The uid of the process at the other end of a Unix socket connection (`SO_PEERCRED`), which the
 /// kernel vouches for: a session is bound to it.
@@ -9,7 +9,7 @@ import Synchronization
 /// connection: the answer is asked once (on the channel's event loop) and kept until the connection
 /// closes, sparing every later request on it a trip to the event loop. One per daemon.
 final class PeerCredentials: Sendable {
-    private let known = Mutex<[ObjectIdentifier: UInt32]>([:])
+    private let known = Locked<[ObjectIdentifier: UInt32]>([:])
 
     /// Connections whose uid is kept (tests check that closed ones are forgotten).
     var keptCount: Int { known.withLock { $0.count } }

@@ -1,6 +1,7 @@
+import Synchronization
 import Dispatch
 import Foundation
-import Synchronization
+import TacitCrypto
 
 /// Runs blocking key derivations (scrypt) on threads of their own, at most `concurrent` at once,
 /// so an async caller — a request handler — never blocks the cooperative pool while scrypt works.
@@ -16,7 +17,7 @@ final class DerivationGate: Sendable {
 
     let concurrent: Int
     let queueLimit: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let queue = DispatchQueue(label: "tacit.vault.scrypt", attributes: .concurrent)
 
     init(limit: Int = 2, queueLimit: Int = 32) {

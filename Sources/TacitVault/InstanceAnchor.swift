@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import Synchronization
 import TacitCrypto
 
 /// The state the instance anchor records: the database's write counter, the audit chain's head and
@@ -59,7 +58,7 @@ final class InstanceAnchor: Sendable {
     private let storage: VaultStorage
     private let interval: TimeInterval
     private let queue = DispatchQueue(label: "tacit.vault.anchor")
-    private let schedule = Mutex(Schedule())
+    private let schedule = Locked(Schedule())
 
     init(keysDirectory: URL, secret: SecretBytes, storage: VaultStorage, interval: TimeInterval) throws(VaultError) {
         directoryURL = keysDirectory

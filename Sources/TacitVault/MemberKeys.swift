@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TacitCrypto
 
 /// An unlocked principal's keys, all in `SecretBytes`: the root key's subkeys and the private halves
@@ -17,13 +16,13 @@ final class MemberKeys: Sendable {
     /// verified. A stored row equal to it byte for byte needs no second HMAC; any other row is
     /// verified in full. A new session (every unlock) starts without one, so the check at unlock
     /// never relies on it.
-    let verifiedManifest = Mutex<ManifestRow?>(nil)
+    let verifiedManifest = Locked<ManifestRow?>(nil)
     /// Share keys this session opened, by SHA-256 of (seal, context): an X25519 agreement costs
     /// more than the rest of a shared read, and a member rereads the same shares. A hit needs the
     /// same seal bytes and the same context (share, reader, entry, version) that `SealedBox.open`
     /// accepted; everything after the seal (commitment, signature, GCM) is still checked at every
     /// read. The keys go with these keys: wiped at `lock()`.
-    private let openedShareKeys = Mutex<[[UInt8]: SecretBytes]>([:])
+    private let openedShareKeys = Locked<[[UInt8]: SecretBytes]>([:])
     static let openedShareKeysLimit = 1024
 
     /// Derives the subkeys of `root` and unwraps the private keys stored in `row`.

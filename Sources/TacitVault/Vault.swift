@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 import TacitCrypto
 
 /// Tacit's vault: journals, shares and keys stored as ciphertext in one SQLite database, with the
@@ -20,8 +19,8 @@ public final class Vault: Sendable {
     let gate: DerivationGate
     let calendar: CalendarMath
     /// (share, version, signature) triples whose signature already verified: checked once, then cached.
-    let verifiedShares = Mutex<Set<[UInt8]>>([])
-    let isClosed = Mutex(false)
+    let verifiedShares = Locked<Set<[UInt8]>>([])
+    let isClosed = Locked(false)
 
     /// The data folder.
     public let directory: URL

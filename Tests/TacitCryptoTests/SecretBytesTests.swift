@@ -1,12 +1,11 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import TacitCrypto
 
 @Suite(.serialized) struct SecretBytesTests {
     /// Records what the arena saw in each released block whose address is being watched.
     final class ReleaseWatch: Sendable {
-        let watched: Mutex<[UInt: [UInt8]]> = Mutex([:])
+        let watched: Locked<[UInt: [UInt8]]> = Locked([:])
 
         func watch(_ secret: SecretBytes) {
             let address = secret.withUnsafeBytes { UInt(bitPattern: $0.baseAddress) }

@@ -1,12 +1,11 @@
 import Foundation
-import Synchronization
 import TacitCrypto
 @testable import TacitVault
 
 /// A settable clock for tests.
 final class TestClock: Sendable {
-    let date: Mutex<Date>
-    init(_ start: Date = Date(timeIntervalSince1970: 1_767_225_600)) { date = Mutex(start) } // 2026-01-01
+    let date: Locked<Date>
+    init(_ start: Date = Date(timeIntervalSince1970: 1_767_225_600)) { date = Locked(start) } // 2026-01-01
     var clock: VaultClock { VaultClock { [self] in date.withLock { $0 } } }
     func advance(days: Double) { date.withLock { $0 += days * 86_400 } }
     func set(_ d: Date) { date.withLock { $0 = d } }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TacitCrypto
 
 /// ISO weeks and day boundaries in the configured time zone.
 struct CalendarMath: Sendable {
@@ -42,7 +42,7 @@ struct CalendarMath: Sendable {
 
 /// One remembered ISO week and the interval it covers.
 final class WeekMemo: Sendable {
-    private let state = Mutex<(interval: DateInterval, week: String)?>(nil)
+    private let state = Locked<(interval: DateInterval, week: String)?>(nil)
 
     func week(containing date: Date) -> String? {
         state.withLock { memo in

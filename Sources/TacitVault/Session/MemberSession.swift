@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TacitCrypto
 
 /// What the manifest check at unlock found.
@@ -54,8 +53,8 @@ public final class MemberSession: Sendable {
     /// Who is unlocked.
     public let principal: Principal
     let vault: Vault
-    private let state: Mutex<MemberKeys?>
-    private let reportState = Mutex(UnlockReport(problems: [], manifestCounter: 0, jotsOpened: 0, entriesRekeyed: 0,
+    private let state: Locked<MemberKeys?>
+    private let reportState = Locked(UnlockReport(problems: [], manifestCounter: 0, jotsOpened: 0, entriesRekeyed: 0,
                                                  membersSealedIn: 0))
     let runMaintenance: Bool
     /// Folded text of the member's entries for search, per (entry, version); emptied by `lock()`.
@@ -64,7 +63,7 @@ public final class MemberSession: Sendable {
     init(vault: Vault, principal: Principal, keys: MemberKeys, maintenance: Bool = true) {
         self.vault = vault
         self.principal = principal
-        state = Mutex(keys)
+        state = Locked(keys)
         runMaintenance = maintenance
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TacitCrypto
 
 /// A member session's search cache: the folded text of each entry version searched, keyed by
 /// entry id and checked against the stored version at every search. Memory only, in
@@ -20,7 +20,7 @@ final class SearchCache: Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// The items cached now.
     func snapshot() -> [EntryID: SearchCacheItem] { state.withLock { $0.items } }

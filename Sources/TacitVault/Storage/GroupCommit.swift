@@ -1,6 +1,6 @@
 import Foundation
+import TacitCrypto
 import GRDB
-import Synchronization
 
 /// How the vault's async writes were committed since it was opened (benchmarks and tests read it).
 public struct WriteStatistics: Sendable, Equatable {
@@ -41,7 +41,7 @@ final class GroupCommit: Sendable {
     static let batchLimit = 256
 
     private let pool: DatabasePool
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(pool: DatabasePool) { self.pool = pool }
 
