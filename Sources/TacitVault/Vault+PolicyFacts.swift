@@ -38,13 +38,10 @@ extension Vault {
         var facts: [ShareID: ShareReadFacts] = [:]
         var groupsOf: [PrincipalID: [GroupID]] = [reader: try access.groups(of: reader).map(\.id)]
         for id in shares {
-            guard let share = try access.share(id).map(Self.metadata),
-                  let entry = try access.entry(share.entry).map({ EntryMetadata($0.columns) }),
-                  let author = try access.principal(share.author)?.principal else { continue }
-            let authorGroups = try groupsOf[author.id] ?? access.groups(of: author.id).map(\.id)
-            groupsOf[author.id] = authorGroups
-            facts[id] = ShareReadFacts(share: share, entry: entry, author: author, authorGroups: authorGroups,
-                                       group: try entry.group.flatMap { try access.group($0) })
+            guard let share = try access.share(id), let rows = try ShareRows.load(share, access: access) else { continue }
+            let authorGroups = try groupsOf[share.author] ?? access.groups(of: share.author).map(\.id)
+            groupsOf[share.author] = authorGroups
+            facts[id] = try ShareReadFacts(rows, authorGroups: authorGroups, access: access)
         }
         return (groupsOf[reader] ?? [], facts)
     }
@@ -60,5 +57,13 @@ extension Vault {
             return EntryWriteFacts(cycle: cycle, group: try cycle.flatMap { try access.group($0.group) },
                                    authorGroups: try access.groups(of: author).map(\.id))
         }
+    }
+}
+
+extension ShareReadFacts {
+    /// The facts of a share from its rows, read in the same transaction; the entry's group is read here.
+    init(_ rows: ShareRows, authorGroups: [GroupID], access: StorageAccess) throws {
+        self.init(share: Vault.metadata(rows.share), entry: EntryMetadata(rows.entry.columns), author: rows.author.principal,
+                  authorGroups: authorGroups, group: try rows.entry.columns.group.flatMap { try access.group($0) })
     }
 }

@@ -344,10 +344,7 @@ extension MemberSession {
                 throw VaultError.notFound("the share")
             }
             if let authorize {
-                let facts = ShareReadFacts(share: Vault.metadata(share), entry: EntryMetadata(rows.entry.columns),
-                                           author: rows.author.principal,
-                                           authorGroups: try access.groups(of: share.author).map(\.id),
-                                           group: try rows.entry.columns.group.flatMap { try access.group($0) })
+                let facts = try ShareReadFacts(rows, authorGroups: try access.groups(of: share.author).map(\.id), access: access)
                 guard authorize(facts, try access.groups(of: me).map(\.id)) else { throw VaultError.notFound("the share") }
             }
             guard let seal = try access.seal(of: shareID, for: me) else { throw VaultError.notFound("the share") }
