@@ -6,7 +6,7 @@ import Glibc
 /// uninstrumented library: ThreadSanitizer cannot see it lock, and reported every access under
 /// it as a race (≈570 false reports per run), which hid any real one. pthread mutexes are
 /// intercepted, so a TSan run of this code reports only what is real.
-public final class Locked<Value: ~Copyable>: @unchecked Sendable {
+public final class Locked<Value: ~Copyable> {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: Value
 
@@ -31,3 +31,7 @@ public final class Locked<Value: ~Copyable>: @unchecked Sendable {
         return try body(&value)
     }
 }
+
+/// Shared across threads only when what it guards may be: the lock orders the accesses, `Sendable`
+/// keeps a value that must stay on one thread from leaving through `withLock`.
+extension Locked: @unchecked Sendable where Value: ~Copyable & Sendable {}

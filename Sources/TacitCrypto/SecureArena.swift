@@ -27,7 +27,8 @@ final class SecureArena: Sendable {
     static let largestClass = 4096
     static let classCount = 8
 
-    private struct State: ~Copyable {
+    /// Raw pointers into the arena's own mappings, touched only under `state`'s lock.
+    private struct State: ~Copyable, @unchecked Sendable {
         /// Free blocks per size class, index 0 for 32 bytes up to 7 for 4 KiB.
         var freeBlocks: [[UnsafeMutableRawPointer]] = Array(repeating: [], count: SecureArena.classCount)
         var lockFailures = 0

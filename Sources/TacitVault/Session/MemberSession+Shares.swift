@@ -273,7 +273,6 @@ extension MemberSession {
     /// transaction pass `false` and make sure the author is pinned already (`canOpenReadOnly`).
     func openShare(_ share: ShareRow, seal: [UInt8], access: StorageAccess, keys: MemberKeys, at date: Date,
                    recordingRead: Bool = true) throws -> SharedEntry {
-        guard date.timeIntervalSince1970 < Double(share.expiresAt) else { throw VaultError.notFound("the share") }
         guard let rows = try ShareRows.load(share, access: access) else { throw VaultError.notFound("the shared entry") }
         return try openShare(rows, seal: seal, access: access, keys: keys, at: date, recordingRead: recordingRead)
     }

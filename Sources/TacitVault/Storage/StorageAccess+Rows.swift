@@ -562,19 +562,22 @@ extension StorageAccess {
         try execute("DELETE FROM jot WHERE id = ?", [id.uuid])
     }
 
-    /// Decodes a row of `owner_id, peer_id, x25519_public, ed25519_public, mac`, in that order.
+    private static let pinColumns = "owner_id, peer_id, x25519_public, ed25519_public, mac"
+    private static let pinByOwnerAndPeer = "SELECT \(pinColumns) FROM pin WHERE owner_id = ? AND peer_id = ?"
+
+    /// Decodes a row of `pinColumns`, in that order.
     private func pinRow(_ row: Row) throws -> PinRow {
         var c = ColumnReader(row)
         return PinRow(owner: try c.id(), peer: try c.id(), agreementPublic: try c.bytes(), signingPublic: try c.bytes(), mac: try c.bytes())
     }
 
     func pin(owner: PrincipalID, peer: PrincipalID) throws -> PinRow? {
-        try Row.fetchOne(statement("SELECT owner_id, peer_id, x25519_public, ed25519_public, mac FROM pin WHERE owner_id = ? AND peer_id = ?"),
+        try Row.fetchOne(statement(Self.pinByOwnerAndPeer),
                          arguments: [owner.uuid, peer.uuid]).map { try self.pinRow($0) }
     }
 
     func pins(of owner: PrincipalID) throws -> [PinRow] {
-        try Row.fetchAll(statement("SELECT owner_id, peer_id, x25519_public, ed25519_public, mac FROM pin WHERE owner_id = ?"), arguments: [owner.uuid]).map { try self.pinRow($0) }
+        try Row.fetchAll(statement("SELECT \(Self.pinColumns) FROM pin WHERE owner_id = ?"), arguments: [owner.uuid]).map { try self.pinRow($0) }
     }
 
     func upsertPin(_ p: PinRow) throws {
