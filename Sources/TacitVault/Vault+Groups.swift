@@ -98,37 +98,19 @@ extension Vault {
 
     /// The phase of `cycle` at `date` (default: the vault's clock).
     public func phase(of cycle: Cycle, at date: Date? = nil) -> CyclePhase {
-        Self.phase(of: cycle, at: date ?? now, calendar: calendar, configuration: configuration)
+        phaseBoundaries.boundaries(of: cycle, calendar: calendar, configuration: configuration).phase(at: date ?? now)
     }
 
     /// When `cycle` closes: the end of session 2's day plus the grace days. The default share expiry.
     public func end(of cycle: Cycle) -> Date {
-        calendar.adding(days: 1 + configuration.graceDays, to: calendar.startOfDay(cycle.session2))
-    }
-
-    static func phase(of cycle: Cycle, at date: Date, calendar: CalendarMath, configuration: VaultConfiguration) -> CyclePhase {
-        let day1 = calendar.startOfDay(cycle.session1)
-        let day1End = calendar.adding(days: 1, to: day1)
-        let day2 = calendar.startOfDay(cycle.session2)
-        let reflection = max(day1End, calendar.adding(days: -configuration.reflectionDays, to: day2))
-        let closed = calendar.adding(days: 1 + configuration.graceDays, to: day2)
-        switch date {
-        case ..<day1: return .planning
-        case ..<day1End: return .session1
-        case ..<reflection: return .practice
-        case ..<day2: return .reflection
-        case ..<closed: return .session2
-        default: return .closed
-        }
+        phaseBoundaries.boundaries(of: cycle, calendar: calendar, configuration: configuration).closed
     }
 
     /// `member`'s current cycle: the earliest started cycle of their groups that is not closed,
     /// else the next one to start, else none.
     func currentCycle(of member: PrincipalID, access: StorageAccess, at date: Date) throws -> Cycle? {
-        let open = try access.cycles(of: member).filter {
-            Self.phase(of: $0, at: date, calendar: calendar, configuration: configuration) != .closed
-        }
-        let started = open.filter { Self.phase(of: $0, at: date, calendar: calendar, configuration: configuration) != .planning }
+        let open = try access.cycles(of: member).filter { phase(of: $0, at: date) != .closed }
+        let started = open.filter { phase(of: $0, at: date) != .planning }
         return started.min { $0.session1 < $1.session1 } ?? open.min { $0.session1 < $1.session1 }
     }
 

@@ -18,6 +18,8 @@ public final class Vault: Sendable {
     let anchor: InstanceAnchor
     let gate: DerivationGate
     let calendar: CalendarMath
+    /// Phase boundaries of recently asked cycles (see `PhaseBoundaryMemo`).
+    let phaseBoundaries = PhaseBoundaryMemo()
     /// (share, version, signature) triples whose signature already verified: checked once, then cached.
     let verifiedShares = Locked<Set<[UInt8]>>([])
     let isClosed = Locked(false)

@@ -102,6 +102,33 @@ import TacitCrypto
         #expect(CyclePhase.planning.defaultEntryKind == .note)
     }
 
+    @Test func phaseBoundariesAreRememberedPerSessionDates() async throws {
+        let f = try await Fixture()
+        let day = 86_400.0
+        let start = f.clock.clock.now()
+        let v = f.vault!
+        let id = try CycleID.random(), group = try GroupID.random()
+        let cycle = Cycle(id: id, group: group, session1: start.addingTimeInterval(10 * day),
+                          session2: start.addingTimeInterval(40 * day), sessionMinutes: 90, createdAt: start)
+        let before = v.phaseBoundaries.count
+        for hour in 0..<100 { _ = v.phase(of: cycle, at: start.addingTimeInterval(Double(hour) * 3600)) }
+        _ = v.end(of: cycle)
+        #expect(v.phaseBoundaries.count == before + 1)
+        // The same cycle moved: its new dates decide, not the remembered ones.
+        let moved = Cycle(id: id, group: group, session1: start.addingTimeInterval(-60 * day),
+                          session2: start.addingTimeInterval(-30 * day), sessionMinutes: 90, createdAt: start)
+        #expect(v.phase(of: cycle, at: start) == .planning)
+        #expect(v.phase(of: moved, at: start) == .closed)
+        #expect(v.end(of: moved) < v.end(of: cycle))
+        // Bounded: more distinct cycles than the capacity start the memo again.
+        for index in 0...PhaseBoundaryMemo.capacity {
+            let other = Cycle(id: id, group: group, session1: start.addingTimeInterval(Double(index + 1) * day),
+                              session2: start.addingTimeInterval(Double(index + 30) * day), sessionMinutes: 90, createdAt: start)
+            #expect(v.phase(of: other, at: start) == .planning)
+        }
+        #expect(v.phaseBoundaries.count <= PhaseBoundaryMemo.capacity)
+    }
+
     @Test func cyclePlanIsSealedToTheRosterAndNewMembersAtFacilitatorsUnlock() async throws {
         let f = try await Fixture()
         let (group, cycle, s) = try await f.group(["fac", "ana"])
