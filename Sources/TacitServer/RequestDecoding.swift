@@ -52,34 +52,20 @@ enum StrictJSON {
         } catch {
             throw APIError.badRequest("the body is not valid JSON")
         }
-        let input = try decoder.decode(JSONValue.self, from: data)
-        let kept = try decoder.decode(JSONValue.self, from: encoder.encode(decoded))
-        if let unknown = firstUnknownKey(input, kept: kept, path: "") {
-            throw APIError.badRequest("unknown field \"\(unknown)\"")
+        // The keys the body has against the keys the decoded value keeps (encoded again): one
+        // scan of each text, not a `JSONValue` tree of each (that was most of a write's decoding).
+        guard let input = JSONKeyPaths(data) else { throw APIError.badRequest("the body is not valid JSON") }
+        let kept: JSONKeyPaths
+        do {
+            guard let scanned = JSONKeyPaths(try encoder.encode(decoded)) else { throw APIError.badRequest("the body cannot be checked") }
+            kept = scanned
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError.badRequest("the body cannot be checked")
         }
+        if let unknown = input.firstUnknown(keeping: kept) { throw APIError.badRequest("unknown field \"\(unknown)\"") }
         return decoded
-    }
-
-    static func firstUnknownKey(_ input: JSONValue, kept: JSONValue, path: String) -> String? {
-        switch (input, kept) {
-        case let (.object(inputObject), .object(keptObject)):
-            for (key, value) in inputObject.sorted(by: { $0.key < $1.key }) {
-                let name = path.isEmpty ? key : "\(path).\(key)"
-                guard let keptValue = keptObject[key] else {
-                    if value == .null { continue }
-                    return name
-                }
-                if let unknown = firstUnknownKey(value, kept: keptValue, path: name) { return unknown }
-            }
-            return nil
-        case let (.array(inputArray), .array(keptArray)):
-            for (index, pair) in zip(inputArray, keptArray).enumerated() {
-                if let unknown = firstUnknownKey(pair.0, kept: pair.1, path: "\(path)[\(index)]") { return unknown }
-            }
-            return nil
-        default:
-            return nil
-        }
     }
 
     /// A message naming the field, without quoting any value.
@@ -125,5 +111,138 @@ enum DateParsing {
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withFullDate]
         return formatter.date(from: text)
+    }
+}
+
+/// One step of a path into a JSON text: an object's key or an array's index.
+enum JSONPathStep: Hashable {
+    case key(String)
+    case index(Int)
+}
+
+/// Every object key of a JSON text, as a path from the top, in the order the text has them, each
+/// with whether its value is `null`: what `StrictJSON` compares between a body and what its
+/// decoded value keeps.
+///
+/// Meant for texts a JSON decoder or encoder already accepted (numbers and literals are skipped,
+/// not checked); any other text makes `init` fail
+/// (never a crash or a loop). A key written with escapes is unescaped by `JSONDecoder`.
+struct JSONKeyPaths {
+    private(set) var paths: [(path: [JSONPathStep], isNull: Bool)] = []
+
+    /// Deeper than Foundation's JSON decoder goes.
+    static let maximumDepth = 600
+
+    init?(_ data: Data) {
+        let scanned: [(path: [JSONPathStep], isNull: Bool)]? = data.withUnsafeBytes { raw in
+            var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
+            guard scanner.value(path: [], depth: 0), scanner.atEnd else { return nil }
+            return scanner.paths
+        }
+        guard let scanned else { return nil }
+        paths = scanned
+    }
+
+    /// The first key (in the text's order, a parent before its children) that this text gives a
+    /// non-null value and `kept` does not have, written as `entries[1].created`.
+    func firstUnknown(keeping kept: JSONKeyPaths) -> String? {
+        let known = Set(kept.paths.map(\.path))
+        guard let unknown = paths.first(where: { !$0.isNull && !known.contains($0.path) }) else { return nil }
+        return unknown.path.reduce(into: "") { text, step in
+            switch step {
+            case .key(let key): text += text.isEmpty ? key : ".\(key)"
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+    }
+
+    private struct Scanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var offset = 0
+        var paths: [(path: [JSONPathStep], isNull: Bool)] = []
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        var atEnd: Bool {
+            mutating get {
+                skipSpace()
+                return offset == bytes.count
+            }
+        }
+
+        static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
+        static func endsValue(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
+        }
+
+        mutating func skipSpace() {
+            while offset < bytes.count, Self.isSpace(bytes[offset]) { offset += 1 }
+        }
+
+        mutating func consume(_ byte: UInt8) -> Bool {
+            skipSpace()
+            guard offset < bytes.count, bytes[offset] == byte else { return false }
+            offset += 1
+            return true
+        }
+
+        mutating func value(path: [JSONPathStep], depth: Int) -> Bool {
+            skipSpace()
+            guard offset < bytes.count, depth < JSONKeyPaths.maximumDepth else { return false }
+            switch bytes[offset] {
+            case UInt8(ascii: "{"):
+                offset += 1
+                if consume(UInt8(ascii: "}")) { return true }
+                repeat {
+                    skipSpace()
+                    guard let key = string(), consume(UInt8(ascii: ":")) else { return false }
+                    skipSpace()
+                    let keyPath = path + [.key(key)]
+                    paths.append((keyPath, offset < bytes.count && bytes[offset] == UInt8(ascii: "n")))
+                    guard value(path: keyPath, depth: depth + 1) else { return false }
+                } while consume(UInt8(ascii: ","))
+                return consume(UInt8(ascii: "}"))
+            case UInt8(ascii: "["):
+                offset += 1
+                if consume(UInt8(ascii: "]")) { return true }
+                var index = 0
+                repeat {
+                    guard value(path: path + [.index(index)], depth: depth + 1) else { return false }
+                    index += 1
+                } while consume(UInt8(ascii: ","))
+                return consume(UInt8(ascii: "]"))
+            case UInt8(ascii: "\""):
+                return string() != nil
+            default:
+                // A number, true, false or null: up to the next delimiter.
+                let start = offset
+                while offset < bytes.count, !Self.isSpace(bytes[offset]), !Self.endsValue(bytes[offset]) { offset += 1 }
+                return offset > start
+            }
+        }
+
+        /// The string at `offset` (which must be at its opening quote), unescaped.
+        mutating func string() -> String? {
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { return nil }
+            let start = offset
+            offset += 1
+            var escaped = false
+            while offset < bytes.count {
+                switch bytes[offset] {
+                case UInt8(ascii: "\\"):
+                    escaped = true
+                    offset += 2
+                case UInt8(ascii: "\""):
+                    offset += 1
+                    let quoted = UnsafeBufferPointer(rebasing: bytes[start..<offset])
+                    guard escaped else { return String(decoding: quoted.dropFirst().dropLast(), as: UTF8.self) }
+                    return try? JSONDecoder().decode(String.self, from: Data(quoted))
+                default:
+                    offset += 1
+                }
+            }
+            return nil
+        }
     }
 }

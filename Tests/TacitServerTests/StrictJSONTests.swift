@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TacitAPI
+@testable import TacitServer
+
+/// The strict body decoder: unknown fields are refused by name (nested ones with their path),
+/// known fields however they are written are accepted, and no text makes the key scan crash.
+@Suite struct StrictJSONTests {
+    func message(_ body: String, as type: (some Codable).Type) -> String? {
+        do {
+            _ = try StrictJSON.decode(type, from: Data(body.utf8))
+            return nil
+        } catch let error as APIError {
+            return error.detail.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func unknownFieldsAreNamedWithTheirPath() {
+        #expect(message(#"{"body": "b", "colour": "red"}"#, as: EntryInput.self) == #"unknown field "colour""#)
+        let entries = #"{"entries": [{"body": "a", "created": "2026-01-02"}, {"body": "b", "created": "2026-01-03", "mood": 3}]}"#
+        #expect(message(entries, as: EntryImportRequest.self) == #"unknown field "entries[1].mood""#)
+        // A dotted key is its own key, not a path into "title".
+        #expect(message(#"{"body": "b", "title.x": "y"}"#, as: EntryInput.self) == #"unknown field "title.x""#)
+        // An unknown key is found however deep its value goes, and before its own children.
+        #expect(message(#"{"body": "b", "extra": {"inner": [1, {"deeper": true}]}}"#, as: EntryInput.self)
+                == #"unknown field "extra""#)
+    }
+
+    @Test func knownFieldsAreAcceptedHoweverWritten() throws {
+        // Escaped key names, white space everywhere, an unknown key whose value is null.
+        let body = " {\n\t\"\\u0062ody\" : \"b\\\"q\\\\\" , \"tags\" : [ \"x\" , \"y\" ] ,\r\n \"note\": null } "
+        let input = try StrictJSON.decode(EntryInput.self, from: Data(body.utf8))
+        #expect(input.body == "b\"q\\")
+        #expect(input.tags == ["x", "y"])
+        #expect(message(#"{"body": "é ✓ \ud83d\ude00", "topic": "", "kind": null}"#, as: EntryInput.self) == nil)
+    }
+
+    @Test func theKeyScanRefusesWhatIsNotJSONWithoutCrashing() {
+        for text in ["", "{", "[", #"{"a""#, #"{"a":}"#, #"{"a":1,}"#, #"{"a" 1}"#, "[1,", #""\"#, "{} {}",
+                     String(repeating: "[", count: 10_000), String(repeating: "{\"a\":", count: 10_000)] {
+            #expect(JSONKeyPaths(Data(text.utf8)) == nil, "\(text.prefix(20))")
+        }
+        #expect(JSONKeyPaths(Data("[]".utf8))?.paths.isEmpty == true)
+        let paths = JSONKeyPaths(Data(#"{"a": [{"b": null}, 2], "c": "}"}"#.utf8))?.paths.map(\.path)
+        #expect(paths == [[.key("a")], [.key("a"), .index(0), .key("b")], [.key("c")]])
+    }
+}
