@@ -16,7 +16,7 @@ public struct VaultID<Kind>: Hashable, Sendable, Codable, CustomStringConvertibl
         self.uuid = uuid
     }
 
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { uuid.lowercasedString }
 
     /// The 16 raw bytes (RFC 4122 order), as the canonical encoding and sorting use them.
     public var bytes: [UInt8] { uuid.rawBytes }
@@ -52,6 +52,28 @@ public typealias JotID = VaultID<JotTag>
 public typealias GroupObjectID = VaultID<GroupObjectTag>
 
 extension UUID {
+    /// The textual form in lower case, as `uuidString.lowercased()` gives it, without the
+    /// `snprintf` and the second string behind that (ids are formatted for every policy decision,
+    /// audit record and response).
+    var lowercasedString: String {
+        withUnsafeBytes(of: uuid) { raw in
+            String(unsafeUninitializedCapacity: 36) { text in
+                let digits: StaticString = "0123456789abcdef"
+                var index = 0
+                for (position, byte) in raw.enumerated() {
+                    if position == 4 || position == 6 || position == 8 || position == 10 {
+                        text[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    text[index] = digits.utf8Start[Int(byte >> 4)]
+                    text[index + 1] = digits.utf8Start[Int(byte & 0x0F)]
+                    index += 2
+                }
+                return index
+            }
+        }
+    }
+
     var rawBytes: [UInt8] {
         let u = uuid
         return [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15]
