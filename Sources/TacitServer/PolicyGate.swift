@@ -109,9 +109,14 @@ struct PolicyGate {
                  entities: [Entity], principalGroups: [GroupID]? = nil, hideExistence: Bool, what: String) async throws {
         let decision = try await decide(principal, action, on: resource, context: context, entities: entities,
                                         principalGroups: principalGroups)
-        guard decision.isAllowed else {
-            if hideExistence { throw APIError.notFound(what) }
-            throw APIError.denied(decision.determining.isEmpty ? ["default-deny"] : decision.determining)
-        }
+        if let refusal = Self.refusal(decision, hideExistence: hideExistence, what: what) { throw refusal }
+    }
+
+    /// The answer to a denial (`nil` when allowed): 404 when the caller may not learn `what`
+    /// exists, 403 naming the determining policies otherwise.
+    static func refusal(_ decision: Decision, hideExistence: Bool, what: String) -> APIError? {
+        guard !decision.isAllowed else { return nil }
+        if hideExistence { return APIError.notFound(what) }
+        return APIError.denied(decision.determining.isEmpty ? ["default-deny"] : decision.determining)
     }
 }

@@ -14,11 +14,11 @@ extension Routes {
             var request = request
             let input = try await request.decodeStrictly(EntryInput.self, limit: limit)
             let draft = try entryDraft(input)
-            let cycle = try await requireWrite(identity, in: input.cycle, gate: gate, state: state)
-            var draftInCycle = draft
-            draftInCycle.cycle = cycle.id
-            // The written entry comes back from the write itself: no second read.
-            let entry = try await identity.session.writeEntry(draftInCycle)
+            // Decided inside the write's transaction, on the facts it writes with; the written
+            // entry comes back from the write itself: no second read.
+            let entry = try await identity.session.writeEntry(draft) { facts in
+                writeRefusal(identity, facts, requested: input.cycle, gate: gate)
+            }.get()
             await audit(state, identity, "writeEntry", entry.metadata.id.description)
             return try Response.json(response(entry, author: identity.principal.name), status: .created)
         }
@@ -111,20 +111,29 @@ extension Routes {
     static func requireWrite(_ identity: Identity, in requested: UUID?, gate: PolicyGate,
                              state: DaemonState) async throws -> Cycle {
         let facts = try await state.vault.entryWriteFacts(author: identity.principal.id, cycle: requested.map(CycleID.init))
+        if let refusal = writeRefusal(identity, facts, requested: requested, gate: gate) { throw refusal }
+        guard let cycle = facts.cycle else { throw APIError.notFound("cycle") }
+        return cycle
+    }
+
+    /// The answer to a new entry in `facts.cycle` when it may not be written, `nil` when it may: 404
+    /// for a cycle asked for that does not exist, 409 when the member is in no cycle, 403 naming the
+    /// policies that denied it. Waits on nothing, so it can run inside the write's transaction.
+    static func writeRefusal(_ identity: Identity, _ facts: EntryWriteFacts, requested: UUID?, gate: PolicyGate) -> APIError? {
         guard let cycle = facts.cycle else {
-            if requested != nil { throw APIError.notFound("cycle") }
-            throw APIError(.conflict, "no-cycle", "you are in no cycle yet: your facilitator schedules one with `tacit cycle create`")
+            if requested != nil { return APIError.notFound("cycle") }
+            return APIError(.conflict, "no-cycle", "you are in no cycle yet: your facilitator schedules one with `tacit cycle create`")
         }
-        guard let group = facts.group else { throw APIError.notFound("group") }
+        guard let group = facts.group else { return APIError.notFound("group") }
         let pending = EntityUID("Entry", "new")
-        try await gate.require(identity.principal, "writeEntry", on: pending, entities: [
+        let decision = gate.decideNow(identity.principal, "writeEntry", on: pending, entities: [
             Entity(pending, attributes: ["author": .entity(PolicyGate.uid(identity.principal.id)),
                                          "group": .entity(PolicyGate.uid(cycle.group)),
                                          "cycle": .entity(PolicyGate.uid(cycle.id)), "deleted": .bool(false)]),
             gate.cycle(cycle),
             gate.group(group),
-        ], principalGroups: facts.authorGroups, hideExistence: false, what: "cycle")
-        return cycle
+        ], principalGroups: facts.authorGroups)
+        return PolicyGate.refusal(decision, hideExistence: false, what: "cycle")
     }
 
     /// The drafts of an import, each checked as `POST /v1/entries` checks one, with its original

@@ -52,11 +52,15 @@ extension Vault {
     /// - Throws: `VaultError.storage`.
     public func entryWriteFacts(author: PrincipalID, cycle requested: CycleID?) async throws(VaultError) -> EntryWriteFacts {
         let date = now
-        return try readShort { access in
-            let cycle = try requested.map { try access.cycle($0) } ?? self.currentCycle(of: author, access: access, at: date)
-            return EntryWriteFacts(cycle: cycle, group: try cycle.flatMap { try access.group($0.group) },
-                                   authorGroups: try access.groups(of: author).map(\.id))
-        }
+        return try readShort { access in try self.entryWriteFacts(author: author, cycle: requested, access: access, at: date) }
+    }
+
+    /// `entryWriteFacts` inside a transaction the caller holds (the write itself, see
+    /// `MemberSession.writeEntry(_:deciding:)`).
+    func entryWriteFacts(author: PrincipalID, cycle requested: CycleID?, access: StorageAccess, at date: Date) throws -> EntryWriteFacts {
+        let cycle = try requested.map { try access.cycle($0) } ?? currentCycle(of: author, access: access, at: date)
+        return EntryWriteFacts(cycle: cycle, group: try cycle.flatMap { try access.group($0.group) },
+                               authorGroups: try access.groups(of: author).map(\.id))
     }
 }
 

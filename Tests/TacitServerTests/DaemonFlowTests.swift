@@ -153,9 +153,14 @@ import TacitAPI
 
             // After session 2's grace days the cycle is closed: no writes into it.
             try await advance(to: "2026-04-20T08:00:00Z")
+            let before = try ali.decode(EntryList.self, try await ali.call(.get, "/v1/entries")).total
             let closed = try await ali.call(.post, "/v1/entries", json: EntryInput(body: "late", cycle: cycle.id))
             #expect(closed.status == .forbidden)
             #expect(try ali.decode(APIErrorBody.self, closed).error.policies?.contains("closed-cycle") == true)
+            let unknown = try await ali.call(.post, "/v1/entries", json: EntryInput(body: "lost", cycle: UUID()))
+            #expect(unknown.status == .notFound)
+            // Refused writes leave nothing behind.
+            #expect(try ali.decode(EntryList.self, try await ali.call(.get, "/v1/entries")).total == before)
         }
     }
 

@@ -44,6 +44,39 @@ import TacitCrypto
         #expect(loner.cycle == nil && loner.group == nil && loner.authorGroups.isEmpty)
     }
 
+    /// A write decided inside its own transaction: the decision sees the write's facts, a refusal
+    /// writes nothing and comes back as the caller's own error, and a cycle of another group is
+    /// refused by the vault whatever the decision says.
+    @Test func aWriteIsDecidedOnItsOwnFacts() async throws {
+        struct Refused: Error, Equatable {}
+        let f = try await Fixture()
+        let (group, cycle, s) = try await f.group(["fac", "ana"])
+        let (_, otherCycle, _) = try await f.group(["fac2", "ben"])
+        let ana = s["ana"]!
+        let seen = Locked<[EntryWriteFacts]>([])
+        let written = try await ana.writeEntry(EntryDraft(body: "allowed")) { facts in
+            seen.withLock { $0.append(facts) }
+            return Refused?.none
+        }.get()
+        #expect(written.metadata.cycle == cycle.id && written.metadata.group == group.id)
+        let facts = try #require(seen.withLock { $0.first })
+        #expect(facts.cycle?.id == cycle.id && facts.group?.id == group.id && facts.authorGroups == [group.id])
+
+        let refused = try await ana.writeEntry(EntryDraft(body: "refused")) { _ in Refused() }
+        #expect(throws: Refused.self) { try refused.get() }
+        #expect(try await ana.entries().map(\.content.body) == ["allowed"])
+        // The manifest agrees (a new unlock checks it).
+        #expect(try await f.unlock("ana").entries().count == 1)
+
+        await expectVaultError(.notPermitted) {
+            _ = try await ana.writeEntry(EntryDraft(body: "elsewhere", cycle: otherCycle.id)) { _ in Refused?.none }
+        }
+        await expectVaultError(.notFound) {
+            _ = try await ana.writeEntry(EntryDraft(body: "nowhere", cycle: try CycleID.random())) { _ in Refused?.none }
+        }
+        #expect(try await ana.entries().count == 1)
+    }
+
     /// What the daemon returns after a write is what a read of the entry returns.
     @Test func writeEntryReturnsWhatAReadReturns() async throws {
         let f = try await Fixture()

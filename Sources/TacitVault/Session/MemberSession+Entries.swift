@@ -110,6 +110,51 @@ extension MemberSession {
         }
     }
 
+    /// Writes a new entry as `writeEntry(_:)` does, decided inside the write's own transaction:
+    /// `decide` gets the facts of the write (the draft's cycle or the member's current one, its
+    /// group, the member's groups) from the same snapshot the write goes on, and returns `nil` to
+    /// write or the caller's refusal, which comes back as `.failure` with nothing written.
+    ///
+    /// One transaction instead of a read for the decision and a write after it: no window between
+    /// them, and a durable write through the daemon pays for one transaction, not two.
+    ///
+    /// - Parameter decide: runs inside the transaction; it must not block or wait.
+    /// - Throws: as `writeEntry(_:)`; a cycle asked for that does not exist or is not of the
+    ///   member's groups is `.notFound` / `.notPermitted` even when `decide` let it through.
+    public func writeEntry<Refusal: Error & Sendable>(
+        _ draft: EntryDraft, deciding decide: @escaping @Sendable (EntryWriteFacts) -> Refusal?
+    ) async throws(VaultError) -> Result<Entry, Refusal> {
+        let keys = try keys()
+        let date = vault.now
+        let me = me
+        let refused = Locked<Refusal?>(nil)
+        do {
+            return .success(try await vault.write { access in
+                let facts = try self.vault.entryWriteFacts(author: me, cycle: draft.cycle, access: access, at: date)
+                if let refusal = decide(facts) {
+                    refused.withLock { $0 = refusal }
+                    throw VaultError(.notPermitted, "the write was refused")
+                }
+                if draft.cycle != nil {
+                    guard let cycle = facts.cycle else { throw VaultError.notFound("the cycle") }
+                    guard facts.authorGroups.contains(cycle.group) else {
+                        throw VaultError(.notPermitted, "you are not a member of that cycle's group")
+                    }
+                }
+                let kind = draft.kind ?? facts.cycle.map { self.vault.phase(of: $0, at: date).defaultEntryKind } ?? .note
+                let (row, element, content) = try self.newEntryWithContent(draft, access: access, keys: keys, at: date,
+                                                                           classified: (facts.cycle?.id, facts.cycle?.group, kind),
+                                                                           decodingBack: true)
+                try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element])
+                guard let content else { throw VaultError(.storage, "a new entry's content was not decoded") }
+                return Entry(metadata: EntryMetadata(row.columns), content: content)
+            })
+        } catch {
+            if let refusal = refused.withLock({ $0 }) { return .failure(refusal) }
+            throw error
+        }
+    }
+
     /// Imports many entries in one transaction (one manifest update); `drafts` is consumed lazily,
     /// so a large import holds one payload at a time.
     ///
