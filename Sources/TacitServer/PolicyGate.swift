@@ -73,10 +73,10 @@ struct PolicyGate {
 
     /// Placeholders for a missing group and cycle, so an entry outside any cycle evaluates (and is
     /// denied where a rule needs one) instead of erroring.
-    var placeholders: [Entity] {
-        [Entity(Self.noGroup, attributes: ["facilitators": .set([])]),
-         Entity(Self.noCycle, attributes: ["group": .entity(Self.noGroup), "phase": .string("none")])]
-    }
+    static let placeholders: [Entity] = [
+        Entity(noGroup, attributes: ["facilitators": .set([])]),
+        Entity(noCycle, attributes: ["group": .entity(noGroup), "phase": .string("none")]),
+    ]
 
     /// Decides `action` by `principal` on `resource`, with `now` added to the context; a denial is
     /// written to the audit log. `principalGroups`, when the caller already read them with the other
@@ -95,7 +95,7 @@ struct PolicyGate {
         context["now"] = .long(Int64(state.now.timeIntervalSince1970.rounded(.down)))
         let me = member(principal, groups: principalGroups)
         let request = Request(principal: me.uid, action: .action(action), resource: resource, context: context)
-        let decision = state.authorizer.isAuthorized(request, entities: Entities([me] + entities + placeholders))
+        let decision = state.authorizer.isAuthorized(request, entities: Entities([me] + entities + Self.placeholders))
         if !decision.isAllowed {
             state.audit.record(AuditDraft(actor: principal.id, action: action, resource: resource.id, decision: "deny",
                                           policies: decision.determining, policyHash: state.policyHash, time: state.now))

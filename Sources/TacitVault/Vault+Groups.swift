@@ -109,7 +109,12 @@ extension Vault {
     /// `member`'s current cycle: the earliest started cycle of their groups that is not closed,
     /// else the next one to start, else none.
     func currentCycle(of member: PrincipalID, access: StorageAccess, at date: Date) throws -> Cycle? {
-        let open = try access.cycles(of: member).filter { phase(of: $0, at: date) != .closed }
+        currentCycle(among: try access.cycles(of: member), at: date)
+    }
+
+    /// The current cycle among the cycles of a member's groups (see `currentCycle(of:access:at:)`).
+    func currentCycle(among cycles: [Cycle], at date: Date) -> Cycle? {
+        let open = cycles.filter { phase(of: $0, at: date) != .closed }
         let started = open.filter { phase(of: $0, at: date) != .planning }
         return started.min { $0.session1 < $1.session1 } ?? open.min { $0.session1 < $1.session1 }
     }

@@ -57,10 +57,19 @@ extension Vault {
 
     /// `entryWriteFacts` inside a transaction the caller holds (the write itself, see
     /// `MemberSession.writeEntry(_:deciding:)`).
+    ///
+    /// The author's groups and their cycles come from one statement; only a cycle asked for
+    /// outside them (which the decision then refuses) is looked up on its own.
     func entryWriteFacts(author: PrincipalID, cycle requested: CycleID?, access: StorageAccess, at date: Date) throws -> EntryWriteFacts {
-        let cycle = try requested.map { try access.cycle($0) } ?? currentCycle(of: author, access: access, at: date)
-        return EntryWriteFacts(cycle: cycle, group: try cycle.flatMap { try access.group($0.group) },
-                               authorGroups: try access.groups(of: author).map(\.id))
+        let groups = try access.groupsWithCycles(of: author)
+        let cycle: Cycle?
+        if let requested {
+            cycle = try groups.lazy.flatMap(\.cycles).first { $0.id == requested } ?? access.cycle(requested)
+        } else {
+            cycle = currentCycle(among: groups.flatMap(\.cycles), at: date)
+        }
+        let group = try cycle.flatMap { cycle in try groups.first { $0.group.id == cycle.group }?.group ?? access.group(cycle.group) }
+        return EntryWriteFacts(cycle: cycle, group: group, authorGroups: groups.map(\.group.id))
     }
 }
 

@@ -42,6 +42,18 @@ import TacitCrypto
         try await f.enroll("loner")
         let loner = try await f.vault.entryWriteFacts(author: try await f.id("loner"), cycle: nil)
         #expect(loner.cycle == nil && loner.group == nil && loner.authorGroups.isEmpty)
+
+        // A second group without cycles still counts among the author's groups; a cycle asked for
+        // in a group the author is not in is found, with its group, for the decision to refuse.
+        let quiet = try await f.vault.createGroup(name: "aaa-quiet")
+        try await f.vault.addMember(ana, to: quiet.id)
+        let (otherGroup, otherCycle, _) = try await f.group(["fac2", "ben"])
+        let both = try await f.vault.entryWriteFacts(author: ana, cycle: nil)
+        #expect(both.authorGroups == [quiet.id, group.id])
+        #expect(both.cycle?.id == cycle.id && both.group?.id == group.id)
+        let foreign = try await f.vault.entryWriteFacts(author: ana, cycle: otherCycle.id)
+        #expect(foreign.cycle?.id == otherCycle.id && foreign.group?.id == otherGroup.id)
+        #expect(!foreign.authorGroups.contains(otherGroup.id))
     }
 
     /// A write decided inside its own transaction: the decision sees the write's facts, a refusal

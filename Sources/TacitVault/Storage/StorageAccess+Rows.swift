@@ -256,12 +256,42 @@ extension StorageAccess {
         return db.changesCount == 1
     }
 
+    private static let cycleColumns = "id, group_id, session1_at, session2_at, session_minutes, created_at"
+
+    /// Decodes a row of `cycleColumns`, in that order.
     private func cycleValue(_ row: Row) throws -> Cycle {
-        Cycle(id: (try row.id("id")), group: (try row.id("group_id")),
-              session1: Date(timeIntervalSince1970: Double((try row.decode(Int64.self, forColumn: "session1_at")))),
-              session2: Date(timeIntervalSince1970: Double((try row.decode(Int64.self, forColumn: "session2_at")))),
-              sessionMinutes: (try row.decode(forColumn: "session_minutes")),
-              createdAt: Date(timeIntervalSince1970: Double((try row.decode(Int64.self, forColumn: "created_at")))))
+        var c = ColumnReader(row)
+        return try cycleValue(&c)
+    }
+
+    private func cycleValue(_ c: inout ColumnReader) throws -> Cycle {
+        Cycle(id: try c.id(), group: try c.id(),
+              session1: Date(timeIntervalSince1970: Double(try c.next(Int64.self))),
+              session2: Date(timeIntervalSince1970: Double(try c.next(Int64.self))),
+              sessionMinutes: try c.next(),
+              createdAt: Date(timeIntervalSince1970: Double(try c.next(Int64.self))))
+    }
+
+    private static let groupsWithCyclesOfMember = """
+        SELECT g.id, g.name, g.facilitator_id, g.created_at,
+               c.id, c.group_id, c.session1_at, c.session2_at, c.session_minutes, c.created_at
+        FROM membership m JOIN tacit_group g ON g.id = m.group_id LEFT JOIN cycle c ON c.group_id = g.id
+        WHERE m.principal_id = ? ORDER BY g.name, c.session1_at
+        """
+
+    /// `member`'s groups (by name) with each group's cycles (by session 1), in one statement: what
+    /// a new entry's decision needs (`groups(of:)` and `cycles(of:)` together).
+    func groupsWithCycles(of member: PrincipalID) throws -> [(group: Group, cycles: [Cycle])] {
+        var result: [(group: Group, cycles: [Cycle])] = []
+        for row in try Row.fetchAll(statement(Self.groupsWithCyclesOfMember), arguments: [member.uuid]) {
+            var c = ColumnReader(row)
+            let group = Group(id: try c.id(), name: try c.next(), facilitator: try c.optionalID(),
+                              createdAt: Date(timeIntervalSince1970: Double(try c.next(Int64.self))))
+            if result.last?.group.id != group.id { result.append((group, [])) }
+            // A group without cycles comes as one row whose cycle columns are NULL.
+            if !row.hasNull(atIndex: 4) { result[result.count - 1].cycles.append(try cycleValue(&c)) }
+        }
+        return result
     }
 
     func insertCycle(_ c: Cycle) throws {
@@ -272,17 +302,18 @@ extension StorageAccess {
     }
 
     func cycle(_ id: CycleID) throws -> Cycle? {
-        try Row.fetchOne(statement("SELECT * FROM cycle WHERE id = ?"), arguments: [id.uuid]).map { try self.cycleValue($0) }
+        try Row.fetchOne(statement("SELECT \(Self.cycleColumns) FROM cycle WHERE id = ?"), arguments: [id.uuid]).map { try self.cycleValue($0) }
     }
 
     func cycles(in group: GroupID) throws -> [Cycle] {
-        try Row.fetchAll(statement("SELECT * FROM cycle WHERE group_id = ? ORDER BY session1_at"), arguments: [group.uuid])
+        try Row.fetchAll(statement("SELECT \(Self.cycleColumns) FROM cycle WHERE group_id = ? ORDER BY session1_at"), arguments: [group.uuid])
             .map { try self.cycleValue($0) }
     }
 
     func cycles(of member: PrincipalID) throws -> [Cycle] {
         try Row.fetchAll(statement("""
-            SELECT c.* FROM cycle c JOIN membership m ON m.group_id = c.group_id WHERE m.principal_id = ? ORDER BY c.session1_at
+            SELECT c.id, c.group_id, c.session1_at, c.session2_at, c.session_minutes, c.created_at
+            FROM cycle c JOIN membership m ON m.group_id = c.group_id WHERE m.principal_id = ? ORDER BY c.session1_at
             """), arguments: [member.uuid]).map { try self.cycleValue($0) }
     }
 }
