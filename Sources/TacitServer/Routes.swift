@@ -15,12 +15,13 @@ enum Routes {
         router.add(middleware: BodyLimitMiddleware(limit: state.configuration.bodyLimitBytes))
         router.add(middleware: AuthenticationMiddleware(daemon: state))
         let v1 = router.group("v1")
-        // The health answer never changes: encoded once, not at every probe.
-        let health = try? JSONEncoder().encode(HealthResponse(status: "ok", version: version))
+        // The health answer never changes: its body and headers are built once, not at every
+        // probe (a ByteBuffer is shared, not copied, by each response).
+        let health = (try? JSONEncoder().encode(HealthResponse(status: "ok", version: version))).map { ByteBuffer(bytes: $0) }
+        let healthHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         v1.get("health") { _, _ in
             guard let health else { return try Response.json(HealthResponse(status: "ok", version: version)) }
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: health)))
+            return Response(status: .ok, headers: healthHeaders, body: .init(byteBuffer: health))
         }
         v1.get("instance-key") { _, _ in
             Response.text(InstanceKeys.publicKeyText(state.instanceKey.publicKey))
