@@ -47,7 +47,7 @@ extension Vault {
     ///
     /// - Throws: `VaultError.storage`.
     public func groupIDs(of principal: PrincipalID) async throws(VaultError) -> [GroupID] {
-        try await read { try $0.groups(of: principal).map(\.id) }
+        try await read { try $0.groupIDs(of: principal) }
     }
 
     static func metadata(_ row: ShareRow) -> ShareMetadata {

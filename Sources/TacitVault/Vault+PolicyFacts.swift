@@ -36,11 +36,12 @@ extension Vault {
     static func shareReadFacts(_ shares: [ShareID], reader: PrincipalID, access: StorageAccess)
         throws -> (readerGroups: [GroupID], shares: [ShareID: ShareReadFacts]) {
         var facts: [ShareID: ShareReadFacts] = [:]
-        var groupsOf: [PrincipalID: [GroupID]] = [reader: try access.groups(of: reader).map(\.id)]
+        var groupsOf: [PrincipalID: [GroupID]] = [reader: try access.groupIDs(of: reader)]
         for id in shares {
-            guard let share = try access.share(id), let rows = try ShareRows.load(share, access: access) else { continue }
-            let authorGroups = try groupsOf[share.author] ?? access.groups(of: share.author).map(\.id)
-            groupsOf[share.author] = authorGroups
+            guard let rows = try ShareRows.load(id, access: access) else { continue }
+            let author = rows.share.author
+            let authorGroups = try groupsOf[author] ?? access.groupIDs(of: author)
+            groupsOf[author] = authorGroups
             facts[id] = try ShareReadFacts(rows, authorGroups: authorGroups, access: access)
         }
         return (groupsOf[reader] ?? [], facts)

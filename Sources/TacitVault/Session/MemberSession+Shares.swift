@@ -339,12 +339,10 @@ extension MemberSession {
         // before anything opens; a refusal is the same 404 as a share that does not exist) and the
         // opening.
         @Sendable func load(_ access: StorageAccess) throws -> (ShareRows, seal: [UInt8]) {
-            guard let share = try access.share(shareID), let rows = try ShareRows.load(share, access: access) else {
-                throw VaultError.notFound("the share")
-            }
+            guard let rows = try ShareRows.load(shareID, access: access) else { throw VaultError.notFound("the share") }
             if let authorize {
-                let facts = try ShareReadFacts(rows, authorGroups: try access.groups(of: share.author).map(\.id), access: access)
-                guard authorize(facts, try access.groups(of: me).map(\.id)) else { throw VaultError.notFound("the share") }
+                let facts = try ShareReadFacts(rows, authorGroups: try access.groupIDs(of: rows.share.author), access: access)
+                guard authorize(facts, try access.groupIDs(of: me)) else { throw VaultError.notFound("the share") }
             }
             guard let seal = try access.seal(of: shareID, for: me) else { throw VaultError.notFound("the share") }
             return (rows, seal)
@@ -404,6 +402,15 @@ struct ShareRows {
     static func load(_ share: ShareRow, access: StorageAccess) throws -> ShareRows? {
         guard let entry = try access.entry(share.entry), entry.columns.author == share.author,
               let author = try access.principal(share.author) else { return nil }
+        return ShareRows(share: share, entry: entry, author: author)
+    }
+
+    /// The rows of the share `id`, in one statement; `nil` as for `load(_:access:)`, or when the
+    /// share is not there.
+    static func load(_ id: ShareID, access: StorageAccess) throws -> ShareRows? {
+        guard let (share, entry, author) = try access.shareWithEntryAndAuthor(id), entry.columns.author == share.author else {
+            return nil
+        }
         return ShareRows(share: share, entry: entry, author: author)
     }
 }

@@ -92,7 +92,7 @@ extension StorageAccess {
 // MARK: Principals and enrollment
 
 extension StorageAccess {
-    private static let principalColumns = """
+    static let principalColumns = """
         id, name, role, disabled, created_at, salt, scrypt_log2n, scrypt_r, scrypt_p, wrapped_root_pass,
         wrapped_root_recovery, x25519_public, ed25519_public, x25519_private, ed25519_private
         """
@@ -103,6 +103,11 @@ extension StorageAccess {
     /// Decodes a row of `principalColumns`, in that order.
     private func principalRow(_ row: Row) throws -> PrincipalRow {
         var c = ColumnReader(row)
+        return try principalRow(&c)
+    }
+
+    /// Decodes the next columns of `c` as `principalColumns`.
+    func principalRow(_ c: inout ColumnReader) throws -> PrincipalRow {
         let id: PrincipalID = try c.id()
         let name: String = try c.next()
         guard let role = PrincipalRole(rawValue: try c.next(String.self)) else {
@@ -227,6 +232,13 @@ extension StorageAccess {
         try Row.fetchAll(statement("SELECT \(Self.groupColumns) FROM tacit_group ORDER BY name")).map { try self.groupValue($0) }
     }
 
+    /// The ids of `member`'s groups (by id): what a policy decision needs, from the membership
+    /// index alone.
+    func groupIDs(of member: PrincipalID) throws -> [GroupID] {
+        try UUID.fetchAll(statement("SELECT group_id FROM membership WHERE principal_id = ? ORDER BY group_id"),
+                          arguments: [member.uuid]).map(GroupID.init)
+    }
+
     func groups(of member: PrincipalID) throws -> [Group] {
         try Row.fetchAll(statement(Self.groupsOfMember), arguments: [member.uuid]).map { try self.groupValue($0) }
     }
@@ -321,7 +333,7 @@ extension StorageAccess {
 // MARK: Entries
 
 extension StorageAccess {
-    private static let entryColumns =
+    static let entryColumns =
         "id, author_id, group_id, cycle_id, kind, iso_week, size_bucket, version, ciphertext, wrapped_key, needs_rekey"
 
     private static let entryByID = "SELECT \(entryColumns) FROM entry WHERE id = ?"
@@ -329,6 +341,11 @@ extension StorageAccess {
     /// Decodes a row of `entryColumns`, in that order.
     private func entryRow(_ row: Row) throws -> EntryRow {
         var c = ColumnReader(row)
+        return try entryRow(&c)
+    }
+
+    /// Decodes the next columns of `c` as `entryColumns`.
+    func entryRow(_ c: inout ColumnReader) throws -> EntryRow {
         let id: EntryID = try c.id(), author: PrincipalID = try c.id()
         let group: GroupID? = try c.optionalID(), cycle: CycleID? = try c.optionalID()
         guard let kind = EntryKind(rawValue: try c.next(String.self)) else { throw VaultError.tampered("an entry's kind") }
@@ -418,14 +435,19 @@ extension StorageAccess {
 // MARK: Shares
 
 extension StorageAccess {
-    private static let shareColumns =
+    static let shareColumns =
         "id, entry_id, author_id, group_id, audience, version, expires_at, created_at, commitment, signature"
     private static let shareByID = "SELECT \(shareColumns) FROM share WHERE id = ?"
 
     /// Decodes a row of `shareColumns`, in that order.
     private func shareRow(_ row: Row) throws -> ShareRow {
         var c = ColumnReader(row)
-        return ShareRow(id: try c.id(), entry: try c.id(), author: try c.id(), group: try c.optionalID(), audience: try c.bytes(),
+        return try shareRow(&c)
+    }
+
+    /// Decodes the next columns of `c` as `shareColumns`.
+    func shareRow(_ c: inout ColumnReader) throws -> ShareRow {
+        ShareRow(id: try c.id(), entry: try c.id(), author: try c.id(), group: try c.optionalID(), audience: try c.bytes(),
                         version: try c.count(atLeast: 1, what: "version"), expiresAt: try c.next(), createdAt: try c.next(),
                         commitment: try c.bytes(), signature: try c.bytes())
     }
@@ -442,6 +464,24 @@ extension StorageAccess {
 
     func share(_ id: ShareID) throws -> ShareRow? {
         try Row.fetchOne(statement(Self.shareByID), arguments: [id.uuid]).map { try self.shareRow($0) }
+    }
+
+    /// `columns` (a comma-separated list) with each name qualified by `table`.
+    static func qualified(_ columns: String, _ table: String) -> String {
+        columns.split(separator: ",").map { "\(table).\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }.joined(separator: ", ")
+    }
+
+    private static let shareWithEntryAndAuthorByID = """
+        SELECT \(qualified(shareColumns, "s")), \(qualified(entryColumns, "e")), \(qualified(principalColumns, "p"))
+        FROM share s JOIN entry e ON e.id = s.entry_id JOIN principal p ON p.id = s.author_id WHERE s.id = ?
+        """
+
+    /// The share with its entry and its author, in one statement (a read of a shared entry needs
+    /// all three); `nil` when the share, its entry or its author is not there.
+    func shareWithEntryAndAuthor(_ id: ShareID) throws -> (share: ShareRow, entry: EntryRow, author: PrincipalRow)? {
+        guard let row = try Row.fetchOne(statement(Self.shareWithEntryAndAuthorByID), arguments: [id.uuid]) else { return nil }
+        var c = ColumnReader(row)
+        return (try shareRow(&c), try entryRow(&c), try principalRow(&c))
     }
 
     func shares(of entry: EntryID) throws -> [ShareRow] {
