@@ -53,6 +53,24 @@ extension Array where Element == UInt8 {
     var data: Data { Data(self) }
 }
 
+extension StorageAccess {
+    /// The first row of `sql`, decoded while the statement still holds it. GRDB's `Row.fetchOne`
+    /// first copies every column into a row of its own; the hot lookups decode in place (the same
+    /// throwing accessors, so a damaged value is still an error). `decode` must not keep the row.
+    func first<T>(_ sql: String, _ arguments: StatementArguments = StatementArguments(), _ decode: (Row) throws -> T) throws -> T? {
+        let rows = try Row.fetchCursor(statement(sql), arguments: arguments)
+        return try rows.next().map(decode)
+    }
+
+    /// Every row of `sql`, each decoded in place as `first` does.
+    func each<T>(_ sql: String, _ arguments: StatementArguments = StatementArguments(), _ decode: (Row) throws -> T) throws -> [T] {
+        let rows = try Row.fetchCursor(statement(sql), arguments: arguments)
+        var values: [T] = []
+        while let row = try rows.next() { values.append(try decode(row)) }
+        return values
+    }
+}
+
 // MARK: Instance
 
 extension StorageAccess {
@@ -133,8 +151,7 @@ extension StorageAccess {
     }
 
     func principal(_ id: PrincipalID) throws -> PrincipalRow? {
-        try Row.fetchOne(statement(Self.principalByID), arguments: [id.uuid])
-            .map { try self.principalRow($0) }
+        try first(Self.principalByID, [id.uuid]) { try self.principalRow($0) }
     }
 
     func principals() throws -> [PrincipalRow] {
@@ -221,7 +238,7 @@ extension StorageAccess {
     }
 
     func group(_ id: GroupID) throws -> Group? {
-        try Row.fetchOne(statement(Self.groupByID), arguments: [id.uuid]).map { try self.groupValue($0) }
+        try first(Self.groupByID, [id.uuid]) { try self.groupValue($0) }
     }
 
     func group(named name: String) throws -> Group? {
@@ -240,7 +257,7 @@ extension StorageAccess {
     }
 
     func groups(of member: PrincipalID) throws -> [Group] {
-        try Row.fetchAll(statement(Self.groupsOfMember), arguments: [member.uuid]).map { try self.groupValue($0) }
+        try each(Self.groupsOfMember, [member.uuid]) { try self.groupValue($0) }
     }
 
     func setFacilitator(_ group: GroupID, _ principal: PrincipalID) throws {
@@ -295,7 +312,8 @@ extension StorageAccess {
     /// a new entry's decision needs (`groups(of:)` and `cycles(of:)` together).
     func groupsWithCycles(of member: PrincipalID) throws -> [(group: Group, cycles: [Cycle])] {
         var result: [(group: Group, cycles: [Cycle])] = []
-        for row in try Row.fetchAll(statement(Self.groupsWithCyclesOfMember), arguments: [member.uuid]) {
+        let rows = try Row.fetchCursor(statement(Self.groupsWithCyclesOfMember), arguments: [member.uuid])
+        while let row = try rows.next() {
             var c = ColumnReader(row)
             let group = Group(id: try c.id(), name: try c.next(), facilitator: try c.optionalID(),
                               createdAt: Date(timeIntervalSince1970: Double(try c.next(Int64.self))))
@@ -314,7 +332,7 @@ extension StorageAccess {
     }
 
     func cycle(_ id: CycleID) throws -> Cycle? {
-        try Row.fetchOne(statement("SELECT \(Self.cycleColumns) FROM cycle WHERE id = ?"), arguments: [id.uuid]).map { try self.cycleValue($0) }
+        try first("SELECT \(Self.cycleColumns) FROM cycle WHERE id = ?", [id.uuid]) { try self.cycleValue($0) }
     }
 
     func cycles(in group: GroupID) throws -> [Cycle] {
@@ -374,7 +392,7 @@ extension StorageAccess {
     }
 
     func entry(_ id: EntryID) throws -> EntryRow? {
-        try Row.fetchOne(statement(Self.entryByID), arguments: [id.uuid]).map { try self.entryRow($0) }
+        try first(Self.entryByID, [id.uuid]) { try self.entryRow($0) }
     }
 
     func entries(by author: PrincipalID) throws -> [EntryRow] {
@@ -463,7 +481,7 @@ extension StorageAccess {
     }
 
     func share(_ id: ShareID) throws -> ShareRow? {
-        try Row.fetchOne(statement(Self.shareByID), arguments: [id.uuid]).map { try self.shareRow($0) }
+        try first(Self.shareByID, [id.uuid]) { try self.shareRow($0) }
     }
 
     /// `columns` (a comma-separated list) with each name qualified by `table`.
@@ -479,9 +497,10 @@ extension StorageAccess {
     /// The share with its entry and its author, in one statement (a read of a shared entry needs
     /// all three); `nil` when the share, its entry or its author is not there.
     func shareWithEntryAndAuthor(_ id: ShareID) throws -> (share: ShareRow, entry: EntryRow, author: PrincipalRow)? {
-        guard let row = try Row.fetchOne(statement(Self.shareWithEntryAndAuthorByID), arguments: [id.uuid]) else { return nil }
-        var c = ColumnReader(row)
-        return (try shareRow(&c), try entryRow(&c), try principalRow(&c))
+        try first(Self.shareWithEntryAndAuthorByID, [id.uuid]) { row in
+            var c = ColumnReader(row)
+            return (try shareRow(&c), try entryRow(&c), try principalRow(&c))
+        }
     }
 
     func shares(of entry: EntryID) throws -> [ShareRow] {
@@ -542,8 +561,8 @@ extension StorageAccess {
     }
 
     func hasRead(_ share: ShareID, by reader: PrincipalID) throws -> Bool {
-        try Row.fetchOne(statement("SELECT 1 FROM share_read WHERE share_id = ? AND reader_id = ?"),
-                         arguments: [share.uuid, reader.uuid]) != nil
+        try Bool.fetchOne(statement("SELECT 1 FROM share_read WHERE share_id = ? AND reader_id = ?"),
+                          arguments: [share.uuid, reader.uuid]) != nil
     }
 
     func reads(of share: ShareID) throws -> [(PrincipalID, Int64)] {
@@ -643,8 +662,7 @@ extension StorageAccess {
     }
 
     func pin(owner: PrincipalID, peer: PrincipalID) throws -> PinRow? {
-        try Row.fetchOne(statement(Self.pinByOwnerAndPeer),
-                         arguments: [owner.uuid, peer.uuid]).map { try self.pinRow($0) }
+        try first(Self.pinByOwnerAndPeer, [owner.uuid, peer.uuid]) { try self.pinRow($0) }
     }
 
     func pins(of owner: PrincipalID) throws -> [PinRow] {
