@@ -54,18 +54,20 @@ enum StrictJSON {
         }
         // The keys the body has against the keys the decoded value keeps (encoded again): one
         // scan of each text, not a `JSONValue` tree of each (that was most of a write's decoding).
-        guard let input = JSONKeyPaths(data) else { throw APIError.badRequest("the body is not valid JSON") }
-        let kept: JSONKeyPaths
+        let kept: JSONKeyTrie
         do {
-            guard let scanned = JSONKeyPaths(try encoder.encode(decoded)) else { throw APIError.badRequest("the body cannot be checked") }
-            kept = scanned
+            guard let trie = JSONKeyTrie(try encoder.encode(decoded)) else { throw APIError.badRequest("the body cannot be checked") }
+            kept = trie
         } catch let error as APIError {
             throw error
         } catch {
             throw APIError.badRequest("the body cannot be checked")
         }
-        if let unknown = input.firstUnknown(keeping: kept) { throw APIError.badRequest("unknown field \"\(unknown)\"") }
-        return decoded
+        switch kept.firstUnknownKey(in: data) {
+        case .allKnown: return decoded
+        case .unknown(let name): throw APIError.badRequest("unknown field \"\(name)\"")
+        case .invalid: throw APIError.badRequest("the body is not valid JSON")
+        }
     }
 
     /// A message naming the field, without quoting any value.
@@ -120,35 +122,55 @@ enum JSONPathStep: Hashable {
     case index(Int)
 }
 
-/// Every object key of a JSON text, as a path from the top, in the order the text has them, each
-/// with whether its value is `null`: what `StrictJSON` compares between a body and what its
-/// decoded value keeps.
+/// The object keys of a JSON text as a tree of paths from the top: what `StrictJSON` knows a
+/// decoded value keeps, to walk a body against.
 ///
-/// Meant for texts a JSON decoder or encoder already accepted (numbers and literals are skipped,
-/// not checked); any other text makes `init` fail
-/// (never a crash or a loop). A key written with escapes is unescaped by `JSONDecoder`.
-struct JSONKeyPaths {
-    private(set) var paths: [(path: [JSONPathStep], isNull: Bool)] = []
+/// Both texts are ones a JSON decoder or encoder already accepted (numbers and literals are
+/// skipped, not checked); any other text gives `nil` or `.invalid`, never a crash or a loop. A
+/// key written with escapes is unescaped by `JSONDecoder`. A body is walked once, without
+/// building its paths: the walk stops at the first unknown key, and a subtree under an unknown
+/// `null` is skipped, so a large or deep unknown part costs one pass, not a path per key.
+struct JSONKeyTrie: Equatable {
+    private(set) var children: [JSONPathStep: JSONKeyTrie] = [:]
 
     /// Deeper than Foundation's JSON decoder goes.
     static let maximumDepth = 600
 
+    init() {}
+
     init?(_ data: Data) {
-        let scanned: [(path: [JSONPathStep], isNull: Bool)]? = data.withUnsafeBytes { raw in
+        let built: JSONKeyTrie? = data.withUnsafeBytes { raw in
             var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
-            guard scanner.value(path: [], depth: 0), scanner.atEnd else { return nil }
-            return scanner.paths
+            var trie = JSONKeyTrie()
+            guard scanner.record(into: &trie, depth: 0), scanner.atEnd else { return nil }
+            return trie
         }
-        guard let scanned else { return nil }
-        paths = scanned
+        guard let built else { return nil }
+        self = built
     }
 
-    /// The first key (in the text's order, a parent before its children) that this text gives a
-    /// non-null value and `kept` does not have, written as `entries[1].created`.
-    func firstUnknown(keeping kept: JSONKeyPaths) -> String? {
-        let known = Set(kept.paths.map(\.path))
-        guard let unknown = paths.first(where: { !$0.isNull && !known.contains($0.path) }) else { return nil }
-        return unknown.path.reduce(into: "") { text, step in
+    enum Finding: Equatable {
+        /// Every key of the text is known (or has a `null` value).
+        case allKnown
+        /// The first key (in the text's order, a parent before its children) that the text gives
+        /// a non-null value and the trie does not have, written as `entries[1].created`.
+        case unknown(String)
+        case invalid
+    }
+
+    func firstUnknownKey(in data: Data) -> Finding {
+        data.withUnsafeBytes { raw in
+            var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
+            var path: [JSONPathStep] = []
+            switch scanner.check(against: self, path: &path, depth: 0) {
+            case .allKnown: return scanner.atEnd ? .allKnown : .invalid
+            case let finding: return finding
+            }
+        }
+    }
+
+    static func name(_ path: [JSONPathStep]) -> String {
+        path.reduce(into: "") { text, step in
             switch step {
             case .key(let key): text += text.isEmpty ? key : ".\(key)"
             case .index(let index): text += "[\(index)]"
@@ -159,9 +181,14 @@ struct JSONKeyPaths {
     private struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
         var offset = 0
-        var paths: [(path: [JSONPathStep], isNull: Bool)] = []
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
+        static func endsValue(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
+        }
 
         var atEnd: Bool {
             mutating get {
@@ -170,11 +197,7 @@ struct JSONKeyPaths {
             }
         }
 
-        static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
-
-        static func endsValue(_ byte: UInt8) -> Bool {
-            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
-        }
+        var peek: UInt8? { offset < bytes.count ? bytes[offset] : nil }
 
         mutating func skipSpace() {
             while offset < bytes.count, Self.isSpace(bytes[offset]) { offset += 1 }
@@ -182,25 +205,23 @@ struct JSONKeyPaths {
 
         mutating func consume(_ byte: UInt8) -> Bool {
             skipSpace()
-            guard offset < bytes.count, bytes[offset] == byte else { return false }
+            guard peek == byte else { return false }
             offset += 1
             return true
         }
 
-        mutating func value(path: [JSONPathStep], depth: Int) -> Bool {
+        /// Builds the trie of the value at `offset` into `trie`.
+        mutating func record(into trie: inout JSONKeyTrie, depth: Int) -> Bool {
             skipSpace()
-            guard offset < bytes.count, depth < JSONKeyPaths.maximumDepth else { return false }
-            switch bytes[offset] {
+            guard depth < JSONKeyTrie.maximumDepth else { return false }
+            switch peek {
             case UInt8(ascii: "{"):
                 offset += 1
                 if consume(UInt8(ascii: "}")) { return true }
                 repeat {
                     skipSpace()
                     guard let key = string(), consume(UInt8(ascii: ":")) else { return false }
-                    skipSpace()
-                    let keyPath = path + [.key(key)]
-                    paths.append((keyPath, offset < bytes.count && bytes[offset] == UInt8(ascii: "n")))
-                    guard value(path: keyPath, depth: depth + 1) else { return false }
+                    guard record(into: &trie.children[.key(key), default: JSONKeyTrie()], depth: depth + 1) else { return false }
                 } while consume(UInt8(ascii: ","))
                 return consume(UInt8(ascii: "}"))
             case UInt8(ascii: "["):
@@ -208,23 +229,70 @@ struct JSONKeyPaths {
                 if consume(UInt8(ascii: "]")) { return true }
                 var index = 0
                 repeat {
-                    guard value(path: path + [.index(index)], depth: depth + 1) else { return false }
+                    guard record(into: &trie.children[.index(index), default: JSONKeyTrie()], depth: depth + 1) else { return false }
                     index += 1
                 } while consume(UInt8(ascii: ","))
                 return consume(UInt8(ascii: "]"))
-            case UInt8(ascii: "\""):
-                return string() != nil
             default:
-                // A number, true, false or null: up to the next delimiter.
-                let start = offset
-                while offset < bytes.count, !Self.isSpace(bytes[offset]), !Self.endsValue(bytes[offset]) { offset += 1 }
-                return offset > start
+                return skipScalar()
             }
+        }
+
+        /// Walks the value at `offset` against `known` (`nil`: a part the trie does not have,
+        /// skipped); `path` is where the value is.
+        mutating func check(against known: JSONKeyTrie?, path: inout [JSONPathStep], depth: Int) -> Finding {
+            skipSpace()
+            guard depth < JSONKeyTrie.maximumDepth else { return .invalid }
+            switch peek {
+            case UInt8(ascii: "{"):
+                offset += 1
+                if consume(UInt8(ascii: "}")) { return .allKnown }
+                repeat {
+                    skipSpace()
+                    guard let key = string(), consume(UInt8(ascii: ":")) else { return .invalid }
+                    skipSpace()
+                    var child: JSONKeyTrie?
+                    if let known {
+                        child = known.children[.key(key)]
+                        if child == nil, peek != UInt8(ascii: "n") {
+                            path.append(.key(key))
+                            return .unknown(JSONKeyTrie.name(path))
+                        }
+                    }
+                    path.append(.key(key))
+                    let finding = check(against: child, path: &path, depth: depth + 1)
+                    path.removeLast()
+                    guard finding == .allKnown else { return finding }
+                } while consume(UInt8(ascii: ","))
+                return consume(UInt8(ascii: "}")) ? .allKnown : .invalid
+            case UInt8(ascii: "["):
+                offset += 1
+                if consume(UInt8(ascii: "]")) { return .allKnown }
+                var index = 0
+                repeat {
+                    path.append(.index(index))
+                    let finding = check(against: known?.children[.index(index)], path: &path, depth: depth + 1)
+                    path.removeLast()
+                    guard finding == .allKnown else { return finding }
+                    index += 1
+                } while consume(UInt8(ascii: ","))
+                return consume(UInt8(ascii: "]")) ? .allKnown : .invalid
+            default:
+                return skipScalar() ? .allKnown : .invalid
+            }
+        }
+
+        /// A string, number, `true`, `false` or `null`.
+        mutating func skipScalar() -> Bool {
+            if peek == UInt8(ascii: "\"") { return string() != nil }
+            let start = offset
+            while offset < bytes.count, !Self.isSpace(bytes[offset]), !Self.endsValue(bytes[offset]) { offset += 1 }
+            return offset > start
         }
 
         /// The string at `offset` (which must be at its opening quote), unescaped.
         mutating func string() -> String? {
-            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { return nil }
+            guard peek == UInt8(ascii: "\"") else { return nil }
             let start = offset
             offset += 1
             var escaped = false

@@ -40,10 +40,27 @@ import TacitAPI
     @Test func theKeyScanRefusesWhatIsNotJSONWithoutCrashing() {
         for text in ["", "{", "[", #"{"a""#, #"{"a":}"#, #"{"a":1,}"#, #"{"a" 1}"#, "[1,", #""\"#, "{} {}",
                      String(repeating: "[", count: 10_000), String(repeating: "{\"a\":", count: 10_000)] {
-            #expect(JSONKeyPaths(Data(text.utf8)) == nil, "\(text.prefix(20))")
+            #expect(JSONKeyTrie(Data(text.utf8)) == nil, "\(text.prefix(20))")
+            // The walk stops at the first unknown key, so it may name one before it sees the rest.
+            #expect(JSONKeyTrie().firstUnknownKey(in: Data(text.utf8)) != .allKnown, "\(text.prefix(20))")
         }
-        #expect(JSONKeyPaths(Data("[]".utf8))?.paths.isEmpty == true)
-        let paths = JSONKeyPaths(Data(#"{"a": [{"b": null}, 2], "c": "}"}"#.utf8))?.paths.map(\.path)
-        #expect(paths == [[.key("a")], [.key("a"), .index(0), .key("b")], [.key("c")]])
+        #expect(JSONKeyTrie(Data("[]".utf8))?.children.isEmpty == true)
+        let trie = JSONKeyTrie(Data(#"{"a": [{"b": null}, 2], "c": "}"}"#.utf8))
+        #expect(trie?.children.keys.sorted { "\($0)" < "\($1)" } == [.key("a"), .key("c")])
+        #expect(trie?.children[.key("a")]?.children[.index(0)]?.children.keys.first == .key("b"))
+        #expect(trie?.firstUnknownKey(in: Data(#"{"a": [{"b": 1, "x": null}], "c": "d"}"#.utf8)) == .allKnown)
+        #expect(trie?.firstUnknownKey(in: Data(#"{"a": [{"b": 1}, 2, {"x": 1}]}"#.utf8)) == .allKnown, "past the kept elements")
+        #expect(trie?.firstUnknownKey(in: Data(#"{"a": [{"y": 1}]}"#.utf8)) == .unknown("a[0].y"))
+    }
+
+    /// A large unknown part (100,000 keys, 200 levels down) is refused by its outermost key, where
+    /// the walk stops; an unknown key set to null is let through, as before.
+    @Test func aLargeUnknownPartIsRefusedByItsOutermostKey() {
+        let deep = String(repeating: #"{"k":"#, count: 200)
+        let wide = (0..<100_000).map { #""key\#($0)": 1"# }.joined(separator: ",")
+        let body = #"{"body": "b", "extra": "# + deep + "{" + wide + "}" + String(repeating: "}", count: 200) + "}"
+        #expect(message(body, as: EntryInput.self) == #"unknown field "extra""#)
+        let nulled = #"{"body": "b", "extra": null, "tags": ["t"]}"#
+        #expect(message(nulled, as: EntryInput.self) == nil)
     }
 }
