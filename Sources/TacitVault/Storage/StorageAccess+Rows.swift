@@ -110,7 +110,7 @@ extension StorageAccess {
 // MARK: Principals and enrollment
 
 extension StorageAccess {
-    static let principalColumns = """
+    private static let principalColumns = """
         id, name, role, disabled, created_at, salt, scrypt_log2n, scrypt_r, scrypt_p, wrapped_root_pass,
         wrapped_root_recovery, x25519_public, ed25519_public, x25519_private, ed25519_private
         """
@@ -125,7 +125,7 @@ extension StorageAccess {
     }
 
     /// Decodes the next columns of `c` as `principalColumns`.
-    func principalRow(_ c: inout ColumnReader) throws -> PrincipalRow {
+    private func principalRow(_ c: inout ColumnReader) throws -> PrincipalRow {
         let id: PrincipalID = try c.id()
         let name: String = try c.next()
         guard let role = PrincipalRole(rawValue: try c.next(String.self)) else {
@@ -351,7 +351,7 @@ extension StorageAccess {
 // MARK: Entries
 
 extension StorageAccess {
-    static let entryColumns =
+    private static let entryColumns =
         "id, author_id, group_id, cycle_id, kind, iso_week, size_bucket, version, ciphertext, wrapped_key, needs_rekey"
 
     private static let entryByID = "SELECT \(entryColumns) FROM entry WHERE id = ?"
@@ -363,7 +363,7 @@ extension StorageAccess {
     }
 
     /// Decodes the next columns of `c` as `entryColumns`.
-    func entryRow(_ c: inout ColumnReader) throws -> EntryRow {
+    private func entryRow(_ c: inout ColumnReader) throws -> EntryRow {
         let id: EntryID = try c.id(), author: PrincipalID = try c.id()
         let group: GroupID? = try c.optionalID(), cycle: CycleID? = try c.optionalID()
         guard let kind = EntryKind(rawValue: try c.next(String.self)) else { throw VaultError.tampered("an entry's kind") }
@@ -453,7 +453,7 @@ extension StorageAccess {
 // MARK: Shares
 
 extension StorageAccess {
-    static let shareColumns =
+    private static let shareColumns =
         "id, entry_id, author_id, group_id, audience, version, expires_at, created_at, commitment, signature"
     private static let shareByID = "SELECT \(shareColumns) FROM share WHERE id = ?"
 
@@ -464,7 +464,7 @@ extension StorageAccess {
     }
 
     /// Decodes the next columns of `c` as `shareColumns`.
-    func shareRow(_ c: inout ColumnReader) throws -> ShareRow {
+    private func shareRow(_ c: inout ColumnReader) throws -> ShareRow {
         ShareRow(id: try c.id(), entry: try c.id(), author: try c.id(), group: try c.optionalID(), audience: try c.bytes(),
                         version: try c.count(atLeast: 1, what: "version"), expiresAt: try c.next(), createdAt: try c.next(),
                         commitment: try c.bytes(), signature: try c.bytes())
@@ -485,7 +485,7 @@ extension StorageAccess {
     }
 
     /// `columns` (a comma-separated list) with each name qualified by `table`.
-    static func qualified(_ columns: String, _ table: String) -> String {
+    private static func qualified(_ columns: String, _ table: String) -> String {
         columns.split(separator: ",").map { "\(table).\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }.joined(separator: ", ")
     }
 
