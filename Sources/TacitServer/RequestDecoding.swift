@@ -130,7 +130,7 @@ enum JSONPathStep: Hashable {
 /// key written with escapes is unescaped by `JSONDecoder`. A body is walked once, without
 /// building its paths: the walk stops at the first unknown key, and a subtree under an unknown
 /// `null` is skipped, so a large or deep unknown part costs one pass, not a path per key.
-struct JSONKeyTrie: Equatable {
+struct JSONKeyTrie {
     private(set) var children: [JSONPathStep: JSONKeyTrie] = [:]
 
     /// Deeper than Foundation's JSON decoder goes.

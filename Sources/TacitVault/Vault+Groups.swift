@@ -109,7 +109,7 @@ extension Vault {
     /// `member`'s current cycle: the earliest started cycle of their groups that is not closed,
     /// else the next one to start, else none.
     func currentCycle(of member: PrincipalID, access: StorageAccess, at date: Date) throws -> Cycle? {
-        currentCycle(among: try access.cycles(of: member), at: date)
+        currentCycle(among: try access.groupsWithCycles(of: member).flatMap(\.cycles), at: date)
     }
 
     /// The current cycle among the cycles of a member's groups (see `currentCycle(of:access:at:)`).

@@ -3,7 +3,7 @@ import TacitCrypto
 
 /// Where a cycle's phases begin, in the configured time zone: computed from its two session dates
 /// with `Calendar` once, then compared by every decision that asks for the phase.
-struct PhaseBoundaries: Sendable, Equatable {
+struct PhaseBoundaries: Sendable {
     /// The start of session 1's day.
     let day1: Date
     /// The end of session 1's day.

@@ -48,18 +48,20 @@ extension MemberSession {
 
     /// Resolves cycle, group and kind for a new entry of this member at `date`.
     func classify(_ draft: EntryDraft, access: StorageAccess, at date: Date) throws -> (CycleID?, GroupID?, EntryKind) {
-        let cycle: Cycle?
-        if let id = draft.cycle {
-            guard let found = try access.cycle(id) else { throw VaultError.notFound("the cycle") }
-            guard try access.isMember(me, of: found.group) else {
+        try classify(draft, facts: vault.entryWriteFacts(author: me, cycle: draft.cycle, access: access, at: date), at: date)
+    }
+
+    /// `classify` on the write's facts already read: a cycle asked for must exist and be of one of
+    /// the member's groups; the kind defaults from the cycle's phase.
+    func classify(_ draft: EntryDraft, facts: EntryWriteFacts, at date: Date) throws -> (CycleID?, GroupID?, EntryKind) {
+        if draft.cycle != nil {
+            guard let cycle = facts.cycle else { throw VaultError.notFound("the cycle") }
+            guard facts.authorGroups.contains(cycle.group) else {
                 throw VaultError(.notPermitted, "you are not a member of that cycle's group")
             }
-            cycle = found
-        } else {
-            cycle = try vault.currentCycle(of: me, access: access, at: date)
         }
-        let kind = draft.kind ?? cycle.map { vault.phase(of: $0, at: date).defaultEntryKind } ?? .note
-        return (cycle?.id, cycle?.group, kind)
+        let kind = draft.kind ?? facts.cycle.map { vault.phase(of: $0, at: date).defaultEntryKind } ?? .note
+        return (facts.cycle?.id, facts.cycle?.group, kind)
     }
 
     func newEntry(_ draft: EntryDraft, access: StorageAccess, keys: MemberKeys, at date: Date,
@@ -135,15 +137,8 @@ extension MemberSession {
                     refused.withLock { $0 = refusal }
                     throw VaultError(.notPermitted, "the write was refused")
                 }
-                if draft.cycle != nil {
-                    guard let cycle = facts.cycle else { throw VaultError.notFound("the cycle") }
-                    guard facts.authorGroups.contains(cycle.group) else {
-                        throw VaultError(.notPermitted, "you are not a member of that cycle's group")
-                    }
-                }
-                let kind = draft.kind ?? facts.cycle.map { self.vault.phase(of: $0, at: date).defaultEntryKind } ?? .note
                 let (row, element, content) = try self.newEntryWithContent(draft, access: access, keys: keys, at: date,
-                                                                           classified: (facts.cycle?.id, facts.cycle?.group, kind),
+                                                                           classified: self.classify(draft, facts: facts, at: date),
                                                                            decodingBack: true)
                 try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element])
                 guard let content else { throw VaultError(.storage, "a new entry's content was not decoded") }

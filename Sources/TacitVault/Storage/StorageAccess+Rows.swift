@@ -309,7 +309,7 @@ extension StorageAccess {
         """
 
     /// `member`'s groups (by name) with each group's cycles (by session 1), in one statement: what
-    /// a new entry's decision needs (`groups(of:)` and `cycles(of:)` together).
+    /// a new entry's decision and the current cycle need, in place of two statements.
     func groupsWithCycles(of member: PrincipalID) throws -> [(group: Group, cycles: [Cycle])] {
         var result: [(group: Group, cycles: [Cycle])] = []
         let rows = try Row.fetchCursor(statement(Self.groupsWithCyclesOfMember), arguments: [member.uuid])
@@ -338,13 +338,6 @@ extension StorageAccess {
     func cycles(in group: GroupID) throws -> [Cycle] {
         try Row.fetchAll(statement("SELECT \(Self.cycleColumns) FROM cycle WHERE group_id = ? ORDER BY session1_at"), arguments: [group.uuid])
             .map { try self.cycleValue($0) }
-    }
-
-    func cycles(of member: PrincipalID) throws -> [Cycle] {
-        try Row.fetchAll(statement("""
-            SELECT c.id, c.group_id, c.session1_at, c.session2_at, c.session_minutes, c.created_at
-            FROM cycle c JOIN membership m ON m.group_id = c.group_id WHERE m.principal_id = ? ORDER BY c.session1_at
-            """), arguments: [member.uuid]).map { try self.cycleValue($0) }
     }
 }
 
