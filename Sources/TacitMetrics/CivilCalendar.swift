@@ -4,12 +4,12 @@ import Foundation
 /// the week-to-month rule is exact and the same on every host.
 ///
 /// The conversions are Howard Hinnant's `days_from_civil` / `civil_from_days`.
-enum CivilCalendar {
+package enum CivilCalendar {
     /// Years a period, day or ISO week may name.
     static let years = 1970...9999
 
     /// Days since 1970-01-01 of a date.
-    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+    package static func dayNumber(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -19,7 +19,7 @@ enum CivilCalendar {
     }
 
     /// The date of a day number.
-    static func civil(_ dayNumber: Int) -> (year: Int, month: Int, day: Int) {
+    package static func civil(_ dayNumber: Int) -> (year: Int, month: Int, day: Int) {
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

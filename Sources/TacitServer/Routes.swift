@@ -42,18 +42,29 @@ enum Routes {
 }
 
 extension Response {
-    private static let encoder: JSONEncoder = {
+    /// How every JSON response is written (`JSONText` writes the same bytes for entries).
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
 
+    private static let jsonHeaders: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+
     /// A JSON response.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try encoder.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        try encoded(value, status: status)
+    }
+
+    /// An entry as a JSON response: the same bytes as the generic form, written by `JSONText`.
+    static func json(_ entry: EntryResponse, status: HTTPResponse.Status = .ok) throws -> Response {
+        guard let text = entry.jsonText() else { return try encoded(entry, status: status) }
+        return Response(status: status, headers: jsonHeaders, body: .init(byteBuffer: text))
+    }
+
+    private static func encoded(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+        Response(status: status, headers: jsonHeaders, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
     /// An empty 204.

@@ -56,21 +56,25 @@ extension UUID {
     /// `snprintf` and the second string behind that (ids are formatted for every policy decision,
     /// audit record and response).
     var lowercasedString: String {
+        String(unsafeUninitializedCapacity: 36) { text in writeText(into: UnsafeMutableRawBufferPointer(text), uppercase: false) }
+    }
+
+    /// Writes the 36-character textual form (`uuidString`'s, in upper or lower case) at the start
+    /// of `text`, which holds at least 36 bytes; returns 36.
+    package func writeText(into text: UnsafeMutableRawBufferPointer, uppercase: Bool) -> Int {
         withUnsafeBytes(of: uuid) { raw in
-            String(unsafeUninitializedCapacity: 36) { text in
-                let digits: StaticString = "0123456789abcdef"
-                var index = 0
-                for (position, byte) in raw.enumerated() {
-                    if position == 4 || position == 6 || position == 8 || position == 10 {
-                        text[index] = UInt8(ascii: "-")
-                        index += 1
-                    }
-                    text[index] = digits.utf8Start[Int(byte >> 4)]
-                    text[index + 1] = digits.utf8Start[Int(byte & 0x0F)]
-                    index += 2
+            let digits: StaticString = uppercase ? "0123456789ABCDEF" : "0123456789abcdef"
+            var index = 0
+            for (position, byte) in raw.enumerated() {
+                if position == 4 || position == 6 || position == 8 || position == 10 {
+                    text[index] = UInt8(ascii: "-")
+                    index += 1
                 }
-                return index
+                text[index] = digits.utf8Start[Int(byte >> 4)]
+                text[index + 1] = digits.utf8Start[Int(byte & 0x0F)]
+                index += 2
             }
+            return index
         }
     }
 
