@@ -62,9 +62,9 @@ enum DaemonSuite {
             print("GET /v1/health, req/s (p99 µs), 5 s after 1 s warm-up; ratio = Tacit / bare Hummingbird")
             var rows: [[String]] = []
             for connections in [1, 8, 64] {
-                let ng = nginx == nil ? nil : load(udsload, nginxSocket, connections, path: "/v1/health")
-                let hb = load(udsload, helloSocket, connections, path: "/v1/health")
-                let tc = load(udsload, socket, connections, path: "/v1/health")
+                let ng = nginx == nil ? nil : await load(udsload, nginxSocket, connections, path: "/v1/health")
+                let hb = await load(udsload, helloSocket, connections, path: "/v1/health")
+                let tc = await load(udsload, socket, connections, path: "/v1/health")
                 rows.append(["\(connections)", ng.map(\.summary) ?? "-", hb.summary, tc.summary,
                              Measure.format(tc.rate / hb.rate), ng.map { Measure.format(tc.p99 / $0.p99) } ?? "-"])
             }
@@ -76,8 +76,8 @@ enum DaemonSuite {
             print("GET /v1/feed/{share}: session, policy, decrypt, cached signature check, audit record")
             var readRows: [[String]] = []
             for connections in [1, 8] {
-                let hb = load(udsload, helloSocket, connections, path: "/v1/health")
-                let read = load(udsload, socket, connections, path: "/v1/feed/\(setup.share)", token: setup.readerToken)
+                let hb = await load(udsload, helloSocket, connections, path: "/v1/health")
+                let read = await load(udsload, socket, connections, path: "/v1/feed/\(setup.share)", token: setup.readerToken)
                 readRows.append(["\(connections)", read.summary, Measure.format(read.rate / hb.rate), "\(read.errors)"])
             }
             Measure.table(["conns", "Tacit read shared", "ratio to bare HB", "errors"], readRows)
@@ -119,7 +119,7 @@ enum DaemonSuite {
             var writeRows: [[String]] = [["vault, in process", Measure.format(vaultRate, 0), "-", "1.00"]]
             for connections in [1, 8] {
                 let before = daemon.vault.writeStatistics
-                let writes = load(udsload, socket, connections, path: "/v1/entries", token: setup.writerToken, method: "POST", body: body)
+                let writes = await load(udsload, socket, connections, path: "/v1/entries", token: setup.writerToken, method: "POST", body: body)
                 let after = daemon.vault.writeStatistics
                 let perCommit = Double(after.writes - before.writes) / Double(max(after.commits - before.commits, 1))
                 writeRows.append(["API, \(connections) conn", Measure.format(writes.rate, 0), Measure.format(writes.p99, 0),
@@ -149,8 +149,20 @@ enum DaemonSuite {
         var summary: String { "\(Measure.format(rate, 0)) (\(Measure.format(p99, 0)))" }
     }
 
+    /// One udsload run, on a thread of its own. Waiting for it on the task's thread would block
+    /// a thread of Swift's cooperative pool (as wide as the machine has cores, two here) for the
+    /// whole run: the daemon in this process served every load with one thread instead of two.
     static func load(_ udsload: String, _ socket: String, _ connections: Int, path: String, token: String? = nil,
-                     method: String = "GET", body: String? = nil) -> Load {
+                     method: String = "GET", body: String? = nil) async -> Load {
+        await withCheckedContinuation { continuation in
+            Thread {
+                continuation.resume(returning: loadBlocking(udsload, socket, connections, path: path, token: token, method: method, body: body))
+            }.start()
+        }
+    }
+
+    private static func loadBlocking(_ udsload: String, _ socket: String, _ connections: Int, path: String, token: String?,
+                                     method: String, body: String?) -> Load {
         var arguments = ["-s", socket, "-c", "\(connections)", "-d", "5", "-w", "1", "-p", path, "-m", method]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         if let body { arguments += ["-b", body, "-H", "Content-Type: application/json"] }
