@@ -38,6 +38,15 @@ struct ColumnReader {
         return try row.decode(Value.self, atIndex: index)
     }
 
+    /// The same for the types SQLite's statement hands over directly (ids, blobs, text, integers
+    /// and their optionals): GRDB's overload for them reads the column without a `DatabaseValue`
+    /// in between (the other was a twentieth of a shared read). A NULL where a value belongs is
+    /// still an error; a value of another storage class is converted as SQLite converts it.
+    mutating func next<Value: DatabaseValueConvertible & StatementColumnConvertible>(_ type: Value.Type = Value.self) throws -> Value {
+        defer { index += 1 }
+        return try row.decode(Value.self, atIndex: index)
+    }
+
     mutating func id<K>() throws -> VaultID<K> { VaultID(try next(UUID.self)) }
     mutating func optionalID<K>() throws -> VaultID<K>? { try next(UUID?.self).map(VaultID.init) }
     mutating func bytes() throws -> [UInt8] { [UInt8](try next(Data.self)) }
