@@ -5,7 +5,7 @@ import Testing
 
 /// Short reads run on the caller's thread in a transaction of their own: one snapshot from the
 /// first statement to the last, and a read that fails leaves no transaction behind on its pooled
-/// connection.
+/// connection. They use read-only connections of their own, and GRDB's pool when all are taken.
 @Suite struct ShortReadTests {
     struct Planned: Error {}
 
@@ -60,5 +60,37 @@ import Testing
         for _ in 0..<8 {
             #expect(try storage.readSync { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM principal") } == base + 1)
         }
+    }
+
+    /// Reads inside reads take every short-read connection, then one of GRDB's pool (which allows
+    /// no read inside its own); each sees the data.
+    @Test func shortReadsFallBackToThePoolWhenTheirConnectionsAreTaken() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let storage = f.vault.storage
+        func nested(_ depth: Int) throws -> [(label: String?, count: Int?)] {
+            try storage.readSync { access in
+                let here = (access.db.configuration.label, try Int.fetchOne(access.db, sql: "SELECT count(*) FROM principal"))
+                return [here] + (depth > 1 ? try nested(depth - 1) : [])
+            }
+        }
+        let levels = try nested(VaultStorage.shortReaderCount + 1)
+        #expect(levels.prefix(VaultStorage.shortReaderCount).allSatisfy { $0.label == "tacit.vault.short-read" })
+        #expect(levels.dropFirst(VaultStorage.shortReaderCount).allSatisfy { $0.label == "tacit.vault" },
+                "\(levels.map { $0.label ?? "-" })")
+        #expect(Set(levels.map(\.count)).count == 1 && levels[0].count! >= 1)
+        // All given back: the next read is a short-read connection again.
+        #expect(try storage.readSync { $0.db.configuration.label } == "tacit.vault.short-read")
+    }
+
+    /// A short read cannot write, on its own connections as on the pool's.
+    @Test func shortReadsCannotWrite() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let storage = f.vault.storage
+        #expect(throws: VaultError.self) {
+            try storage.readSync { access in try access.db.execute(sql: "UPDATE principal SET name = 'x'") }
+        }
+        #expect(try storage.readSync { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM principal WHERE name = 'x'") } == 0)
     }
 }

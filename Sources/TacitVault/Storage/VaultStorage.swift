@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TacitCrypto
 
 /// The one type that speaks SQL: a GRDB `DatabasePool` in WAL mode with `synchronous=FULL`,
 /// `secure_delete=ON` and foreign keys, opened through the named migrations of `Schema`.
@@ -11,6 +12,8 @@ final class VaultStorage: Sendable {
     let path: String
     /// Commits concurrent async writes together (see `GroupCommit`).
     let groupCommit: GroupCommit
+    /// Read-only connections of their own for `readSync` (see `readSync`).
+    private let shortReaders: Locked<[DatabaseQueue]>
 
     /// `PRAGMA cache_size` of every connection (negative: KiB).
     static let cacheKiB = -512
@@ -23,15 +26,16 @@ final class VaultStorage: Sendable {
         configuration.label = "tacit.vault"
         configuration.maximumReaderCount = 4
         configuration.busyMode = .timeout(10)
+        // 512 KiB of page cache per connection (SQLite's default is 2 MiB): the kernel's page
+        // cache serves the rest as fast here, and the daemon's memory stops growing with the
+        // database — with 2 MiB on each of five connections it grew by ~10 MiB under load.
+        let cache = "PRAGMA cache_size = \(Self.cacheKiB)"
         configuration.prepareDatabase { db in
             // A write that returned is on disk (WAL fsync at every commit), and deleted cells are
             // zeroed rather than left in free pages.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            // 512 KiB of page cache per connection (SQLite's default is 2 MiB): the kernel's page
-            // cache serves the rest as fast here, and the daemon's memory stops growing with the
-            // database — with 2 MiB on each of five connections it grew by ~10 MiB under load.
-            try db.execute(sql: "PRAGMA cache_size = \(Self.cacheKiB)")
+            try db.execute(sql: cache)
         }
         let pool = try mapping("the database") { try DatabasePool(path: path, configuration: configuration) }
         // GRDB's pool sets `synchronous = NORMAL` on its writer after `prepareDatabase` when it
@@ -41,7 +45,19 @@ final class VaultStorage: Sendable {
         try mapping("the database schema") { try Schema.migrator.migrate(pool) }
         self.pool = pool
         groupCommit = GroupCommit(pool: pool)
+        var readerConfiguration = Configuration()
+        readerConfiguration.readonly = true
+        readerConfiguration.label = "tacit.vault.short-read"
+        readerConfiguration.busyMode = .timeout(10)
+        readerConfiguration.prepareDatabase { db in try db.execute(sql: cache) }
+        let readers = try mapping("the database") {
+            try (0..<Self.shortReaderCount).map { _ in try DatabaseQueue(path: path, configuration: readerConfiguration) }
+        }
+        shortReaders = Locked(readers)
     }
+
+    /// Connections for short reads: one per core, so every thread that runs requests finds one.
+    static let shortReaderCount = max(2, ProcessInfo.processInfo.activeProcessorCount)
 
     /// A read-only snapshot.
     func read<T: Sendable>(_ body: @Sendable @escaping (StorageAccess) throws -> T) async throws(VaultError) -> T {
@@ -65,27 +81,37 @@ final class VaultStorage: Sendable {
     /// command-line tools and tests outside async contexts.
     ///
     /// One read transaction, as GRDB's `read` opens, but begun and ended with cached statements:
-    /// GRDB prepares its BEGIN and COMMIT anew at every read, a tenth of a short read's time.
+    /// GRDB prepares its BEGIN and COMMIT anew at every read, a tenth of a short read's time. It
+    /// runs on a read-only connection of `shortReaders` when one is free: GRDB's reader pool
+    /// queries `PRAGMA schema_version` and builds a key path at every read, 7% of a shared read's
+    /// CPU (the schema changes only in the migrations at open, before these connections exist).
+    /// When all are taken, GRDB's pool serves the read.
     func readSync<T>(_ body: (StorageAccess) throws -> T) throws(VaultError) -> T {
         do {
-            return try pool.unsafeRead { db in
-                // A transaction left open by a failure that a rollback could not end is ended now,
-                // so one bad read cannot hold a pooled connection on an old snapshot.
-                if db.isInsideTransaction { try db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
-                try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
-                let result: T
-                do {
-                    result = try body(StorageAccess(db: db))
-                } catch {
-                    if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
-                    throw error
-                }
-                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
-                return result
+            if let reader = shortReaders.withLock({ $0.popLast() }) {
+                defer { shortReaders.withLock { $0.append(reader) } }
+                return try reader.inDatabase { db in try Self.readTransaction(db, body) }
             }
+            return try pool.unsafeRead { db in try Self.readTransaction(db, body) }
         } catch {
             throw VaultError.wrap(error)
         }
+    }
+
+    private static func readTransaction<T>(_ db: Database, _ body: (StorageAccess) throws -> T) throws -> T {
+        // A transaction left open by a failure that a rollback could not end is ended now, so
+        // one bad read cannot hold a connection on an old snapshot.
+        if db.isInsideTransaction { try db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
+        try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+        let result: T
+        do {
+            result = try body(StorageAccess(db: db))
+        } catch {
+            if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
+            throw error
+        }
+        try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+        return result
     }
 
     /// The blocking form of `write`.
@@ -121,7 +147,10 @@ final class VaultStorage: Sendable {
 
     /// Closes every connection.
     func close() throws(VaultError) {
-        try mapping("closing the database") { try pool.close() }
+        try mapping("closing the database") {
+            for reader in shortReaders.withLock({ $0 }) { try reader.close() }
+            try pool.close()
+        }
     }
 }
 
