@@ -93,4 +93,14 @@ import Testing
         }
         #expect(try storage.readSync { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM principal WHERE name = 'x'") } == 0)
     }
+
+    /// After the vault closed, a short read is refused with an error, not run on a closed connection.
+    @Test func aShortReadAfterCloseIsAnError() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let storage = f.vault.storage
+        #expect(try storage.readSync { $0.db.configuration.label } == "tacit.vault.short-read")
+        try f.vault.close()
+        #expect(throws: VaultError.self) { try storage.readSync { try Int.fetchOne($0.db, sql: "SELECT 1") } }
+    }
 }

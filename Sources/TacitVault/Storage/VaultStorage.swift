@@ -12,8 +12,9 @@ final class VaultStorage: Sendable {
     let path: String
     /// Commits concurrent async writes together (see `GroupCommit`).
     let groupCommit: GroupCommit
-    /// Read-only connections of their own for `readSync` (see `readSync`).
-    private let shortReaders: Locked<[DatabaseQueue]>
+    /// Read-only connections of their own for `readSync` (see `readSync`): those not in use, and
+    /// whether `close` ran (a connection given back after it is dropped, and closes as it goes).
+    private let shortReaders: Locked<(free: [DatabaseQueue], closed: Bool)>
 
     /// `PRAGMA cache_size` of every connection (negative: KiB).
     static let cacheKiB = -512
@@ -53,7 +54,7 @@ final class VaultStorage: Sendable {
         let readers = try mapping("the database") {
             try (0..<Self.shortReaderCount).map { _ in try DatabaseQueue(path: path, configuration: readerConfiguration) }
         }
-        shortReaders = Locked(readers)
+        shortReaders = Locked((readers, false))
     }
 
     /// Connections for short reads: one per core, so every thread that runs requests finds one.
@@ -88,8 +89,8 @@ final class VaultStorage: Sendable {
     /// When all are taken, GRDB's pool serves the read.
     func readSync<T>(_ body: (StorageAccess) throws -> T) throws(VaultError) -> T {
         do {
-            if let reader = shortReaders.withLock({ $0.popLast() }) {
-                defer { shortReaders.withLock { $0.append(reader) } }
+            if let reader = shortReaders.withLock({ $0.closed ? nil : $0.free.popLast() }) {
+                defer { shortReaders.withLock { if !$0.closed { $0.free.append(reader) } } }
                 return try reader.inDatabase { db in try Self.readTransaction(db, body) }
             }
             return try pool.unsafeRead { db in try Self.readTransaction(db, body) }
@@ -148,7 +149,12 @@ final class VaultStorage: Sendable {
     /// Closes every connection.
     func close() throws(VaultError) {
         try mapping("closing the database") {
-            for reader in shortReaders.withLock({ $0 }) { try reader.close() }
+            // From here on every read goes to the pool, which refuses it as closed.
+            let readers = shortReaders.withLock { state in
+                defer { state = ([], true) }
+                return state.free
+            }
+            for reader in readers { try reader.close() }
             try pool.close()
         }
     }
