@@ -21,7 +21,7 @@ extension Vault {
     public func principal(forCaptureToken token: String) async throws(VaultError) -> PrincipalID? {
         guard let raw = Base64URL.decode(token), raw.count == 32 else { return nil }
         let hash = SHA256.hash(raw)
-        return try await read { try $0.captureTokenPrincipal(hash: hash) }
+        return try readShort { try $0.captureTokenPrincipal(hash: hash) }
     }
 
     /// Revokes every capture token of `principal`.

@@ -16,10 +16,10 @@ extension Vault {
     }
 
     /// The group with `id`.
-    public func group(_ id: GroupID) async throws(VaultError) -> Group? { try await read { try $0.group(id) } }
+    public func group(_ id: GroupID) async throws(VaultError) -> Group? { try readShort { try $0.group(id) } }
 
     /// The group called `name`.
-    public func group(named name: String) async throws(VaultError) -> Group? { try await read { try $0.group(named: name) } }
+    public func group(named name: String) async throws(VaultError) -> Group? { try readShort { try $0.group(named: name) } }
 
     /// Every group, by name.
     public func groups() async throws(VaultError) -> [Group] { try await read { try $0.groups() } }
@@ -94,7 +94,7 @@ extension Vault {
     public func cycles(in group: GroupID) async throws(VaultError) -> [Cycle] { try await read { try $0.cycles(in: group) } }
 
     /// The cycle with `id`.
-    public func cycle(_ id: CycleID) async throws(VaultError) -> Cycle? { try await read { try $0.cycle(id) } }
+    public func cycle(_ id: CycleID) async throws(VaultError) -> Cycle? { try readShort { try $0.cycle(id) } }
 
     /// The phase of `cycle` at `date` (default: the vault's clock).
     public func phase(of cycle: Cycle, at date: Date? = nil) -> CyclePhase {

@@ -26,14 +26,14 @@ extension Vault {
     ///
     /// - Throws: `VaultError.storage`.
     public func entryMetadata(_ id: EntryID) async throws(VaultError) -> EntryMetadata? {
-        try await read { try $0.entry(id).map { EntryMetadata($0.columns) } }
+        try readShort { try $0.entry(id).map { EntryMetadata($0.columns) } }
     }
 
     /// A share's clear columns, or `nil` when it does not exist (revoked shares are deleted).
     ///
     /// - Throws: `VaultError.storage`.
     public func shareMetadata(_ id: ShareID) async throws(VaultError) -> ShareMetadata? {
-        try await read { try $0.share(id).map(Self.metadata) }
+        try readShort { try $0.share(id).map(Self.metadata) }
     }
 
     /// The live shares of an entry, clear columns only.
@@ -47,7 +47,7 @@ extension Vault {
     ///
     /// - Throws: `VaultError.storage`.
     public func groupIDs(of principal: PrincipalID) async throws(VaultError) -> [GroupID] {
-        try await read { try $0.groupIDs(of: principal) }
+        try readShort { try $0.groupIDs(of: principal) }
     }
 
     static func metadata(_ row: ShareRow) -> ShareMetadata {

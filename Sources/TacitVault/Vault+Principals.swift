@@ -259,12 +259,12 @@ extension Vault {
 
     /// The principal called `name`, if any.
     public func principal(named name: String) async throws(VaultError) -> Principal? {
-        try await read { try $0.principal(named: name)?.principal }
+        try readShort { try $0.principal(named: name)?.principal }
     }
 
     /// The principal with `id`, if any.
     public func principal(_ id: PrincipalID) async throws(VaultError) -> Principal? {
-        try await read { try $0.principal(id)?.principal }
+        try readShort { try $0.principal(id)?.principal }
     }
 
     /// Every principal, by name.
