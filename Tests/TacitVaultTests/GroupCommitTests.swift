@@ -104,4 +104,42 @@ import TacitCrypto
         #expect(after.commits - before.commits == 3)
         #expect(after.writes - before.writes == 3)
     }
+
+    /// Readers that always hold a snapshot keep SQLite from starting its WAL over; the writer
+    /// empties it past `walLimitBytes` anyway, and every entry reads back.
+    @Test func theWALStaysBoundedUnderOverlappingReads() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let ana = try await f.unlock("ana")
+        let storage = f.vault.storage
+        let stop = Atomic(false)
+        let readers = (0..<2).map { _ in
+            Thread {
+                while !stop.load(ordering: .relaxed) {
+                    _ = try? storage.readSync { access in
+                        let count = try Int.fetchOne(access.db, sql: "SELECT count(*) FROM entry")
+                        usleep(1_000)
+                        return count
+                    }
+                }
+            }
+        }
+        for reader in readers { reader.start() }
+        let walPath = storage.path + "-wal"
+        func walSize() -> Int64 { ((try? FileManager.default.attributesOfItem(atPath: walPath))?[.size] as? Int64) ?? 0 }
+        // 40 MiB of entries, two and a half times the limit.
+        let body = String(repeating: "a practice note that keeps going. ", count: 7_500)
+        var largest: Int64 = 0
+        var written: [EntryID] = []
+        for index in 0..<160 {
+            written.append(try await ana.write(EntryDraft(title: "long \(index)", body: body)).id)
+            largest = max(largest, walSize())
+        }
+        stop.store(true, ordering: .relaxed)
+        while readers.contains(where: \.isExecuting) { usleep(1_000) }
+        #expect(f.vault.writeStatistics.walResets >= 1)
+        // The limit, plus what one commit adds after the check.
+        #expect(largest < GroupCommit.walLimitBytes + 2 << 20, "the WAL reached \(largest) bytes")
+        for id in written.suffix(3) { #expect(try await ana.entry(id).content.body == body) }
+    }
 }

@@ -19,6 +19,9 @@ final class VaultStorage: Sendable {
     /// `PRAGMA cache_size` of every connection (negative: KiB).
     static let cacheKiB = -512
 
+    /// How long a connection waits for a lock another holds (10 s).
+    static let busyTimeoutMilliseconds = 10_000
+
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     init(path: String) throws(VaultError) {
         self.path = path
@@ -26,7 +29,7 @@ final class VaultStorage: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.label = "tacit.vault"
         configuration.maximumReaderCount = 4
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
         // 512 KiB of page cache per connection (SQLite's default is 2 MiB): the kernel's page
         // cache serves the rest as fast here, and the daemon's memory stops growing with the
         // database — with 2 MiB on each of five connections it grew by ~10 MiB under load.
@@ -45,11 +48,11 @@ final class VaultStorage: Sendable {
         try mapping("the database") { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
         try mapping("the database schema") { try Schema.migrator.migrate(pool) }
         self.pool = pool
-        groupCommit = GroupCommit(pool: pool)
+        groupCommit = GroupCommit(pool: pool, path: path)
         var readerConfiguration = Configuration()
         readerConfiguration.readonly = true
         readerConfiguration.label = "tacit.vault.short-read"
-        readerConfiguration.busyMode = .timeout(10)
+        readerConfiguration.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
         readerConfiguration.prepareDatabase { db in try db.execute(sql: cache) }
         let readers = try mapping("the database") {
             try (0..<Self.shortReaderCount).map { _ in try DatabaseQueue(path: path, configuration: readerConfiguration) }
