@@ -43,6 +43,7 @@ final class VaultStorage: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA secure_delete = ON")
             try db.execute(sql: cache)
+            try db.execute(sql: "PRAGMA journal_size_limit = \(GroupCommit.walLimitBytes)")
         }
         let pool = try mapping("the database") { try DatabasePool(path: path, configuration: configuration) }
         // GRDB's pool sets `synchronous = NORMAL` on its writer after `prepareDatabase` when it
