@@ -64,8 +64,9 @@ final class VaultStorage: Sendable {
         shortReaders = Locked((readers, false))
     }
 
-    /// Connections for short reads: one per core, so every thread that runs requests finds one.
-    static let shortReaderCount = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// Connections for short reads: one per core, so every thread that runs requests finds one,
+    /// and at most eight (each holds up to 512 KiB of page cache).
+    static let shortReaderCount = min(8, max(2, ProcessInfo.processInfo.activeProcessorCount))
 
     /// A read-only snapshot.
     func read<T: Sendable>(_ body: @Sendable @escaping (StorageAccess) throws -> T) async throws(VaultError) -> T {
