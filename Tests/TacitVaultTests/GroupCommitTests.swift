@@ -112,13 +112,27 @@ import TacitCrypto
         try await f.enroll("ana")
         let ana = try await f.unlock("ana")
         let storage = f.vault.storage
+        // Two readers hand over so that one always holds a snapshot: a reader leaves its read only
+        // once the other is inside a read it began later (a fixed schedule, not a timing: on a
+        // loaded machine, readers that merely loop leave gaps, and SQLite starts the WAL over).
         let stop = Atomic(false)
-        let readers = (0..<2).map { _ in
+        let handover = Locked((entered: [0, 0], inside: [false, false], sequence: 0))
+        let readers = (0..<2).map { me in
             Thread {
+                let other = 1 - me
                 while !stop.load(ordering: .relaxed) {
                     _ = try? storage.readSync { access in
                         let count = try Int.fetchOne(access.db, sql: "SELECT count(*) FROM entry")
-                        usleep(1_000)
+                        handover.withLock { state in
+                            state.sequence += 1
+                            state.entered[me] = state.sequence
+                            state.inside[me] = true
+                        }
+                        while !stop.load(ordering: .relaxed),
+                              !handover.withLock({ $0.inside[other] && $0.entered[other] > $0.entered[me] }) {
+                            usleep(50)
+                        }
+                        handover.withLock { $0.inside[me] = false }
                         return count
                     }
                 }

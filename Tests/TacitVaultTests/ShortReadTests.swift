@@ -34,31 +34,40 @@ import Testing
         #expect(after == before)
     }
 
+    /// Runs `body` as a short read inside `depth - 1` others: at depth 1 on a short-read
+    /// connection, past `VaultStorage.shortReaderCount` on one of GRDB's pool.
+    static func read<T>(_ storage: VaultStorage, depth: Int, _ body: (StorageAccess) throws -> T) throws -> T {
+        try storage.readSync { access in depth > 1 ? try read(storage, depth: depth - 1, body) : try body(access) }
+    }
+
     @Test func failedReadsLeaveNoTransactionOpen() async throws {
         let f = try await Fixture()
         try await f.enroll("ana")
         let storage = f.vault.storage
         let base = try storage.readSync { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM principal") } ?? -1
-        // More failures than the pool has readers, thrown by the caller and by SQLite.
-        for index in 0..<12 {
-            #expect(throws: VaultError.self) {
-                try storage.readSync { access in
-                    _ = try Int.fetchOne(access.db, sql: "SELECT count(*) FROM principal")
-                    if index.isMultiple(of: 2) { throw Planned() }
-                    _ = try Int.fetchOne(access.db, sql: "SELECT * FROM no_such_table")
+        let depths = [1, VaultStorage.shortReaderCount + 1]
+        #expect(try depths.map { try Self.read(storage, depth: $0) { $0.db.configuration.label } }
+                == ["tacit.vault.short-read", "tacit.vault"])
+        // Failures on a short-read connection and on the pool's, thrown by the caller and by SQLite.
+        for depth in depths {
+            for index in 0..<12 {
+                #expect(throws: VaultError.self) {
+                    try Self.read(storage, depth: depth) { access in
+                        _ = try Int.fetchOne(access.db, sql: "SELECT count(*) FROM principal")
+                        if index.isMultiple(of: 2) { throw Planned() }
+                        _ = try Int.fetchOne(access.db, sql: "SELECT * FROM no_such_table")
+                    }
                 }
             }
         }
-        for _ in 0..<8 {
-            let open = try storage.readSync { access in
+        // A write after them is seen by the next reads on both kinds of connection: none was left
+        // on the snapshot of a transaction the failure had not ended.
+        try await f.enroll("ben")
+        for depth in depths {
+            let open = try Self.read(storage, depth: depth) { access in
                 (try Int.fetchOne(access.db, sql: "SELECT count(*) FROM principal"), access.db.isInsideTransaction)
             }
-            #expect(open.0 == base && open.1)
-        }
-        // A write after them is seen by the next short reads on every connection.
-        try await f.enroll("ben")
-        for _ in 0..<8 {
-            #expect(try storage.readSync { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM principal") } == base + 1)
+            #expect(open.0 == base + 1 && open.1, "at depth \(depth): \(open)")
         }
     }
 

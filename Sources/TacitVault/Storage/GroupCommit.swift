@@ -10,7 +10,7 @@ public struct WriteStatistics: Sendable, Equatable {
     public var commits = 0
     /// The most writes one commit carried.
     public var largestBatch = 0
-    /// Times the writer emptied a WAL grown past `GroupCommit.walLimitBytes`.
+    /// Times the writer checkpointed a WAL grown past `GroupCommit.walLimitBytes` and had it start over.
     public var walResets = 0
 }
 

@@ -2,7 +2,10 @@ import Foundation
 import GRDB
 
 // Rows are decoded with GRDB's throwing accessors, never its subscripts: a damaged database (a
-// renamed column, a value of another type) must give an error, and the subscripts trap instead.
+// renamed column, a NULL or a value that cannot be converted) must give an error, and the
+// subscripts trap instead. Ids, blobs, text and integers are read as SQLite's statement converts
+// them (an integer where text belongs reads as its digits); what the vault trusts is authenticated
+// after decoding, so a converted value fails there.
 extension Row {
     func id<K>(_ column: String) throws -> VaultID<K> { VaultID(try decode(UUID.self, forColumn: column)) }
     func optionalID<K>(_ column: String) throws -> VaultID<K>? { try decode(UUID?.self, forColumn: column).map(VaultID.init) }
