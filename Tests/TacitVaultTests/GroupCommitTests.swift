@@ -112,6 +112,11 @@ import TacitCrypto
         try await f.enroll("ana")
         let ana = try await f.unlock("ana")
         let storage = f.vault.storage
+        // SQLite's own checkpoints after each commit start the WAL over whenever both readers
+        // happen to hand over between a commit and its checkpoint (the writer's thread preempted
+        // there): one run in four on a quiet machine, and then the WAL never reaches the limit.
+        // With them off on the writer's connection, only the bound can empty the WAL.
+        try await storage.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         // Two readers hand over so that one always holds a snapshot: a reader leaves its read only
         // once the other is inside a read it began later (a fixed schedule, not a timing: on a
         // loaded machine, readers that merely loop leave gaps, and SQLite starts the WAL over).
