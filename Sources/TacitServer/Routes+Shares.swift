@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TacitAPI
+import TacitCrypto
 import TacitPolicy
 import TacitVault
 
@@ -116,11 +117,16 @@ extension Routes {
             guard let id = context.parameters.get("share").flatMap(ShareID.init) else { throw APIError.notFound("share") }
             // Decided inside the vault's read, on facts of the same snapshot, before anything opens;
             // a refusal is the same 404 as a share that does not exist.
+            // The audit record names the policies that permitted this read (an operator's policy
+            // may be among them), as the decision found them.
+            let permitting = Locked<[String]>([])
             let shared = try await identity.session.sharedEntry(id) { facts, readerGroups in
-                mayRead(facts, identity: identity, readerGroups: readerGroups, gate: gate)
+                let decision = decide(facts, identity: identity, readerGroups: readerGroups, gate: gate)
+                permitting.withLock { $0 = decision.determining }
+                return decision.isAllowed
             }
             state.audit.record(AuditDraft(actor: identity.principal.id, action: "readShared", resource: shared.entry.metadata.id.description,
-                                          decision: "allow", policies: ["audience-reads-share"],
+                                          decision: "allow", policies: permitting.withLock { $0 },
                                           policyHash: state.policyHash, time: state.now))
             return try Response.json(response(shared.entry, author: shared.author.name))
         }
@@ -166,12 +172,16 @@ extension Routes {
 
     /// Whether the policy lets the caller read a share now, decided on facts read in one snapshot.
     static func mayRead(_ facts: ShareReadFacts, identity: Identity, readerGroups: [GroupID], gate: PolicyGate) -> Bool {
+        decide(facts, identity: identity, readerGroups: readerGroups, gate: gate).isAllowed
+    }
+
+    /// The decision on reading a shared entry, on facts already read (usable inside a vault read).
+    static func decide(_ facts: ShareReadFacts, identity: Identity, readerGroups: [GroupID], gate: PolicyGate) -> Decision {
         var entities = [gate.entry(facts.entry), gate.share(facts.share), gate.member(facts.author, groups: facts.authorGroups)]
         if let group = facts.group { entities.append(gate.group(group)) }
-        let decision = gate.decideNow(identity.principal, "readShared", on: PolicyGate.uid(facts.entry.id),
-                                      context: ["share": .entity(PolicyGate.uid(facts.share.id))], entities: entities,
-                                      principalGroups: readerGroups)
-        return decision.isAllowed
+        return gate.decideNow(identity.principal, "readShared", on: PolicyGate.uid(facts.entry.id),
+                              context: ["share": .entity(PolicyGate.uid(facts.share.id))], entities: entities,
+                              principalGroups: readerGroups)
     }
 
     static func shareInfo(_ share: TacitVault.ShareInfo, session: MemberSession, state: DaemonState) async throws -> TacitAPI.ShareInfo {

@@ -206,6 +206,33 @@ import TacitAPI
 }
 
 extension DaemonFlowTests {
+    /// A read's audit record names the policies that permitted it, as the decision found them:
+    /// with an operator's policy that also permits, both.
+    @Test func aReadIsAuditedWithThePoliciesThatPermittedIt() async throws {
+        let test = try await TestDaemon(policy: """
+            @id("operator-audience-reads")
+            permit (principal, action == Action::"readShared", resource is Entry)
+            when { context.share.audience.contains(principal) && principal in resource.group };
+            """)
+        try await test.application.test(.router) { client in
+            var org = try await Self.organise(test, client)
+            _ = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
+                group: "north", session1: date("2026-03-02T09:00:00Z"), session2: date("2026-04-06T09:00:00Z"), topics: []))
+            try test.setTime("2026-03-05T10:00:00Z")
+            try await org.loginAgain()
+            let ali = org.members["ali"]!, eli = org.members["eli"]!
+            let entry = try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(body: "notes")))
+            let share = try ali.decode(TacitAPI.ShareInfo.self, try await ali.call(
+                .post, "/v1/shares", json: ShareRequest(entry: entry.id, group: false, with: ["eli"], until: nil)))
+            #expect(try await eli.call(.get, "/v1/feed/\(share.id.uuidString)").status == .ok)
+            await test.daemon.state.audit.flush()
+            let records = try ali.decode([AuditRecordInfo].self, try await ali.call(.get, "/v1/audit"))
+            let read = try #require(records.first { $0.action == "readShared" && $0.actor == "eli" })
+            #expect(read.decision == "allow")
+            #expect(read.policies == ["audience-reads-share", "operator-audience-reads"])
+        }
+    }
+
     @Test func listingsComeInPagesNewestFirst() async throws {
         let test = try await TestDaemon()
         try await test.application.test(.router) { client in
