@@ -77,7 +77,12 @@ extension Vault {
 extension ShareReadFacts {
     /// The facts of a share from its rows, read in the same transaction; the entry's group is read here.
     init(_ rows: ShareRows, authorGroups: [GroupID], access: StorageAccess) throws {
+        self.init(rows, authorGroups: authorGroups, group: try rows.entry.columns.group.flatMap { try access.group($0) })
+    }
+
+    /// The facts of a share from its rows and the entry's group, read in the same transaction.
+    init(_ rows: ShareRows, authorGroups: [GroupID], group: Group?) {
         self.init(share: Vault.metadata(rows.share), entry: EntryMetadata(rows.entry.columns), author: rows.author.principal,
-                  authorGroups: authorGroups, group: try rows.entry.columns.group.flatMap { try access.group($0) })
+                  authorGroups: authorGroups, group: group)
     }
 }

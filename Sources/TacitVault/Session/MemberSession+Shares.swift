@@ -348,11 +348,18 @@ extension MemberSession {
             return (rows, seal)
         }
         // Every read after the first needs no write (the author is pinned, the read recorded), so it
-        // runs in a read transaction: no write counter, no fsync.
+        // runs in a read transaction: no write counter, no fsync. Its rows come in one statement
+        // and the two principals' groups in another.
         let repeated: SharedEntry? = try vault.readShort { access in
-            let (rows, seal) = try load(access)
-            guard let pin = try access.pin(owner: me, peer: rows.share.author), try access.hasRead(shareID, by: me) else { return nil }
-            return try self.openShare(rows, seal: seal, pin: pin, access: access, keys: keys, at: date, recordingRead: false)
+            guard let read = try access.shareRead(shareID, reader: me) else { throw VaultError.notFound("the share") }
+            if let authorize {
+                let groups = try access.groupIDs(of: read.rows.share.author, and: me)
+                let facts = ShareReadFacts(read.rows, authorGroups: groups.first, group: read.group)
+                guard authorize(facts, groups.second) else { throw VaultError.notFound("the share") }
+            }
+            guard let seal = read.seal else { throw VaultError.notFound("the share") }
+            guard let pin = read.pin, read.hasRead else { return nil }
+            return try self.openShare(read.rows, seal: seal, pin: pin, access: access, keys: keys, at: date, recordingRead: false)
         }
         if let repeated { return repeated }
         return try await vault.write { access in
@@ -389,6 +396,16 @@ extension MemberSession {
         }
         return needsPins ? try await vault.write(body) : try await vault.read(body)
     }
+}
+
+/// The rows of a repeated read of a share (see `StorageAccess.shareRead(_:reader:)`): besides
+/// `ShareRows`, the entry's group, and the reader's seal, pin of the author and earlier read.
+struct ShareReadRows {
+    let rows: ShareRows
+    let group: Group?
+    let seal: [UInt8]?
+    let pin: PinRow?
+    let hasRead: Bool
 }
 
 /// The rows a read of one share needs besides its seal: the share, its entry (by the share's

@@ -34,6 +34,9 @@ struct ColumnReader {
     private let row: Row
     private var index = 0
 
+    /// The index of the next column.
+    var position: Int { index }
+
     init(_ row: Row) { self.row = row }
 
     mutating func next<Value: DatabaseValueConvertible>(_ type: Value.Type = Value.self) throws -> Value {
@@ -53,6 +56,9 @@ struct ColumnReader {
     mutating func id<K>() throws -> VaultID<K> { VaultID(try next(UUID.self)) }
     mutating func optionalID<K>() throws -> VaultID<K>? { try next(UUID?.self).map(VaultID.init) }
     mutating func bytes() throws -> [UInt8] { [UInt8](try next(Data.self)) }
+
+    /// Passes over `count` columns (the rest of a LEFT JOIN's columns that matched no row).
+    mutating func skip(_ count: Int) { index += count }
 
     /// `Row.count(_:atLeast:)` for the next column; `what` names it in the error.
     mutating func count(atLeast minimum: Int, what: String) throws -> Int {
@@ -240,8 +246,13 @@ extension StorageAccess {
     /// Decodes a row of `groupColumns`, in that order.
     private func groupValue(_ row: Row) throws -> Group {
         var c = ColumnReader(row)
-        return Group(id: try c.id(), name: try c.next(), facilitator: try c.optionalID(),
-                     createdAt: Date(timeIntervalSince1970: Double(try c.next(Int64.self))))
+        return try groupValue(&c)
+    }
+
+    /// Decodes `groupColumns` from where `c` stands.
+    private func groupValue(_ c: inout ColumnReader) throws -> Group {
+        Group(id: try c.id(), name: try c.next(), facilitator: try c.optionalID(),
+              createdAt: Date(timeIntervalSince1970: Double(try c.next(Int64.self))))
     }
 
     func insertGroup(_ g: Group) throws {
@@ -263,6 +274,19 @@ extension StorageAccess {
 
     /// The ids of `member`'s groups (by id): what a policy decision needs, from the membership
     /// index alone.
+    /// The groups of two principals (`first` may be `second`), in one statement.
+    func groupIDs(of first: PrincipalID, and second: PrincipalID) throws -> (first: [GroupID], second: [GroupID]) {
+        var groups: (first: [GroupID], second: [GroupID]) = ([], [])
+        _ = try each("SELECT principal_id, group_id FROM membership WHERE principal_id IN (?, ?) ORDER BY group_id",
+                     [first.uuid, second.uuid]) { row in
+            var c = ColumnReader(row)
+            let principal: PrincipalID = try c.id(), group: GroupID = try c.id()
+            if principal == first { groups.first.append(group) }
+            if principal == second { groups.second.append(group) }
+        }
+        return groups
+    }
+
     func groupIDs(of member: PrincipalID) throws -> [GroupID] {
         try UUID.fetchAll(statement("SELECT group_id FROM membership WHERE principal_id = ? ORDER BY group_id"),
                           arguments: [member.uuid]).map(GroupID.init)
@@ -508,6 +532,37 @@ extension StorageAccess {
         }
     }
 
+    private static let shareReadByID = """
+        SELECT \(qualified(shareColumns, "s")), \(qualified(entryColumns, "e")), \(qualified(principalColumns, "p")),
+               \(qualified(groupColumns, "g")), x.seal, \(qualified(pinColumns, "q")),
+               EXISTS (SELECT 1 FROM share_read r WHERE r.share_id = s.id AND r.reader_id = ?)
+        FROM share s JOIN entry e ON e.id = s.entry_id JOIN principal p ON p.id = s.author_id
+        LEFT JOIN tacit_group g ON g.id = e.group_id
+        LEFT JOIN share_seal x ON x.share_id = s.id AND x.reader_id = ?
+        LEFT JOIN pin q ON q.owner_id = ? AND q.peer_id = s.author_id
+        WHERE s.id = ?
+        """
+
+    /// What a repeated read of a shared entry needs, in one statement: the share with its entry and
+    /// author, the entry's group, and for `reader` their seal, their pin of the author and whether
+    /// they read the share before. `nil` when the share, its entry or its author is not there (each
+    /// statement a read saves was a tenth of its work in GRDB's bookkeeping).
+    func shareRead(_ id: ShareID, reader: PrincipalID) throws -> ShareReadRows? {
+        try first(Self.shareReadByID, [reader.uuid, reader.uuid, reader.uuid, id.uuid]) { row in
+            var c = ColumnReader(row)
+            let share = try shareRow(&c), entry = try entryRow(&c), author = try principalRow(&c)
+            let group: Group? = row.hasNull(atIndex: c.position) ? nil : try groupValue(&c)
+            if group == nil { c.skip(4) }
+            let seal = try c.next(Data?.self).map { [UInt8]($0) }
+            var pin: PinRow?
+            if row.hasNull(atIndex: c.position) { c.skip(5) } else { pin = try pinRow(&c) }
+            let hasRead = try c.next(Bool.self)
+            guard entry.columns.author == share.author else { return nil }
+            return ShareReadRows(rows: ShareRows(share: share, entry: entry, author: author), group: group, seal: seal,
+                                 pin: pin, hasRead: hasRead)
+        } ?? nil
+    }
+
     func shares(of entry: EntryID) throws -> [ShareRow] {
         try Row.fetchAll(statement("SELECT \(Self.shareColumns) FROM share WHERE entry_id = ?"), arguments: [entry.uuid]).map { try self.shareRow($0) }
     }
@@ -663,7 +718,12 @@ extension StorageAccess {
     /// Decodes a row of `pinColumns`, in that order.
     private func pinRow(_ row: Row) throws -> PinRow {
         var c = ColumnReader(row)
-        return PinRow(owner: try c.id(), peer: try c.id(), agreementPublic: try c.bytes(), signingPublic: try c.bytes(), mac: try c.bytes())
+        return try pinRow(&c)
+    }
+
+    /// Decodes `pinColumns` from where `c` stands.
+    private func pinRow(_ c: inout ColumnReader) throws -> PinRow {
+        PinRow(owner: try c.id(), peer: try c.id(), agreementPublic: try c.bytes(), signingPublic: try c.bytes(), mac: try c.bytes())
     }
 
     func pin(owner: PrincipalID, peer: PrincipalID) throws -> PinRow? {
