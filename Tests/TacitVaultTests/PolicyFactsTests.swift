@@ -29,6 +29,39 @@ import TacitCrypto
         #expect(try await f.vault.shareReadFacts([shareID], reader: ben).shares.isEmpty)
     }
 
+    /// A read after the first decides on the same facts, from its one-statement lookup, and
+    /// writes nothing (it found the reader's pin of the author and their earlier read).
+    @Test func aRepeatedReadDecidesOnTheSameFactsAndWritesNothing() async throws {
+        let f = try await Fixture()
+        let (group, _, s) = try await f.group(["fac", "ana", "ben"])
+        let ana = s["ana"]!, ben = s["ben"]!
+        let e = try await ana.write(EntryDraft(title: "t", body: "shared"))
+        let shareID = try await ana.share(e.id, with: .group(group.id))
+        let benID = try await f.id("ben")
+        _ = try await ben.sharedEntry(shareID)
+
+        let seen = Locked<(ShareReadFacts, [GroupID])?>(nil)
+        let before = f.vault.writeStatistics.commits
+        let read = try await ben.sharedEntry(shareID) { facts, readerGroups in
+            seen.withLock { $0 = (facts, readerGroups) }
+            return true
+        }
+        #expect(read.entry.content.body == "shared")
+        #expect(f.vault.writeStatistics.commits == before)
+        let (facts, readerGroups) = try #require(seen.withLock { $0 })
+        let expected = try #require(try await f.vault.shareReadFacts([shareID], reader: benID).shares[shareID])
+        #expect(readerGroups == [group.id])
+        #expect(facts.share == expected.share)
+        #expect(facts.entry == expected.entry)
+        #expect(facts.author.id == expected.author.id)
+        #expect(facts.authorGroups == expected.authorGroups)
+        #expect(facts.group?.id == group.id && facts.group?.name == expected.group?.name)
+        // A refusal and a revoked share look alike.
+        await #expect(throws: VaultError.self) { try await ben.sharedEntry(shareID) { _, _ in false } }
+        try await ana.revoke(shareID)
+        await #expect(throws: VaultError.self) { try await ben.sharedEntry(shareID) }
+    }
+
     @Test func entryWriteFactsFindTheCycle() async throws {
         let f = try await Fixture()
         let (group, cycle, _) = try await f.group(["fac", "ana"])
