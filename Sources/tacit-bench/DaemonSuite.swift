@@ -47,8 +47,7 @@ enum DaemonSuite {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try #"{"testing": true, "scryptLog2N": 10, "sessionAbsoluteSeconds": 86400, "sessionIdleSeconds": 86400}"#
             .write(to: home.appendingPathComponent("tacit.json"), atomically: true, encoding: .utf8)
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
+        let logger = Logger(label: "bench") { DaemonLogHandler(label: $0, logLevel: .error) }
         let daemon = try await Daemon.prepare(.init(layout: HomeLayout(home: home)), logger: logger)
         let ready = AsyncStream<Void>.makeStream()
         let serving = Task { try await daemon.run(signals: [], onReady: { ready.continuation.yield() }) }

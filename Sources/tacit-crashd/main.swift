@@ -13,11 +13,7 @@ guard let home = arguments.first, arguments.count == 1 || (arguments.count == 3 
     exit(2)
 }
 let level = ProcessInfo.processInfo.environment["TACIT_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = level
-    return handler
-}
+LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, logLevel: level) }
 let logger = Logger(label: "tacit-crashd")
 let options = Daemon.Options(layout: HomeLayout(home: URL(fileURLWithPath: home)),
                              clockFile: arguments.count == 3 ? URL(fileURLWithPath: arguments[2]) : nil)

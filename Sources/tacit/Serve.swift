@@ -29,11 +29,7 @@ extension Tacit {
 
         func run() async throws {
             let level = ProcessInfo.processInfo.environment["TACIT_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, logLevel: level) }
             let logger = Logger(label: "tacit")
             let options = Daemon.Options(
                 layout: HomeLayout(home: connection.homeURL, socketPath: connection.explicitSocket),
