@@ -35,7 +35,8 @@ let package = Package(
         // Small C functions for what Swift cannot call safely: OSSL_PARAM arrays, variadic prctl.
         .target(
             name: "CTacitShim",
-            dependencies: ["CTacitOpenSSL"]
+            dependencies: ["CTacitOpenSSL"],
+            linkerSettings: [.linkedLibrary("sqlite3")]
         ),
         .target(
             name: "TacitCrypto",
@@ -48,7 +49,7 @@ let package = Package(
         .target(
             name: "TacitVault",
             dependencies: [
-                "TacitCrypto",
+                "TacitCrypto", "CTacitShim",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

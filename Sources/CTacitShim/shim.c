@@ -6,6 +6,7 @@
 #include <openssl/params.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <sys/prctl.h>
 
 /* Algorithms are fetched from the default provider once: OpenSSL 3's implicit fetch on every
@@ -110,4 +111,8 @@ int ctacit_is_dumpable(void) {
 
 int ctacit_limit_malloc_arenas(int arenas) {
     return mallopt(M_ARENA_MAX, arenas);
+}
+
+int ctacit_sqlite_disable_memstatus(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }

@@ -62,6 +62,23 @@ import TacitCrypto
         await #expect(throws: VaultError.self) { try await ben.sharedEntry(shareID) }
     }
 
+    /// Two principals' groups in one statement come in the order of the single lookup.
+    @Test func bothPrincipalsGroupsMatchTheSingleLookups() async throws {
+        let f = try await Fixture()
+        let (first, _, _) = try await f.group(["ana", "ben"])
+        let ana = try await f.id("ana"), ben = try await f.id("ben")
+        for _ in 0..<4 {
+            let group = try await f.vault.createGroup(name: "g-\(UUID().uuidString.prefix(6))")
+            try await f.vault.addMember(ana, to: group.id)
+        }
+        let both = try f.vault.storage.readSync { try $0.groupIDs(of: ana, and: ben) }
+        #expect(both.first.count == 5)
+        #expect(both.first == (try await f.vault.groupIDs(of: ana)))
+        #expect(both.second == [first.id])
+        let same = try f.vault.storage.readSync { try $0.groupIDs(of: ana, and: ana) }
+        #expect(same.first == both.first && same.second == both.first)
+    }
+
     @Test func entryWriteFactsFindTheCycle() async throws {
         let f = try await Fixture()
         let (group, cycle, _) = try await f.group(["fac", "ana"])

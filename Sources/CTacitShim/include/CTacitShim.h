@@ -33,4 +33,8 @@ int ctacit_is_dumpable(void);
 /* mallopt(M_ARENA_MAX, arenas) (malloc.h is not in Swift's Glibc module): 1 when glibc accepted it. */
 int ctacit_limit_malloc_arenas(int arenas);
 
+/* sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) (variadic): SQLite then takes no process-wide mutex
+ * around each of its allocations. Only before SQLite is initialized; returns SQLite's result code. */
+int ctacit_sqlite_disable_memstatus(void);
+
 #endif
