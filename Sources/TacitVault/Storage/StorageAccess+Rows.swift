@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 // Rows are decoded with GRDB's throwing accessors, never its subscripts: a damaged database (a
 // renamed column, a NULL or a value that cannot be converted) must give an error, and the
@@ -27,30 +28,62 @@ extension Row {
     }
 }
 
-/// Reads a row's columns in the order its SELECT lists them (each decoder sits next to its list).
+/// Reads a row's columns in the order its SELECT lists them (each decoder sits next to its list),
+/// from a GRDB `Row` or straight from the statement that holds the row (`ColumnCursor`).
 /// GRDB's lookup by name lowercases the name at every access, which was a twentieth of a shared
-/// read; the throwing accessors are kept, so a damaged value is still an error, never a trap.
+/// read; a damaged value (NULL where a value belongs, a value that does not convert) is still an
+/// error, never a trap.
 struct ColumnReader {
-    private let row: Row
+    private enum Source {
+        case row(Row)
+        case statement(SQLiteStatement)
+    }
+
+    private let source: Source
     private var index = 0
+
+    init(_ row: Row) { source = .row(row) }
+
+    /// Reads the row the statement stands on; valid until its next step.
+    init(statement: SQLiteStatement) { source = .statement(statement) }
 
     /// The index of the next column.
     var position: Int { index }
 
-    init(_ row: Row) { self.row = row }
+    /// Whether the next column is NULL.
+    var nextIsNull: Bool {
+        switch source {
+        case .row(let row): row.hasNull(atIndex: index)
+        case .statement(let statement): sqlite3_column_type(statement, CInt(index)) == SQLITE_NULL
+        }
+    }
 
     mutating func next<Value: DatabaseValueConvertible>(_ type: Value.Type = Value.self) throws -> Value {
         defer { index += 1 }
-        return try row.decode(Value.self, atIndex: index)
+        switch source {
+        case .row(let row):
+            return try row.decode(Value.self, atIndex: index)
+        case .statement(let statement):
+            guard let value = Value.fromDatabaseValue(DatabaseValue(sqliteStatement: statement, index: CInt(index))) else {
+                throw Self.damaged(index)
+            }
+            return value
+        }
     }
 
     /// The same for the types SQLite's statement hands over directly (ids, blobs, text, integers
-    /// and their optionals): GRDB's overload for them reads the column without a `DatabaseValue`
-    /// in between (the other was a twentieth of a shared read). A NULL where a value belongs is
-    /// still an error; a value of another storage class is converted as SQLite converts it.
+    /// and their optionals): read without a `DatabaseValue` in between (the other way was a
+    /// twentieth of a shared read). A value of another storage class is converted as SQLite
+    /// converts it.
     mutating func next<Value: DatabaseValueConvertible & StatementColumnConvertible>(_ type: Value.Type = Value.self) throws -> Value {
         defer { index += 1 }
-        return try row.decode(Value.self, atIndex: index)
+        switch source {
+        case .row(let row):
+            return try row.decode(Value.self, atIndex: index)
+        case .statement(let statement):
+            guard let value = Value.fromStatement(statement, atUncheckedIndex: CInt(index)) else { throw Self.damaged(index) }
+            return value
+        }
     }
 
     mutating func id<K>() throws -> VaultID<K> { VaultID(try next(UUID.self)) }
@@ -62,8 +95,38 @@ struct ColumnReader {
 
     /// `Row.count(_:atLeast:)` for the next column; `what` names it in the error.
     mutating func count(atLeast minimum: Int, what: String) throws -> Int {
-        defer { index += 1 }
-        return try row.count(atIndex: index, atLeast: minimum, what: what)
+        let value = try next(Int.self)
+        guard value >= minimum else { throw VaultError.tampered("a stored \(what)") }
+        return value
+    }
+
+    private static func damaged(_ column: Int) -> VaultError {
+        VaultError(.storage, "a stored value that does not decode (column \(column))")
+    }
+}
+
+/// The rows of a statement, each handed to `decode` as a `ColumnReader` on the statement itself.
+/// GRDB's `Row.fetchCursor` builds a dictionary of lowercased column names for every cursor
+/// (a twentieth of a shared read at eight connections, with 40 columns in its statement).
+final class ColumnCursor<Element>: DatabaseCursor {
+    let _statement: Statement
+    var _isDone = false
+    private let decode: (inout ColumnReader) throws -> Element
+
+    init(_ statement: Statement, arguments: StatementArguments, decode: @escaping (inout ColumnReader) throws -> Element) throws {
+        _statement = statement
+        self.decode = decode
+        try statement.setArguments(arguments) // resets the statement, then binds and checks them
+    }
+
+    deinit {
+        // As GRDB's cursors do: the statement stops standing on a row (and holding its read).
+        sqlite3_reset(_statement.sqliteStatement)
+    }
+
+    func _element(sqliteStatement: SQLiteStatement) throws -> Element {
+        var reader = ColumnReader(statement: sqliteStatement)
+        return try decode(&reader)
     }
 }
 
@@ -75,17 +138,22 @@ extension StorageAccess {
     /// The first row of `sql`, decoded while the statement still holds it. GRDB's `Row.fetchOne`
     /// first copies every column into a row of its own; the hot lookups decode in place (the same
     /// throwing accessors, so a damaged value is still an error). `decode` must not keep the row.
-    func first<T>(_ sql: String, _ arguments: StatementArguments = StatementArguments(), _ decode: (Row) throws -> T) throws -> T? {
-        let rows = try Row.fetchCursor(statement(sql), arguments: arguments)
-        return try rows.next().map(decode)
+    func first<T>(_ sql: String, _ arguments: StatementArguments = StatementArguments(),
+                  _ decode: (inout ColumnReader) throws -> T) throws -> T? {
+        try withoutActuallyEscaping(decode) { decode in
+            try ColumnCursor(statement(sql), arguments: arguments, decode: decode).next()
+        }
     }
 
     /// Every row of `sql`, each decoded in place as `first` does.
-    func each<T>(_ sql: String, _ arguments: StatementArguments = StatementArguments(), _ decode: (Row) throws -> T) throws -> [T] {
-        let rows = try Row.fetchCursor(statement(sql), arguments: arguments)
-        var values: [T] = []
-        while let row = try rows.next() { values.append(try decode(row)) }
-        return values
+    func each<T>(_ sql: String, _ arguments: StatementArguments = StatementArguments(),
+                 _ decode: (inout ColumnReader) throws -> T) throws -> [T] {
+        try withoutActuallyEscaping(decode) { decode in
+            let rows = try ColumnCursor(statement(sql), arguments: arguments, decode: decode)
+            var values: [T] = []
+            while let value = try rows.next() { values.append(value) }
+            return values
+        }
     }
 }
 
@@ -164,16 +232,15 @@ extension StorageAccess {
     }
 
     func principal(named name: String) throws -> PrincipalRow? {
-        try Row.fetchOne(statement(Self.principalByName), arguments: [name])
-            .map { try self.principalRow($0) }
+        try first(Self.principalByName, [name]) { try self.principalRow(&$0) }
     }
 
     func principal(_ id: PrincipalID) throws -> PrincipalRow? {
-        try first(Self.principalByID, [id.uuid]) { try self.principalRow($0) }
+        try first(Self.principalByID, [id.uuid]) { try self.principalRow(&$0) }
     }
 
     func principals() throws -> [PrincipalRow] {
-        try Row.fetchAll(statement("SELECT \(Self.principalColumns) FROM principal ORDER BY name")).map { try self.principalRow($0) }
+        try each("SELECT \(Self.principalColumns) FROM principal ORDER BY name") { try self.principalRow(&$0) }
     }
 
     func updatePassphraseWrap(_ id: PrincipalID, salt: [UInt8], log2N: Int, r: Int, p: Int, wrapped: [UInt8]) throws {
@@ -261,15 +328,15 @@ extension StorageAccess {
     }
 
     func group(_ id: GroupID) throws -> Group? {
-        try first(Self.groupByID, [id.uuid]) { try self.groupValue($0) }
+        try first(Self.groupByID, [id.uuid]) { try self.groupValue(&$0) }
     }
 
     func group(named name: String) throws -> Group? {
-        try Row.fetchOne(statement("SELECT \(Self.groupColumns) FROM tacit_group WHERE name = ?"), arguments: [name]).map { try self.groupValue($0) }
+        try first("SELECT \(Self.groupColumns) FROM tacit_group WHERE name = ?", [name]) { try self.groupValue(&$0) }
     }
 
     func groups() throws -> [Group] {
-        try Row.fetchAll(statement("SELECT \(Self.groupColumns) FROM tacit_group ORDER BY name")).map { try self.groupValue($0) }
+        try each("SELECT \(Self.groupColumns) FROM tacit_group ORDER BY name") { try self.groupValue(&$0) }
     }
 
     /// The ids of `member`'s groups (by id): what a policy decision needs, from the membership
@@ -282,8 +349,7 @@ extension StorageAccess {
         _ = try each("""
             SELECT 0, group_id FROM membership WHERE principal_id = ? UNION ALL
             SELECT 1, group_id FROM membership WHERE principal_id = ?
-            """, [first.uuid, second.uuid]) { row in
-            var c = ColumnReader(row)
+            """, [first.uuid, second.uuid]) { c in
             let which = try c.next(Int.self), group: GroupID = try c.id()
             if which == 0 { groups.first.append(group) } else { groups.second.append(group) }
         }
@@ -298,7 +364,7 @@ extension StorageAccess {
     }
 
     func groups(of member: PrincipalID) throws -> [Group] {
-        try each(Self.groupsOfMember, [member.uuid]) { try self.groupValue($0) }
+        try each(Self.groupsOfMember, [member.uuid]) { try self.groupValue(&$0) }
     }
 
     func setFacilitator(_ group: GroupID, _ principal: PrincipalID) throws {
@@ -373,12 +439,11 @@ extension StorageAccess {
     }
 
     func cycle(_ id: CycleID) throws -> Cycle? {
-        try first("SELECT \(Self.cycleColumns) FROM cycle WHERE id = ?", [id.uuid]) { try self.cycleValue($0) }
+        try first("SELECT \(Self.cycleColumns) FROM cycle WHERE id = ?", [id.uuid]) { try self.cycleValue(&$0) }
     }
 
     func cycles(in group: GroupID) throws -> [Cycle] {
-        try Row.fetchAll(statement("SELECT \(Self.cycleColumns) FROM cycle WHERE group_id = ? ORDER BY session1_at"), arguments: [group.uuid])
-            .map { try self.cycleValue($0) }
+        try each("SELECT \(Self.cycleColumns) FROM cycle WHERE group_id = ? ORDER BY session1_at", [group.uuid]) { try self.cycleValue(&$0) }
     }
 }
 
@@ -426,12 +491,11 @@ extension StorageAccess {
     }
 
     func entry(_ id: EntryID) throws -> EntryRow? {
-        try first(Self.entryByID, [id.uuid]) { try self.entryRow($0) }
+        try first(Self.entryByID, [id.uuid]) { try self.entryRow(&$0) }
     }
 
     func entries(by author: PrincipalID) throws -> [EntryRow] {
-        try Row.fetchAll(statement("SELECT \(Self.entryColumns) FROM entry WHERE author_id = ?"), arguments: [author.uuid])
-            .map { try self.entryRow($0) }
+        try each("SELECT \(Self.entryColumns) FROM entry WHERE author_id = ?", [author.uuid]) { try self.entryRow(&$0) }
     }
 
     /// (id, version) of every entry of `author` (what the manifest covers), and whether any of
@@ -465,8 +529,9 @@ extension StorageAccess {
     }
 
     func entriesNeedingRekey(by author: PrincipalID) throws -> [EntryRow] {
-        try Row.fetchAll(statement("SELECT \(Self.entryColumns) FROM entry WHERE author_id = ? AND needs_rekey = 1"),
-                         arguments: [author.uuid]).map { try self.entryRow($0) }
+        try each("SELECT \(Self.entryColumns) FROM entry WHERE author_id = ? AND needs_rekey = 1", [author.uuid]) {
+            try self.entryRow(&$0)
+        }
     }
 
     func markForRekey(_ entries: [EntryID]) throws {
@@ -515,7 +580,7 @@ extension StorageAccess {
     }
 
     func share(_ id: ShareID) throws -> ShareRow? {
-        try first(Self.shareByID, [id.uuid]) { try self.shareRow($0) }
+        try first(Self.shareByID, [id.uuid]) { try self.shareRow(&$0) }
     }
 
     /// `columns` (a comma-separated list) with each name qualified by `table`.
@@ -531,8 +596,7 @@ extension StorageAccess {
     /// The share with its entry and its author, in one statement (a read of a shared entry needs
     /// all three); `nil` when the share, its entry or its author is not there.
     func shareWithEntryAndAuthor(_ id: ShareID) throws -> (share: ShareRow, entry: EntryRow, author: PrincipalRow)? {
-        try first(Self.shareWithEntryAndAuthorByID, [id.uuid]) { row in
-            var c = ColumnReader(row)
+        try first(Self.shareWithEntryAndAuthorByID, [id.uuid]) { c in
             return (try shareRow(&c), try entryRow(&c), try principalRow(&c))
         }
     }
@@ -553,14 +617,13 @@ extension StorageAccess {
     /// they read the share before. `nil` when the share, its entry or its author is not there (each
     /// statement a read saves was a tenth of its work in GRDB's bookkeeping).
     func shareRead(_ id: ShareID, reader: PrincipalID) throws -> ShareReadRows? {
-        try first(Self.shareReadByID, [reader.uuid, reader.uuid, reader.uuid, id.uuid]) { row in
-            var c = ColumnReader(row)
+        try first(Self.shareReadByID, [reader.uuid, reader.uuid, reader.uuid, id.uuid]) { c in
             let share = try shareRow(&c), entry = try entryRow(&c), author = try principalRow(&c)
-            let group: Group? = row.hasNull(atIndex: c.position) ? nil : try groupValue(&c)
-            if group == nil { c.skip(4) }
+            var group: Group?
+            if c.nextIsNull { c.skip(4) } else { group = try groupValue(&c) }
             let seal = try c.next(Data?.self).map { [UInt8]($0) }
             var pin: PinRow?
-            if row.hasNull(atIndex: c.position) { c.skip(5) } else { pin = try pinRow(&c) }
+            if c.nextIsNull { c.skip(5) } else { pin = try pinRow(&c) }
             let hasRead = try c.next(Bool.self)
             guard entry.columns.author == share.author else { return nil }
             return ShareReadRows(rows: ShareRows(share: share, entry: entry, author: author), group: group, seal: seal,
@@ -569,12 +632,11 @@ extension StorageAccess {
     }
 
     func shares(of entry: EntryID) throws -> [ShareRow] {
-        try Row.fetchAll(statement("SELECT \(Self.shareColumns) FROM share WHERE entry_id = ?"), arguments: [entry.uuid]).map { try self.shareRow($0) }
+        try each("SELECT \(Self.shareColumns) FROM share WHERE entry_id = ?", [entry.uuid]) { try self.shareRow(&$0) }
     }
 
     func shares(by author: PrincipalID) throws -> [ShareRow] {
-        try Row.fetchAll(statement("SELECT \(Self.shareColumns) FROM share WHERE author_id = ? ORDER BY created_at"), arguments: [author.uuid])
-            .map { try self.shareRow($0) }
+        try each("SELECT \(Self.shareColumns) FROM share WHERE author_id = ? ORDER BY created_at", [author.uuid]) { try self.shareRow(&$0) }
     }
 
     /// Shares with a seal for `reader`, with that seal.
@@ -732,11 +794,11 @@ extension StorageAccess {
     }
 
     func pin(owner: PrincipalID, peer: PrincipalID) throws -> PinRow? {
-        try first(Self.pinByOwnerAndPeer, [owner.uuid, peer.uuid]) { try self.pinRow($0) }
+        try first(Self.pinByOwnerAndPeer, [owner.uuid, peer.uuid]) { try self.pinRow(&$0) }
     }
 
     func pins(of owner: PrincipalID) throws -> [PinRow] {
-        try Row.fetchAll(statement("SELECT \(Self.pinColumns) FROM pin WHERE owner_id = ?"), arguments: [owner.uuid]).map { try self.pinRow($0) }
+        try each("SELECT \(Self.pinColumns) FROM pin WHERE owner_id = ?", [owner.uuid]) { try self.pinRow(&$0) }
     }
 
     func upsertPin(_ p: PinRow) throws {
