@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import TacitCrypto
 import Testing
 @testable import TacitServer
 
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func linesAtTheLevelCarryTheirMetadataOthersAreNeverRendered() {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         var logger = Logger(label: "tacit") { DaemonLogHandler(label: $0, logLevel: .info, write: { line in lines.withLock { $0.append(line) } }) }
         let rendered = Rendered()
         logger[metadataKey: "request"] = .stringConvertible(rendered)
