@@ -185,18 +185,26 @@ import TacitAPI
         }
     }
 
+    /// The organisation in session 1's week (everyone logged in again), ali's entry shared with eli.
+    static func aliSharesWithEli(_ test: TestDaemon, _ client: any TestClientProtocol)
+        async throws -> (Organisation, TacitAPI.ShareInfo) {
+        var org = try await organise(test, client)
+        _ = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
+            group: "north", session1: date("2026-03-02T09:00:00Z"), session2: date("2026-04-06T09:00:00Z"), topics: []))
+        try test.setTime("2026-03-05T10:00:00Z")
+        try await org.loginAgain()
+        let ali = org.members["ali"]!
+        let entry = try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(body: "notes")))
+        let share = try ali.decode(TacitAPI.ShareInfo.self, try await ali.call(
+            .post, "/v1/shares", json: ShareRequest(entry: entry.id, group: false, with: ["eli"], until: nil)))
+        return (org, share)
+    }
+
     @Test func removingAMemberEndsTheirAccessAtOnce() async throws {
         let test = try await TestDaemon()
         try await test.application.test(.router) { client in
-            var org = try await Self.organise(test, client)
-            _ = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
-                group: "north", session1: date("2026-03-02T09:00:00Z"), session2: date("2026-04-06T09:00:00Z"), topics: []))
-            try test.setTime("2026-03-05T10:00:00Z")
-            try await org.loginAgain()
-            let ali = org.members["ali"]!, eli = org.members["eli"]!
-            let entry = try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(body: "notes")))
-            let share = try ali.decode(TacitAPI.ShareInfo.self, try await ali.call(
-                .post, "/v1/shares", json: ShareRequest(entry: entry.id, group: false, with: ["eli"], until: nil)))
+            let (org, share) = try await Self.aliSharesWithEli(test, client)
+            let eli = org.members["eli"]!
             #expect(try await eli.call(.get, "/v1/feed/\(share.id.uuidString)").status == .ok)
             #expect(try await org.olivia.call(.delete, "/v1/groups/north/members/eli").status == .noContent)
             #expect(try await eli.call(.get, "/v1/feed/\(share.id.uuidString)").status == .notFound)
@@ -215,15 +223,8 @@ extension DaemonFlowTests {
             when { context.share.audience.contains(principal) && principal in resource.group };
             """)
         try await test.application.test(.router) { client in
-            var org = try await Self.organise(test, client)
-            _ = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
-                group: "north", session1: date("2026-03-02T09:00:00Z"), session2: date("2026-04-06T09:00:00Z"), topics: []))
-            try test.setTime("2026-03-05T10:00:00Z")
-            try await org.loginAgain()
+            let (org, share) = try await Self.aliSharesWithEli(test, client)
             let ali = org.members["ali"]!, eli = org.members["eli"]!
-            let entry = try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(body: "notes")))
-            let share = try ali.decode(TacitAPI.ShareInfo.self, try await ali.call(
-                .post, "/v1/shares", json: ShareRequest(entry: entry.id, group: false, with: ["eli"], until: nil)))
             #expect(try await eli.call(.get, "/v1/feed/\(share.id.uuidString)").status == .ok)
             await test.daemon.state.audit.flush()
             let records = try ali.decode([AuditRecordInfo].self, try await ali.call(.get, "/v1/audit"))
