@@ -684,11 +684,6 @@ extension StorageAccess {
                     [share.uuid, reader.uuid, time])
     }
 
-    func hasRead(_ share: ShareID, by reader: PrincipalID) throws -> Bool {
-        try Bool.fetchOne(statement("SELECT 1 FROM share_read WHERE share_id = ? AND reader_id = ?"),
-                          arguments: [share.uuid, reader.uuid]) != nil
-    }
-
     func reads(of share: ShareID) throws -> [(PrincipalID, Int64)] {
         try Row.fetchAll(statement("SELECT reader_id, first_read_at FROM share_read WHERE share_id = ?"),
                          arguments: [share.uuid]).map { ((try $0.id("reader_id")), (try $0.decode(forColumn: "first_read_at"))) }
