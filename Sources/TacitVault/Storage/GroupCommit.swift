@@ -23,10 +23,8 @@ public struct WriteStatistics: Sendable, Equatable {
 /// commit that holds its write returned. No write is delayed to wait for company: a write that
 /// finds the writer idle starts at once, alone, so a single client sees no added latency.
 ///
-/// The batches run on GRDB's writer queue, which also serializes them with the blocking
-/// `writeSync`, checkpoints and backups: the first batch after an idle spell on the thread of the
-/// write that found the writer idle (GRDB runs a queue's synchronous work on the caller's thread),
-/// the batches after it on the queue's own thread. Never on a NIO event loop.
+/// The batches run on GRDB's writer queue (never on a Swift concurrency or NIO thread), which
+/// also serializes them with the blocking `writeSync`, checkpoints and backups.
 final class GroupCommit: Sendable {
     /// One write: `perform` runs its body inside the batch's transaction and returns how to answer
     /// it once the commit is through; `fail` answers it with an error instead.
@@ -79,32 +77,9 @@ final class GroupCommit: Sendable {
                 s.draining = true
                 return true
             }
-            if startDrain { commitHere() }
+            if startDrain { pool.asyncWriteWithoutTransaction { [self] db in drain(db) } }
         }
         return try result.get()
-    }
-
-    /// Commits the first batch on the calling thread, then leaves whatever queued meanwhile to
-    /// the writer's queue. A write that finds the writer idle so takes no trip to GRDB's writer
-    /// thread and back (two wake-ups: without them the API at one connection went from 522–810
-    /// to 867–967 writes a second here). The caller's thread (one of Swift's pool, never an
-    /// event loop) waits for the commit's sync meanwhile; only one write at a time commits this
-    /// way, and only when no batch is on its way, so the other threads keep serving.
-    private func commitHere() {
-        pool.writeWithoutTransaction { db in
-            let batch: [Job] = state.withLock { s in
-                let taken = Array(s.waiting.prefix(Self.batchLimit))
-                s.waiting.removeFirst(taken.count)
-                return taken
-            }
-            commit(batch, db)
-            emptyLargeWAL(db)
-        }
-        let more = state.withLock { s in
-            if s.waiting.isEmpty { s.draining = false }
-            return s.draining
-        }
-        if more { pool.asyncWriteWithoutTransaction { [self] db in drain(db) } }
     }
 
     /// Commits batches until nobody waits; runs on the writer queue.
