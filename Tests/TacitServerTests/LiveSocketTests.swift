@@ -41,7 +41,9 @@ import TacitVault
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
             let curl = Process()
             curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["-s", "--unix-socket", path, "http://localhost/v1/health"]
+            // Read below on this task's thread, which the daemon in this process may need: bounded,
+            // as UnixHTTP's reads are, so that a starved pool fails the test instead of hanging it.
+            curl.arguments = ["-s", "--max-time", "10", "--unix-socket", path, "http://localhost/v1/health"]
             let pipe = Pipe()
             curl.standardOutput = pipe
             try curl.run()
