@@ -32,7 +32,7 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
-        // Small C functions for what Swift cannot call safely: OSSL_PARAM arrays, variadic prctl.
+        // Small C functions for what Swift cannot call safely: OSSL_PARAM arrays, variadic prctl, glibc's _np spawn actions.
         .target(
             name: "CTacitShim",
             dependencies: ["CTacitOpenSSL"],
@@ -68,6 +68,12 @@ let package = Package(
             dependencies: ["TacitServer", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Child processes through posix_spawn: Foundation's Process.run can crash its parent on Linux.
+        .target(
+            name: "TacitSpawn",
+            dependencies: ["CTacitShim"],
+            swiftSettings: strict
+        ),
         .target(
             name: "TacitPolicy",
             resources: [.embedInCode("tacit.cedar")],
@@ -94,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "tacit",
             dependencies: [
-                "TacitPolicy", "TacitAPI", "TacitMetrics", "TacitServer",
+                "TacitPolicy", "TacitAPI", "TacitMetrics", "TacitServer", "TacitSpawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "tacit-bench",
             dependencies: [
-                "TacitCrypto", "CTacitOpenSSL", "TacitPolicy", "TacitVault", "TacitMetrics", "TacitServer",
+                "TacitCrypto", "CTacitOpenSSL", "TacitPolicy", "TacitVault", "TacitMetrics", "TacitServer", "TacitSpawn",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -131,7 +137,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TacitVaultTests",
-            dependencies: ["TacitVault", "TacitCrypto"],
+            dependencies: ["TacitSpawn", "TacitVault", "TacitCrypto"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TacitSpawnTests",
+            dependencies: ["TacitSpawn"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -142,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "TacitServerTests",
             dependencies: [
-                "TacitServer", "TacitAPI", "TacitVault",
+                "TacitServer", "TacitAPI", "TacitVault", "TacitSpawn",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
@@ -150,7 +161,7 @@ let package = Package(
         // End-to-end tests: the built `tacit` binary against `tacit serve` in a temporary home.
         .testTarget(
             name: "TacitCLITests",
-            dependencies: ["TacitAPI", "TacitServer"],
+            dependencies: ["TacitSpawn", "TacitAPI", "TacitServer"],
             exclude: ["Snapshots"],
             swiftSettings: strict
         ),
@@ -158,14 +169,14 @@ let package = Package(
         .testTarget(
             name: "TacitReliabilityTests",
             dependencies: [
-                "TacitServer", "TacitAPI", "TacitVault", "TacitCrypto", "TacitPolicy",
+                "TacitServer", "TacitAPI", "TacitVault", "TacitCrypto", "TacitPolicy", "TacitSpawn",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "TacitMetricsTests",
-            dependencies: ["TacitMetrics", "TacitCrypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TacitSpawn", "TacitMetrics", "TacitCrypto", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
     ],

@@ -1,6 +1,7 @@
 import CTacitOpenSSL
 import Foundation
 import TacitCrypto
+import TacitSpawn
 
 /// The crypto suite: TacitCrypto's AES-GCM against raw EVP calls doing the same work in the same
 /// process, and TacitCrypto's scrypt against the `openssl kdf` command at the same parameters.
@@ -84,15 +85,7 @@ enum CryptoSuite {
     }
 
     static func runProcess(_ path: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ChildProcess.run(path, arguments).outputText
     }
 }
 

@@ -3,6 +3,7 @@ import Logging
 import TacitCrypto
 import TacitServer
 import TacitVault
+import TacitSpawn
 
 /// The daemon suite: Tacit's API on its Unix socket beside nginx (the ceiling for an HTTP server on
 /// these cores) and a bare Hummingbird hello (the framework's floor), in the same run, with
@@ -29,7 +30,7 @@ enum DaemonSuite {
 
         // The references: nginx and a bare Hummingbird hello, each on its own socket.
         let nginxSocket = work.appendingPathComponent("nginx.sock").path
-        var nginx: Process?
+        var nginx: ChildProcess?
         if FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") {
             nginx = try start(shared.appendingPathComponent("reference-nginx").path, [nginxSocket])
         } else {
@@ -38,8 +39,8 @@ enum DaemonSuite {
         let helloSocket = work.appendingPathComponent("hello.sock").path
         let hello = try start(binaries.appendingPathComponent("tacit-hello").path, [helloSocket])
         defer {
-            hello.terminate(); hello.waitUntilExit()
-            if let nginx { kill(nginx.processIdentifier, SIGQUIT); nginx.waitUntilExit() }
+            hello.terminate(); hello.wait()
+            if let nginx { nginx.send(SIGQUIT); nginx.wait() }
         }
 
         // Tacit, in this process, on a fresh home with fast scrypt so setup is quick (setup only).
@@ -180,14 +181,8 @@ enum DaemonSuite {
         return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
     }
 
-    static func start(_ path: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+    static func start(_ path: String, _ arguments: [String]) throws -> ChildProcess {
+        try ChildProcess.spawn(path, arguments, input: .null, output: .null, error: .null)
     }
 
     static func waitFor(_ socket: String) async throws {
@@ -195,17 +190,13 @@ enum DaemonSuite {
     }
 
     @discardableResult
-    static func shell(_ path: String, _ arguments: [String], input: String? = nil) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch { return (127, "\(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func shell(_ path: String, _ arguments: [String]) -> (status: Int32, output: String) {
+        do {
+            let result = try ChildProcess.run(path, arguments)
+            return (result.termination.status, result.outputText + result.errorText)
+        } catch {
+            return (127, "\(error)")
+        }
     }
 
     /// An organisation for the read and write measurements, made through the API with curl.

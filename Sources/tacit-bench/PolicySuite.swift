@@ -1,5 +1,6 @@
 import Foundation
 import TacitPolicy
+import TacitSpawn
 
 /// The policy suite: the time of one decision with the base policy over the scenario mix
 /// (`PolicyScenarios.all`), and, when the differential test's venv is there, cedarpy's time for the
@@ -63,16 +64,8 @@ enum PolicySuite {
             print("cedarpy reference: skipped (run from the repository root with .venv and a built `tacit`)")
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--tacit", tacit, "--requests", "0", "--bench"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
         do {
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let output = try ChildProcess.run(python, [script, "--tacit", tacit, "--requests", "0", "--bench"]).outputText
             for line in output.split(separator: "\n") where line.contains("cedarpy on the scenario mix") {
                 print(line.trimmingCharacters(in: .whitespaces))
             }

@@ -1,6 +1,7 @@
 import Foundation
 import TacitCrypto
 import TacitVault
+import TacitSpawn
 
 /// `tacit-bench vault`: the vault against plain SQLite in the same run.
 ///
@@ -159,20 +160,13 @@ enum VaultSuite {
 
     /// Runs this executable again with `TACIT_BENCH_VAULT_CHILD=import-rss` and prints what it reports.
     static func measureImportMemory() throws {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = ["vault"]
         var environment = ProcessInfo.processInfo.environment
         environment[childVariable] = "import-rss"
-        child.environment = environment
-        let pipe = Pipe()
-        child.standardOutput = pipe
-        try child.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
-        guard child.terminationStatus == 0,
-              let line = output.split(separator: "\n").first(where: { $0.hasPrefix("import-rss ") }) else {
-            print("peak RSS of the 100k import: the child failed (status \(child.terminationStatus))")
+        let child = try ChildProcess.run(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, ["vault"],
+                                         environment: environment)
+        guard child.termination.succeeded,
+              let line = child.outputText.split(separator: "\n").first(where: { $0.hasPrefix("import-rss ") }) else {
+            print("peak RSS of the 100k import: the child failed (\(child.termination))")
             return
         }
         var values: [String: Int] = [:]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TacitSpawn
 
 extension Tacit {
     /// `tacit demo`: a whole cycle of a group of six, run against a real daemon on a temporary home.
@@ -35,7 +36,7 @@ final class DemoTour {
     private let tacit: String
     private let home: URL
     private let quiet: Bool
-    private var daemon: Process?
+    private var daemon: ChildProcess?
     private var step = 0
 
     init(quiet: Bool) throws {
@@ -58,7 +59,7 @@ final class DemoTour {
     func finish() {
         if let daemon, daemon.isRunning {
             daemon.terminate()
-            daemon.waitUntilExit()
+            daemon.wait()
         }
         try? FileManager.default.removeItem(at: home)
         say("\n(the demo stopped its daemon and removed \(home.path))")
@@ -101,7 +102,9 @@ final class DemoTour {
         environment["XDG_STATE_HOME"] = folder.appendingPathComponent("state").path
         environment["TZ"] = "UTC"
         if let person { environment["TACIT_PASSPHRASE"] = Self.passphrase(person) }
-        let result = try ChildProcess.run(tacit, arguments, environment: environment, stdin: stdin, directory: folder)
+        let run = try ChildProcess.run(tacit, arguments, environment: environment, directory: folder.path,
+                                       input: Array((stdin ?? "").utf8))
+        let result = (status: run.termination.status, stdout: run.outputText, stderr: run.errorText)
         if !silent && !quiet {
             let shown = arguments.map { $0.contains(" ") || $0.isEmpty ? "\"\($0)\"" : $0 }.joined(separator: " ")
             say("\(person ?? "")$ tacit \(shown)")
@@ -143,19 +146,12 @@ final class DemoTour {
         try setClock("2026-02-23T09:00:00Z", "a week before session 1")
         narrate("tacit.json: \(configuration)")
         narrate("  ^ a fast, clearly labelled TEST configuration: weak scrypt and a movable clock. Never for real journals.")
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: tacit)
-        daemon.arguments = ["serve", "--home", home.path, "--clock", clock.path]
         var environment = ProcessInfo.processInfo.environment
         environment["TACIT_LOG_LEVEL"] = "warning"
-        daemon.environment = environment
         let log = home.appendingPathComponent("daemon.out")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        daemon.standardOutput = try FileHandle(forWritingTo: log)
-        _ = FileManager.default.createFile(atPath: home.appendingPathComponent("daemon.err").path, contents: nil)
-        daemon.standardError = try FileHandle(forWritingTo: home.appendingPathComponent("daemon.err"))
-        daemon.standardInput = FileHandle.nullDevice
-        try daemon.run()
+        let daemon = try ChildProcess.spawn(tacit, ["serve", "--home", home.path, "--clock", clock.path], environment: environment,
+                                            input: .null, output: .file(log.path),
+                                            error: .file(home.appendingPathComponent("daemon.err").path))
         self.daemon = daemon
         var output = ""
         for _ in 0..<300 where !output.contains("listening on") {
@@ -315,38 +311,5 @@ final class DemoTour {
         try tacit("ali", ["logout"])
         try tacit("ali", ["list"], expect: 0, silent: true)
         narrate("(done)")
-    }
-}
-
-/// A child process with its output captured in files (no pipe can fill up and block it).
-enum ChildProcess {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil,
-                    directory: URL? = nil) throws -> Result {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tacit-child-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err"), input = scratch.appendingPathComponent("in")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: input.path, contents: Data((stdin ?? "").utf8))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        if let directory { process.currentDirectoryURL = directory }
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = try FileHandle(forReadingFrom: input)
-        try process.run()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 }

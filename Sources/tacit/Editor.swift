@@ -1,4 +1,5 @@
 import Foundation
+import TacitSpawn
 
 /// `$VISUAL`, `$EDITOR` or `vi` on a private temporary file: 0600 in a 0700 folder under
 /// `$XDG_RUNTIME_DIR` when set, every file in it overwritten with zeros and removed afterwards
@@ -29,20 +30,18 @@ enum Editor {
         close(fd)
 
         let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\(editor) \"$1\"", "sh", file]
+        let child: ChildProcess
         do {
-            try process.run()
+            child = try ChildProcess.spawn("/bin/sh", ["-c", "\(editor) \"$1\"", "sh", file])
         } catch {
-            throw CLIError("cannot start the editor \(editor): \(error.localizedDescription)")
+            throw CLIError("cannot start the editor \(editor): \(error)")
         }
         // While the editor runs, Ctrl-C belongs to it; the temporary file is still wiped afterwards.
         let previous = signal(SIGINT, SIG_IGN)
-        process.waitUntilExit()
+        let end = child.wait()
         signal(SIGINT, previous)
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw CLIError("the editor (\(editor)) exited with status \(process.terminationStatus); nothing was saved")
+        guard end.succeeded else {
+            throw CLIError("the editor (\(editor)) ended with \(end); nothing was saved")
         }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CLIError("the editor left no file; nothing was saved")

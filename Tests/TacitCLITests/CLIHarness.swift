@@ -1,4 +1,5 @@
 import Foundation
+import TacitSpawn
 import Testing
 
 /// The built `tacit` binary run against a daemon (`tacit serve`) in a short temporary home, with a
@@ -19,7 +20,7 @@ final class CLIHarness: @unchecked Sendable {
     let root: URL
     let socket: String
     let clock: URL
-    private(set) var daemon: Process?
+    private(set) var daemon: ChildProcess?
     private(set) var bootstrapCode = ""
 
     /// A temporary home with the test configuration; the daemon is not started yet.
@@ -54,21 +55,14 @@ final class CLIHarness: @unchecked Sendable {
 
     /// Starts the daemon; `extra` adds arguments to `tacit serve`.
     func startDaemon(_ extra: [String] = [], stdin: String = "") throws {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["serve", "--home", root.path, "--clock", clock.path] + extra
         var environment = ProcessInfo.processInfo.environment
         environment["TACIT_LOG_LEVEL"] = "warning"
-        process.environment = environment
         let out = root.appendingPathComponent("serve.out"), err = root.appendingPathComponent("serve.err")
         let input = root.appendingPathComponent("serve.in")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         _ = FileManager.default.createFile(atPath: input.path, contents: Data(stdin.utf8))
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = try FileHandle(forReadingFrom: input)
-        try process.run()
+        let process = try ChildProcess.spawn(Self.binary.path, ["serve", "--home", root.path, "--clock", clock.path] + extra,
+                                             environment: environment, input: .file(input.path), output: .file(out.path),
+                                             error: .file(err.path))
         daemon = process
         let deadline = Date().addingTimeInterval(30)
         var output = ""
@@ -94,7 +88,7 @@ final class CLIHarness: @unchecked Sendable {
     func stopDaemon() {
         guard let daemon, daemon.isRunning else { return }
         daemon.terminate()
-        daemon.waitUntilExit()
+        daemon.wait()
     }
 
     static func passphrase(_ name: String) -> String { "test passphrase of \(name) 42" }
@@ -126,37 +120,13 @@ final class CLIHarness: @unchecked Sendable {
         return try Self.execute(arguments, environment: environment, stdin: stdin, directory: folder)
     }
 
-    /// Runs the binary with exactly `environment`, in a new session (so no prompt can reach a terminal).
+    /// Runs the binary with exactly `environment`, in a new session (so no prompt can reach a terminal);
+    /// a command still running after 120 s is killed.
     static func execute(_ arguments: [String], environment: [String: String], stdin: String = "", directory: URL) throws -> Run {
-        let scratch = directory.appendingPathComponent(".io-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
-        let input = scratch.appendingPathComponent("in")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: input.path, contents: Data(stdin.utf8))
-        let process = Process()
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid") {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-            process.arguments = ["--wait", binary.path] + arguments
-        } else {
-            process.executableURL = binary
-            process.arguments = arguments
-        }
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = try FileHandle(forReadingFrom: input)
-        try process.run()
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
-        process.waitUntilExit()
-        watchdog.cancel()
-        return Run(status: process.terminationStatus,
-                   stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        let result = try ChildProcess.run(binary.path, arguments, environment: environment, directory: directory.path,
+                                          input: Array(stdin.utf8), newSession: true, timeout: .seconds(120))
+        return Run(status: result.termination.status, stdout: result.outputText,
+                   stderr: result.errorText + (result.timedOut ? "\n[the harness killed it after 120 s]" : ""))
     }
 
     /// Runs a command that must succeed and returns its standard output (trimmed).
@@ -205,16 +175,8 @@ final class CLIHarness: @unchecked Sendable {
             return candidate
         }
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", "build", "--show-bin-path"]
-        process.currentDirectoryURL = package
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try? process.run()
-        process.waitUntilExit()
-        let path = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let shown = try? ChildProcess.run("/usr/bin/env", ["swift", "build", "--show-bin-path"], directory: package.path)
+        let path = (shown?.outputText ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         return URL(fileURLWithPath: path).appendingPathComponent("tacit")
     }()
 

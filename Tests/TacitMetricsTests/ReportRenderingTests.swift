@@ -1,4 +1,5 @@
 import Foundation
+import TacitSpawn
 import Testing
 @testable import TacitMetrics
 
@@ -61,16 +62,8 @@ print(json.dumps(dict(zip(colours, counts))))
 @Suite struct ReportRenderingTests {
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let result = try ChildProcess.run(executable, arguments)
+        return (result.termination.status, result.outputText)
     }
 
     @Test(.enabled(if: Chromium.path != nil, "chromium is not on PATH: install Debian's `chromium` to render the report"))

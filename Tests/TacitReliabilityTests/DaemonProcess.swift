@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TacitSpawn
 
 /// `tacit-crashd HOME` as a child process: started, waited for until it answers, SIGKILLed or
 /// stopped with SIGTERM. Its standard output and error are appended to `HOME/logs/daemon.log`,
@@ -8,7 +9,7 @@ final class DaemonProcess: @unchecked Sendable {
     let home: TemporaryHome
     let executable: String
     let clockFile: URL?
-    private(set) var process: Process?
+    private(set) var process: ChildProcess?
     private(set) var starts = 0
 
     init(home: TemporaryHome, clockFile: URL? = nil) throws {
@@ -35,7 +36,7 @@ final class DaemonProcess: @unchecked Sendable {
         return nil
     }
 
-    var pid: Int32? { process?.processIdentifier }
+    var pid: Int32? { process?.pid }
 
     var log: String {
         (try? String(contentsOf: home.logs.appendingPathComponent("daemon.log"), encoding: .utf8)) ?? ""
@@ -46,27 +47,18 @@ final class DaemonProcess: @unchecked Sendable {
     func start(timeout: TimeInterval = 30) throws {
         try FileManager.default.createDirectory(at: home.logs, withIntermediateDirectories: true)
         let logURL = home.logs.appendingPathComponent("daemon.log")
-        if !FileManager.default.fileExists(atPath: logURL.path) { _ = FileManager.default.createFile(atPath: logURL.path, contents: nil) }
-        let log = try FileHandle(forWritingTo: logURL)
-        log.seekToEndOfFile()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [home.path] + (clockFile.map { ["--clock", $0.path] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         environment["TACIT_LOG_LEVEL"] = environment["TACIT_LOG_LEVEL"] ?? "info"
         environment["SWIFT_BACKTRACE"] = "enable=no"
-        process.environment = environment
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? log.close()
+        let process = try ChildProcess.spawn(executable, [home.path] + (clockFile.map { ["--clock", $0.path] } ?? []),
+                                             environment: environment, input: .null, output: .appending(logURL.path),
+                                             error: .standardOutput)
         self.process = process
         starts += 1
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if !process.isRunning {
-                throw HarnessFailure("the daemon exited at start (status \(process.terminationStatus)): "
+                throw HarnessFailure("the daemon exited at start (\(process.wait())): "
                                      + String(self.log.suffix(1500)))
             }
             if let health = try? SocketClient(socket: home.socket, timeout: 2).request("GET", "/v1/health"), health.status == 200 {
@@ -74,15 +66,16 @@ final class DaemonProcess: @unchecked Sendable {
             }
             usleep(5_000)
         }
-        kill(process.processIdentifier, SIGKILL)
+        process.send(SIGKILL)
+        process.wait()
         throw HarnessFailure("the daemon did not answer within \(Int(timeout)) s: " + String(self.log.suffix(1500)))
     }
 
     /// `kill -9`, then waits for the process to be gone.
     func killHard() {
         guard let process else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.send(SIGKILL)
+        process.wait()
         self.process = nil
     }
 
@@ -91,10 +84,10 @@ final class DaemonProcess: @unchecked Sendable {
     @discardableResult
     func stop() -> Int32 {
         guard let process else { return 0 }
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        process.terminate()
+        let end = process.wait()
         self.process = nil
-        return process.terminationStatus
+        return end.status
     }
 
     /// Resident memory of the daemon in KiB (`VmRSS` of /proc/PID/status).

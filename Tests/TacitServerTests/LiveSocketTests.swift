@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import TacitAPI
+import TacitSpawn
 import TacitVault
 @testable import TacitServer
 
@@ -39,17 +40,11 @@ import TacitVault
 
         // curl, as a user would, when it is installed.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
             // Read below on this task's thread, which the daemon in this process may need: bounded,
             // as UnixHTTP's reads are, so that a starved pool fails the test instead of hanging it.
-            curl.arguments = ["-s", "--max-time", "10", "--unix-socket", path, "http://localhost/v1/health"]
-            let pipe = Pipe()
-            curl.standardOutput = pipe
-            try curl.run()
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            curl.waitUntilExit()
-            #expect(String(decoding: output, as: UTF8.self).contains("\"ok\""))
+            let curl = try ChildProcess.run("/usr/bin/curl", ["-s", "--max-time", "10", "--unix-socket", path, "http://localhost/v1/health"],
+                                            timeout: .seconds(15))
+            #expect(curl.outputText.contains("\"ok\""))
         }
 
         await test.daemon.stop()
@@ -158,16 +153,11 @@ import TacitVault
         // present the stolen token as that user.
         chmod(test.home.path, 0o755)
         chmod(path, 0o666)
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        curl.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/curl", "-s", "-o", "/dev/null",
-                          "-w", "%{http_code}", "--unix-socket", path, "-H", "Authorization: Bearer \(token)",
-                          "http://localhost/v1/whoami"]
-        let pipe = Pipe()
-        curl.standardOutput = pipe
-        try curl.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        curl.waitUntilExit()
+        let curl = try ChildProcess.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/curl", "-s",
+                                                             "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", path,
+                                                             "-H", "Authorization: Bearer \(token)", "http://localhost/v1/whoami"],
+                                        timeout: .seconds(15))
+        let output = curl.outputText
         #expect(output == "401")
         // The owner's uid still works.
         #expect(try UnixHTTP.request(socket: path, "GET", "/v1/whoami", token: token).status == 200)

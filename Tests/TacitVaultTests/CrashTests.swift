@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TacitCrypto
+import TacitSpawn
 @testable import TacitVault
 
 @Suite struct CrashTests {
@@ -30,25 +31,20 @@ import TacitCrypto
         var acknowledged: [String] = []
         let rounds = 20
         for _ in 0..<rounds {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: writer)
-            process.arguments = [f.data.path, f.keys.path, "ana"]
-            let input = Pipe(), output = Pipe(), errors = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            input.fileHandleForWriting.write(Data("a long passphrase for ana!\n".utf8))
-            try input.fileHandleForWriting.close()
+            let process = try ChildProcess.spawn(writer, [f.data.path, f.keys.path, "ana"], input: .pipe, output: .pipe, error: .pipe)
+            let input = try #require(process.standardInput), output = try #require(process.standardOutput)
+            let errors = try #require(process.standardError)
+            input.write(Data("a long passphrase for ana!\n".utf8))
+            try input.close()
             let delay = 150 + Int(try SecureRandom.uniform(below: 250))
             try await Task.sleep(for: .milliseconds(delay))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.send(SIGKILL)
+            process.wait()
+            let text = String(decoding: output.readDataToEndOfFile(), as: UTF8.self)
             // Only complete lines were acknowledged.
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             acknowledged += lines.dropLast().map(String.init)
-            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let stderr = String(decoding: errors.readDataToEndOfFile(), as: UTF8.self)
             #expect(!stderr.contains("crashwriter:"), "the writer failed: \(stderr)")
         }
         #expect(acknowledged.count >= rounds)

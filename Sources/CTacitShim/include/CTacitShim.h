@@ -1,6 +1,7 @@
 #ifndef CTACIT_SHIM_H
 #define CTACIT_SHIM_H
 
+#include <spawn.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,17 @@ int ctacit_limit_malloc_arenas(int arenas);
 /* sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) (variadic): SQLite then takes no process-wide mutex
  * around each of its allocations. Only before SQLite is initialized; returns SQLite's result code. */
 int ctacit_sqlite_disable_memstatus(void);
+
+/* glibc's posix_spawn file actions that its headers declare only under _GNU_SOURCE, which Swift's
+ * Glibc module does not define: close every descriptor from `from` up (2.34), and change directory
+ * (2.29) in the child. Each returns 0 or an errno value, as posix_spawn_file_actions_* do. */
+int ctacit_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+int ctacit_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/* POSIX_SPAWN_SETSID (glibc 2.26, also _GNU_SOURCE only): the child leads a new session. */
+short ctacit_spawn_setsid_flag(void);
+
+/* pipe2(fds, O_CLOEXEC) (_GNU_SOURCE): both ends close on exec. 0 or -1 with errno set. */
+int ctacit_pipe_cloexec(int fds[2]);
 
 #endif
