@@ -103,6 +103,9 @@ import TacitCrypto
         let after = f.vault.writeStatistics
         #expect(after.commits - before.commits == 3)
         #expect(after.writes - before.writes == 3)
+        // The writer's CPU is counted: more than nothing, and not absurd (under a minute for three writes).
+        let cpu = after.writerCPUNanoseconds - before.writerCPUNanoseconds
+        #expect(cpu > 0 && cpu < 60_000_000_000, "\(cpu) ns")
     }
 
     /// Readers that always hold a snapshot keep SQLite from starting its WAL over; the writer
