@@ -139,6 +139,34 @@ import TacitCrypto
         #expect(try await ana.entries().count == 1)
     }
 
+    /// A new entry is sealed ahead, outside the writer, for the cycle and group of the member's
+    /// last write; the write uses that row only when its own facts give the same. When the member
+    /// moved to another group in between, the entry is sealed again for where it really goes: the
+    /// row sealed ahead would read back whole, but filed under the old group and cycle.
+    @Test func anEntrySealedAheadIsUsedOnlyWhereTheWriteGoes() async throws {
+        let f = try await Fixture()
+        let (north, northCycle, s) = try await f.group(["fac", "ana"])
+        let (south, southCycle, _) = try await f.group(["fac2", "ben"])
+        let ana = s["ana"]!
+        let anaID = try await f.id("ana")
+
+        let first = try await ana.writeEntry(EntryDraft(body: "first"))
+        let second = try await ana.writeEntry(EntryDraft(body: "second"))
+        #expect([first, second].allSatisfy { $0.metadata.cycle == northCycle.id && $0.metadata.group == north.id })
+        // The first had nothing to guess from; the second was sealed ahead.
+        #expect(ana.sealing.withLock { $0 } == (ahead: 1, inWriter: 1))
+
+        try await f.vault.removeMember(anaID, from: north.id)
+        try await f.vault.addMember(anaID, to: south.id)
+        let moved = try await ana.writeEntry(EntryDraft(body: "moved"))
+        #expect(moved.metadata.cycle == southCycle.id && moved.metadata.group == south.id)
+        #expect(ana.sealing.withLock { $0 } == (ahead: 1, inWriter: 2))
+        let read = try await ana.entry(moved.metadata.id)
+        #expect(read.content.body == "moved" && read.metadata.group == south.id)
+        // The manifest agrees (a new unlock checks it).
+        #expect(try await f.unlock("ana").entries().count == 3)
+    }
+
     /// What the daemon returns after a write is what a read of the entry returns.
     @Test func writeEntryReturnsWhatAReadReturns() async throws {
         let f = try await Fixture()

@@ -66,17 +66,27 @@ extension MemberSession {
 
     func newEntry(_ draft: EntryDraft, access: StorageAccess, keys: MemberKeys, at date: Date,
                   classified: (CycleID?, GroupID?, EntryKind)? = nil) throws -> (EntryRow, [UInt8]) {
-        let (row, element, _) = try newEntryWithContent(draft, access: access, keys: keys, at: date, classified: classified,
-                                                        decodingBack: false)
-        return (row, element)
+        let prepared = try prepareEntry(draft, classified: classified ?? classify(draft, access: access, at: date), keys: keys,
+                                        at: date, decodingBack: false)
+        try access.insertEntry(prepared.row)
+        return (prepared.row, prepared.element)
     }
 
-    /// As `newEntry`, and with `decodingBack` also the content exactly as a read will return it
-    /// (the payload stores times in milliseconds).
-    func newEntryWithContent(_ draft: EntryDraft, access: StorageAccess, keys: MemberKeys, at date: Date,
-                             classified: (CycleID?, GroupID?, EntryKind)? = nil,
-                             decodingBack: Bool) throws -> (EntryRow, [UInt8], EntryContent?) {
-        let (cycle, group, kind) = try classified ?? classify(draft, access: access, at: date)
+    /// A new entry sealed and ready to insert: everything of a write that needs no database.
+    struct PreparedEntry: Sendable {
+        let row: EntryRow
+        /// Its element of the manifest's set.
+        let element: [UInt8]
+        /// With `decodingBack`, the content exactly as a read will return it (the payload stores
+        /// times in milliseconds).
+        let content: EntryContent?
+    }
+
+    /// Pads and seals `draft` as a new entry of `classified` (cycle, group, kind) under a fresh id
+    /// and entry key.
+    func prepareEntry(_ draft: EntryDraft, classified: (CycleID?, GroupID?, EntryKind), keys: MemberKeys, at date: Date,
+                      decodingBack: Bool) throws -> PreparedEntry {
+        let (cycle, group, kind) = classified
         let created = draft.created ?? date
         let content = EntryContent(title: draft.title, body: draft.body, tags: draft.tags, topic: draft.topic,
                                    created: created, updated: date)
@@ -84,8 +94,8 @@ extension MemberSession {
         let columns = EntryColumns(id: try EntryID.random(), author: me, group: group, cycle: cycle, kind: kind,
                                    isoWeek: vault.calendar.isoWeek(created), sizeBucket: bucket, version: 1)
         let (row, _) = try Self.sealEntry(columns: columns, padded: padded, keys: keys)
-        try access.insertEntry(row)
-        return (row, try keys.entryElement(columns.id, version: 1), decodingBack ? try PayloadCodec.decode(padded) : nil)
+        return PreparedEntry(row: row, element: try keys.entryElement(columns.id, version: 1),
+                             content: decodingBack ? try PayloadCodec.decode(padded) : nil)
     }
 
     // MARK: Public entry operations
@@ -101,15 +111,7 @@ extension MemberSession {
 
     /// Writes a new entry as `write(_:)` does and returns it whole, as a read of it would.
     public func writeEntry(_ draft: EntryDraft) async throws(VaultError) -> Entry {
-        let keys = try keys()
-        let date = vault.now
-        return try await vault.write { access in
-            let (row, element, content) = try self.newEntryWithContent(draft, access: access, keys: keys, at: date,
-                                                                       decodingBack: true)
-            try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element])
-            guard let content else { throw VaultError(.storage, "a new entry's content was not decoded") }
-            return Entry(metadata: EntryMetadata(row.columns), content: content)
-        }
+        try await writeEntry(draft, deciding: { _ in VaultError?.none }).get()
     }
 
     /// Writes a new entry as `writeEntry(_:)` does, decided inside the write's own transaction:
@@ -118,7 +120,11 @@ extension MemberSession {
     /// write or the caller's refusal, which comes back as `.failure` with nothing written.
     ///
     /// One transaction instead of a read for the decision and a write after it: no window between
-    /// them, and a durable write through the daemon pays for one transaction, not two.
+    /// them, and a durable write through the daemon pays for one transaction, not two. The entry is
+    /// sealed before the transaction, on this task's thread, for the cycle, group and kind that the
+    /// member's previous write's facts give; the transaction uses that sealed row only when its own
+    /// facts give the same, and seals again otherwise. So the one writer, which every durable write
+    /// in the vault waits for, does no sealing while nothing changed.
     ///
     /// - Parameter decide: runs inside the transaction; it must not block or wait.
     /// - Throws: as `writeEntry(_:)`; a cycle asked for that does not exist or is not of the
@@ -129,20 +135,33 @@ extension MemberSession {
         let keys = try keys()
         let date = vault.now
         let me = me
+        let guess = lastWriteFacts.withLock { last in last.flatMap { $0.requested == draft.cycle ? $0.facts : nil } }
+        let sealedAhead = guess.flatMap { facts in
+            try? prepareEntry(draft, classified: classify(draft, facts: facts, at: date), keys: keys, at: date, decodingBack: true)
+        }
         let refused = Locked<Refusal?>(nil)
         do {
             return .success(try await vault.write { access in
                 let facts = try self.vault.entryWriteFacts(author: me, cycle: draft.cycle, access: access, at: date)
+                self.lastWriteFacts.withLock { $0 = (draft.cycle, facts) }
                 if let refusal = decide(facts) {
                     refused.withLock { $0 = refusal }
                     throw VaultError(.notPermitted, "the write was refused")
                 }
-                let (row, element, content) = try self.newEntryWithContent(draft, access: access, keys: keys, at: date,
-                                                                           classified: self.classify(draft, facts: facts, at: date),
-                                                                           decodingBack: true)
-                try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element])
-                guard let content else { throw VaultError(.storage, "a new entry's content was not decoded") }
-                return Entry(metadata: EntryMetadata(row.columns), content: content)
+                let (cycle, group, kind) = try self.classify(draft, facts: facts, at: date)
+                let entry: PreparedEntry
+                if let sealedAhead, sealedAhead.row.columns.cycle == cycle, sealedAhead.row.columns.group == group,
+                   sealedAhead.row.columns.kind == kind {
+                    entry = sealedAhead
+                    self.sealing.withLock { $0.ahead += 1 }
+                } else {
+                    entry = try self.prepareEntry(draft, classified: (cycle, group, kind), keys: keys, at: date, decodingBack: true)
+                    self.sealing.withLock { $0.inWriter += 1 }
+                }
+                try access.insertEntry(entry.row)
+                try Self.updateManifest(access: access, keys: keys, removing: [], adding: [entry.element])
+                guard let content = entry.content else { throw VaultError(.storage, "a new entry's content was not decoded") }
+                return Entry(metadata: EntryMetadata(entry.row.columns), content: content)
             })
         } catch {
             if let refusal = refused.withLock({ $0 }) { return .failure(refusal) }

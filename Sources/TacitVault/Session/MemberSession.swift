@@ -59,6 +59,11 @@ public final class MemberSession: Sendable {
     let runMaintenance: Bool
     /// Folded text of the member's entries for search, per (entry, version); emptied by `lock()`.
     let searchCache = SearchCache()
+    /// The facts the member's last new entry was written on, and the cycle it asked for: the
+    /// next one is sealed ahead on them (see `writeEntry(_:deciding:)`). No secret; only a guess.
+    let lastWriteFacts = Locked<(requested: CycleID?, facts: EntryWriteFacts)?>(nil)
+    /// New entries whose row sealed ahead was written, and those sealed again inside the write (tests).
+    let sealing = Locked((ahead: 0, inWriter: 0))
 
     init(vault: Vault, principal: Principal, keys: MemberKeys, maintenance: Bool = true) {
         self.vault = vault
