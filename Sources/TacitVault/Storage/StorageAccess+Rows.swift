@@ -415,15 +415,15 @@ extension StorageAccess {
     /// `member`'s groups (by name) with each group's cycles (by session 1), in one statement: what
     /// a new entry's decision and the current cycle need, in place of two statements.
     func groupsWithCycles(of member: PrincipalID) throws -> [(group: Group, cycles: [Cycle])] {
-        var result: [(group: Group, cycles: [Cycle])] = []
-        let rows = try Row.fetchCursor(statement(Self.groupsWithCyclesOfMember), arguments: [member.uuid])
-        while let row = try rows.next() {
-            var c = ColumnReader(row)
-            let group = Group(id: try c.id(), name: try c.next(), facilitator: try c.optionalID(),
-                              createdAt: Date(timeIntervalSince1970: Double(try c.next(Int64.self))))
-            if result.last?.group.id != group.id { result.append((group, [])) }
+        let rows = try each(Self.groupsWithCyclesOfMember, [member.uuid]) { c -> (Group, Cycle?) in
+            let group = try groupValue(&c)
             // A group without cycles comes as one row whose cycle columns are NULL.
-            if !row.hasNull(atIndex: 4) { result[result.count - 1].cycles.append(try cycleValue(&c)) }
+            return (group, c.nextIsNull ? nil : try cycleValue(&c))
+        }
+        var result: [(group: Group, cycles: [Cycle])] = []
+        for (group, cycle) in rows {
+            if result.last?.group.id != group.id { result.append((group, [])) }
+            if let cycle { result[result.count - 1].cycles.append(cycle) }
         }
         return result
     }
@@ -800,9 +800,10 @@ extension StorageAccess {
     }
 
     func manifest(of principal: PrincipalID) throws -> ManifestRow? {
-        try Row.fetchOne(statement("SELECT * FROM manifest WHERE principal_id = ?"), arguments: [principal.uuid]).map {
-            ManifestRow(principal: (try $0.id("principal_id")), counter: Int64(try $0.count("counter", atLeast: 0)), setHash: (try $0.bytes("set_hash")),
-                        mac: (try $0.bytes("mac")))
+        // Read at every new entry, by the one writer: decoded in place (`first`).
+        try first("SELECT principal_id, counter, set_hash, mac FROM manifest WHERE principal_id = ?", [principal.uuid]) { c in
+            ManifestRow(principal: try c.id(), counter: Int64(try c.count(atLeast: 0, what: "manifest counter")), setHash: try c.bytes(),
+                        mac: try c.bytes())
         }
     }
 
