@@ -6,10 +6,12 @@ import TacitVault
 /// The daemon's side of the hash-chained audit log: events are queued and committed together, at
 /// most `window` after they were queued (10 ms by default), in one transaction.
 ///
-/// No response waits for its record: every record — reads of shared entries, writes, shares,
+/// No response waits for its record: every record queued here — reads of shared entries, shares,
 /// revocations, membership changes, sessions, denials — is durable within the window, which the
 /// README states. A crash inside the window can lose the last records, never an acknowledged write
-/// and never the chain's integrity (records are appended in whole transactions).
+/// and never the chain's integrity (records are appended in whole transactions). A new entry's
+/// record is not queued here: it is appended in the entry's own transaction (`writeEntry`'s
+/// `recording`), so that a write's answer and its record are durable together.
 final class AuditLog: Sendable {
     private struct State {
         var pending: [AuditDraft] = []
@@ -29,6 +31,9 @@ final class AuditLog: Sendable {
         self.window = window
         self.logger = logger
     }
+
+    /// Records queued and not yet taken by a flush (tests).
+    var pendingCount: Int { state.withLock { $0.pending.count } }
 
     /// Queues `draft`; it is durable within the window. Does not wait.
     func record(_ draft: AuditDraft) {

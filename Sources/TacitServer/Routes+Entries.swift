@@ -15,11 +15,15 @@ extension Routes {
             let input = try await request.decodeStrictly(EntryInput.self, limit: limit)
             let draft = try entryDraft(input)
             // Decided inside the write's transaction, on the facts it writes with; the written
-            // entry comes back from the write itself: no second read.
-            let entry = try await identity.session.writeEntry(draft) { facts in
+            // entry comes back from the write itself: no second read. Its audit record commits in
+            // the same transaction (no record lost to a crash after the answer, no second sync).
+            let (actor, policyHash, time) = (identity.principal.id, state.policyHash, state.now)
+            let entry = try await identity.session.writeEntry(draft, deciding: { facts in
                 writeRefusal(identity, facts, requested: input.cycle, gate: gate)
-            }.get()
-            await audit(state, identity, "writeEntry", entry.metadata.id.description)
+            }, recording: { id in
+                AuditDraft(actor: actor, action: "writeEntry", resource: id.description, decision: "allow", policies: [],
+                           policyHash: policyHash, time: time)
+            }).get()
             return try Response.json(response(entry, author: identity.principal.name), status: .created)
         }
 

@@ -158,8 +158,8 @@ extension Routes {
                   phase: state.vault.phase(of: cycle, at: state.now).rawValue, topics: topics)
     }
 
-    /// Queues an audit record; like every record it is committed within the audit window (10 ms)
-    /// without making the response wait.
+    /// Queues an audit record, committed within the audit window (10 ms) without making the
+    /// response wait. (A new entry's record goes into the entry's own transaction instead.)
     static func audit(_ state: DaemonState, _ identity: Identity, _ action: String, _ resource: String) async {
         state.audit.record(AuditDraft(actor: identity.principal.id, action: action, resource: resource,
                                                    decision: "allow", policies: [], policyHash: state.policyHash,

@@ -61,17 +61,21 @@ extension Vault {
     @discardableResult
     public func appendAudit(_ drafts: [AuditDraft]) async throws(VaultError) -> [UInt8] {
         guard !drafts.isEmpty else { return try await read { try $0.instanceState().auditHead } }
-        return try await write { access in
-            var head = try access.instanceState().auditHead
-            var sequence = try access.lastAuditSequence()
-            for draft in drafts {
-                sequence += 1
-                let record = Self.encode(draft, sequence: UInt64(sequence))
-                head = SHA256.hash(head + record)
-                try access.appendAuditRecord(sequence: sequence, record: record, hash: head)
-            }
-            return head
+        return try await write { access in try Self.appendAudit(drafts, access: access) }
+    }
+
+    /// Appends `drafts` to the audit chain inside the caller's transaction (a write whose record
+    /// must commit with it, or not at all) and returns the new head.
+    static func appendAudit(_ drafts: [AuditDraft], access: StorageAccess) throws -> [UInt8] {
+        var head = try access.instanceState().auditHead
+        var sequence = try access.lastAuditSequence()
+        for draft in drafts {
+            sequence += 1
+            let record = encode(draft, sequence: UInt64(sequence))
+            head = SHA256.hash(head + record)
+            try access.appendAuditRecord(sequence: sequence, record: record, hash: head)
         }
+        return head
     }
 
     /// The audit records, oldest first, that `include` accepts.

@@ -35,6 +35,24 @@ func integrityCheck(_ database: URL) throws -> [String] {
     return try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
 }
 
+/// Which of `entries` have no `writeEntry` record in the audit chain of a database file (read as
+/// SQLite itself opens it after a crash). A record names its resource as the id's lowercase text.
+func entriesWithoutWriteRecord(_ database: URL, _ entries: [UUID]) throws -> [UUID] {
+    let queue = try DatabaseQueue(path: database.path)
+    defer { try? queue.close() }
+    let records = try queue.read { try Data.fetchAll($0, sql: "SELECT record FROM audit_record") }
+    let action = Data("writeEntry".utf8)
+    var recorded = Set<String>()
+    for record in records where record.range(of: action) != nil {
+        // The resource is one of the record's length-prefixed fields; a UUID's text is 36 bytes.
+        let text = String(decoding: record.map { $0 < 0x20 || $0 > 0x7e ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        for word in text.split(separator: " ") where word.count >= 36 {
+            recorded.insert(String(word.suffix(36)))
+        }
+    }
+    return entries.filter { !recorded.contains($0.uuidString.lowercased()) }
+}
+
 /// Percentile of sorted values (nearest rank).
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
     guard !sorted.isEmpty else { return .nan }

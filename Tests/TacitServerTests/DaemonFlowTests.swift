@@ -234,6 +234,29 @@ extension DaemonFlowTests {
         }
     }
 
+    /// A new entry's audit record commits with the entry: it is in the chain when the 201 arrives,
+    /// without waiting for the audit window, and nothing about it is left queued.
+    @Test func anEntrysAuditRecordIsThereWhenTheWriteIsAnswered() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            var org = try await Self.organise(test, client)
+            _ = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
+                group: "north", session1: date("2026-03-02T09:00:00Z"), session2: date("2026-04-06T09:00:00Z"), topics: []))
+            try test.setTime("2026-03-03T10:00:00Z")
+            try await org.loginAgain()
+            let ali = org.members["ali"]!
+            await test.daemon.state.audit.flush()
+            let response = try await ali.call(.post, "/v1/entries", json: EntryInput(body: "audited with its write"))
+            #expect(response.status == .created)
+            let entry = try ali.decode(EntryResponse.self, response)
+            #expect(test.daemon.state.audit.pendingCount == 0)
+            let records = try await test.daemon.vault.auditRecords { $0.action == "writeEntry" }
+            #expect(records.map(\.draft.resource) == [entry.id.uuidString.lowercased()])
+            #expect(records.first?.draft.decision == "allow")
+            #expect(try await test.daemon.vault.verifyAuditChain().isIntact)
+        }
+    }
+
     @Test func listingsComeInPagesNewestFirst() async throws {
         let test = try await TestDaemon()
         try await test.application.test(.router) { client in

@@ -167,6 +167,32 @@ import TacitCrypto
         #expect(try await f.unlock("ana").entries().count == 3)
     }
 
+    /// A write's audit record is appended in the write's own transaction: there when the write
+    /// returns, naming the new entry, chained; a refused write leaves neither entry nor record.
+    @Test func aWritesAuditRecordCommitsWithIt() async throws {
+        struct Refused: Error {}
+        let f = try await Fixture()
+        let (_, _, s) = try await f.group(["fac", "ana"])
+        let ana = s["ana"]!
+        let anaID = try await f.id("ana")
+        let record: @Sendable (EntryID) -> AuditDraft = { id in
+            AuditDraft(actor: anaID, action: "writeEntry", resource: id.description, decision: "allow", policies: [],
+                       policyHash: "test", time: Date(timeIntervalSince1970: 1_767_225_600))
+        }
+        let before = try await f.vault.auditRecords().count
+
+        let written = try await ana.writeEntry(EntryDraft(body: "audited"), deciding: { _ in Refused?.none }, recording: record).get()
+        let records = try await f.vault.auditRecords()
+        #expect(records.count == before + 1)
+        #expect(records.last?.draft == record(written.metadata.id))
+
+        let refused = try await ana.writeEntry(EntryDraft(body: "refused"), deciding: { _ in Refused() }, recording: record)
+        #expect(throws: Refused.self) { try refused.get() }
+        #expect(try await f.vault.auditRecords().count == before + 1)
+        #expect(try await ana.entries().count == 1)
+        #expect(try await f.vault.verifyAuditChain().isIntact)
+    }
+
     /// What the daemon returns after a write is what a read of the entry returns.
     @Test func writeEntryReturnsWhatAReadReturns() async throws {
         let f = try await Fixture()

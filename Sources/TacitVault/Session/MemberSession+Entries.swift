@@ -126,11 +126,18 @@ extension MemberSession {
     /// facts give the same, and seals again otherwise. So the one writer, which every durable write
     /// in the vault waits for, does no sealing while nothing changed.
     ///
-    /// - Parameter decide: runs inside the transaction; it must not block or wait.
+    /// `record`, when given, makes the audit record of the write (from the new entry's id), which is
+    /// appended to the audit chain in the same transaction: the write and its record commit together
+    /// or not at all, and share one sync of the log.
+    ///
+    /// - Parameters:
+    ///   - decide: runs inside the transaction; it must not block or wait.
+    ///   - record: runs inside the transaction after the entry is in; it must not block or wait.
     /// - Throws: as `writeEntry(_:)`; a cycle asked for that does not exist or is not of the
     ///   member's groups is `.notFound` / `.notPermitted` even when `decide` let it through.
     public func writeEntry<Refusal: Error & Sendable>(
-        _ draft: EntryDraft, deciding decide: @escaping @Sendable (EntryWriteFacts) -> Refusal?
+        _ draft: EntryDraft, deciding decide: @escaping @Sendable (EntryWriteFacts) -> Refusal?,
+        recording record: (@Sendable (EntryID) -> AuditDraft)? = nil
     ) async throws(VaultError) -> Result<Entry, Refusal> {
         let keys = try keys()
         let date = vault.now
@@ -160,6 +167,7 @@ extension MemberSession {
                 }
                 try access.insertEntry(entry.row)
                 try Self.updateManifest(access: access, keys: keys, removing: [], adding: [entry.element])
+                if let record { _ = try Vault.appendAudit([record(entry.row.columns.id)], access: access) }
                 guard let content = entry.content else { throw VaultError(.storage, "a new entry's content was not decoded") }
                 return Entry(metadata: EntryMetadata(entry.row.columns), content: content)
             })
