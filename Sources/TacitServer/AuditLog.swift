@@ -9,9 +9,9 @@ import TacitVault
 /// No response waits for its record: every record queued here — reads of shared entries, shares,
 /// revocations, membership changes, sessions, denials — is durable within the window, which the
 /// README states. A crash inside the window can lose the last records, never an acknowledged write
-/// and never the chain's integrity (records are appended in whole transactions). A new entry's
-/// record is not queued here: it is appended in the entry's own transaction (`writeEntry`'s
-/// `recording`), so that a write's answer and its record are durable together.
+/// and never the chain's integrity (records are appended in whole transactions). The records of
+/// writing, editing and deleting an entry are not queued here: each is appended in the change's
+/// own transaction (`recording:`), so that the answer and its record are durable together.
 final class AuditLog: Sendable {
     private struct State {
         var pending: [AuditDraft] = []

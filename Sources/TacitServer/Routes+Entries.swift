@@ -17,12 +17,13 @@ extension Routes {
             // Decided inside the write's transaction, on the facts it writes with; the written
             // entry comes back from the write itself: no second read. Its audit record commits in
             // the same transaction (no record lost to a crash after the answer, no second sync).
-            let (actor, policyHash, time) = (identity.principal.id, state.policyHash, state.now)
+            let record = auditDraft(state, identity, "writeEntry", "")
             let entry = try await identity.session.writeEntry(draft, deciding: { facts in
                 writeRefusal(identity, facts, requested: input.cycle, gate: gate)
             }, recording: { id in
-                AuditDraft(actor: actor, action: "writeEntry", resource: id.description, decision: "allow", policies: [],
-                           policyHash: policyHash, time: time)
+                var record = record
+                record.resource = id.description
+                return record
             }).get()
             return try Response.json(response(entry, author: identity.principal.name), status: .created)
         }
@@ -92,8 +93,8 @@ extension Routes {
             let metadata = try await ownEntry(context, identity, "editEntry", gate: gate, state: state)
             var draft = try entryDraft(input)
             draft.cycle = metadata.cycle
-            let updated = try await identity.session.update(metadata.id, with: draft)
-            await audit(state, identity, "editEntry", updated.id.description)
+            let updated = try await identity.session.update(metadata.id, with: draft,
+                                                            recording: auditDraft(state, identity, "editEntry", metadata.id.description))
             let entry = try await identity.session.entry(updated.id)
             return try Response.json(response(entry, author: identity.principal.name))
         }
@@ -101,8 +102,7 @@ extension Routes {
         v1.delete("entries/{id}") { _, context in
             let identity = try context.requireIdentity()
             let metadata = try await ownEntry(context, identity, "deleteEntry", gate: gate, state: state)
-            try await identity.session.delete(metadata.id)
-            await audit(state, identity, "deleteEntry", metadata.id.description)
+            try await identity.session.delete(metadata.id, recording: auditDraft(state, identity, "deleteEntry", metadata.id.description))
             return Response.noContent
         }
     }

@@ -159,10 +159,15 @@ extension Routes {
     }
 
     /// Queues an audit record, committed within the audit window (10 ms) without making the
-    /// response wait. (A new entry's record goes into the entry's own transaction instead.)
+    /// response wait. (Writing, editing and deleting an entry put their record into the change's
+    /// own transaction instead, from `auditDraft`.)
     static func audit(_ state: DaemonState, _ identity: Identity, _ action: String, _ resource: String) async {
-        state.audit.record(AuditDraft(actor: identity.principal.id, action: action, resource: resource,
-                                                   decision: "allow", policies: [], policyHash: state.policyHash,
-                                                   time: state.now))
+        state.audit.record(auditDraft(state, identity, action, resource))
+    }
+
+    /// The record of an allowed `action` by the caller on `resource`, at the daemon's time now.
+    static func auditDraft(_ state: DaemonState, _ identity: Identity, _ action: String, _ resource: String) -> AuditDraft {
+        AuditDraft(actor: identity.principal.id, action: action, resource: resource, decision: "allow", policies: [],
+                   policyHash: state.policyHash, time: state.now)
     }
 }

@@ -35,22 +35,21 @@ func integrityCheck(_ database: URL) throws -> [String] {
     return try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
 }
 
-/// Which of `entries` have no `writeEntry` record in the audit chain of a database file (read as
-/// SQLite itself opens it after a crash). A record names its resource as the id's lowercase text.
-func entriesWithoutWriteRecord(_ database: URL, _ entries: [UUID]) throws -> [UUID] {
+/// How many records of `action` the audit chain of a database file (read as SQLite itself opens it
+/// after a crash) holds for each resource id. A record names its resource as the id's lowercase text.
+func auditedResources(_ database: URL, action: String) throws -> [String: Int] {
     let queue = try DatabaseQueue(path: database.path)
     defer { try? queue.close() }
     let records = try queue.read { try Data.fetchAll($0, sql: "SELECT record FROM audit_record") }
-    let action = Data("writeEntry".utf8)
-    var recorded = Set<String>()
-    for record in records where record.range(of: action) != nil {
-        // The resource is one of the record's length-prefixed fields; a UUID's text is 36 bytes.
-        let text = String(decoding: record.map { $0 < 0x20 || $0 > 0x7e ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
-        for word in text.split(separator: " ") where word.count >= 36 {
-            recorded.insert(String(word.suffix(36)))
-        }
+    // Fields are length-prefixed: the action's length byte, then its text, then the resource's.
+    let marker = Data([UInt8(action.utf8.count)] + Array(action.utf8))
+    var counts: [String: Int] = [:]
+    for record in records {
+        guard let found = record.range(of: marker) else { continue }
+        let resource = record[found.upperBound...].dropFirst(2).prefix(36)
+        counts[String(decoding: resource, as: UTF8.self), default: 0] += 1
     }
-    return entries.filter { !recorded.contains($0.uuidString.lowercased()) }
+    return counts
 }
 
 /// Percentile of sorted values (nearest rank).

@@ -6,7 +6,7 @@ import TacitAPI
 /// The daemon as a child process, SIGKILLed at random moments while five members write, edit,
 /// share, revoke and read over the socket; after every kill it must restart on the same home
 /// without `--accept-restore` (never behind its anchor), pass `PRAGMA integrity_check`, verify its
-/// audit chain (which holds the record of every acknowledged write), check every member's
+/// audit chain (which holds the record of every acknowledged write and edit), check every member's
 /// manifest at unlock, and return every acknowledged write.
 ///
 /// `TACIT_CRASH_KILLS` sets the number of kills (default 20; the soak runs 1,000).
@@ -82,10 +82,16 @@ import TacitAPI
             // Dead: the files as the kill left them must be a sound database.
             let check = try integrityCheck(home.database)
             if check != ["ok"] { ledger.problem("round \(round): integrity_check: \(check.prefix(3))") }
-            // An acknowledged write's audit record committed with it.
-            let unrecorded = try entriesWithoutWriteRecord(home.database, ledger.entryIDs)
+            // An acknowledged write or edit has its audit record: it committed with the change.
+            let writes = try auditedResources(home.database, action: "writeEntry")
+            let unrecorded = ledger.entryIDs.filter { writes[$0.uuidString.lowercased()] == nil }
             if let first = unrecorded.first {
                 ledger.problem("round \(round): \(unrecorded.count) acknowledged writes have no audit record, e.g. \(first)")
+            }
+            let edits = try auditedResources(home.database, action: "editEntry")
+            let unrecordedEdits = ledger.editCounts.filter { edits[$0.key.uuidString.lowercased(), default: 0] < $0.value }
+            if let first = unrecordedEdits.first {
+                ledger.problem("round \(round): \(unrecordedEdits.count) entries have fewer editEntry records than acknowledged edits, e.g. \(first.key)")
             }
 
             // Restart on the same home, without --accept-restore: the database is never behind its anchor.

@@ -59,6 +59,8 @@ final class Ledger: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [UUID: EntryState] = [:]
     private var shares: [UUID: ShareRecord] = [:]
+    /// Acknowledged edits of each entry.
+    private var acknowledgedEdits: [UUID: Int] = [:]
     private(set) var figures = Figures()
     private var problems: [String] = []
 
@@ -86,6 +88,7 @@ final class Ledger: @unchecked Sendable {
     func edited(_ id: UUID, _ content: Content) {
         locked {
             entries[id]?.acceptable = [content]
+            acknowledgedEdits[id, default: 0] += 1
             figures.edits += 1
         }
     }
@@ -129,6 +132,7 @@ final class Ledger: @unchecked Sendable {
     func entry(_ id: UUID) -> EntryState? { locked { entries[id] } }
     func share(_ id: UUID) -> ShareRecord? { locked { shares[id] } }
     var entryIDs: [UUID] { locked { Array(entries.keys) } }
+    var editCounts: [UUID: Int] { locked { acknowledgedEdits } }
     var uncertainEntries: [UUID] { locked { entries.filter { $0.value.acceptable.count > 1 }.map(\.key) } }
     var uncertainShares: [UUID] { locked { shares.filter { $0.value.state == .unknown }.map(\.key) } }
     var shareIDs: [UUID] { locked { Array(shares.keys) } }

@@ -234,9 +234,10 @@ extension DaemonFlowTests {
         }
     }
 
-    /// A new entry's audit record commits with the entry: it is in the chain when the 201 arrives,
-    /// without waiting for the audit window, and nothing about it is left queued.
-    @Test func anEntrysAuditRecordIsThereWhenTheWriteIsAnswered() async throws {
+    /// An entry's audit records commit with the entry's changes: each is in the chain when the
+    /// write, the edit or the deletion is answered, without waiting for the audit window, and
+    /// nothing about them is left queued.
+    @Test func anEntrysAuditRecordsAreThereWhenItsChangesAreAnswered() async throws {
         let test = try await TestDaemon()
         try await test.application.test(.router) { client in
             var org = try await Self.organise(test, client)
@@ -250,9 +251,21 @@ extension DaemonFlowTests {
             #expect(response.status == .created)
             let entry = try ali.decode(EntryResponse.self, response)
             #expect(test.daemon.state.audit.pendingCount == 0)
-            let records = try await test.daemon.vault.auditRecords { $0.action == "writeEntry" }
-            #expect(records.map(\.draft.resource) == [entry.id.uuidString.lowercased()])
-            #expect(records.first?.draft.decision == "allow")
+            let id = entry.id.uuidString.lowercased()
+            func recorded(_ action: String) async throws -> [String] {
+                try await test.daemon.vault.auditRecords { $0.action == action && $0.actor != nil }.map(\.draft.resource)
+            }
+            #expect(try await recorded("writeEntry") == [id])
+
+            let edit = try await ali.call(.put, "/v1/entries/\(entry.id.uuidString)", json: EntryInput(body: "edited"))
+            #expect(edit.status == .ok)
+            #expect(test.daemon.state.audit.pendingCount == 0)
+            #expect(try await recorded("editEntry") == [id])
+
+            #expect(try await ali.call(.delete, "/v1/entries/\(entry.id.uuidString)").status == .noContent)
+            #expect(test.daemon.state.audit.pendingCount == 0)
+            #expect(try await recorded("deleteEntry") == [id])
+            #expect(try await test.daemon.vault.auditRecords().suffix(3).allSatisfy { $0.draft.decision == "allow" })
             #expect(try await test.daemon.vault.verifyAuditChain().isIntact)
         }
     }

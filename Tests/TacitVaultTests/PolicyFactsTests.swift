@@ -169,6 +169,7 @@ import TacitCrypto
 
     /// A write's audit record is appended in the write's own transaction: there when the write
     /// returns, naming the new entry, chained; a refused write leaves neither entry nor record.
+    /// Edits and deletions likewise.
     @Test func aWritesAuditRecordCommitsWithIt() async throws {
         struct Refused: Error {}
         let f = try await Fixture()
@@ -190,6 +191,15 @@ import TacitCrypto
         #expect(throws: Refused.self) { try refused.get() }
         #expect(try await f.vault.auditRecords().count == before + 1)
         #expect(try await ana.entries().count == 1)
+
+        // Edits and deletions carry theirs the same way; one that fails leaves none.
+        await expectVaultError(.notFound) {
+            _ = try await ana.update(try EntryID.random(), with: EntryDraft(body: "nowhere"), recording: record(written.metadata.id))
+        }
+        try await ana.update(written.metadata.id, with: EntryDraft(body: "edited"), recording: record(written.metadata.id))
+        try await ana.delete(written.metadata.id, recording: record(written.metadata.id))
+        #expect(try await f.vault.auditRecords().count == before + 3)
+        #expect(try await ana.entries().isEmpty)
         #expect(try await f.vault.verifyAuditChain().isIntact)
     }
 

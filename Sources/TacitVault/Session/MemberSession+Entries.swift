@@ -232,11 +232,12 @@ extension MemberSession {
     }
 
     /// Replaces an entry's content with a new version under a new entry key; its shares follow
-    /// (re-sealed to their remaining readers and re-signed) in the same transaction.
+    /// (re-sealed to their remaining readers and re-signed) in the same transaction, as does
+    /// `record` (the edit's audit record), when given.
     ///
     /// - Throws: as `entry(_:)`.
     @discardableResult
-    public func update(_ id: EntryID, with draft: EntryDraft) async throws(VaultError) -> EntryMetadata {
+    public func update(_ id: EntryID, with draft: EntryDraft, recording record: AuditDraft? = nil) async throws(VaultError) -> EntryMetadata {
         let keys = try keys()
         let me = me
         let date = vault.now
@@ -257,15 +258,16 @@ extension MemberSession {
             try Self.updateManifest(access: access, keys: keys,
                                     removing: [try keys.entryElement(id, version: row.columns.version)],
                                     adding: [try keys.entryElement(id, version: columns.version)])
+            if let record { _ = try Vault.appendAudit([record], access: access) }
             return EntryMetadata(columns)
         }
     }
 
     /// Deletes an entry: ciphertext, wrapped key, shares and seals go in one transaction
-    /// (`secure_delete` zeroes the freed cells).
+    /// (`secure_delete` zeroes the freed cells), with `record` (the deletion's audit record) when given.
     ///
     /// - Throws: `VaultError.notFound`.
-    public func delete(_ id: EntryID) async throws(VaultError) {
+    public func delete(_ id: EntryID, recording record: AuditDraft? = nil) async throws(VaultError) {
         let keys = try keys()
         let me = me
         defer { searchCache.remove(id) }
@@ -274,6 +276,7 @@ extension MemberSession {
             try access.deleteEntry(id)
             try Self.updateManifest(access: access, keys: keys,
                                     removing: [try keys.entryElement(id, version: row.columns.version)], adding: [])
+            if let record { _ = try Vault.appendAudit([record], access: access) }
         }
     }
 
