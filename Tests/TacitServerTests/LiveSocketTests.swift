@@ -17,11 +17,11 @@ import TacitVault
     }
 
     /// Enrolls the operator "olivia" with the bootstrap code over the socket and logs in: the token.
-    static func enrollOperatorAndLogIn(_ test: TestDaemon) throws -> String {
+    static func enrollOperatorAndLogIn(_ test: TestDaemon) async throws -> String {
         let path = test.daemon.layout.socketPath
-        _ = try UnixHTTP.request(socket: path, "POST", "/v1/enroll", body: String(decoding: try JSONEncoder().encode(
+        _ = try await UnixHTTP.send(socket: path, "POST", "/v1/enroll", body: String(decoding: try JSONEncoder().encode(
             EnrollRequest(code: test.daemon.bootstrapCode!, name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
-        let login = try UnixHTTP.request(socket: path, "POST", "/v1/sessions", body: String(decoding: try JSONEncoder().encode(
+        let login = try await UnixHTTP.send(socket: path, "POST", "/v1/sessions", body: String(decoding: try JSONEncoder().encode(
             UnlockRequest(name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
         return try JSONDecoder().decode([String: JSONAny].self, from: login.body)["token"]!.string!
     }
@@ -34,16 +34,17 @@ import TacitVault
         #expect(stat(path, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o600)
         #expect(info.st_mode & S_IFMT == S_IFSOCK)
-        let health = try UnixHTTP.request(socket: path, "GET", "/v1/health")
+        let health = try await UnixHTTP.send(socket: path, "GET", "/v1/health")
         #expect(health.status == 200)
         #expect(String(decoding: health.body, as: UTF8.self).contains(#""status":"ok""#))
 
         // curl, as a user would, when it is installed.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
-            // Read below on this task's thread, which the daemon in this process may need: bounded,
-            // as UnixHTTP's reads are, so that a starved pool fails the test instead of hanging it.
-            let curl = try ChildProcess.run("/usr/bin/curl", ["-s", "--max-time", "10", "--unix-socket", path, "http://localhost/v1/health"],
-                                            timeout: .seconds(15))
+            // Waited for on a thread of its own (see UnixHTTP.send), and bounded.
+            let curl = try await onOwnThread {
+                try ChildProcess.run("/usr/bin/curl", ["-s", "--max-time", "10", "--unix-socket", path, "http://localhost/v1/health"],
+                                     timeout: .seconds(15))
+            }
             #expect(curl.outputText.contains("\"ok\""))
         }
 
@@ -70,7 +71,7 @@ import TacitVault
         #expect(FileManager.default.fileExists(atPath: path))
 
         let task = try await Self.start(test)
-        #expect(try UnixHTTP.request(socket: path, "GET", "/v1/health").status == 200)
+        #expect(try await UnixHTTP.send(socket: path, "GET", "/v1/health").status == 200)
         // A second daemon on the same live socket refuses to start.
         do {
             try SocketPlacement.prepare(path: path)
@@ -108,20 +109,14 @@ import TacitVault
         let test = try await TestDaemon(scryptLog2N: 15)
         let task = try await Self.start(test)
         let path = test.daemon.layout.socketPath
-        _ = try UnixHTTP.request(socket: path, "POST", "/v1/enroll", body: String(decoding: try JSONEncoder().encode(
+        _ = try await UnixHTTP.send(socket: path, "POST", "/v1/enroll", body: String(decoding: try JSONEncoder().encode(
             EnrollRequest(code: test.daemon.bootstrapCode!, name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self))
         let body = String(decoding: try JSONEncoder().encode(UnlockRequest(name: "olivia", passphrase: TestDaemon.passphrase)), as: UTF8.self)
         let derivationsBefore = test.daemon.vault.derivationsRun
         // Blocking clients on threads of their own, not on the cooperative pool.
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<4 {
-                group.addTask {
-                    try await withCheckedThrowingContinuation { continuation in
-                        Thread.detachNewThread {
-                            continuation.resume(with: Result { try UnixHTTP.request(socket: path, "POST", "/v1/sessions", body: body).status })
-                        }
-                    }
-                }
+                group.addTask { try await UnixHTTP.send(socket: path, "POST", "/v1/sessions", body: body).status }
             }
             // Stop once the daemon is deriving for at least one of them: not before it took one up.
             let deadline = Date().addingTimeInterval(20)
@@ -148,19 +143,21 @@ import TacitVault
         let test = try await TestDaemon()
         let task = try await Self.start(test)
         let path = test.daemon.layout.socketPath
-        let token = try Self.enrollOperatorAndLogIn(test)
+        let token = try await Self.enrollOperatorAndLogIn(test)
         // Let another user reach the socket at all (a deployment would use the tacit group), then
         // present the stolen token as that user.
         chmod(test.home.path, 0o755)
         chmod(path, 0o666)
-        let curl = try ChildProcess.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/curl", "-s",
-                                                             "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", path,
-                                                             "-H", "Authorization: Bearer \(token)", "http://localhost/v1/whoami"],
-                                        timeout: .seconds(15))
+        let curl = try await onOwnThread {
+            try ChildProcess.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/curl", "-s",
+                                                      "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", path,
+                                                      "-H", "Authorization: Bearer \(token)", "http://localhost/v1/whoami"],
+                                 timeout: .seconds(15))
+        }
         let output = curl.outputText
         #expect(output == "401")
         // The owner's uid still works.
-        #expect(try UnixHTTP.request(socket: path, "GET", "/v1/whoami", token: token).status == 200)
+        #expect(try await UnixHTTP.send(socket: path, "GET", "/v1/whoami", token: token).status == 200)
         await test.daemon.stop()
         try await task.value
     }
@@ -171,8 +168,8 @@ import TacitVault
         let test = try await TestDaemon()
         let task = try await Self.start(test)
         let path = test.daemon.layout.socketPath
-        let token = try Self.enrollOperatorAndLogIn(test)
-        for _ in 0..<20 { #expect(try UnixHTTP.request(socket: path, "GET", "/v1/whoami", token: token).status == 200) }
+        let token = try await Self.enrollOperatorAndLogIn(test)
+        for _ in 0..<20 { #expect(try await UnixHTTP.send(socket: path, "GET", "/v1/whoami", token: token).status == 200) }
         // Each request above used its own connection and closed it: nothing may stay kept.
         let peers = test.daemon.state.peers
         let deadline = Date().addingTimeInterval(10)

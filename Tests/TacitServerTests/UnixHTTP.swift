@@ -13,6 +13,15 @@ enum UnixHTTP {
         let description: String
     }
 
+    /// `request` on a thread of its own. The daemon under test runs in this process, on Swift's
+    /// cooperative pool (as many threads as cores: two here); a blocking read on the test's task
+    /// holds one of them, and with a parallel test holding the other the daemon cannot answer
+    /// (a ThreadSanitizer run of the whole suite failed that way).
+    static func send(socket path: String, _ method: String, _ target: String, token: String? = nil,
+                     body: String? = nil, timeout: Int = 10) async throws -> Response {
+        try await onOwnThread { try request(socket: path, method, target, token: token, body: body, timeout: timeout) }
+    }
+
     static func request(socket path: String, _ method: String, _ target: String, token: String? = nil,
                         body: String? = nil, timeout: Int = 10) throws -> Response {
         let descriptor = try connect(path)
@@ -26,7 +35,7 @@ enum UnixHTTP {
         let bytes = Array((head + "\r\n").utf8) + payload
         var sent = 0
         while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }
             guard n > 0 else { throw Failure(description: "send failed (errno \(errno))") }
             sent += n
         }
@@ -89,5 +98,13 @@ enum UnixHTTP {
             rest = rest[(start + size + 2)...]
         }
         return output
+    }
+}
+
+/// Runs blocking work (a socket read, a child process) on a new thread and waits for it without
+/// holding a thread of Swift's cooperative pool.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
     }
 }
