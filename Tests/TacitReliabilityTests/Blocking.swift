@@ -35,21 +35,40 @@ func integrityCheck(_ database: URL) throws -> [String] {
     return try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
 }
 
-/// How many records of `action` the audit chain of a database file (read as SQLite itself opens it
-/// after a crash) holds for each resource id. A record names its resource as the id's lowercase text.
-func auditedResources(_ database: URL, action: String) throws -> [String: Int] {
-    let queue = try DatabaseQueue(path: database.path)
-    defer { try? queue.close() }
-    let records = try queue.read { try Data.fetchAll($0, sql: "SELECT record FROM audit_record") }
-    // Fields are length-prefixed: the action's length byte, then its text, then the resource's.
-    let marker = Data([UInt8(action.utf8.count)] + Array(action.utf8))
-    var counts: [String: Int] = [:]
-    for record in records {
-        guard let found = record.range(of: marker) else { continue }
-        let resource = record[found.upperBound...].dropFirst(2).prefix(36)
-        counts[String(decoding: resource, as: UTF8.self), default: 0] += 1
+/// How many records of each action the audit chain holds for each resource id, read from the
+/// database file as SQLite itself opens it after a crash. Records are only ever appended, so each
+/// `update` reads just those after the last one it saw: the crash soak calls it after every kill.
+struct AuditTally {
+    private(set) var counts: [String: [String: Int]] = [:]
+    private var lastSequence: Int64 = 0
+
+    mutating func update(_ database: URL) throws {
+        let queue = try DatabaseQueue(path: database.path)
+        defer { try? queue.close() }
+        let rows = try queue.read {
+            try Row.fetchAll($0, sql: "SELECT sequence, record FROM audit_record WHERE sequence > ? ORDER BY sequence",
+                             arguments: [lastSequence])
+        }
+        for row in rows {
+            lastSequence = row["sequence"]
+            let record: Data = row["record"]
+            // Length-prefixed fields (two bytes, then the bytes): domain label, sequence, time, actor, action, resource, …
+            var fields: [Data] = []
+            var index = record.startIndex
+            while index + 2 <= record.endIndex, fields.count < 6 {
+                let length = Int(record[index]) << 8 | Int(record[index + 1])
+                guard index + 2 + length <= record.endIndex else { break }
+                fields.append(record[(index + 2)..<(index + 2 + length)])
+                index += 2 + length
+            }
+            guard fields.count == 6 else { continue }
+            let action = String(decoding: fields[4], as: UTF8.self), resource = String(decoding: fields[5], as: UTF8.self)
+            counts[action, default: [:]][resource, default: 0] += 1
+        }
     }
-    return counts
+
+    /// Records of `action` naming `id` (lowercase text, as the daemon writes resource ids).
+    func count(_ action: String, _ id: UUID) -> Int { counts[action]?[id.uuidString.lowercased()] ?? 0 }
 }
 
 /// Percentile of sorted values (nearest rank).

@@ -59,6 +59,7 @@ import TacitAPI
         let ledger = Ledger()
         var report = Report()
         var verifier = Verifier(ledger: ledger, members: Dictionary(uniqueKeysWithValues: members.map { ($0.name, $0) }))
+        var audit = AuditTally()
 
         for round in 0..<kills {
             let stop = StopFlag()
@@ -83,13 +84,12 @@ import TacitAPI
             let check = try integrityCheck(home.database)
             if check != ["ok"] { ledger.problem("round \(round): integrity_check: \(check.prefix(3))") }
             // An acknowledged write or edit has its audit record: it committed with the change.
-            let writes = try auditedResources(home.database, action: "writeEntry")
-            let unrecorded = ledger.entryIDs.filter { writes[$0.uuidString.lowercased()] == nil }
+            try audit.update(home.database)
+            let unrecorded = ledger.entryIDs.filter { audit.count("writeEntry", $0) == 0 }
             if let first = unrecorded.first {
                 ledger.problem("round \(round): \(unrecorded.count) acknowledged writes have no audit record, e.g. \(first)")
             }
-            let edits = try auditedResources(home.database, action: "editEntry")
-            let unrecordedEdits = ledger.editCounts.filter { edits[$0.key.uuidString.lowercased(), default: 0] < $0.value }
+            let unrecordedEdits = ledger.editCounts.filter { audit.count("editEntry", $0.key) < $0.value }
             if let first = unrecordedEdits.first {
                 ledger.problem("round \(round): \(unrecordedEdits.count) entries have fewer editEntry records than acknowledged edits, e.g. \(first.key)")
             }
