@@ -240,11 +240,7 @@ extension DaemonFlowTests {
     @Test func anEntrysAuditRecordsAreThereWhenItsChangesAreAnswered() async throws {
         let test = try await TestDaemon()
         try await test.application.test(.router) { client in
-            var org = try await Self.organise(test, client)
-            _ = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
-                group: "north", session1: date("2026-03-02T09:00:00Z"), session2: date("2026-04-06T09:00:00Z"), topics: []))
-            try test.setTime("2026-03-03T10:00:00Z")
-            try await org.loginAgain()
+            let (org, _) = try await ImportRouteTests.organiseInPractice(test, client)
             let ali = org.members["ali"]!
             await test.daemon.state.audit.flush()
             let response = try await ali.call(.post, "/v1/entries", json: EntryInput(body: "audited with its write"))
