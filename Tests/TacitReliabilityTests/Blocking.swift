@@ -85,3 +85,47 @@ final class StopFlag: @unchecked Sendable {
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
     func set() { lock.lock(); stopped = true; lock.unlock() }
 }
+
+/// Wall-clock seconds per named phase of a repeated round: the mean over all rounds and over the
+/// latest 100, in the order the phases first ran.
+struct PhaseClock {
+    private var order: [String] = []
+    private var totals: [String: Double] = [:]
+    private var recent: [[String: Double]] = []
+    private var current: [String: Double] = [:]
+    private var running: (name: String, since: Date)?
+    private(set) var rounds = 0
+
+    /// Ends the running phase, if any, and starts `name`.
+    mutating func begin(_ name: String) {
+        stop()
+        if !order.contains(name) { order.append(name) }
+        running = (name, Date())
+    }
+
+    /// Ends the running phase and the round.
+    mutating func endRound() {
+        stop()
+        for (name, seconds) in current { totals[name, default: 0] += seconds }
+        recent.append(current)
+        if recent.count > 100 { recent.removeFirst() }
+        current = [:]
+        rounds += 1
+    }
+
+    /// "phase mean (latest 100: mean)" for each phase.
+    var summary: String {
+        guard rounds > 0 else { return "no round ended" }
+        return order.map { name in
+            let all = (totals[name] ?? 0) / Double(rounds)
+            let latest = recent.reduce(0) { $0 + ($1[name] ?? 0) } / Double(recent.count)
+            return "\(name) " + String(format: "%.3f (latest %d: %.3f)", all, recent.count, latest)
+        }.joined(separator: ", ")
+    }
+
+    private mutating func stop() {
+        guard let running else { return }
+        current[running.name, default: 0] += Date().timeIntervalSince(running.since)
+        self.running = nil
+    }
+}

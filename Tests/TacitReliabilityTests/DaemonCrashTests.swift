@@ -36,13 +36,16 @@ import TacitAPI
         var sweepHits: [String] = []
         var sweptFiles = 0
         var seconds = 0.0
+        /// Seconds spent in each phase of a round, over all rounds and over the last 100, so that a
+        /// run that slows as the data grows says where.
+        var phases = PhaseClock()
 
         var summary: String {
             "\(kills) SIGKILLs survived in \(String(format: "%.0f", seconds)) s; acknowledged: \(figures.writes) writes, "
                 + "\(figures.edits) edits, \(figures.shares) shares, \(figures.revocations) revocations; "
                 + "\(figures.inFlightAtKill) requests in flight at a kill; \(verifiedReads) verifying reads; "
                 + "lost \(lost), wrong plaintext \(wrong), problems \(problems.count); "
-                + "sweep: \(sweptFiles) files, \(sweepHits.count) canaries"
+                + "sweep: \(sweptFiles) files, \(sweepHits.count) canaries; seconds per round by phase: \(phases.summary)"
         }
     }
 
@@ -71,6 +74,7 @@ import TacitAPI
                 stop.set()
             }
             killer.start()
+            report.phases.begin("load")
             runThreads(clients.count) { index in
                 let member = clients[index]
                 drive(member, peers: names.filter { $0 != member.name }, round: round, ledger: ledger, canary: canary, stop: stop)
@@ -81,9 +85,11 @@ import TacitAPI
             report.kills += 1
 
             // Dead: the files as the kill left them must be a sound database.
+            report.phases.begin("integrity")
             let check = try integrityCheck(home.database)
             if check != ["ok"] { ledger.problem("round \(round): integrity_check: \(check.prefix(3))") }
             // An acknowledged write or edit has its audit record: it committed with the change.
+            report.phases.begin("records")
             try audit.update(home.database)
             let unrecorded = ledger.entryIDs.filter { audit.count("writeEntry", $0) == 0 }
             if let first = unrecorded.first {
@@ -95,6 +101,7 @@ import TacitAPI
             }
 
             // Restart on the same home, without --accept-restore: the database is never behind its anchor.
+            report.phases.begin("restart")
             do {
                 try daemon.start()
             } catch {
@@ -102,6 +109,7 @@ import TacitAPI
                 break
             }
             // Every member unlocks again; the manifest must check (no integrity notice).
+            report.phases.begin("unlocks")
             for member in [organisation.operatorMember] + members {
                 do {
                     try member.login()
@@ -112,14 +120,20 @@ import TacitAPI
                     ledger.problem("round \(round): \(member.name) cannot log in again: \(error)")
                 }
             }
+            report.phases.begin("chain")
             try verifier.auditChain(organisation.operatorMember, round: round)
             // What the kill left uncertain is settled now; a sample of the rest is read back; all of it
             // every 100 rounds and at the end.
+            report.phases.begin("read back")
             let everything = (round + 1) % 100 == 0 || round == kills - 1
             let sample = everything ? ledger.entryIDs : ledger.uncertainEntries + Array(ledger.entryIDs.shuffled().prefix(15))
             try verifier.entries(sample, round: round)
             let shares = everything ? ledger.shareIDs : ledger.uncertainShares + Array(ledger.shareIDs.shuffled().prefix(5))
             try verifier.shares(shares, round: round)
+            report.phases.endRound()
+            if (round + 1) % 100 == 0 {
+                print("[reliability] crash: \(round + 1) rounds, \(ledger.entryIDs.count) entries; seconds per round: \(report.phases.summary)")
+            }
         }
 
         // A graceful stop at the end: SIGTERM, exit 0, a sound database.
