@@ -5,6 +5,9 @@ import TacitPolicy
 import TacitVault
 
 extension Routes {
+    /// The most audit records `GET /v1/audit` answers with: the latest the caller may see.
+    static let auditListingLimit = 1000
+
     static func addCycleRoutes(to v1: RouterGroup<TacitRequestContext>, state: DaemonState) {
         let gate = PolicyGate(state: state)
         let limit = state.configuration.bodyLimitBytes
@@ -83,19 +86,21 @@ extension Routes {
         v1.get("audit") { _, context in
             let identity = try context.requireIdentity()
             let me = identity.principal.id
+            // The latest 1,000 records the caller may see; the log is read from its end or one
+            // record at a time, never whole.
             let records: [AuditRecord]
             if identity.principal.role == .admin {
-                records = try await state.vault.auditRecords()
+                records = try await state.vault.latestAuditRecords(Routes.auditListingLimit)
             } else {
                 // A member sees their own actions and every read of their entries by others.
                 let ownEntries = Set(try await identity.session.search("").map { $0.id.description })
-                records = try await state.vault.auditRecords { draft in
+                records = try await state.vault.auditRecords(latest: Routes.auditListingLimit) { draft in
                     draft.actor == me || (draft.action == "readShared" && ownEntries.contains(draft.resource))
                 }
             }
             var names: [PrincipalID: String] = [:]
             var infos: [AuditRecordInfo] = []
-            for record in records.suffix(1000) {
+            for record in records {
                 var actor = "-"
                 if let id = record.draft.actor {
                     if names[id] == nil { names[id] = try await state.vault.principal(id)?.name ?? id.description }

@@ -50,7 +50,7 @@ public struct AuditChainCheck: Sendable, Equatable {
     public let records: UInt64
     /// The head hash.
     public let head: [UInt8]
-    /// The first record that does not chain, when not intact.
+    /// The place (from 1) of the first record that does not chain, when not intact.
     public let firstBroken: UInt64?
 }
 
@@ -78,44 +78,74 @@ extension Vault {
         return head
     }
 
-    /// The audit records, oldest first, that `include` accepts.
+    /// The latest `latest` audit records that `include` accepts, oldest first.
+    ///
+    /// The log is read one record at a time and only the matches kept are held: it grows without
+    /// bound (every shared read adds a record), and a listing must not need memory for all of it.
     ///
     /// - Throws: `VaultError.storage`; `.integrityViolation` for a record that cannot be decoded.
-    public func auditRecords(where include: @Sendable @escaping (AuditDraft) -> Bool = { _ in true })
+    public func auditRecords(latest: Int = .max, where include: @Sendable @escaping (AuditDraft) -> Bool = { _ in true })
         async throws(VaultError) -> [AuditRecord] {
-        try await read { access in
-            try access.auditRecords().compactMap { row in
-                guard let draft = Self.decode(row.record) else {
-                    throw VaultError(.integrityViolation, "audit record \(row.sequence) cannot be read")
-                }
-                return include(draft) ? AuditRecord(sequence: UInt64(row.sequence), draft: draft, hash: row.hash) : nil
+        guard latest > 0 else { return [] }
+        // Matches are kept up to twice `latest`, then cut back to the latest `latest`.
+        let high = latest > Int.max / 2 ? Int.max : 2 * latest
+        return try await read { access in
+            var kept: [AuditRecord] = []
+            try access.forEachAuditRecord { sequence, record, hash in
+                let draft = try Self.decodeStored(sequence, record)
+                guard include(draft) else { return }
+                if kept.count == high { kept.removeFirst(kept.count - latest) }
+                kept.append(AuditRecord(sequence: UInt64(sequence), draft: draft, hash: hash))
+            }
+            return Array(kept.suffix(latest))
+        }
+    }
+
+    /// The latest `count` audit records, oldest first, read from the end of the log.
+    ///
+    /// - Throws: `VaultError.storage`; `.integrityViolation` for a record that cannot be decoded.
+    public func latestAuditRecords(_ count: Int) async throws(VaultError) -> [AuditRecord] {
+        guard count > 0 else { return [] }
+        return try await read { access in
+            try access.latestAuditRecords(count).map { row in
+                AuditRecord(sequence: UInt64(row.sequence), draft: try Self.decodeStored(row.sequence, row.record), hash: row.hash)
             }
         }
     }
 
-    /// Recomputes the chain from the first record and compares it with the stored hashes and head.
+    private static func decodeStored(_ sequence: Int64, _ record: [UInt8]) throws(VaultError) -> AuditDraft {
+        guard sequence >= 1, let parsed = parse(record) else {
+            throw VaultError(.integrityViolation, "audit record \(sequence) cannot be read")
+        }
+        return parsed.draft
+    }
+
+    /// Recomputes the chain from the first record and compares it with the stored hashes and head,
+    /// reading one record at a time (the log grows without bound).
     ///
     /// - Throws: `VaultError.storage`.
     public func verifyAuditChain() async throws(VaultError) -> AuditChainCheck {
         try await read { access in
-            let rows = try access.auditRecords()
             let storedHead = try access.instanceState().auditHead
             var head = [UInt8](repeating: 0, count: 32)
-            var expectedSequence: Int64 = 1
-            for row in rows {
-                head = SHA256.hash(head + row.record)
-                let decodable = Self.decode(row.record).map { _ in true } ?? false
-                let sequenceInRecord = Self.sequence(of: row.record)
-                if row.sequence != expectedSequence || sequenceInRecord != UInt64(row.sequence) || !decodable
-                    || !ConstantTime.equals(head, row.hash) {
-                    return AuditChainCheck(isIntact: false, records: UInt64(rows.count), head: storedHead,
-                                           firstBroken: UInt64(row.sequence))
+            var records: Int64 = 0
+            var firstBroken: Int64?
+            try access.forEachAuditRecord { sequence, record, hash in
+                records += 1
+                guard firstBroken == nil else { return }
+                head = SHA256.hash(head + record)
+                // A record is broken where its place, the sequence stored beside it, the sequence
+                // inside it or its hash disagree.
+                if sequence != records || Self.parse(record)?.sequence != UInt64(records) || !ConstantTime.equals(head, hash) {
+                    firstBroken = records
                 }
-                expectedSequence += 1
+            }
+            if let firstBroken {
+                return AuditChainCheck(isIntact: false, records: UInt64(records), head: storedHead, firstBroken: UInt64(firstBroken))
             }
             let intact = ConstantTime.equals(head, storedHead)
-            return AuditChainCheck(isIntact: intact, records: UInt64(rows.count), head: storedHead,
-                                   firstBroken: intact ? nil : UInt64(rows.count + 1))
+            return AuditChainCheck(isIntact: intact, records: UInt64(records), head: storedHead,
+                                   firstBroken: intact ? nil : UInt64(records + 1))
         }
     }
 
@@ -148,23 +178,20 @@ extension Vault {
         return fields
     }
 
-    static func sequence(of record: [UInt8]) -> UInt64? {
-        guard let fields = fields(of: record), fields.count == 9, fields[1].count == 8 else { return nil }
-        return fields[1].reduce(0) { $0 << 8 | UInt64($1) }
-    }
-
-    static func decode(_ record: [UInt8]) -> AuditDraft? {
+    /// A stored record's sequence and event; `nil` when it is not a record of this format.
+    static func parse(_ record: [UInt8]) -> (sequence: UInt64, draft: AuditDraft)? {
         guard let fields = fields(of: record), fields.count == 9,
               String(decoding: fields[0], as: UTF8.self) == DomainLabel.auditRecord.text,
-              fields[2].count == 8, fields[3].count == 16 || fields[3].isEmpty else { return nil }
+              fields[1].count == 8, fields[2].count == 8, fields[3].count == 16 || fields[3].isEmpty else { return nil }
         func text(_ index: Int) -> String { String(decoding: fields[index], as: UTF8.self) }
+        let sequence = fields[1].reduce(0) { $0 << 8 | UInt64($1) }
         let seconds = fields[2].reduce(0) { $0 << 8 | UInt64($1) }
         let actor: PrincipalID? = fields[3].isEmpty ? nil : PrincipalID(UUID(uuid: (
             fields[3][0], fields[3][1], fields[3][2], fields[3][3], fields[3][4], fields[3][5], fields[3][6], fields[3][7],
             fields[3][8], fields[3][9], fields[3][10], fields[3][11], fields[3][12], fields[3][13], fields[3][14],
             fields[3][15])))
         let policies = text(7).isEmpty ? [] : text(7).split(separator: ",").map(String.init)
-        return AuditDraft(actor: actor, action: text(4), resource: text(5), decision: text(6), policies: policies,
-                          policyHash: text(8), time: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        return (sequence, AuditDraft(actor: actor, action: text(4), resource: text(5), decision: text(6), policies: policies,
+                                     policyHash: text(8), time: Date(timeIntervalSince1970: TimeInterval(seconds))))
     }
 }

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 import TacitAPI
 @testable import TacitServer
+import TacitVault
 
 /// The API driven as people use it: an operator bootstraps, a group of six enrolls, a cycle runs.
 @Suite struct DaemonFlowTests {
@@ -299,3 +300,31 @@ extension DaemonFlowTests {
 }
 
 func date(_ iso: String) -> Date { ISO8601DateFormatter().date(from: iso)! }
+
+extension DaemonFlowTests {
+    /// `GET /v1/audit` answers the latest 1,000 records the caller may see, oldest first: the
+    /// operator's from the end of the whole log, a member's from their own among many others'.
+    @Test func theAuditListingIsTheLatestThousand() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let (org, share) = try await Self.aliSharesWithEli(test, client)
+            let ali = org.members["ali"]!, eli = org.members["eli"]!
+            #expect(try await eli.call(.get, "/v1/feed/\(share.id.uuidString)").status == .ok)
+            await test.daemon.state.audit.flush()
+            // 1,500 records of others after ali's read was recorded, each naming its number.
+            let filler = (1...1500).map { index in
+                AuditDraft(actor: nil, action: "filler", resource: "\(index)", decision: "allow", policies: [],
+                           policyHash: "h", time: Date())
+            }
+            try await test.daemon.vault.appendAudit(filler)
+            let all = try org.olivia.decode([AuditRecordInfo].self, try await org.olivia.call(.get, "/v1/audit"))
+            #expect(all.count == Routes.auditListingLimit)
+            #expect(all.map(\.resource) == (501...1500).map(String.init))
+            #expect(zip(all, all.dropFirst()).allSatisfy { $0.sequence + 1 == $1.sequence })
+            // Ali's view holds eli's read of her entry, which is older than every filler record.
+            let own = try ali.decode([AuditRecordInfo].self, try await ali.call(.get, "/v1/audit"))
+            #expect(own.contains { $0.action == "readShared" && $0.actor == "eli" })
+            #expect(!own.contains { $0.action == "filler" })
+        }
+    }
+}

@@ -183,9 +183,21 @@ extension StorageAccess {
         try Int64.fetchOne(statement("SELECT MAX(sequence) FROM audit_record")) ?? 0
     }
 
-    func auditRecords() throws -> [(sequence: Int64, record: [UInt8], hash: [UInt8])] {
-        try Row.fetchAll(statement("SELECT sequence, record, hash FROM audit_record ORDER BY sequence")).map {
-            (Int64(try $0.count("sequence", atLeast: 1)), (try $0.bytes("record")), (try $0.bytes("hash")))
+    /// Calls `body` with each audit record, oldest first, one row at a time: the log only grows,
+    /// and a check or a listing of it must not hold all of it in memory. The sequence is as stored
+    /// (the caller judges it).
+    func forEachAuditRecord(_ body: (_ sequence: Int64, _ record: [UInt8], _ hash: [UInt8]) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(statement("SELECT sequence, record, hash FROM audit_record ORDER BY sequence"))
+        while let row = try cursor.next() {
+            try body(try row.decode(Int64.self, forColumn: "sequence"), try row.bytes("record"), try row.bytes("hash"))
+        }
+    }
+
+    /// The latest `limit` audit records, oldest first (the sequence as stored).
+    func latestAuditRecords(_ limit: Int) throws -> [(sequence: Int64, record: [UInt8], hash: [UInt8])] {
+        try Row.fetchAll(statement("SELECT sequence, record, hash FROM audit_record ORDER BY sequence DESC LIMIT ?"),
+                         arguments: [limit]).reversed().map {
+            (try $0.decode(Int64.self, forColumn: "sequence"), try $0.bytes("record"), try $0.bytes("hash"))
         }
     }
 }
