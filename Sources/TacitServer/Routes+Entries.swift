@@ -36,13 +36,17 @@ extension Routes {
             let input = try await request.decodeStrictly(EntryImportRequest.self, limit: limit)
             let drafts = try importDrafts(input, now: state.now)
             let cycle = try await requireWrite(identity, in: input.cycle, gate: gate, state: state)
+            // One record for the import, committed with it: how many, never what.
+            let record = auditDraft(state, identity, "importEntries", "")
             let imported = try await identity.session.importEntries(drafts.map { draft in
                 var draft = draft
                 draft.cycle = cycle.id
                 return draft
+            }, recording: { count in
+                var record = record
+                record.resource = "\(count) entries"
+                return record
             })
-            // One record for the import: how many, never what.
-            await audit(state, identity, "importEntries", "\(imported) entries")
             return try Response.json(EntryImportResponse(imported: imported), status: .created)
         }
 

@@ -27,8 +27,12 @@ extension Routes {
                                    entities: [Entity(EntityUID("Group", "new"), attributes: ["facilitators": .set([])])],
                                    hideExistence: false, what: "group")
             if try await state.vault.group(named: name) != nil { throw APIError.conflict("a group named \(name) exists") }
-            let group = try await state.vault.createGroup(name: name)
-            await audit(state, identity, "createGroup", group.id.description)
+            let record = auditDraft(state, identity, "createGroup", "")
+            let group = try await state.vault.createGroup(name: name) { id in
+                var record = record
+                record.resource = id.description
+                return record
+            }
             return try Response.json(try await summary(group, state: state), status: .created)
         }
 
@@ -48,8 +52,7 @@ extension Routes {
                                    context: ["member": .entity(PolicyGate.uid(member.id))],
                                    entities: [gate.group(group), try await gate.member(member)],
                                    hideExistence: false, what: "group")
-            try await state.vault.addMember(member.id, to: group.id)
-            await audit(state, identity, "addMember", group.id.description)
+            try await state.vault.addMember(member.id, to: group.id, recording: auditDraft(state, identity, "addMember", group.id.description))
             return try Response.json(try await detail(group, state: state))
         }
 
@@ -62,8 +65,8 @@ extension Routes {
                                    entities: [gate.group(group), try await gate.member(member)],
                                    hideExistence: false, what: "group")
             // Their seals on the group's shares and topics are deleted in this same call.
-            try await state.vault.removeMember(member.id, from: group.id)
-            await audit(state, identity, "removeMember", group.id.description)
+            try await state.vault.removeMember(member.id, from: group.id,
+                                               recording: auditDraft(state, identity, "removeMember", group.id.description))
             return Response.noContent
         }
 
@@ -77,8 +80,8 @@ extension Routes {
                                    context: ["member": .entity(PolicyGate.uid(member.id))],
                                    entities: [gate.group(group), try await gate.member(member)],
                                    hideExistence: false, what: "group")
-            try await state.vault.appointFacilitator(member.id, of: group.id)
-            await audit(state, identity, "appointFacilitator", group.id.description)
+            try await state.vault.appointFacilitator(member.id, of: group.id,
+                                                     recording: auditDraft(state, identity, "appointFacilitator", group.id.description))
             let updated = try await state.vault.group(group.id) ?? group
             return try Response.json(try await detail(updated, state: state))
         }
@@ -127,9 +130,8 @@ extension Routes {
             try await gate.require(identity.principal, "disablePrincipal", on: PolicyGate.uid(principal.id),
                                    entities: [try await gate.member(principal)], hideExistence: false, what: "principal")
             guard principal.id != identity.principal.id else { throw APIError.badRequest("the operator cannot disable itself") }
-            try await state.vault.disable(principal.id)
+            try await state.vault.disable(principal.id, recording: auditDraft(state, identity, "disable", principal.id.description))
             state.closeSessions(of: principal.id)
-            await audit(state, identity, "disable", principal.id.description)
             return Response.noContent
         }
     }

@@ -55,11 +55,14 @@ extension Routes {
                                        entities: entities, hideExistence: false, what: "share")
             }
             let audience: ShareAudience = input.group ? .group(groupID) : .members(readers.map(\.id))
-            let created = try await identity.session.share(metadata.id, with: audience, until: input.until)
-            await audit(state, identity, "shareEntry", created.description)
-            guard let stored = try await identity.session.shares().first(where: { $0.id == created }) else {
-                throw APIError.notFound("share")
+            // The share's audit record commits with it.
+            let record = auditDraft(state, identity, "shareEntry", "")
+            let created = try await identity.session.share(metadata.id, with: audience, until: input.until) { id in
+                var record = record
+                record.resource = id.description
+                return record
             }
+            guard let stored = try await identity.session.shareInfo(created) else { throw APIError.notFound("share") }
             let info = try await shareInfo(stored, session: identity.session, state: state)
             return try Response.json(info, status: .created)
         }
@@ -76,17 +79,14 @@ extension Routes {
         v1.delete("shares/{id}") { _, context in
             let identity = try context.requireIdentity()
             let share = try await ownShare(context, identity, "revokeShare", gate: gate, state: state)
-            try await identity.session.revoke(share.id)
-            await audit(state, identity, "revokeShare", share.id.description)
+            try await identity.session.revoke(share.id, recording: auditDraft(state, identity, "revokeShare", share.id.description))
             return Response.noContent
         }
 
         v1.get("shares/{id}/readers") { _, context in
             let identity = try context.requireIdentity()
             let share = try await ownShare(context, identity, "seeReaders", gate: gate, state: state)
-            guard let info = try await identity.session.shares().first(where: { $0.id == share.id }) else {
-                throw APIError.notFound("share")
-            }
+            guard let info = try await identity.session.shareInfo(share.id) else { throw APIError.notFound("share") }
             var reads: [[String: String]] = []
             for (reader, date) in info.reads.sorted(by: { $0.value < $1.value }) {
                 let name = try await state.vault.principal(reader)?.name ?? reader.description

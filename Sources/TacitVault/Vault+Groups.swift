@@ -2,15 +2,18 @@ import Foundation
 import TacitCrypto
 
 extension Vault {
-    /// Creates a group.
+    /// Creates a group. `record`, when given, makes the audit record from the new group's id; it
+    /// commits with the group (as each `recording:` of the membership changes below does).
     ///
     /// - Throws: `VaultError.nameUnavailable` for a taken name.
-    public func createGroup(name: String) async throws(VaultError) -> Group {
+    public func createGroup(name: String, recording record: (@Sendable (GroupID) -> AuditDraft)? = nil)
+        async throws(VaultError) -> Group {
         let group = Group(id: try GroupID.random(), name: name, facilitator: nil,
                           createdAt: Date(timeIntervalSince1970: Double(nowSeconds)))
         try await write { access in
             guard try access.group(named: name) == nil else { throw VaultError(.nameUnavailable, "the group name \(name) is taken") }
             try access.insertGroup(group)
+            if let record { _ = try Self.appendAudit([record(group.id)], access: access) }
         }
         return group
     }
@@ -46,7 +49,8 @@ extension Vault {
     ///
     /// - Throws: `VaultError.notFound`; `.notPermitted` for a full group or a principal that is not
     ///   a member (compliance officers and operators never join groups).
-    public func addMember(_ principal: PrincipalID, to group: GroupID) async throws(VaultError) {
+    public func addMember(_ principal: PrincipalID, to group: GroupID, recording record: AuditDraft? = nil)
+        async throws(VaultError) {
         let maximum = configuration.groupSize.allowed.upperBound
         let nowSeconds = nowSeconds
         try await write { access in
@@ -54,11 +58,13 @@ extension Vault {
             guard let row = try access.principal(principal) else { throw VaultError.notFound("the principal") }
             guard row.role == .member else { throw VaultError(.notPermitted, "only members join groups") }
             let members = try access.members(of: group)
-            if members.contains(principal) { return }
-            guard members.count < maximum else {
-                throw VaultError(.notPermitted, "a group has at most \(maximum) members")
+            if !members.contains(principal) {
+                guard members.count < maximum else {
+                    throw VaultError(.notPermitted, "a group has at most \(maximum) members")
+                }
+                try access.addMembership(group, principal, at: nowSeconds)
             }
-            try access.addMembership(group, principal, at: nowSeconds)
+            if let record { _ = try Self.appendAudit([record], access: access) }
         }
     }
 
@@ -67,24 +73,28 @@ extension Vault {
     /// author's next unlock.
     ///
     /// - Throws: `VaultError.notFound` when they are not a member.
-    public func removeMember(_ principal: PrincipalID, from group: GroupID) async throws(VaultError) {
+    public func removeMember(_ principal: PrincipalID, from group: GroupID, recording record: AuditDraft? = nil)
+        async throws(VaultError) {
         try await write { access in
             guard try access.removeMembership(group, principal) else { throw VaultError.notFound("the membership") }
             let affected = try access.deleteSeals(of: principal, inGroup: group)
             try access.markForRekey(affected)
             try access.deleteGroupObjectSeals(of: principal, inGroup: group)
+            if let record { _ = try Self.appendAudit([record], access: access) }
         }
     }
 
     /// Appoints `principal`, a member of `group`, as its facilitator.
     ///
     /// - Throws: `VaultError.notPermitted` for a non-member.
-    public func appointFacilitator(_ principal: PrincipalID, of group: GroupID) async throws(VaultError) {
+    public func appointFacilitator(_ principal: PrincipalID, of group: GroupID, recording record: AuditDraft? = nil)
+        async throws(VaultError) {
         try await write { access in
             guard try access.isMember(principal, of: group) else {
                 throw VaultError(.notPermitted, "the facilitator must be a member of the group")
             }
             try access.setFacilitator(group, principal)
+            if let record { _ = try Self.appendAudit([record], access: access) }
         }
     }
 

@@ -249,12 +249,15 @@ extension Vault {
         }
     }
 
-    /// Disables a principal: it can no longer unlock or recover. Its data stays.
+    /// Disables a principal: it can no longer unlock or recover. Its data stays. `record`, when
+    /// given, is appended to the audit chain in the same transaction.
     ///
     /// - Throws: `VaultError.notFound`.
-    public func disable(_ principal: PrincipalID) async throws(VaultError) {
-        let changed = try await write { try $0.setDisabled(principal, true) }
-        guard changed else { throw VaultError.notFound("the principal") }
+    public func disable(_ principal: PrincipalID, recording record: AuditDraft? = nil) async throws(VaultError) {
+        try await write { access in
+            guard try access.setDisabled(principal, true) else { throw VaultError.notFound("the principal") }
+            if let record { _ = try Self.appendAudit([record], access: access) }
+        }
     }
 
     /// The principal called `name`, if any.

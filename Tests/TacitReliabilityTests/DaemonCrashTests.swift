@@ -6,8 +6,8 @@ import TacitAPI
 /// The daemon as a child process, SIGKILLed at random moments while five members write, edit,
 /// share, revoke and read over the socket; after every kill it must restart on the same home
 /// without `--accept-restore` (never behind its anchor), pass `PRAGMA integrity_check`, verify its
-/// audit chain (which holds the record of every acknowledged write and edit), check every member's
-/// manifest at unlock, and return every acknowledged write.
+/// audit chain (which holds the record of every acknowledged write, edit, share and revocation),
+/// check every member's manifest at unlock, and return every acknowledged write.
 ///
 /// `TACIT_CRASH_KILLS` sets the number of kills (default 20; the soak runs 1,000).
 @Suite(.serialized) struct DaemonCrashTests {
@@ -98,6 +98,16 @@ import TacitAPI
             let unrecordedEdits = ledger.editCounts.filter { audit.count("editEntry", $0.key) < $0.value }
             if let first = unrecordedEdits.first {
                 ledger.problem("round \(round): \(unrecordedEdits.count) entries have fewer editEntry records than acknowledged edits, e.g. \(first.key)")
+            }
+            // So does a share and a revocation (one settled as done after a kill included: it
+            // committed, so its record did).
+            let unrecordedShares = ledger.shareIDs.filter { audit.count("shareEntry", $0) == 0 }
+            if let first = unrecordedShares.first {
+                ledger.problem("round \(round): \(unrecordedShares.count) acknowledged shares have no audit record, e.g. \(first)")
+            }
+            let unrecordedRevocations = ledger.revokedShareIDs.filter { audit.count("revokeShare", $0) == 0 }
+            if let first = unrecordedRevocations.first {
+                ledger.problem("round \(round): \(unrecordedRevocations.count) revocations have no audit record, e.g. \(first)")
             }
 
             // Restart on the same home, without --accept-restore: the database is never behind its anchor.

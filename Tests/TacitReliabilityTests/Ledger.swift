@@ -136,6 +136,8 @@ final class Ledger: @unchecked Sendable {
     var uncertainEntries: [UUID] { locked { entries.filter { $0.value.acceptable.count > 1 }.map(\.key) } }
     var uncertainShares: [UUID] { locked { shares.filter { $0.value.state == .unknown }.map(\.key) } }
     var shareIDs: [UUID] { locked { Array(shares.keys) } }
+    /// Shares acknowledged as revoked, or found revoked after a revocation the kill left uncertain.
+    var revokedShareIDs: [UUID] { locked { shares.filter { $0.value.state == .revoked }.map(\.key) } }
 
     /// After a read settled an uncertain edit: only what was read is acceptable from now on.
     func settle(_ id: UUID, to content: Content) { locked { entries[id]?.acceptable = [content] } }

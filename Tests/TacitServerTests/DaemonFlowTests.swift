@@ -328,3 +328,52 @@ extension DaemonFlowTests {
         }
     }
 }
+
+extension DaemonFlowTests {
+    /// Shares, revocations, imports and membership changes commit with their audit records, as
+    /// entries do: each record is in the chain when the change is answered, and nothing is queued.
+    @Test func sharesImportsAndMembershipChangesAreRecordedWithThem() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let (org, _) = try await ImportRouteTests.organiseInPractice(test, client)
+            let ali = org.members["ali"]!, olivia = org.olivia
+            await test.daemon.state.audit.flush()
+            func recorded(_ action: String) async throws -> [String] {
+                try await test.daemon.vault.auditRecords { $0.action == action && $0.actor != nil }.map(\.draft.resource)
+            }
+            func answered(_ response: TestResponse, _ status: HTTPResponse.Status, _ action: String,
+                          sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String] {
+                #expect(response.status == status, "\(String(buffer: response.body))", sourceLocation: sourceLocation)
+                #expect(test.daemon.state.audit.pendingCount == 0, "\(action) was queued", sourceLocation: sourceLocation)
+                return try await recorded(action)
+            }
+
+            let entry = try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(body: "to share")))
+            let shared = try await ali.call(.post, "/v1/shares", json: ShareRequest(entry: entry.id, group: true, with: [], until: nil))
+            let share = try ali.decode(TacitAPI.ShareInfo.self, shared)
+            #expect(try await answered(shared, .created, "shareEntry") == [share.id.uuidString.lowercased()])
+            let revoked = try await ali.call(.delete, "/v1/shares/\(share.id.uuidString)")
+            #expect(try await answered(revoked, .noContent, "revokeShare") == [share.id.uuidString.lowercased()])
+
+            let imported = try await ali.call(.post, "/v1/entries/import", json: EntryImportRequest(entries: [
+                ImportedEntry(body: "one", created: date("2025-06-01T08:00:00Z")),
+                ImportedEntry(body: "two", created: date("2025-06-02T08:00:00Z")),
+            ]))
+            #expect(try await answered(imported, .created, "importEntries") == ["2 entries"])
+
+            let created = try await olivia.call(.post, "/v1/groups", json: GroupCreateRequest(name: "south"))
+            let south = try olivia.decode(GroupSummary.self, created)
+            #expect(try await answered(created, .created, "createGroup").last == south.id.uuidString.lowercased())
+            let southID = south.id.uuidString.lowercased()
+            let removed = try await olivia.call(.delete, "/v1/groups/north/members/eli")
+            #expect(try await answered(removed, .noContent, "removeMember").count == 1)
+            let added = try await olivia.call(.post, "/v1/groups/south/members", json: NameRequest(name: "eli"))
+            #expect(try await answered(added, .ok, "addMember") == [southID])
+            let appointed = try await olivia.call(.put, "/v1/groups/south/facilitator", json: NameRequest(name: "eli"))
+            #expect(try await answered(appointed, .ok, "appointFacilitator") == [southID])
+            let disabled = try await olivia.call(.post, "/v1/principals/eli/disable")
+            #expect(try await answered(disabled, .noContent, "disable").count == 1)
+            #expect(try await test.daemon.vault.verifyAuditChain().isIntact)
+        }
+    }
+}

@@ -203,6 +203,58 @@ import TacitCrypto
         #expect(try await f.vault.verifyAuditChain().isIntact)
     }
 
+    /// Shares, revocations and membership changes carry their records the same way: each one
+    /// that commits appends its record in its own transaction; each one refused appends none.
+    @Test func sharesAndMembershipChangesCommitTheirRecordsWithThem() async throws {
+        let f = try await Fixture()
+        let (group, _, s) = try await f.group(["fac", "ana", "ben"])
+        let ana = s["ana"]!
+        let anaID = try await f.id("ana"), benID = try await f.id("ben")
+        @Sendable func record(_ action: String, _ resource: String) -> AuditDraft {
+            AuditDraft(actor: anaID, action: action, resource: resource, decision: "allow", policies: [],
+                       policyHash: "test", time: Date(timeIntervalSince1970: 1_767_225_600))
+        }
+        func count() async throws -> Int { try await f.vault.auditRecords().count }
+        let entry = try await ana.write(EntryDraft(body: "shared"))
+        let before = try await count()
+
+        // Refused: a reader outside the group, a share of nobody's entry, a revocation of nothing.
+        let outsider = try await f.enroll("zed")
+        await expectVaultError(.notPermitted) {
+            _ = try await ana.share(entry.id, with: .members([outsider.principal.id])) { record("shareEntry", $0.description) }
+        }
+        await expectVaultError(.notFound) {
+            _ = try await ana.share(try EntryID.random(), with: .group(group.id)) { record("shareEntry", $0.description) }
+        }
+        await expectVaultError(.notFound) { try await ana.revoke(try ShareID.random(), recording: record("revokeShare", "none")) }
+        #expect(try await count() == before)
+
+        let share = try await ana.share(entry.id, with: .group(group.id)) { record("shareEntry", $0.description) }
+        #expect(try await f.vault.auditRecords().last?.draft == record("shareEntry", share.description))
+        try await ana.revoke(share, recording: record("revokeShare", share.description))
+        #expect(try await f.vault.auditRecords().last?.draft == record("revokeShare", share.description))
+        #expect(try await count() == before + 2)
+
+        // Membership: a refused change appends nothing, each done one appends its record.
+        await expectVaultError(.notFound) {
+            try await f.vault.removeMember(outsider.principal.id, from: group.id, recording: record("removeMember", "refused"))
+        }
+        await expectVaultError(.notPermitted) {
+            try await f.vault.appointFacilitator(outsider.principal.id, of: group.id, recording: record("appointFacilitator", "refused"))
+        }
+        await expectVaultError(.notFound) { try await f.vault.disable(try PrincipalID.random(), recording: record("disable", "refused")) }
+        #expect(try await count() == before + 2)
+        try await f.vault.removeMember(benID, from: group.id, recording: record("removeMember", "ben"))
+        try await f.vault.addMember(benID, to: group.id, recording: record("addMember", "ben"))
+        try await f.vault.appointFacilitator(benID, of: group.id, recording: record("appointFacilitator", "ben"))
+        try await f.vault.disable(benID, recording: record("disable", "ben"))
+        let south = try await f.vault.createGroup(name: "south") { record("createGroup", $0.description) }
+        let last = try await f.vault.auditRecords().suffix(5).map(\.draft)
+        #expect(last == [record("removeMember", "ben"), record("addMember", "ben"), record("appointFacilitator", "ben"),
+                         record("disable", "ben"), record("createGroup", south.id.description)])
+        #expect(try await f.vault.verifyAuditChain().isIntact)
+    }
+
     /// What the daemon returns after a write is what a read of the entry returns.
     @Test func writeEntryReturnsWhatAReadReturns() async throws {
         let f = try await Fixture()

@@ -178,10 +178,12 @@ extension MemberSession {
     }
 
     /// Imports many entries in one transaction (one manifest update); `drafts` is consumed lazily,
-    /// so a large import holds one payload at a time.
+    /// so a large import holds one payload at a time. `record`, when given, makes the import's
+    /// audit record from the number written; it commits with the entries.
     ///
     /// - Returns: the number of entries written.
-    public func importEntries<S: Sequence & Sendable>(_ drafts: S) async throws(VaultError) -> Int where S.Element == EntryDraft {
+    public func importEntries<S: Sequence & Sendable>(_ drafts: S, recording record: (@Sendable (Int) -> AuditDraft)? = nil)
+        async throws(VaultError) -> Int where S.Element == EntryDraft {
         let keys = try keys()
         let date = vault.now
         return try await vault.write { access in
@@ -198,6 +200,7 @@ extension MemberSession {
                 count += 1
             }
             try Self.updateManifest(access: access, keys: keys, removing: [], adding: [set])
+            if let record { _ = try Vault.appendAudit([record(count)], access: access) }
             return count
         }
     }

@@ -183,11 +183,14 @@ extension MemberSession {
     /// Shares an entry: its key sealed to each reader of the audience snapshot (at most 8, pinned
     /// on first use), signed by the author. Default expiry: the end of the entry's cycle.
     ///
+    /// `record`, when given, makes the audit record of the share from its new id; it is appended
+    /// to the audit chain in the share's own transaction, so the two commit together or not at all.
+    ///
     /// - Throws: `VaultError.notFound`; `.notPermitted` for an entry outside a group, readers outside
     ///   the entry's group, an empty audience or more than 8 readers; `.peerKeyUnconfirmed` when a
     ///   reader's keys differ from the pinned ones.
-    public func share(_ entryID: EntryID, with audience: ShareAudience, until expiry: Date? = nil) async throws(VaultError)
-        -> ShareID {
+    public func share(_ entryID: EntryID, with audience: ShareAudience, until expiry: Date? = nil,
+                      recording record: (@Sendable (ShareID) -> AuditDraft)? = nil) async throws(VaultError) -> ShareID {
         let keys = try keys()
         let me = me
         let id = try ShareID.random()
@@ -235,6 +238,7 @@ extension MemberSession {
             try access.upsertShare(row)
             try access.replaceSeals(of: id, with: seals)
             if !newPins.isEmpty { try Self.updateManifest(access: access, keys: keys, removing: [], adding: newPins) }
+            if let record { _ = try Vault.appendAudit([record(id)], access: access) }
             return id
         }
     }
@@ -242,29 +246,41 @@ extension MemberSession {
     /// Revokes a share: its seals are deleted at once and the entry is re-encrypted under a fresh
     /// key at the author's next unlock (until then the policy engine is the barrier).
     ///
+    /// `record`, when given, is appended to the audit chain in the revocation's own transaction.
+    ///
     /// - Throws: `VaultError.notFound`.
-    public func revoke(_ shareID: ShareID) async throws(VaultError) {
+    public func revoke(_ shareID: ShareID, recording record: AuditDraft? = nil) async throws(VaultError) {
         let me = me
         try await vault.write { access in
             guard let share = try access.share(shareID), share.author == me else { throw VaultError.notFound("the share") }
             try access.deleteShare(shareID)
             try access.markForRekey([share.entry])
+            if let record { _ = try Vault.appendAudit([record], access: access) }
         }
     }
 
     /// The member's own shares.
     public func shares() async throws(VaultError) -> [ShareInfo] {
         let me = me
-        return try await vault.read { access in
-            try access.shares(by: me).map { share in
-                ShareInfo(id: share.id, entry: share.entry, readers: try access.seals(of: share.id).map(\.reader),
-                          version: share.version, createdAt: Date(timeIntervalSince1970: Double(share.createdAt)),
-                          expiresAt: Date(timeIntervalSince1970: Double(share.expiresAt)),
-                          reads: Dictionary(try access.reads(of: share.id).map {
-                              ($0.0, Date(timeIntervalSince1970: Double($0.1)))
-                          }, uniquingKeysWith: { a, _ in a }))
-            }
+        return try await vault.read { access in try access.shares(by: me).map { try Self.info(of: $0, access: access) } }
+    }
+
+    /// One of the member's own shares; `nil` for a share that does not exist or is another's.
+    public func shareInfo(_ id: ShareID) async throws(VaultError) -> ShareInfo? {
+        let me = me
+        return try vault.readShort { access in
+            guard let share = try access.share(id), share.author == me else { return nil }
+            return try Self.info(of: share, access: access)
         }
+    }
+
+    private static func info(of share: ShareRow, access: StorageAccess) throws -> ShareInfo {
+        ShareInfo(id: share.id, entry: share.entry, readers: try access.seals(of: share.id).map(\.reader),
+                  version: share.version, createdAt: Date(timeIntervalSince1970: Double(share.createdAt)),
+                  expiresAt: Date(timeIntervalSince1970: Double(share.expiresAt)),
+                  reads: Dictionary(try access.reads(of: share.id).map {
+                      ($0.0, Date(timeIntervalSince1970: Double($0.1)))
+                  }, uniquingKeysWith: { a, _ in a }))
     }
 
     // MARK: Reading shares
