@@ -22,7 +22,7 @@ final class MemberKeys: Sendable {
     /// same seal bytes and the same context (share, reader, entry, version) that `SealedBox.open`
     /// accepted; everything after the seal (commitment, signature, GCM) is still checked at every
     /// read. The keys go with these keys: wiped at `lock()`.
-    private let openedShareKeys = Locked<[[UInt8]: SecretBytes]>([:])
+    private let openedShareKeys = Locked<[[UInt8]: (key: SecretBytes, commitment: [UInt8])]>([:])
     static let openedShareKeysLimit = 1024
 
     /// Derives the subkeys of `root` and unwraps the private keys stored in `row`.
@@ -51,16 +51,21 @@ final class MemberKeys: Sendable {
         }
     }
 
-    /// The key sealed in `seal` for `context`: from this session's cache, or opened (and kept).
-    func shareKey(seal: [UInt8], context: CanonicalEncoding, open: () throws -> SecretBytes) throws -> SecretBytes {
+    /// The key sealed in `seal` for `context` and its key commitment: from this session's cache, or
+    /// opened and committed to (and kept). The commitment is a function of the key alone, so it is
+    /// kept beside it rather than computed again at every read; the caller still compares it with
+    /// the share's stored commitment each time.
+    func shareKey(seal: [UInt8], context: CanonicalEncoding,
+                  open: () throws -> SecretBytes) throws -> (key: SecretBytes, commitment: [UInt8]) {
         let id = SHA256.hash(seal + context.bytes)
         if let known = openedShareKeys.withLock({ $0[id] }) { return known }
         let key = try open()
+        let opened = (key, try FormatV1.keyCommitment(key))
         openedShareKeys.withLock { cache in
             if cache.count >= Self.openedShareKeysLimit { cache.removeAll() }
-            cache[id] = key
+            cache[id] = opened
         }
-        return key
+        return opened
     }
 
     /// How many share keys the cache holds (tests).

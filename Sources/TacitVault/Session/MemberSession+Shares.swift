@@ -301,12 +301,11 @@ extension MemberSession {
         let c = entry.columns
         guard share.version == c.version, share.group == c.group else { throw VaultError.tampered("a share") }
         let context = FormatV1.shareSealContext(share.id, reader: me, entry: c.id, version: c.version)
-        let key = try mapping("a share's seal") {
+        let (key, commitment) = try mapping("a share's seal") {
             try keys.shareKey(seal: seal, context: context) {
                 try SealedBox.open(seal, with: keys.agreement, context: context, plaintextByteCount: 32)
             }
         }
-        let commitment = try FormatV1.keyCommitment(key)
         guard ConstantTime.equals(commitment, share.commitment),
               let audience = FormatV1.audience(fromField: share.audience), audience.contains(me) else {
             throw VaultError.tampered("a share")
