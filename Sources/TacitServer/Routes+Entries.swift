@@ -78,7 +78,7 @@ extension Routes {
             guard let text = query["q"].map(String.init), !text.isEmpty, text.count <= 500 else {
                 throw APIError.badRequest("give a query: q=words (at most 500 characters)")
             }
-            let shared = Set(try await identity.session.shares().filter { $0.expiresAt > state.now }.map(\.entry))
+            let shared = Set(try await state.vault.sharedEntryIDs(of: identity.principal.id, now: state.now))
             let entries = try await identity.session.search(text, filter: try searchFilter(query))
             return try Response.json(EntryList(entries: entries.map { summaryOf($0, shared: shared.contains($0.id)) }, next: nil))
         }

@@ -377,3 +377,25 @@ extension DaemonFlowTests {
         }
     }
 }
+
+extension DaemonFlowTests {
+    /// Listings and search mark the entries that have a live share, and only those.
+    @Test func listingsAndSearchMarkSharedEntries() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let (org, share) = try await Self.aliSharesWithEli(test, client)
+            let ali = org.members["ali"]!
+            let other = try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(body: "more notes")))
+            let search = try ali.decode(EntryList.self, try await ali.call(.get, "/v1/search?q=notes"))
+            let list = try ali.decode(EntryList.self, try await ali.call(.get, "/v1/entries"))
+            for entries in [search.entries, list.entries] {
+                #expect(entries.count == 2)
+                #expect(entries.filter(\.shared).map(\.id) == [share.entry])
+                #expect(entries.contains { $0.id == other.id && !$0.shared })
+            }
+            #expect(try await ali.call(.delete, "/v1/shares/\(share.id.uuidString)").status == .noContent)
+            let after = try ali.decode(EntryList.self, try await ali.call(.get, "/v1/search?q=notes"))
+            #expect(after.entries.count == 2 && !after.entries.contains(where: \.shared))
+        }
+    }
+}
