@@ -58,6 +58,9 @@ public final class Daemon: Sendable {
         self.notices = notices
     }
 
+    /// The daemon's umask: no permission for group or others on anything it creates.
+    static let fileCreationMask: mode_t = 0o077
+
     /// The most malloc arenas the daemon's threads share.
     static let mallocArenas: Int32 = 2
 
@@ -77,6 +80,11 @@ public final class Daemon: Sendable {
         // core) and keeps their freed memory, so resident memory grew for minutes under load
         // (+42% in 30 s of the soak's load test; +15% with two arenas, throughput unchanged).
         ProcessMemory.limitMallocArenas(to: mallocArenas)
+        // Every file the daemon's process creates from here on is its owner's alone: the database
+        // and its -wal and -shm (SQLite creates them 0644 & ~umask), Keys/, Data/. Files with a
+        // mode of their own (instance.pub, 0644) set it explicitly. The umask is the process's,
+        // so an in-process daemon (tests, benchmarks) sets it for its host too.
+        umask(Self.fileCreationMask)
 
         // Configuration: a missing tacit.json means the defaults; a given --config must exist.
         let configuration: Configuration

@@ -57,6 +57,34 @@ import TacitVault
         try reopened.close()
     }
 
+    /// The daemon runs with umask 077: the database, its -wal and -shm, Keys/ and Data/ are the
+    /// owner's alone, whatever umask the daemon was started with. Only instance.pub is 0644, by
+    /// its own explicit mode (tacit.json and clock are the test's files, written before the daemon).
+    @Test func everyFileTheDaemonCreatesIsPrivate() async throws {
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let test = try await TestDaemon()
+        let task = try await Self.start(test)
+        _ = try await Self.enrollOperatorAndLogIn(test)
+        let home = test.daemon.layout.home.path
+        var checked: [String] = []
+        let walker = FileManager.default.enumerator(atPath: home)
+        while let relative = walker?.nextObject() as? String {
+            guard !["tacit.json", "clock", "Keys/instance.pub"].contains(relative) else { continue }
+            var info = stat()
+            guard lstat(home + "/" + relative, &info) == 0 else { continue }
+            #expect(info.st_mode & 0o077 == 0, "\(relative) has mode \(String(info.st_mode & 0o777, radix: 8))")
+            checked.append(relative)
+        }
+        #expect(checked.contains("Data/tacit.sqlite"))
+        #expect(checked.contains("Data/tacit.sqlite-wal"))
+        #expect(checked.contains("Data/tacit.sqlite-shm"))
+        var info = stat()
+        #expect(stat(home + "/Keys/instance.pub", &info) == 0 && info.st_mode & 0o777 == 0o644)
+        await test.daemon.stop()
+        try await task.value
+    }
+
     @Test func aStaleSocketIsReplacedButALiveOneIsNot() async throws {
         let test = try await TestDaemon()
         let path = test.daemon.layout.socketPath
