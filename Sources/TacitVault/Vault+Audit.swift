@@ -73,8 +73,12 @@ extension Vault {
             sequence += 1
             let record = encode(draft, sequence: UInt64(sequence))
             head = SHA256.hash(head + record)
-            try access.appendAuditRecord(sequence: sequence, record: record, hash: head)
+            try access.insertAuditRecord(sequence: sequence, record: record, hash: head)
         }
+        // The head is set once per batch: the window's flush of a busy daemon carries dozens of
+        // reads' records, and an UPDATE for each cost it about a sixth more writer CPU
+        // (`tacit-bench vault`, audit step: 1.57–1.72 → 1.36–1.46 durable writes' worth).
+        if !drafts.isEmpty { try access.setAuditHead(head) }
         return head
     }
 

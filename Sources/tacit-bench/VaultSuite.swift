@@ -15,7 +15,7 @@ import TacitSpawn
 /// The peak memory of the bulk import is measured in a fresh child process whose high-water mark
 /// is reset (`/proc/self/clear_refs`) after enrollment and unlock, so scrypt's 128 MiB is not in it.
 ///
-/// `TACIT_BENCH_VAULT_ONLY=durable,concurrent,bulk,read,search,unlock,rss` runs only those steps (for profiling).
+/// `TACIT_BENCH_VAULT_ONLY=durable,concurrent,audit,bulk,read,search,unlock,rss` runs only those steps (for profiling).
 enum VaultSuite {
     static let childVariable = "TACIT_BENCH_VAULT_CHILD"
     static let onlyVariable = "TACIT_BENCH_VAULT_ONLY"
@@ -73,6 +73,30 @@ enum VaultSuite {
             print(String(format: "durable writes, %d writers at once: %.0f w/s vs one writer %.0f w/s: ratio %.2f "
                          + "(%.1f writes per commit, largest %d)", writers, concurrentRate, sequentialRate,
                          concurrentRate / sequentialRate, Double(writers * perWriter) / Double(max(commits, 1)), after.largestBatch))
+        }
+
+        // The daemon's audit window: one flush of the records of 30 shared reads (10 ms at 3,000
+        // reads/s), against a durable write of one entry, each alone on the writer, alternating.
+        if wanted("audit") {
+            let drafts = (0..<30).map { index in
+                AuditDraft(actor: nil, action: "readShared", resource: UUID().uuidString.lowercased(), decision: "allow",
+                           policies: ["audience-reads-share"], policyHash: String(repeating: "a", count: 64),
+                           time: Date(timeIntervalSince1970: 1_767_225_600 + Double(index)))
+            }
+            var flushCPU: UInt64 = 0, writeCPU: UInt64 = 0, flushes = 0, writes = 0
+            for _ in 0..<10 {
+                var before = vault.writeStatistics
+                for _ in 0..<20 { try await vault.appendAudit(drafts) }
+                flushCPU += vault.writeStatistics.writerCPUNanoseconds - before.writerCPUNanoseconds
+                flushes += 20
+                before = vault.writeStatistics
+                for _ in 0..<20 { _ = try await session.write(EntryDraft(body: body)) }
+                writeCPU += vault.writeStatistics.writerCPUNanoseconds - before.writerCPUNanoseconds
+                writes += 20
+            }
+            let flush = Double(flushCPU) / Double(flushes) / 1000, write = Double(writeCPU) / Double(writes) / 1000
+            print(String(format: "audit window flush of 30 records: writer CPU %.0f µs; a durable entry write: %.0f µs; ratio %.2f",
+                         flush, write, flush / write))
         }
 
         // Bulk import 100k x 1 KiB, one transaction each.

@@ -173,10 +173,10 @@ extension StorageAccess {
         try execute("UPDATE instance_state SET audit_head = ? WHERE id = 1", [head.data])
     }
 
-    func appendAuditRecord(sequence: Int64, record: [UInt8], hash: [UInt8]) throws {
+    /// Inserts one record; the caller sets the head once, after the last record of its batch.
+    func insertAuditRecord(sequence: Int64, record: [UInt8], hash: [UInt8]) throws {
         try execute("INSERT INTO audit_record (sequence, record, hash) VALUES (?, ?, ?)",
                     [sequence, record.data, hash.data])
-        try setAuditHead(hash)
     }
 
     func lastAuditSequence() throws -> Int64 {
