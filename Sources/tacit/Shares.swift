@@ -253,7 +253,7 @@ extension Tacit {
         /// `tacit audit [show]`.
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "show", abstract: "List audit records (the default).",
+                commandName: "show", abstract: "List the latest 1,000 audit records you may see, oldest first (the default).",
                 discussion: "Example:\n  tacit audit --json")
 
             @OptionGroup var connection: Connection
