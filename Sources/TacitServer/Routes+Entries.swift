@@ -17,14 +17,9 @@ extension Routes {
             // Decided inside the write's transaction, on the facts it writes with; the written
             // entry comes back from the write itself: no second read. Its audit record commits in
             // the same transaction (no record lost to a crash after the answer, no second sync).
-            let record = auditDraft(state, identity, "writeEntry", "")
             let entry = try await identity.session.writeEntry(draft, deciding: { facts in
                 writeRefusal(identity, facts, requested: input.cycle, gate: gate)
-            }, recording: { id in
-                var record = record
-                record.resource = id.description
-                return record
-            }).get()
+            }, recording: auditDraft(state, identity, "writeEntry")).get()
             return try Response.json(response(entry, author: identity.principal.name), status: .created)
         }
 

@@ -27,12 +27,7 @@ extension Routes {
                                    entities: [Entity(EntityUID("Group", "new"), attributes: ["facilitators": .set([])])],
                                    hideExistence: false, what: "group")
             if try await state.vault.group(named: name) != nil { throw APIError.conflict("a group named \(name) exists") }
-            let record = auditDraft(state, identity, "createGroup", "")
-            let group = try await state.vault.createGroup(name: name) { id in
-                var record = record
-                record.resource = id.description
-                return record
-            }
+            let group = try await state.vault.createGroup(name: name, recording: auditDraft(state, identity, "createGroup"))
             return try Response.json(try await summary(group, state: state), status: .created)
         }
 
@@ -171,5 +166,17 @@ extension Routes {
     static func auditDraft(_ state: DaemonState, _ identity: Identity, _ action: String, _ resource: String) -> AuditDraft {
         AuditDraft(actor: identity.principal.id, action: action, resource: resource, decision: "allow", policies: [],
                    policyHash: state.policyHash, time: state.now)
+    }
+
+    /// The record of an allowed `action` on a resource the change itself creates (a new share's or
+    /// group's id): made now, its resource filled in inside the change's transaction.
+    static func auditDraft<Resource: CustomStringConvertible>(_ state: DaemonState, _ identity: Identity,
+                                                             _ action: String) -> @Sendable (Resource) -> AuditDraft {
+        let draft = auditDraft(state, identity, action, "")
+        return { resource in
+            var draft = draft
+            draft.resource = resource.description
+            return draft
+        }
     }
 }

@@ -56,12 +56,8 @@ extension Routes {
             }
             let audience: ShareAudience = input.group ? .group(groupID) : .members(readers.map(\.id))
             // The share's audit record commits with it.
-            let record = auditDraft(state, identity, "shareEntry", "")
-            let created = try await identity.session.share(metadata.id, with: audience, until: input.until) { id in
-                var record = record
-                record.resource = id.description
-                return record
-            }
+            let created = try await identity.session.share(metadata.id, with: audience, until: input.until,
+                                                           recording: auditDraft(state, identity, "shareEntry"))
             guard let stored = try await identity.session.shareInfo(created) else { throw APIError.notFound("share") }
             let info = try await shareInfo(stored, session: identity.session, state: state)
             return try Response.json(info, status: .created)
