@@ -199,3 +199,11 @@ extension Vault {
                                      policyHash: text(8), time: Date(timeIntervalSince1970: TimeInterval(seconds))))
     }
 }
+
+extension StorageAccess {
+    /// Appends `draft`, when there is one, to the audit chain inside this transaction: the record of
+    /// a change (`recording:`) commits with the change or not at all.
+    func appendAudit(_ draft: AuditDraft?) throws {
+        if let draft { _ = try Vault.appendAudit([draft], access: self) }
+    }
+}

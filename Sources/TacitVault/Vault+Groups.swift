@@ -13,7 +13,7 @@ extension Vault {
         try await write { access in
             guard try access.group(named: name) == nil else { throw VaultError(.nameUnavailable, "the group name \(name) is taken") }
             try access.insertGroup(group)
-            if let record { _ = try Self.appendAudit([record(group.id)], access: access) }
+            try access.appendAudit(record?(group.id))
         }
         return group
     }
@@ -64,7 +64,7 @@ extension Vault {
                 }
                 try access.addMembership(group, principal, at: nowSeconds)
             }
-            if let record { _ = try Self.appendAudit([record], access: access) }
+            try access.appendAudit(record)
         }
     }
 
@@ -80,7 +80,7 @@ extension Vault {
             let affected = try access.deleteSeals(of: principal, inGroup: group)
             try access.markForRekey(affected)
             try access.deleteGroupObjectSeals(of: principal, inGroup: group)
-            if let record { _ = try Self.appendAudit([record], access: access) }
+            try access.appendAudit(record)
         }
     }
 
@@ -94,7 +94,7 @@ extension Vault {
                 throw VaultError(.notPermitted, "the facilitator must be a member of the group")
             }
             try access.setFacilitator(group, principal)
-            if let record { _ = try Self.appendAudit([record], access: access) }
+            try access.appendAudit(record)
         }
     }
 

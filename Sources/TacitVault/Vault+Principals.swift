@@ -256,7 +256,7 @@ extension Vault {
     public func disable(_ principal: PrincipalID, recording record: AuditDraft? = nil) async throws(VaultError) {
         try await write { access in
             guard try access.setDisabled(principal, true) else { throw VaultError.notFound("the principal") }
-            if let record { _ = try Self.appendAudit([record], access: access) }
+            try access.appendAudit(record)
         }
     }
 

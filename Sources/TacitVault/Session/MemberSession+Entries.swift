@@ -167,7 +167,7 @@ extension MemberSession {
                 }
                 try access.insertEntry(entry.row)
                 try Self.updateManifest(access: access, keys: keys, removing: [], adding: [entry.element])
-                if let record { _ = try Vault.appendAudit([record(entry.row.columns.id)], access: access) }
+                try access.appendAudit(record?(entry.row.columns.id))
                 guard let content = entry.content else { throw VaultError(.storage, "a new entry's content was not decoded") }
                 return Entry(metadata: EntryMetadata(entry.row.columns), content: content)
             })
@@ -200,7 +200,7 @@ extension MemberSession {
                 count += 1
             }
             try Self.updateManifest(access: access, keys: keys, removing: [], adding: [set])
-            if let record { _ = try Vault.appendAudit([record(count)], access: access) }
+            try access.appendAudit(record?(count))
             return count
         }
     }
@@ -261,7 +261,7 @@ extension MemberSession {
             try Self.updateManifest(access: access, keys: keys,
                                     removing: [try keys.entryElement(id, version: row.columns.version)],
                                     adding: [try keys.entryElement(id, version: columns.version)])
-            if let record { _ = try Vault.appendAudit([record], access: access) }
+            try access.appendAudit(record)
             return EntryMetadata(columns)
         }
     }
@@ -279,7 +279,7 @@ extension MemberSession {
             try access.deleteEntry(id)
             try Self.updateManifest(access: access, keys: keys,
                                     removing: [try keys.entryElement(id, version: row.columns.version)], adding: [])
-            if let record { _ = try Vault.appendAudit([record], access: access) }
+            try access.appendAudit(record)
         }
     }
 

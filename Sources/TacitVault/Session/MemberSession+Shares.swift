@@ -238,7 +238,7 @@ extension MemberSession {
             try access.upsertShare(row)
             try access.replaceSeals(of: id, with: seals)
             if !newPins.isEmpty { try Self.updateManifest(access: access, keys: keys, removing: [], adding: newPins) }
-            if let record { _ = try Vault.appendAudit([record(id)], access: access) }
+            try access.appendAudit(record?(id))
             return id
         }
     }
@@ -255,7 +255,7 @@ extension MemberSession {
             guard let share = try access.share(shareID), share.author == me else { throw VaultError.notFound("the share") }
             try access.deleteShare(shareID)
             try access.markForRekey([share.entry])
-            if let record { _ = try Vault.appendAudit([record], access: access) }
+            try access.appendAudit(record)
         }
     }
 
