@@ -170,7 +170,7 @@ extension Routes {
 
     /// The record of an allowed `action` on a resource the change itself creates (a new share's or
     /// group's id): made now, its resource filled in inside the change's transaction.
-    static func auditDraft<Resource: CustomStringConvertible>(_ state: DaemonState, _ identity: Identity,
+    static func auditDraft<Resource: CustomStringConvertible & SendableMetatype>(_ state: DaemonState, _ identity: Identity,
                                                              _ action: String) -> @Sendable (Resource) -> AuditDraft {
         let draft = auditDraft(state, identity, action, "")
         return { resource in

@@ -214,7 +214,10 @@ import TacitCrypto
             AuditDraft(actor: anaID, action: action, resource: resource, decision: "allow", policies: [],
                        policyHash: "test", time: Date(timeIntervalSince1970: 1_767_225_600))
         }
-        func count() async throws -> Int { try await f.vault.auditRecords().count }
+        func count() async throws -> Int {
+            let records = try await f.vault.auditRecords()
+            return records.count
+        }
         let entry = try await ana.write(EntryDraft(body: "shared"))
         let before = try await count()
 
