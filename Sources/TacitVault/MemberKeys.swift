@@ -24,6 +24,11 @@ final class MemberKeys: Sendable {
     /// read. The keys go with these keys: wiped at `lock()`.
     private let openedShareKeys = Locked<[[UInt8]: (key: SecretBytes, commitment: [UInt8])]>([:])
     static let openedShareKeysLimit = 1024
+    /// Pin rows known to carry a valid MAC under these keys, by peer: ones this session verified.
+    /// A stored pin equal to the one kept, byte for byte, needs no second HMAC (every read
+    /// of a shared entry checks its author's pin); any other row is verified in full.
+    private let verifiedPins = Locked<[PrincipalID: PinRow]>([:])
+    static let verifiedPinsLimit = 1024
 
     /// Derives the subkeys of `root` and unwraps the private keys stored in `row`.
     ///
@@ -67,6 +72,23 @@ final class MemberKeys: Sendable {
         }
         return opened
     }
+
+    /// Whether `pin` carries a valid MAC under these keys: known from this session, or checked now
+    /// (and kept when valid).
+    func isValidPin(_ pin: PinRow) -> Bool {
+        if verifiedPins.withLock({ $0[pin.peer] }) == pin { return true }
+        let message = FormatV1.pinMessage(owner: principal, peer: pin.peer, agreement: pin.agreementPublic,
+                                          signing: pin.signingPublic)
+        guard HMAC.isValid(pin.mac, for: message.bytes, key: self.pin) else { return false }
+        verifiedPins.withLock { kept in
+            if kept.count >= Self.verifiedPinsLimit { kept.removeAll() }
+            kept[pin.peer] = pin
+        }
+        return true
+    }
+
+    /// How many verified pins are kept (tests).
+    var verifiedPinCount: Int { verifiedPins.withLock { $0.count } }
 
     /// How many share keys the cache holds (tests).
     var openedShareKeyCount: Int { openedShareKeys.withLock { $0.count } }

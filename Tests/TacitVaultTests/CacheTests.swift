@@ -260,4 +260,31 @@ import TacitCrypto
         try f.sql("UPDATE share_seal SET seal = ? WHERE share_id = ? AND reader_id = ?", [seal, firstShare.uuid, benID.uuid])
         #expect(try await ben.sharedEntry(firstShare).entry.content.body == "first entry")
     }
+
+    // MARK: Verified pins
+
+    @Test func aPinIsCheckedOnceAndAChangedPinIsCheckedAgain() async throws {
+        let f = try await Fixture()
+        let (group, _, s) = try await f.group(["fac", "ana", "ben"])
+        let entry = try await s["ana"]!.write(EntryDraft(body: "shared"))
+        let share = try await s["ana"]!.share(entry.id, with: .group(group.id))
+        let ben = s["ben"]!, benID = try await f.id("ben"), anaID = try await f.id("ana")
+        #expect(try ben.keys().verifiedPinCount == 0)
+        _ = try await ben.sharedEntry(share)
+        _ = try await ben.sharedEntry(share)
+        #expect(try ben.keys().verifiedPinCount == 1, "ben's pin of ana, checked once, is kept")
+        // A forged MAC on the pin already checked is a different row: checked again, and refused.
+        let mac: Data = try await f.vault.storage.pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT mac FROM pin WHERE owner_id = ? AND peer_id = ?", arguments: [benID.uuid, anaID.uuid])!
+        }
+        var forged = [UInt8](mac)
+        forged[0] ^= 0x01
+        try f.sql("UPDATE pin SET mac = ? WHERE owner_id = ? AND peer_id = ?", [Data(forged), benID.uuid, anaID.uuid])
+        await expectVaultError(.authenticationFailed) { _ = try await ben.sharedEntry(share) }
+        // Put back, it reads again.
+        try f.sql("UPDATE pin SET mac = ? WHERE owner_id = ? AND peer_id = ?", [mac, benID.uuid, anaID.uuid])
+        #expect(try await ben.sharedEntry(share).entry.content.body == "shared")
+        let again = try await f.unlock("ben")
+        #expect(try again.keys().verifiedPinCount == 0, "a new session remembers nothing")
+    }
 }

@@ -74,8 +74,7 @@ extension MemberSession {
                     keys: MemberKeys, allowFirstUse: Bool) throws -> (agreement: [UInt8], signing: [UInt8], newElement: [UInt8]?) {
         guard let row = try known ?? access.principal(peer) else { throw VaultError.notFound("the principal") }
         if let pin = try knownPin ?? access.pin(owner: me, peer: peer) {
-            guard HMAC.isValid(pin.mac, for: FormatV1.pinMessage(owner: me, peer: peer, agreement: pin.agreementPublic,
-                                                                 signing: pin.signingPublic).bytes, key: keys.pin) else {
+            guard pin.owner == me, pin.peer == peer, keys.isValidPin(pin) else {
                 throw VaultError.tampered("the pinned key of \(row.name)")
             }
             guard pin.agreementPublic == row.agreementPublic, pin.signingPublic == row.signingPublic else {

@@ -71,7 +71,7 @@ struct SealRow: Sendable {
     var seal: [UInt8]
 }
 
-struct PinRow: Sendable {
+struct PinRow: Sendable, Equatable {
     var owner: PrincipalID
     var peer: PrincipalID
     var agreementPublic: [UInt8]
