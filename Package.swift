@@ -5,6 +5,13 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+// The executables that run the daemon allocate with jemalloc (Debian: libjemalloc-dev). Its
+// per-thread caches take frees from other threads without a lock; glibc's malloc, capped at two
+// arenas to keep resident memory flat, made Swift's pool threads and NIO's event loops queue on
+// its arena locks (about a sixth of a loaded daemon's CPU). Libraries and tests keep the system
+// malloc, so the sanitizers see theirs.
+let daemonAllocator: [LinkerSetting] = [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+
 let package = Package(
     name: "Tacit",
     platforms: [.macOS(.v14)],
@@ -66,7 +73,8 @@ let package = Package(
         .executableTarget(
             name: "tacit-crashd",
             dependencies: ["TacitServer", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict
+            swiftSettings: strict,
+            linkerSettings: daemonAllocator
         ),
         // Child processes through posix_spawn: Foundation's Process.run can crash its parent on Linux.
         .target(
@@ -105,7 +113,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            linkerSettings: daemonAllocator
         ),
         // Anonymized compliance metrics: thresholds, integer-only DP noise, budget ledger, signed reports.
         .target(
@@ -122,7 +131,8 @@ let package = Package(
                 "TacitCrypto", "CTacitOpenSSL", "TacitPolicy", "TacitVault", "TacitMetrics", "TacitServer", "TacitSpawn",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            linkerSettings: daemonAllocator
         ),
         // A bare Hummingbird server on a Unix socket: the framework's floor in the daemon benchmark.
         .executableTarget(

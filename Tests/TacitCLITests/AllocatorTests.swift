@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+
+/// The daemon's binary allocates with jemalloc (Package.swift says why).
+@Suite struct AllocatorTests {
+    /// Under ASan or TSan the sanitizer's allocator stands in for any other, so there is nothing to see.
+    static var underSanitizer: Bool { dlsym(dlopen(nil, RTLD_NOW), "__sanitizer_install_malloc_and_free_hooks") != nil }
+
+    @Test func theTacitBinaryAllocatesWithJemalloc() throws {
+        guard !Self.underSanitizer else {
+            print("AllocatorTests: skipped: a sanitizer's allocator replaces jemalloc in this build")
+            return
+        }
+        // jemalloc prints its statistics at exit when asked through MALLOC_CONF; glibc ignores the variable.
+        var environment = ProcessInfo.processInfo.environment
+        environment["MALLOC_CONF"] = "stats_print:true"
+        let run = try CLIHarness.execute(["--help"], environment: environment, directory: FileManager.default.temporaryDirectory)
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("jemalloc statistics"), "`tacit` does not allocate with jemalloc")
+    }
+}
