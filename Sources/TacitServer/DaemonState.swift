@@ -58,10 +58,9 @@ final class DaemonState: Sendable {
     func authenticate(token: String, uid: UInt32) -> Result<SessionTable<MemberSession>.Session, SessionTable<MemberSession>.Refusal> {
         let now = self.now
         let (result, expired) = sessions.withLock { table in
-            let existing = table.session(for: token)?.handle
-            let result = table.authenticate(token, uid: uid, now: now)
-            if case .failure(.expired) = result { return (result, existing) }
-            return (result, nil)
+            var expired: MemberSession?
+            let result = table.authenticate(token, uid: uid, now: now) { expired = $0 }
+            return (result, expired)
         }
         // Keys of a session that just expired are wiped now, not whenever the last reference goes.
         expired?.lock()

@@ -43,13 +43,17 @@ struct SessionTable<Handle: Sendable>: Sendable {
     }
 
     /// The session `token` names, if it is live and `uid` opened it; marks it used.
-    mutating func authenticate(_ token: String, uid: UInt32, now: Date) -> Result<Session, Refusal> {
+    /// `expired` receives the handle of a session this call found expired and dropped, so that the
+    /// caller can wipe its keys at once.
+    mutating func authenticate(_ token: String, uid: UInt32, now: Date,
+                               expired: (Handle) -> Void = { _ in }) -> Result<Session, Refusal> {
         guard let raw = Base64URL.decode(token), raw.count == 32 else { return .failure(.unknown) }
         let key = SHA256.hash(raw)
         guard var session = sessions[key] else { return .failure(.unknown) }
         if now.timeIntervalSince(session.lastUsed) >= idle || now.timeIntervalSince(session.started) >= absolute {
             // Dropping the session drops its handle: the keys it held are wiped.
             sessions[key] = nil
+            expired(session.handle)
             return .failure(.expired)
         }
         guard session.uid == uid else { return .failure(.foreignUID) }

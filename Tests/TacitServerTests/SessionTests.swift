@@ -97,6 +97,33 @@ import TacitAPI
         }
     }
 
+    /// A session found expired is dropped and its handle handed back once, for its keys to be wiped
+    /// at once; a live one hands back nothing.
+    @Test func anExpiredSessionHandsBackItsHandleOnce() throws {
+        var table = SessionTable<Int>(idle: 900, absolute: 43_200)
+        let now = Date()
+        let token = try table.open(principal: UUID(), uid: 1000, handle: 7, now: now)
+        var handedBack: [Int] = []
+        guard case .success = table.authenticate(token, uid: 1000, now: now.addingTimeInterval(899), expired: { handedBack.append($0) }) else {
+            Issue.record("a session used within its idle time is live")
+            return
+        }
+        #expect(handedBack.isEmpty)
+        guard case .failure(.expired) = table.authenticate(token, uid: 1000, now: now.addingTimeInterval(899 + 900),
+                                                           expired: { handedBack.append($0) }) else {
+            Issue.record("a session idle for 15 minutes has expired")
+            return
+        }
+        #expect(handedBack == [7])
+        guard case .failure(.unknown) = table.authenticate(token, uid: 1000, now: now.addingTimeInterval(2_000),
+                                                           expired: { handedBack.append($0) }) else {
+            Issue.record("an expired session is gone")
+            return
+        }
+        #expect(handedBack == [7])
+        #expect(table.sessions.isEmpty)
+    }
+
     /// The request log's duration counts whole seconds too, not only the fraction of one.
     @Test func requestDurationsAreLoggedInWholeMilliseconds() {
         #expect(RequestLogMiddleware.milliseconds(.milliseconds(7)) == 7)
