@@ -171,7 +171,7 @@ let package = Package(
         // End-to-end tests: the built `tacit` binary against `tacit serve` in a temporary home.
         .testTarget(
             name: "TacitCLITests",
-            dependencies: ["TacitSpawn", "TacitAPI", "TacitServer"],
+            dependencies: ["TacitSpawn", "TacitAPI", "TacitServer", "TacitCrypto"],
             exclude: ["Snapshots"],
             swiftSettings: strict
         ),

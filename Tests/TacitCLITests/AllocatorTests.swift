@@ -1,13 +1,12 @@
 import Foundation
+import TacitCrypto
 import Testing
 
 /// The daemon's binary allocates with jemalloc (Package.swift says why).
 @Suite struct AllocatorTests {
-    /// Under ASan or TSan the sanitizer's allocator stands in for any other, so there is nothing to see.
-    static var underSanitizer: Bool { dlsym(dlopen(nil, RTLD_NOW), "__sanitizer_install_malloc_and_free_hooks") != nil }
-
     @Test func theTacitBinaryAllocatesWithJemalloc() throws {
-        guard !Self.underSanitizer else {
+        // Under ASan or TSan the sanitizer's allocator stands in for any other: nothing to see.
+        guard !ProcessMemory.usesSanitizerAllocator else {
             print("AllocatorTests: skipped: a sanitizer's allocator replaces jemalloc in this build")
             return
         }
