@@ -29,23 +29,27 @@ public struct Authorizer: Sendable {
         var permits: [String] = []
         var forbids: [String] = []
         var errors: [Decision.PolicyFailure] = []
-        for index in policies.candidates(for: request.action, in: entities) {
-            let policy = policies.policies[index]
-            guard policy.principal.matches(request.principal, in: entities),
-                  policy.action.matches(request.action, in: entities),
-                  policy.resource.matches(request.resource, in: entities)
-            else { continue }
-            do {
-                var satisfied = true
-                for condition in policy.conditions where try evaluator.condition(condition.body) != condition.isWhen {
-                    satisfied = false
-                    break
+        // The policies are read in place: a policy copied out of the array per candidate costs a
+        // retain and release of each of its parts, more than most conditions take to evaluate.
+        policies.policies.withUnsafeBufferPointer { all in
+            for index in policies.candidates(for: request.action, in: entities) {
+                guard all[index].principal.matches(request.principal, in: entities),
+                      all[index].action.matches(request.action, in: entities),
+                      all[index].resource.matches(request.resource, in: entities)
+                else { continue }
+                let effect = all[index].effect
+                do throws(PolicyError) {
+                    var satisfied = true
+                    for condition in all[index].conditions where try evaluator.condition(condition.body) != condition.isWhen {
+                        satisfied = false
+                        break
+                    }
+                    guard satisfied else { continue }
+                    if effect == .forbid { forbids.append(all[index].id) } else { permits.append(all[index].id) }
+                } catch {
+                    errors.append(Decision.PolicyFailure(policyID: all[index].id, message: error.description))
+                    if effect == .forbid { forbids.append(all[index].id) }
                 }
-                guard satisfied else { continue }
-                if policy.effect == .forbid { forbids.append(policy.id) } else { permits.append(policy.id) }
-            } catch {
-                errors.append(Decision.PolicyFailure(policyID: policy.id, message: error.description))
-                if policy.effect == .forbid { forbids.append(policy.id) }
             }
         }
         if !forbids.isEmpty { return Decision(effect: .deny, determining: forbids.sorted(), errors: errors) }

@@ -46,17 +46,30 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A set of Cedar values: equal when they hold the same elements, whatever the order.
+///
+/// The sets a decision meets are small (a share's audience, a group's facilitators) and are built
+/// for one decision: up to `smallLimit` elements are compared one by one, which costs less than
+/// hashing them into a table that lives for one request. Larger sets keep a hash table.
 public struct ValueSet: Hashable, Sendable {
+    /// Up to this many elements, membership is a scan.
+    static let smallLimit = 8
+
     /// The distinct elements, in first-seen order.
     public private(set) var elements: [Value]
-    private var lookup: Set<Value>
+    private var lookup: Set<Value>?
 
     /// Makes a set from a sequence of values, dropping duplicates.
     public init(_ values: some Sequence<Value>) {
         var elements: [Value] = []
-        var lookup = Set<Value>()
-        for value in values where lookup.insert(value).inserted {
-            elements.append(value)
+        elements.reserveCapacity(values.underestimatedCount)
+        var lookup: Set<Value>?
+        for value in values {
+            if lookup != nil {
+                if lookup?.insert(value).inserted == true { elements.append(value) }
+            } else if !elements.contains(value) {
+                elements.append(value)
+                if elements.count > Self.smallLimit { lookup = Set(elements) }
+            }
         }
         self.elements = elements
         self.lookup = lookup
@@ -64,7 +77,8 @@ public struct ValueSet: Hashable, Sendable {
 
     /// Whether the set holds a value equal to `value`.
     public func contains(_ value: Value) -> Bool {
-        lookup.contains(value)
+        if let lookup { return lookup.contains(value) }
+        return elements.contains(value)
     }
 
     /// The number of distinct elements.
@@ -72,11 +86,13 @@ public struct ValueSet: Hashable, Sendable {
 
     /// Sets are equal when they hold the same elements, in any order.
     public static func == (lhs: ValueSet, rhs: ValueSet) -> Bool {
-        lhs.lookup == rhs.lookup
+        // Elements are distinct, so as many elements, each found in the other, is equality.
+        lhs.count == rhs.count && lhs.elements.allSatisfy(rhs.contains)
     }
 
-    /// Hashes the elements without regard to order.
+    /// Hashes the elements without regard to order: the sum of their hashes.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(lookup)
+        hasher.combine(count)
+        hasher.combine(elements.reduce(0) { $0 &+ $1.hashValue })
     }
 }
