@@ -21,11 +21,34 @@ struct APIError: HTTPResponseError {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if let retryAfter = detail.retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let encoder = JSONEncoder()
-        // Sorted keys: the same error is the same bytes, so answers cannot be told apart by layout.
-        encoder.outputFormatting = [.sortedKeys]
-        let body = (try? encoder.encode(APIErrorBody(detail))) ?? Data(#"{"error":{"code":"error","message":"error"}}"#.utf8)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: jsonText()))
+    }
+
+    /// The body, `{"error":{…}}`, as `JSONEncoder` with sorted keys writes `APIErrorBody` (the same
+    /// error is the same bytes, so answers cannot be told apart by layout). Written directly: the
+    /// encoder's generic walk was 8.9% of the daemon's CPU answering 404s at eight connections (2.1%
+    /// written directly), and refusals should stay cheap.
+    func jsonText() -> ByteBuffer {
+        var json = JSONText(capacity: 64 + detail.code.utf8.count + detail.message.utf8.count
+                            + (detail.policies ?? []).reduce(0) { $0 + $1.utf8.count + 3 })
+        json.raw("{\"error\":{\"code\":")
+        json.string(detail.code)
+        json.raw(",\"message\":")
+        json.string(detail.message)
+        if let policies = detail.policies {
+            json.raw(",\"policies\":[")
+            for (index, policy) in policies.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.string(policy)
+            }
+            json.raw("]")
+        }
+        if let retryAfter = detail.retryAfter {
+            json.raw(",\"retryAfter\":")
+            json.int(retryAfter)
+        }
+        json.raw("}}")
+        return json.buffer
     }
 
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad-request", message) }

@@ -43,6 +43,30 @@ import TacitAPI
         }
     }
 
+    /// Error bodies are written directly too: the same bytes as `JSONEncoder` (sorted keys) makes of
+    /// `APIErrorBody`, with and without policies and a retry time, for every character.
+    @Test func errorBodiesAreWrittenAsTheEncoderWritesThem() throws {
+        let all = String(Self.palette)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var generator = SystemRandomNumberGenerator()
+        var errors = [APIError.notFound("share"), APIError.unauthorized, APIError.denied(["outside-audience", "share-expired"]),
+                      APIError.denied([]), APIError(.tooManyRequests, "backoff", "wait", retryAfter: 8),
+                      APIError(.forbidden, all, all, policies: [all, "", "a/b"], retryAfter: -1)]
+        for _ in 0..<500 {
+            errors.append(APIError(.badRequest, Self.text(&generator, upTo: 12), Self.text(&generator, upTo: 80),
+                                   policies: Bool.random(using: &generator) ? nil : (0..<Int.random(in: 0...3, using: &generator)).map { _ in
+                                       Self.text(&generator, upTo: 10) },
+                                   retryAfter: Bool.random(using: &generator) ? nil : Int.random(in: -5...100_000, using: &generator)))
+        }
+        for error in errors {
+            let written = Array(error.jsonText().readableBytesView)
+            let encoded = Array(try encoder.encode(APIErrorBody(error.detail)))
+            let same = written == encoded
+            #expect(same, "written \(String(decoding: written, as: UTF8.self)), encoded \(String(decoding: encoded, as: UTF8.self))")
+        }
+    }
+
     @Test func generatedEntriesMatchTheEncoder() throws {
         var generator = SystemRandomNumberGenerator()
         let dates = JSONText.dates
