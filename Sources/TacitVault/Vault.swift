@@ -20,8 +20,8 @@ public final class Vault: Sendable {
     let calendar: CalendarMath
     /// Phase boundaries of recently asked cycles (see `PhaseBoundaryMemo`).
     let phaseBoundaries = PhaseBoundaryMemo()
-    /// (share, version, signature) triples whose signature already verified: checked once, then cached.
-    let verifiedShares = Locked<Set<[UInt8]>>([])
+    /// Shares whose signature already verified (see `VerifiedShareMemo`).
+    let verifiedShares = VerifiedShareMemo()
     let isClosed = Locked(false)
 
     /// The data folder.

@@ -287,4 +287,35 @@ import TacitCrypto
         let again = try await f.unlock("ben")
         #expect(try again.keys().verifiedPinCount == 0, "a new session remembers nothing")
     }
+
+    // MARK: Verified share signatures
+
+    @Test func aShareSignatureIsVerifiedOnceAndTheMemoryOfItIsBounded() async throws {
+        let f = try await Fixture()
+        let (group, _, s) = try await f.group(["fac", "ana", "ben"])
+        let entry = try await s["ana"]!.write(EntryDraft(body: "shared"))
+        let share = try await s["ana"]!.share(entry.id, with: .group(group.id))
+        let ben = s["ben"]!
+        let before = f.vault.verifiedShares.count
+        _ = try await ben.sharedEntry(share)
+        _ = try await ben.sharedEntry(share)
+        #expect(f.vault.verifiedShares.count == before + 1, "one share, verified once, remembered once")
+        // A forged signature is a different share to the memo: verified, and refused.
+        let signature: Data = try await f.vault.storage.pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT signature FROM share WHERE id = ?", arguments: [share.uuid])!
+        }
+        var forged = [UInt8](signature)
+        forged[10] ^= 0x01
+        try f.sql("UPDATE share SET signature = ? WHERE id = ?", [Data(forged), share.uuid])
+        await expectVaultError(.authenticationFailed) { _ = try await ben.sharedEntry(share) }
+        try f.sql("UPDATE share SET signature = ? WHERE id = ?", [signature, share.uuid])
+        #expect(try await ben.sharedEntry(share).entry.content.body == "shared")
+
+        // Bounded: past its capacity the memo starts again, and what it then learns it keeps.
+        let memo = VerifiedShareMemo()
+        for index in 0..<(VerifiedShareMemo.capacity + 10) { memo.insert(Array("share \(index)".utf8)) }
+        #expect(memo.count <= VerifiedShareMemo.capacity)
+        #expect(memo.contains(Array("share \(VerifiedShareMemo.capacity + 9)".utf8)))
+        #expect(!memo.contains(Array("share 0".utf8)))
+    }
 }

@@ -311,12 +311,12 @@ extension MemberSession {
         }
         let pinned = try pinnedKeys(of: share.author, row: author, pin: pin, access: access, keys: keys, allowFirstUse: true)
         if let element = pinned.newElement { try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element]) }
-        // The signature is verified once per (share, version) and cached for the vault's lifetime. The
+        // The signature is verified once per (share, version) and remembered (`VerifiedShareMemo`). The
         // cache key includes the signature, the pinned key and the ciphertext's length, and the
         // ciphertext is still authenticated by GCM under the committed key at every read.
         let cacheKey = SHA256.hash(share.id.bytes + Array("\(share.version)/\(share.expiresAt)".utf8) + share.signature
                                    + pinned.signing + share.audience + commitment)
-        if !vault.verifiedShares.withLock({ $0.contains(cacheKey) }) {
+        if !vault.verifiedShares.contains(cacheKey) {
             let message = FormatV1.shareSignatureMessage(share: share.id, entry: c.id, author: share.author, group: share.group,
                                                          version: c.version, audience: share.audience,
                                                          expiry: UInt64(max(0, share.expiresAt)),
@@ -325,7 +325,7 @@ extension MemberSession {
             guard verifier.isValidSignature(share.signature, for: message.bytes) else {
                 throw VaultError.tampered("a share's signature")
             }
-            _ = vault.verifiedShares.withLock { $0.insert(cacheKey) }
+            vault.verifiedShares.insert(cacheKey)
         }
         let (_, content) = try Self.openEntry(entry, key: key, expected: share.entry)
         if recordingRead { try access.recordRead(share.id, by: me, at: Int64(date.timeIntervalSince1970)) }
