@@ -24,6 +24,8 @@ import TacitAPI
         var byKind: [String: Int] = [:]
         var p50 = 0.0, p99 = 0.0, max = 0.0
         var rssFirst = 0.0, rssLast = 0.0, rssPeak = 0
+        /// Mean resident memory of each whole minute (KiB): a longer run shows whether growth levels off.
+        var rssByMinute: [Double] = []
         var problems: [String] = []
         var sweepHits: [String] = []
         var rssGrowth: Double { rssFirst > 0 ? (rssLast - rssFirst) / rssFirst : 1 }
@@ -34,6 +36,7 @@ import TacitAPI
                           + "daemon RSS %.1f MiB (first 10 s) → %.1f MiB (last 10 s), %+.1f%%, peak %.1f MiB; sweep %d canaries",
                           requests, seconds, Double(requests) / seconds, kinds, errors, p50, p99, max,
                           rssFirst / 1024, rssLast / 1024, rssGrowth * 100, Double(rssPeak) / 1024, sweepHits.count)
+                + (rssByMinute.count > 1 ? "; RSS by minute (MiB): " + rssByMinute.map { String(format: "%.1f", $0 / 1024) }.joined(separator: ", ") : "")
         }
     }
 
@@ -184,6 +187,10 @@ import TacitAPI
         result.rssPeak = all.map(\.1).max() ?? 0
         result.rssFirst = first.isEmpty ? 0 : first.reduce(0, +) / Double(first.count)
         result.rssLast = last.isEmpty ? 0 : last.reduce(0, +) / Double(last.count)
+        result.rssByMinute = (0..<Int(elapsed / 60)).map { minute in
+            let kib = all.filter { Int($0.0 / 60) == minute }.map { Double($0.1) }
+            return kib.isEmpty ? 0 : kib.reduce(0, +) / Double(kib.count)
+        }
         let sweep = PlaintextSweep.sweep([home.url], for: canary)
         result.sweepHits = sweep.hits
         return result
