@@ -3,8 +3,9 @@ import TacitCrypto
 import Logging
 import TacitVault
 
-/// The daemon's side of the hash-chained audit log: events are queued and committed together, at
-/// most `window` after they were queued (10 ms by default), in one transaction.
+/// The daemon's side of the hash-chained audit log: events are queued and committed together, in
+/// one transaction, `window` after the first of them was queued (10 ms by default) — or, when the
+/// writer is busier than that, as soon as the commit before them is done.
 ///
 /// No response waits for its record: every record queued here — reads of shared entries, shares,
 /// revocations, membership changes, sessions, denials — is durable within the window, which the
@@ -15,10 +16,15 @@ import TacitVault
 final class AuditLog: Sendable {
     private struct State {
         var pending: [AuditDraft] = []
-        var flushScheduled = false
-        /// The latest flush; each flush waits for the one before, so that a flush returning means
-        /// everything queued before it is committed, including batches another flush took.
+        /// A drain is armed (waiting out the window) or committing: a record queued now goes with
+        /// it, and no second drain starts. One drain at a time, so a writer slower than the window
+        /// makes the next batch larger instead of lining up a batch (and its task) per window.
+        var draining = false
+        /// The drain or flush that commits last; each waits for the one before, so that a flush
+        /// returning means everything queued before it is committed, including batches a drain took.
         var tail: Task<Void, Never>?
+        /// The most records one commit took (tests, the load test's report).
+        var largestBatch = 0
     }
 
     private let vault: Vault
@@ -32,36 +38,32 @@ final class AuditLog: Sendable {
         self.logger = logger
     }
 
-    /// Records queued and not yet taken by a flush (tests).
+    /// Records queued and not yet taken by a commit (tests).
     var pendingCount: Int { state.withLock { $0.pending.count } }
 
-    /// Queues `draft`; it is durable within the window. Does not wait.
+    /// The most records one commit has taken so far (tests).
+    var largestBatch: Int { state.withLock { $0.largestBatch } }
+
+    /// Queues `draft`; it is durable within the window (and the commit before it). Does not wait.
     func record(_ draft: AuditDraft) {
-        let schedule = state.withLock { state in
+        let start = state.withLock { state in
             state.pending.append(draft)
-            defer { state.flushScheduled = true }
-            return !state.flushScheduled
+            defer { state.draining = true }
+            return !state.draining
         }
-        if schedule { scheduleFlush() }
+        if start { startDrain() }
     }
 
     /// Commits everything queued now, and returns once every record queued before the call is
-    /// committed — also those a scheduled flush had already taken (shutdown, tests).
+    /// committed — also those a drain had already taken (shutdown, tests).
     func flush() async {
         let flushing: Task<Void, Never> = state.withLock { state in
             let drafts = state.pending
             state.pending = []
-            state.flushScheduled = false
             let previous = state.tail
-            let task = Task { [vault, logger] in
+            let task = Task { [self] in
                 await previous?.value
-                guard !drafts.isEmpty else { return }
-                do {
-                    try await vault.appendAudit(drafts)
-                } catch {
-                    // The error names no content; the events stay lost only if the database is failing.
-                    logger.error("audit records could not be written", metadata: ["count": "\(drafts.count)", "error": "\(error)"])
-                }
+                await commit(drafts)
             }
             state.tail = task
             return task
@@ -69,10 +71,34 @@ final class AuditLog: Sendable {
         await flushing.value
     }
 
-    private func scheduleFlush() {
-        Task { [window] in
-            try? await Task.sleep(for: window)
-            await self.flush()
+    /// Waits out the window, then commits what is queued, batch after batch, until nothing is.
+    private func startDrain() {
+        state.withLock { state in
+            let previous = state.tail
+            state.tail = Task { [self, window] in
+                try? await Task.sleep(for: window)
+                await previous?.value
+                while true {
+                    let drafts: [AuditDraft] = self.state.withLock { state in
+                        defer { state.pending = [] }
+                        if state.pending.isEmpty { state.draining = false }
+                        return state.pending
+                    }
+                    guard !drafts.isEmpty else { return }
+                    await commit(drafts)
+                }
+            }
+        }
+    }
+
+    private func commit(_ drafts: [AuditDraft]) async {
+        guard !drafts.isEmpty else { return }
+        state.withLock { $0.largestBatch = max($0.largestBatch, drafts.count) }
+        do {
+            try await vault.appendAudit(drafts)
+        } catch {
+            // The error names no content; the events stay lost only if the database is failing.
+            logger.error("audit records could not be written", metadata: ["count": "\(drafts.count)", "error": "\(error)"])
         }
     }
 }

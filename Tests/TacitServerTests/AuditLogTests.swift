@@ -32,4 +32,34 @@ import Testing
         let records = try await vault.auditRecords { $0.action == "probe" }
         #expect(records.count == 1)
     }
+
+    /// A writer slower than the window: what arrives meanwhile waits in one queue and goes in one
+    /// commit after it, instead of a batch (and a task holding it) per window piling up behind it
+    /// — a six-minute load grew the daemon by megabytes a minute that way.
+    @Test func recordsQueuedBehindASlowCommitGoTogether() async throws {
+        let test = try await TestDaemon()
+        let vault = test.daemon.vault
+        let log = AuditLog(vault: vault, window: .milliseconds(1), logger: Logger(label: "test"))
+        func draft(_ index: Int) -> AuditDraft {
+            AuditDraft(actor: nil, action: "queued", resource: "r\(index)", decision: "allow", policies: [],
+                       policyHash: "h", time: Date())
+        }
+        let gate = DispatchSemaphore(value: 0)
+        vault.storage.pool.asyncWriteWithoutTransaction { _ in gate.wait() }
+        log.record(draft(0))
+        try await Task.sleep(for: .milliseconds(30)) // the first batch is taken and waits for the writer
+        // Forty windows' worth of records while the writer is held.
+        for index in 1...100 {
+            log.record(draft(index))
+            if index % 5 == 0 { try await Task.sleep(for: .milliseconds(2)) }
+        }
+        #expect(log.pendingCount == 100, "queued behind the held commit, not taken in small batches")
+        gate.signal()
+        await log.flush()
+        #expect(log.pendingCount == 0)
+        #expect(log.largestBatch == 100, "the records that waited went in one commit")
+        let records = try await vault.auditRecords { $0.action == "queued" }
+        #expect(records.count == 101)
+        #expect(try await vault.verifyAuditChain().isIntact)
+    }
 }
