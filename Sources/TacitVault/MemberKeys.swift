@@ -23,7 +23,10 @@ final class MemberKeys: Sendable {
     /// accepted; everything after the seal (commitment, signature, GCM) is still checked at every
     /// read. The keys go with these keys: wiped at `lock()`.
     private let openedShareKeys = Locked<[[UInt8]: (key: SecretBytes, commitment: [UInt8])]>([:])
-    static let openedShareKeysLimit = 1024
+    /// More shares than a member's feed holds at once (their group's peers over a cycle). An entry
+    /// costs about 250 bytes: at 1,024 a five-minute load of 64 members grew the daemon by 16 MiB
+    /// filling them, and a thousand busy sessions could hold 250 MiB; at 128, 32 KiB a session.
+    static let openedShareKeysLimit = 128
     /// Pin rows known to carry a valid MAC under these keys, by peer: ones this session verified.
     /// A stored pin equal to the one kept, byte for byte, needs no second HMAC (every read
     /// of a shared entry checks its author's pin); any other row is verified in full.

@@ -232,6 +232,23 @@ import TacitCrypto
         #expect(try again.keys().openedShareKeyCount == 0, "a new session remembers nothing")
     }
 
+    @Test func theShareKeysASessionRemembersAreBounded() async throws {
+        let f = try await Fixture()
+        let (_, _, s) = try await f.group(["fac", "ana"])
+        let keys = try s["ana"]!.keys()
+        var opened = 0
+        for index in 0...MemberKeys.openedShareKeysLimit {
+            let context = FormatV1.shareSealContext(ShareID(UUID()), reader: PrincipalID(UUID()), entry: EntryID(UUID()), version: index)
+            _ = try keys.shareKey(seal: [UInt8](repeating: UInt8(index & 0xFF), count: 48), context: context) {
+                opened += 1
+                return try SecretBytes.random(count: 32)
+            }
+            #expect(keys.openedShareKeyCount <= MemberKeys.openedShareKeysLimit)
+        }
+        #expect(opened == MemberKeys.openedShareKeysLimit + 1, "every seal was new")
+        #expect(keys.openedShareKeyCount >= 1, "the seal opened last is remembered")
+    }
+
     @Test func aRememberedShareKeyNeverOpensAChangedOrMovedSeal() async throws {
         let f = try await Fixture()
         let (group, _, s) = try await f.group(["fac", "ana", "ben"])
