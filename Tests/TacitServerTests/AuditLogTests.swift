@@ -47,7 +47,9 @@ import Testing
         let gate = DispatchSemaphore(value: 0)
         vault.storage.pool.asyncWriteWithoutTransaction { _ in gate.wait() }
         log.record(draft(0))
-        try await Task.sleep(for: .milliseconds(30)) // the first batch is taken and waits for the writer
+        // The first batch is taken and waits for the writer (polled: a busy machine fires timers late).
+        for _ in 0..<500 where log.pendingCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(log.pendingCount == 0, "the first record was not taken within 5 s")
         // Forty windows' worth of records while the writer is held.
         for index in 1...100 {
             log.record(draft(index))
