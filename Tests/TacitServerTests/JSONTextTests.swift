@@ -49,15 +49,19 @@ import TacitAPI
         let all = String(Self.palette)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var generator = SystemRandomNumberGenerator()
         var errors = [APIError.notFound("share"), APIError.unauthorized, APIError.denied(["outside-audience", "share-expired"]),
                       APIError.denied([]), APIError(.tooManyRequests, "backoff", "wait", retryAfter: 8),
                       APIError(.forbidden, all, all, policies: [all, "", "a/b"], retryAfter: -1)]
-        for _ in 0..<500 {
-            errors.append(APIError(.badRequest, Self.text(&generator, upTo: 12), Self.text(&generator, upTo: 80),
-                                   policies: Bool.random(using: &generator) ? nil : (0..<Int.random(in: 0...3, using: &generator)).map { _ in
-                                       Self.text(&generator, upTo: 10) },
-                                   retryAfter: Bool.random(using: &generator) ? nil : Int.random(in: -5...100_000, using: &generator)))
+        // Palette characters in varied places of short and long texts, with 0 to 3 policies and
+        // with and without a retry time. Enumerated, not drawn: the ThreadSanitizer build crashed
+        // (SEGV inside `Int.random`) when this and the generated-entries test both drew from
+        // `SystemRandomNumberGenerator` in one process.
+        let palette = Self.palette, count = palette.count
+        func text(_ seed: Int, _ length: Int) -> String { String((0..<length).map { palette[(seed * 7 + $0 * 13) % count] }) }
+        for index in 0..<500 {
+            errors.append(APIError(.badRequest, text(index, index % 12), text(index + 1, index % 80),
+                                   policies: index % 5 == 0 ? nil : (0..<(index % 4)).map { text(index + $0, $0 * 3) },
+                                   retryAfter: index % 3 == 0 ? nil : index * 211 - 5))
         }
         for error in errors {
             let written = Array(error.jsonText().readableBytesView)
