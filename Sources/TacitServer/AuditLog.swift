@@ -23,7 +23,7 @@ final class AuditLog: Sendable {
         /// The drain or flush that commits last; each waits for the one before, so that a flush
         /// returning means everything queued before it is committed, including batches a drain took.
         var tail: Task<Void, Never>?
-        /// The most records one commit took (tests, the load test's report).
+        /// The most records one commit took (tests).
         var largestBatch = 0
     }
 
