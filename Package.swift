@@ -9,8 +9,12 @@ let strict: [SwiftSetting] = [
 // per-thread caches take frees from other threads without a lock; glibc's malloc, capped at two
 // arenas to keep resident memory flat, made Swift's pool threads and NIO's event loops queue on
 // its arena locks (about a sixth of a loaded daemon's CPU). Libraries and tests keep the system
-// malloc, so the sanitizers see theirs.
-let daemonAllocator: [LinkerSetting] = [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+// malloc, so the sanitizers see theirs. A sanitizer build must leave jemalloc out of the
+// executables too: with both, ThreadSanitizer was handed jemalloc's memory to free and stopped the
+// crash harness's daemon at start. `TACIT_SYSTEM_MALLOC=1` (set by `Scripts/soak` for its sanitizer
+// steps) builds them with the system malloc.
+let daemonAllocator: [LinkerSetting] = Context.environment["TACIT_SYSTEM_MALLOC"] == "1"
+    ? [] : [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
 
 let package = Package(
     name: "Tacit",

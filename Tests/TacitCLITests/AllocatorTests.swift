@@ -5,9 +5,10 @@ import Testing
 /// The daemon's binary allocates with jemalloc (Package.swift says why).
 @Suite struct AllocatorTests {
     @Test func theTacitBinaryAllocatesWithJemalloc() throws {
-        // Under ASan or TSan the sanitizer's allocator stands in for any other: nothing to see.
-        guard !ProcessMemory.usesSanitizerAllocator else {
-            print("AllocatorTests: skipped: a sanitizer's allocator replaces jemalloc in this build")
+        // Under ASan or TSan the sanitizer's allocator stands in for any other, and such builds
+        // leave jemalloc out (`TACIT_SYSTEM_MALLOC=1`, Package.swift): nothing to see.
+        guard !ProcessMemory.usesSanitizerAllocator, ProcessInfo.processInfo.environment["TACIT_SYSTEM_MALLOC"] != "1" else {
+            print("AllocatorTests: skipped: this build allocates with the sanitizer's or the system malloc")
             return
         }
         // jemalloc prints its statistics at exit when asked through MALLOC_CONF; glibc ignores the variable.
