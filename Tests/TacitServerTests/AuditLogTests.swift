@@ -34,8 +34,8 @@ import Testing
     }
 
     /// A writer slower than the window: what arrives meanwhile waits in one queue and goes in one
-    /// commit after it, instead of a batch (and a task holding it) per window piling up behind it
-    /// — a six-minute load grew the daemon by megabytes a minute that way.
+    /// commit after it, instead of a batch (and a task holding it) per window piling up behind it,
+    /// each paying a commit of its own.
     @Test func recordsQueuedBehindASlowCommitGoTogether() async throws {
         let test = try await TestDaemon()
         let vault = test.daemon.vault
