@@ -22,7 +22,7 @@ final class MemberKeys: Sendable {
     /// same seal bytes and the same context (share, reader, entry, version) that `SealedBox.open`
     /// accepted; everything after the seal (commitment, signature, GCM) is still checked at every
     /// read. The keys go with these keys: wiped at `lock()`.
-    private let openedShareKeys = Locked<[[UInt8]: (key: SecretBytes, commitment: [UInt8])]>([:])
+    private let openedShareKeys = BoundedMemo<[UInt8], (key: SecretBytes, commitment: [UInt8])>(capacity: openedShareKeysLimit)
     /// More shares than a member's feed holds at once (their group's peers over a cycle). An entry
     /// costs about 250 bytes: at 1,024 a five-minute load of 64 members grew the daemon by 16 MiB
     /// filling them, and a thousand busy sessions could hold 250 MiB; at 128, 32 KiB a session.
@@ -30,7 +30,7 @@ final class MemberKeys: Sendable {
     /// Pin rows known to carry a valid MAC under these keys, by peer: ones this session verified.
     /// A stored pin equal to the one kept, byte for byte, needs no second HMAC (every read
     /// of a shared entry checks its author's pin); any other row is verified in full.
-    private let verifiedPins = Locked<[PrincipalID: PinRow]>([:])
+    private let verifiedPins = BoundedMemo<PrincipalID, PinRow>(capacity: verifiedPinsLimit)
     static let verifiedPinsLimit = 1024
 
     /// Derives the subkeys of `root` and unwraps the private keys stored in `row`.
@@ -65,36 +65,28 @@ final class MemberKeys: Sendable {
     /// the share's stored commitment each time.
     func shareKey(seal: [UInt8], context: CanonicalEncoding,
                   open: () throws -> SecretBytes) throws -> (key: SecretBytes, commitment: [UInt8]) {
-        let id = SHA256.hash(seal + context.bytes)
-        if let known = openedShareKeys.withLock({ $0[id] }) { return known }
-        let key = try open()
-        let opened = (key, try FormatV1.keyCommitment(key))
-        openedShareKeys.withLock { cache in
-            if cache.count >= Self.openedShareKeysLimit { cache.removeAll() }
-            cache[id] = opened
+        try openedShareKeys.value(for: SHA256.hash(seal + context.bytes)) {
+            let key = try open()
+            return (key, try FormatV1.keyCommitment(key))
         }
-        return opened
     }
 
     /// Whether `pin` carries a valid MAC under these keys: known from this session, or checked now
     /// (and kept when valid).
     func isValidPin(_ pin: PinRow) -> Bool {
-        if verifiedPins.withLock({ $0[pin.peer] }) == pin { return true }
+        if verifiedPins[pin.peer] == pin { return true }
         let message = FormatV1.pinMessage(owner: principal, peer: pin.peer, agreement: pin.agreementPublic,
                                           signing: pin.signingPublic)
         guard HMAC.isValid(pin.mac, for: message.bytes, key: self.pin) else { return false }
-        verifiedPins.withLock { kept in
-            if kept.count >= Self.verifiedPinsLimit { kept.removeAll() }
-            kept[pin.peer] = pin
-        }
+        verifiedPins.remember(pin, for: pin.peer)
         return true
     }
 
     /// How many verified pins are kept (tests).
-    var verifiedPinCount: Int { verifiedPins.withLock { $0.count } }
+    var verifiedPinCount: Int { verifiedPins.count }
 
     /// How many share keys the cache holds (tests).
-    var openedShareKeyCount: Int { openedShareKeys.withLock { $0.count } }
+    var openedShareKeyCount: Int { openedShareKeys.count }
 
     static func subkeys(root: SecretBytes, principal: PrincipalID) throws(VaultError)
         -> (SecretBytes, SecretBytes, SecretBytes, SecretBytes) {

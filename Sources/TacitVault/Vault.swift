@@ -20,8 +20,11 @@ public final class Vault: Sendable {
     let calendar: CalendarMath
     /// Phase boundaries of recently asked cycles (see `PhaseBoundaryMemo`).
     let phaseBoundaries = PhaseBoundaryMemo()
-    /// Shares whose signature already verified (see `VerifiedShareMemo`).
-    let verifiedShares = VerifiedShareMemo()
+    /// Shares whose author signature already verified, each by a hash of everything the
+    /// verification covered (share, version, expiry, signature, pinned key, audience, commitment),
+    /// so that a later read of the same share skips one Ed25519 verification. 16,384 hashes (about
+    /// 2 MiB) are far more shares than an instance's members read within a while.
+    let verifiedShares = BoundedMemo<[UInt8], Void>(capacity: 16_384)
     let isClosed = Locked(false)
 
     /// The data folder.

@@ -329,10 +329,30 @@ import TacitCrypto
         #expect(try await ben.sharedEntry(share).entry.content.body == "shared")
 
         // Bounded: past its capacity the memo starts again, and what it then learns it keeps.
-        let memo = VerifiedShareMemo()
-        for index in 0..<(VerifiedShareMemo.capacity + 10) { memo.insert(Array("share \(index)".utf8)) }
-        #expect(memo.count <= VerifiedShareMemo.capacity)
-        #expect(memo.contains(Array("share \(VerifiedShareMemo.capacity + 9)".utf8)))
+        let memo = f.vault.verifiedShares
+        for index in 0..<(memo.capacity + 10) { memo.insert(Array("share \(index)".utf8)) }
+        #expect(memo.count <= memo.capacity)
+        #expect(memo.contains(Array("share \(memo.capacity + 9)".utf8)))
         #expect(!memo.contains(Array("share 0".utf8)))
+    }
+
+    // MARK: The memo under every cache
+
+    @Test func aMemoKeepsAtMostItsCapacityAndForgetsOnlyWhenANewKeyComes() {
+        let memo = BoundedMemo<Int, String>(capacity: 3)
+        var made = 0
+        for key in [1, 2, 1, 3, 2] { _ = memo.value(for: key) { made += 1; return "value \(key)" } }
+        #expect(made == 3, "a remembered key is not computed again")
+        #expect(memo.count == 3)
+        // A known key replaced when full keeps the others.
+        memo.remember("changed", for: 2)
+        #expect(memo.count == 3 && memo[1] == "value 1" && memo[2] == "changed")
+        // A fourth key: the memo starts again with it alone.
+        memo.remember("value 4", for: 4)
+        #expect(memo.count == 1 && memo[4] == "value 4" && memo[1] == nil)
+        // A failed computation remembers nothing.
+        struct Refused: Error {}
+        #expect(throws: Refused.self) { _ = try memo.value(for: 5) { () throws(Refused) -> String in throw Refused() } }
+        #expect(memo[5] == nil && memo.count == 1)
     }
 }

@@ -46,20 +46,15 @@ final class PhaseBoundaryMemo: Sendable {
     /// More cycles than an instance has open at once; when full, the memo starts again empty.
     static let capacity = 512
 
-    private let memo = Locked<[Key: PhaseBoundaries]>([:])
+    private let memo = BoundedMemo<Key, PhaseBoundaries>(capacity: capacity)
 
     func boundaries(of cycle: Cycle, calendar: CalendarMath, configuration: VaultConfiguration) -> PhaseBoundaries {
         let key = Key(session1: cycle.session1.timeIntervalSinceReferenceDate, session2: cycle.session2.timeIntervalSinceReferenceDate)
-        if let known = memo.withLock({ $0[key] }) { return known }
-        let computed = PhaseBoundaries(session1: cycle.session1, session2: cycle.session2, calendar: calendar,
-                                       configuration: configuration)
-        memo.withLock { memo in
-            if memo.count >= Self.capacity { memo.removeAll(keepingCapacity: true) }
-            memo[key] = computed
+        return memo.value(for: key) {
+            PhaseBoundaries(session1: cycle.session1, session2: cycle.session2, calendar: calendar, configuration: configuration)
         }
-        return computed
     }
 
     /// How many cycles are remembered (tests).
-    var count: Int { memo.withLock { $0.count } }
+    var count: Int { memo.count }
 }

@@ -311,7 +311,7 @@ extension MemberSession {
         }
         let pinned = try pinnedKeys(of: share.author, row: author, pin: pin, access: access, keys: keys, allowFirstUse: true)
         if let element = pinned.newElement { try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element]) }
-        // The signature is verified once per (share, version) and remembered (`VerifiedShareMemo`). The
+        // The signature is verified once per (share, version) and remembered (`Vault.verifiedShares`). The
         // cache key includes the signature, the pinned key and the ciphertext's length, and the
         // ciphertext is still authenticated by GCM under the committed key at every read.
         let cacheKey = SHA256.hash(share.id.bytes + Array("\(share.version)/\(share.expiresAt)".utf8) + share.signature
