@@ -144,6 +144,12 @@ let package = Package(
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
+        // What more than one test target needs: a seeded random generator.
+        .target(
+            name: "TacitTestSupport",
+            path: "Tests/TacitTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TacitCryptoTests",
             dependencies: ["TacitCrypto"],
@@ -161,13 +167,13 @@ let package = Package(
         ),
         .testTarget(
             name: "TacitPolicyTests",
-            dependencies: ["TacitPolicy"],
+            dependencies: ["TacitPolicy", "TacitTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "TacitServerTests",
             dependencies: [
-                "TacitServer", "TacitAPI", "TacitVault", "TacitSpawn",
+                "TacitServer", "TacitAPI", "TacitVault", "TacitSpawn", "TacitTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
@@ -183,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "TacitReliabilityTests",
             dependencies: [
-                "TacitServer", "TacitAPI", "TacitVault", "TacitCrypto", "TacitPolicy", "TacitSpawn",
+                "TacitServer", "TacitAPI", "TacitVault", "TacitCrypto", "TacitPolicy", "TacitSpawn", "TacitTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -1,21 +1,10 @@
 import Testing
+import TacitTestSupport
 @testable import TacitPolicy
 
 /// Thousands of random and mutated inputs: the parser, validator and evaluator never crash or
 /// hang; they either accept or report an error with a position.
 @Suite struct RobustnessTests {
-    /// A small deterministic generator, so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let fragments = [
         "permit", "forbid", "(", ")", "principal", "action", "resource", "context", ",", ";", "when", "unless",
         "{", "}", "[", "]", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "!", "-", "+", "*", "in", "is", "has",

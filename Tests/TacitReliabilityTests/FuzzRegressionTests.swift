@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TacitTestSupport
 import TacitCrypto
 import TacitPolicy
 import TacitServer
@@ -118,18 +119,6 @@ import TacitServer
             if PayloadCodec.milliseconds(PayloadCodec.date(milliseconds: count)) != count {
                 Issue.record("\(date.timeIntervalSince1970) s encodes as \(count) ms, which does not survive decoding")
             }
-        }
-    }
-
-    /// A small deterministic generator, so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }

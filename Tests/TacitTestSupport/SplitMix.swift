@@ -1,0 +1,16 @@
+/// A small deterministic generator (SplitMix64), so a test drawing random inputs can be replayed
+/// from its seed, and draws nothing from the system: `SystemRandomNumberGenerator` crashed inside
+/// `Int.random` in the ThreadSanitizer build when two tests drew from it at once.
+public struct SplitMix: RandomNumberGenerator {
+    public var state: UInt64
+
+    public init(state: UInt64) { self.state = state }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
