@@ -7,12 +7,14 @@ import TacitVault
 /// one transaction, `window` after the first of them was queued (10 ms by default) — or, when the
 /// writer is busier than that, as soon as the commit before them is done.
 ///
-/// No response waits for its record: every record queued here — reads of shared entries, shares,
-/// revocations, membership changes, sessions, denials — is durable within the window, which the
-/// README states. A crash inside the window can lose the last records, never an acknowledged write
-/// and never the chain's integrity (records are appended in whole transactions). The records of
-/// writing, editing and deleting an entry are not queued here: each is appended in the change's
-/// own transaction (`recording:`), so that the answer and its record are durable together.
+/// Queued here, and so with no response waiting for them: reads of shared entries, failed unlocks
+/// and policy denials — the records a busy daemon or an attacker makes many of. Each is durable
+/// within the window, which the README states; a crash inside it can lose the last of them, never
+/// an acknowledged change and never the chain's integrity (records are appended in whole
+/// transactions). A change's record (writing an entry, sharing, a jot, a cycle, membership) is
+/// appended in the change's own transaction (`recording:`). The rest — sessions opened, invitations,
+/// exports, backups, restores, passphrase changes, confirmed keys — go through `commit(_:)`: on
+/// disk before the response is sent, so nothing leaves the daemon unrecorded.
 final class AuditLog: Sendable {
     private struct State {
         var pending: [AuditDraft] = []
@@ -52,6 +54,15 @@ final class AuditLog: Sendable {
             return !state.draining
         }
         if start { startDrain() }
+    }
+
+    /// Appends `draft` in a commit of its own (shared with concurrent writes) and returns once it
+    /// is on disk: for records that must exist before the response does.
+    ///
+    /// - Throws: `VaultError` when the database cannot take the record; the caller then answers
+    ///   with that error instead of what the record was for.
+    func commit(_ draft: AuditDraft) async throws(VaultError) {
+        _ = try await vault.appendAudit([draft])
     }
 
     /// Commits everything queued now, and returns once every record queued before the call is

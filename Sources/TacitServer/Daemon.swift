@@ -73,7 +73,7 @@ public final class Daemon: Sendable {
 
     public static func prepare(_ options: Options, logger: Logger,
                                confirmRestore: @Sendable (String) -> Bool = { _ in false },
-                               testingUID: UInt32? = nil) async throws -> Daemon {
+                               testingUID: UInt32? = nil, auditWindow: Duration = .milliseconds(10)) async throws -> Daemon {
         let layout = options.layout
         var notices: [String] = []
         // At most two malloc arenas: glibc otherwise gives each busy thread its own (up to 8 per
@@ -194,7 +194,7 @@ public final class Daemon: Sendable {
             bootstrapCode = code.code
         }
 
-        let audit = AuditLog(vault: vault, logger: logger)
+        let audit = AuditLog(vault: vault, window: auditWindow, logger: logger)
         let state = DaemonState(vault: vault, authorizer: Authorizer(policies: policies), policyHash: policyHash,
                                 configuration: configuration, clock: clock, logger: logger, instanceKey: instanceKey,
                                 audit: audit, testingUID: testingUID, layout: layout)

@@ -27,9 +27,10 @@ extension Routes {
                 Entity(pending, attributes: ["group": .entity(PolicyGate.uid(group.id)), "phase": .string(phase)]),
                 gate.group(group),
             ], hideExistence: false, what: "group")
+            // The cycle's audit record commits with it.
             let cycle = try await identity.session.createCycle(in: group.id, session1: input.session1,
-                                                               session2: input.session2, plan: CyclePlan(topics: input.topics))
-            await audit(state, identity, "scheduleCycle", cycle.id.description)
+                                                               session2: input.session2, plan: CyclePlan(topics: input.topics),
+                                                               recording: auditDraft(state, identity, "scheduleCycle"))
             return try Response.json(cycleInfo(cycle, state: state, topics: input.topics), status: .created)
         }
 
@@ -79,7 +80,7 @@ extension Routes {
             }
             let plan = try? await identity.session.plan(of: cycle.id)
             let markdown = Agenda.markdown(group: group.name, cycle: cycle, topics: plan?.topics ?? [], items: items)
-            await audit(state, identity, "buildAgenda", cycle.id.description)
+            try await audit(state, identity, "buildAgenda", cycle.id.description)
             return try Response.json(AgendaResponse(items: items, markdown: markdown))
         }
 

@@ -110,7 +110,7 @@ extension Routes {
             if try await state.vault.principal(named: name) != nil { throw APIError.conflict("\(name) is already enrolled") }
             let code = try await state.vault.createEnrollmentCode(name: name, role: role, group: group?.id,
                                                                   facilitator: input.role == "facilitator")
-            await audit(state, identity, "invite", role.rawValue)
+            try await audit(state, identity, "invite", role.rawValue)
             return try Response.json(InvitationResponse(code: code.code, expiresAt: code.expiresAt), status: .created)
         }
 
@@ -155,11 +155,11 @@ extension Routes {
                   phase: state.vault.phase(of: cycle, at: state.now).rawValue, topics: topics)
     }
 
-    /// Queues an audit record, committed within the audit window (10 ms) without making the
-    /// response wait. (Writing, editing and deleting an entry put their record into the change's
-    /// own transaction instead, from `auditDraft`.)
-    static func audit(_ state: DaemonState, _ identity: Identity, _ action: String, _ resource: String) async {
-        state.audit.record(auditDraft(state, identity, action, resource))
+    /// Appends the record of an allowed `action` and returns once it is on disk, before the
+    /// response is sent (see `AuditLog.commit`). A change that has a transaction of its own puts its
+    /// record there instead, from `auditDraft`.
+    static func audit(_ state: DaemonState, _ identity: Identity, _ action: String, _ resource: String) async throws {
+        try await state.audit.commit(auditDraft(state, identity, action, resource))
     }
 
     /// The record of an allowed `action` by the caller on `resource`, at the daemon's time now.

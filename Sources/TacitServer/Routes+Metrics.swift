@@ -76,7 +76,7 @@ extension Routes {
             } catch let error as MetricsError {
                 throw Self.map(error)
             }
-            await audit(state, identity, "exportMetrics", period.description)
+            try await audit(state, identity, "exportMetrics", period.description)
             let file = export.file(format)
             return try Response.json(MetricsExportResponse(
                 format: format.rawValue, file: Data(file.bytes).base64EncodedString(),

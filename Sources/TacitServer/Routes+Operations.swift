@@ -27,10 +27,14 @@ extension Routes {
             guard let key = Data(base64Encoded: input.agreementKey), key.count == 32 else {
                 throw APIError.badRequest("agreementKey must be the base64 of a 32-byte key")
             }
-            let id = try await state.vault.jot(input.text, for: principal.id, expectedKey: [UInt8](key))
-            state.audit.record(AuditDraft(actor: principal.id, action: "jot", resource: id.description,
-                                                       decision: "allow", policies: [], policyHash: state.policyHash,
-                                                       time: state.now))
+            // The jot's audit record commits with it.
+            let record = AuditDraft(actor: principal.id, action: "jot", resource: "", decision: "allow", policies: [],
+                                    policyHash: state.policyHash, time: state.now)
+            let id = try await state.vault.jot(input.text, for: principal.id, expectedKey: [UInt8](key)) { id in
+                var record = record
+                record.resource = id.description
+                return record
+            }
             return try Response.json(CreatedResponse(id: id.uuid), status: .created)
         }
 
@@ -40,7 +44,7 @@ extension Routes {
             try await PolicyGate(state: state).require(identity.principal, "backup", on: PolicyGate.instance,
                                                        entities: [Entity(PolicyGate.instance)], hideExistence: false,
                                                        what: "instance")
-            await audit(state, identity, "backup", "database")
+            try await audit(state, identity, "backup", "database")
             let stream = state.vault.backup()
             let body = ResponseBody { writer in
                 for try await chunk in stream {
@@ -86,7 +90,7 @@ extension Routes {
             }
             try? FileManager.default.removeItem(at: staged)
             try FileManager.default.moveItem(at: temporary, to: staged)
-            await audit(state, identity, "restore", "database")
+            try await audit(state, identity, "restore", "database")
             return try Response.json(["status": "staged", "next": "stop the daemon and run `tacit serve --accept-restore`"],
                                      status: .accepted)
         }

@@ -35,6 +35,15 @@ extension Routes {
                 throw APIError(.serviceUnavailable, "busy", "too many unlocks at once: try again in a moment", retryAfter: 1)
             }
             state.recordUnlockSuccess(for: name)
+            // Recorded on disk before the session exists: no token without its record.
+            do {
+                try await state.audit.commit(AuditDraft(actor: session.principal.id, action: "unlock", resource: "session",
+                                                        decision: "allow", policies: [], policyHash: state.policyHash,
+                                                        time: state.now))
+            } catch {
+                session.lock()
+                throw error
+            }
             let token = try state.openSession(session, uid: uid)
             let capture = try await state.vault.issueCaptureToken(for: session.principal.id)
             let report = session.report
@@ -49,9 +58,6 @@ extension Routes {
             if report.membersSealedIn > 0 {
                 notices.append("\(count(report.membersSealedIn, "new member", "new members")) sealed into cycle topics")
             }
-            state.audit.record(AuditDraft(actor: session.principal.id, action: "unlock", resource: "session",
-                                                       decision: "allow", policies: [], policyHash: state.policyHash,
-                                                       time: state.now))
             let response = SessionResponse(
                 token: token, captureToken: capture, principal: info(session.principal),
                 agreementKey: Data(session.principal.agreementKey).base64EncodedString(),
@@ -71,9 +77,9 @@ extension Routes {
             let identity = try context.requireIdentity()
             state.closeSessions(of: identity.principal.id)
             try await state.vault.revokeCaptureTokens(of: identity.principal.id)
-            state.audit.record(AuditDraft(actor: identity.principal.id, action: "logoutAll", resource: "session",
-                                                       decision: "allow", policies: [], policyHash: state.policyHash,
-                                                       time: state.now))
+            try await state.audit.commit(AuditDraft(actor: identity.principal.id, action: "logoutAll", resource: "session",
+                                                    decision: "allow", policies: [], policyHash: state.policyHash,
+                                                    time: state.now))
             return Response.noContent
         }
 
@@ -103,9 +109,9 @@ extension Routes {
                stored.trimmingCharacters(in: .whitespacesAndNewlines).uppercased().filter({ !$0.isWhitespace }) == code {
                 try? FileManager.default.removeItem(at: state.layout.bootstrapCode)
             }
-            state.audit.record(AuditDraft(actor: enrollment.principal.id, action: "enroll",
-                                                       resource: enrollment.principal.id.description, decision: "allow",
-                                                       policies: [], policyHash: state.policyHash, time: state.now))
+            try await state.audit.commit(AuditDraft(actor: enrollment.principal.id, action: "enroll",
+                                                    resource: enrollment.principal.id.description, decision: "allow",
+                                                    policies: [], policyHash: state.policyHash, time: state.now))
             return try Response.json(EnrollResponse(principal: info(enrollment.principal),
                                                     recoveryKey: enrollment.recoveryKey.displayed,
                                                     fingerprint: enrollment.principal.fingerprint), status: .created)
@@ -133,9 +139,9 @@ extension Routes {
                 // Every session holds keys derived from the old root key: end them all.
                 state.closeSessions(of: identity.principal.id)
             }
-            state.audit.record(AuditDraft(actor: identity.principal.id, action: rotate ? "rotate" : "passphrase",
-                                                       resource: identity.principal.id.description, decision: "allow",
-                                                       policies: [], policyHash: state.policyHash, time: state.now))
+            try await state.audit.commit(AuditDraft(actor: identity.principal.id, action: rotate ? "rotate" : "passphrase",
+                                                    resource: identity.principal.id.description, decision: "allow",
+                                                    policies: [], policyHash: state.policyHash, time: state.now))
             return Response.noContent
         }
 
@@ -157,9 +163,9 @@ extension Routes {
             }
             if let principal = try await state.vault.principal(named: name) {
                 state.closeSessions(of: principal.id)
-                state.audit.record(AuditDraft(actor: principal.id, action: "recover", resource: principal.id.description,
-                                                           decision: "allow", policies: [], policyHash: state.policyHash,
-                                                           time: state.now))
+                try await state.audit.commit(AuditDraft(actor: principal.id, action: "recover", resource: principal.id.description,
+                                                        decision: "allow", policies: [], policyHash: state.policyHash,
+                                                        time: state.now))
             }
             return Response.noContent
         }

@@ -140,7 +140,7 @@ extension Routes {
             let input = try await request.decodeStrictly(ConfirmKeyRequest.self, limit: limit)
             let name = context.parameters.get("name") ?? ""
             try await identity.session.confirmPeer(name, fingerprint: input.fingerprint)
-            await audit(state, identity, "confirmKey", name)
+            try await audit(state, identity, "confirmKey", name)
             let peer = try await identity.session.whois(name)
             return try Response.json(WhoisResponse(principal: info(peer.principal), fingerprint: peer.fingerprint,
                                                    pin: peer.status.rawValue))

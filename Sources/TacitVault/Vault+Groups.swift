@@ -142,9 +142,11 @@ extension Vault {
     ///
     /// - Parameter expectedKey: the X25519 public key the client believes is the member's (from the
     ///   capture token); a mismatch is refused so a swapped key cannot capture notes.
+    /// - Parameter record: makes the audit record from the new jot's id; it commits with the jot.
     /// - Throws: `VaultError.notFound`, `.peerKeyUnconfirmed` on a key mismatch, `.principalDisabled`.
     @discardableResult
-    public func jot(_ text: String, for member: PrincipalID, expectedKey: [UInt8]? = nil) async throws(VaultError) -> JotID {
+    public func jot(_ text: String, for member: PrincipalID, expectedKey: [UInt8]? = nil,
+                    recording record: (@Sendable (JotID) -> AuditDraft)? = nil) async throws(VaultError) -> JotID {
         let id = try JotID.random()
         let date = now
         try await write { access in
@@ -157,6 +159,7 @@ extension Vault {
             let box = try SealedBox.seal(padded, to: X25519.PublicKey(rawRepresentation: row.agreementPublic),
                                          context: FormatV1.jotContext(id, member: member))
             try access.insertJot(JotRow(id: id, principal: member, box: box))
+            try access.appendAudit(record?(id))
         }
         return id
     }

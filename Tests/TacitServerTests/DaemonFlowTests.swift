@@ -399,3 +399,60 @@ extension DaemonFlowTests {
         }
     }
 }
+
+extension DaemonFlowTests {
+    /// What leaves the daemon or changes a credential is on disk in the audit chain before the
+    /// response: sessions, enrollments, invitations, exports, backups, passphrase changes; a jot's
+    /// and a cycle's records commit with them. The audit window here is a minute, so a record that
+    /// was only queued would be missing — as a shared read's still is, by design.
+    @Test func recordsOfWhatLeavesTheDaemonAreOnDiskBeforeTheAnswer() async throws {
+        let test = try await TestDaemon(auditWindow: .seconds(60))
+        let marker = "CANARY\(UUID().uuidString.prefix(8))"
+        try await test.application.test(.router) { client in
+            func recorded(_ action: String) async throws -> Int {
+                try await test.daemon.vault.auditRecords { $0.action == action && $0.decision == "allow" }.count
+            }
+            // Three groups of five, their cycles, a compliance officer: every enrollment, invitation,
+            // cycle and login of it answered, each with its record already in the chain.
+            let carl = try await MetricsExportTests.organisation(test, client, groups: 3, marker: marker)
+            #expect(try await recorded("enroll") == 17)
+            #expect(try await recorded("invite") == 16)
+            #expect(try await recorded("scheduleCycle") == 3)
+            #expect(try await recorded("unlock") >= 18)
+
+            let exported = try await carl.call(.post, "/v1/metrics/exports", raw: #"{"period": "2026-03"}"#)
+            #expect(exported.status == .created, "\(String(buffer: exported.body))")
+            #expect(try await recorded("exportMetrics") == 1)
+
+            let anonymous = API(client: client)
+            let olivia = try await anonymous.login("olivia")
+            let backup = try await olivia.call(.get, "/v1/backup")
+            #expect(backup.status == .ok && backup.body.readableBytes > 0)
+            #expect(try await recorded("backup") == 1)
+
+            let session = try olivia.decode(SessionResponse.self, try await anonymous.call(
+                .post, "/v1/sessions", json: UnlockRequest(name: "m0-1", passphrase: TestDaemon.passphrase)))
+            let jot = try await anonymous.call(.post, "/v1/jots", json: JotRequest(text: "\(marker) jot", agreementKey: session.agreementKey),
+                                               headers: [.authorization: "Capture \(session.captureToken)"])
+            #expect(jot.status == .created)
+            #expect(try await recorded("jot") == 1)
+
+            let member = try await anonymous.login("m0-2")
+            let changed = try await member.call(.post, "/v1/passphrase",
+                                                raw: #"{"current": "\#(TestDaemon.passphrase)", "new": "another long practice passphrase"}"#)
+            #expect(changed.status == .noContent, "\(String(buffer: changed.body))")
+            #expect(try await recorded("passphrase") == 1)
+            #expect(try await member.call(.delete, "/v1/sessions").status == .noContent)
+            #expect(try await recorded("logoutAll") == 1)
+
+            // A shared read answers without waiting for its record: queued, not yet in the chain.
+            let reader = try await anonymous.login("m0-1")
+            let feed = try reader.decode([FeedItem].self, try await reader.call(.get, "/v1/feed"))
+            let share = try #require(feed.first).share
+            #expect(try await reader.call(.get, "/v1/feed/\(share.uuidString)").status == .ok)
+            #expect(try await recorded("readShared") == 0)
+            #expect(test.daemon.state.audit.pendingCount == 1)
+            #expect(try await test.daemon.vault.verifyAuditChain().isIntact)
+        }
+    }
+}

@@ -19,7 +19,7 @@ final class TestDaemon: @unchecked Sendable {
     static let passphrase = "a long practice passphrase"
 
     init(configuration extra: String = "", policy: String? = nil, start: String = "2026-03-01T09:00:00Z",
-         scryptLog2N: Int = 10) async throws {
+         scryptLog2N: Int = 10, auditWindow: Duration = .milliseconds(10)) async throws {
         home = URL(fileURLWithPath: "/tmp/tt-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -36,7 +36,7 @@ final class TestDaemon: @unchecked Sendable {
         var logger = Logger(label: "test") { [logs] _ in logs.handler() }
         logger.logLevel = .trace
         daemon = try await Daemon.prepare(.init(layout: HomeLayout(home: home), policyFile: policyFile, clockFile: clockFile),
-                                          logger: logger, testingUID: getuid())
+                                          logger: logger, testingUID: getuid(), auditWindow: auditWindow)
     }
 
     deinit { try? FileManager.default.removeItem(at: home) }

@@ -23,8 +23,10 @@ extension MemberSession {
     ///
     /// - Throws: `VaultError.notPermitted` for a non-facilitator or session 2 not after session 1;
     ///   `.peerKeyUnconfirmed` when a member's keys differ from the pinned ones.
+    /// - Parameter record: makes the audit record from the new cycle's id; it commits with the cycle.
     public func createCycle(in group: GroupID, session1: Date, session2: Date, sessionMinutes: Int = 90,
-                            plan: CyclePlan) async throws(VaultError) -> Cycle {
+                            plan: CyclePlan, recording record: (@Sendable (CycleID) -> AuditDraft)? = nil)
+        async throws(VaultError) -> Cycle {
         let keys = try keys()
         let me = me
         guard session2 > session1 else { throw VaultError(.notPermitted, "session 2 must come after session 1") }
@@ -60,6 +62,7 @@ extension MemberSession {
                     context: FormatV1.groupObjectSealContext(objectID, member: member, version: 1)))
             }
             if !newPins.isEmpty { try Self.updateManifest(access: access, keys: keys, removing: [], adding: newPins) }
+            try access.appendAudit(record?(cycle.id))
         }
         return cycle
     }
