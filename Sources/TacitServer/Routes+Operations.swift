@@ -88,9 +88,15 @@ extension Routes {
                 try? FileManager.default.removeItem(at: temporary)
                 throw APIError.badRequest("this is not a Tacit backup: \(error.message)")
             }
+            // Recorded before it is staged: a backup the record could not be written for is not kept.
+            do {
+                try await audit(state, identity, "restore", "database")
+            } catch {
+                try? FileManager.default.removeItem(at: temporary)
+                throw error
+            }
             try? FileManager.default.removeItem(at: staged)
             try FileManager.default.moveItem(at: temporary, to: staged)
-            try await audit(state, identity, "restore", "database")
             return try Response.json(["status": "staged", "next": "stop the daemon and run `tacit serve --accept-restore`"],
                                      status: .accepted)
         }
