@@ -35,17 +35,18 @@ extension Routes {
                 throw APIError(.serviceUnavailable, "busy", "too many unlocks at once: try again in a moment", retryAfter: 1)
             }
             state.recordUnlockSuccess(for: name)
-            // Recorded on disk before the session exists: no token without its record.
+            let token = try state.openSession(session, uid: uid)
+            // The unlock's audit record commits with the capture token, in one commit: no token
+            // is answered without its record; when they cannot be written, the session ends again.
+            let capture: String
             do {
-                try await state.audit.commit(AuditDraft(actor: session.principal.id, action: "unlock", resource: "session",
-                                                        decision: "allow", policies: [], policyHash: state.policyHash,
-                                                        time: state.now))
+                capture = try await state.vault.issueCaptureToken(for: session.principal.id, recording: AuditDraft(
+                    actor: session.principal.id, action: "unlock", resource: "session", decision: "allow", policies: [],
+                    policyHash: state.policyHash, time: state.now))
             } catch {
-                session.lock()
+                state.closeSession(token: token)
                 throw error
             }
-            let token = try state.openSession(session, uid: uid)
-            let capture = try await state.vault.issueCaptureToken(for: session.principal.id)
             let report = session.report
             var notices = report.problems.map { "integrity: \($0)" }
             func count(_ n: Int, _ one: String, _ many: String) -> String { n == 1 ? "1 \(one)" : "\(n) \(many)" }
@@ -76,10 +77,9 @@ extension Routes {
         v1.delete("sessions") { _, context in
             let identity = try context.requireIdentity()
             state.closeSessions(of: identity.principal.id)
-            try await state.vault.revokeCaptureTokens(of: identity.principal.id)
-            try await state.audit.commit(AuditDraft(actor: identity.principal.id, action: "logoutAll", resource: "session",
-                                                    decision: "allow", policies: [], policyHash: state.policyHash,
-                                                    time: state.now))
+            try await state.vault.revokeCaptureTokens(of: identity.principal.id, recording: AuditDraft(
+                actor: identity.principal.id, action: "logoutAll", resource: "session", decision: "allow", policies: [],
+                policyHash: state.policyHash, time: state.now))
             return Response.noContent
         }
 

@@ -6,12 +6,16 @@ extension Vault {
     /// SHA-256 is stored. It allows nothing but sealing notes into that principal's own journal,
     /// survives logout, and ends with `revokeCaptureTokens(of:)` (logout --all).
     ///
+    /// - Parameter record: an audit record (the daemon's of the unlock) that commits with the token.
     /// - Throws: `VaultError.storage`, `.crypto`.
-    public func issueCaptureToken(for principal: PrincipalID) async throws(VaultError) -> String {
+    public func issueCaptureToken(for principal: PrincipalID, recording record: AuditDraft? = nil) async throws(VaultError) -> String {
         let raw = try mapping("a capture token") { try SecureRandom.bytes(count: 32) }
         let hash = SHA256.hash(raw)
         let time = nowSeconds
-        try await write { try $0.insertCaptureToken(hash: hash, principal: principal, at: time) }
+        try await write { access in
+            try access.insertCaptureToken(hash: hash, principal: principal, at: time)
+            try access.appendAudit(record)
+        }
         return Base64URL.encode(raw)
     }
 
@@ -26,8 +30,12 @@ extension Vault {
 
     /// Revokes every capture token of `principal`.
     ///
+    /// - Parameter record: an audit record (the daemon's of logging out everywhere) that commits with it.
     /// - Throws: `VaultError.storage`.
-    public func revokeCaptureTokens(of principal: PrincipalID) async throws(VaultError) {
-        try await write { try $0.deleteCaptureTokens(of: principal) }
+    public func revokeCaptureTokens(of principal: PrincipalID, recording record: AuditDraft? = nil) async throws(VaultError) {
+        try await write { access in
+            try access.deleteCaptureTokens(of: principal)
+            try access.appendAudit(record)
+        }
     }
 }
