@@ -102,6 +102,18 @@ public struct EnrollRequest: Codable, Sendable {
     }
 }
 
+/// The answer to a passphrase change with `rotate`: the new recovery key, shown once (the old one
+/// no longer opens anything).
+public struct RotationResponse: Codable, Sendable {
+    /// The new recovery key in groups of four; it is never shown again.
+    public var recoveryKey: String
+
+    /// Creates a rotation response.
+    public init(recoveryKey: String) {
+        self.recoveryKey = recoveryKey
+    }
+}
+
 /// The answer to enrollment: the recovery key, shown once.
 public struct EnrollResponse: Codable, Sendable {
     /// Who was enrolled.

@@ -11,10 +11,10 @@ import TacitVault
 /// and policy denials — the records a busy daemon or an attacker makes many of. Each is durable
 /// within the window, which the README states; a crash inside it can lose the last of them, never
 /// an acknowledged change and never the chain's integrity (records are appended in whole
-/// transactions). A change's record (writing an entry, sharing, a jot, a cycle, membership) is
-/// appended in the change's own transaction (`recording:`). The rest — sessions opened, invitations,
-/// exports, backups, restores, passphrase changes, confirmed keys — go through `commit(_:)`: on
-/// disk before the response is sent, so nothing leaves the daemon unrecorded.
+/// transactions). A change's record (writing an entry, sharing, a jot, a cycle, membership,
+/// enrolling, a passphrase, a session's capture token) is appended in the change's own transaction
+/// (`recording:`). The rest — invitations, exports, backups, restores, agendas, confirmed keys — go
+/// through `commit(_:)`: on disk before the response is sent, so nothing leaves the daemon unrecorded.
 final class AuditLog: Sendable {
     private struct State {
         var pending: [AuditDraft] = []

@@ -103,15 +103,21 @@ extension Routes {
             guard (1...64).contains(name.count), !name.contains(where: \.isNewline) else {
                 throw APIError.badRequest("a name is 1 to 64 characters on one line")
             }
-            let enrollment = try await state.vault.enroll(code: code, name: name, passphrase: fields.secret("passphrase"))
+            // The enrollment's audit record commits with it: the recovery key, shown only in this
+            // answer, is never lost to a record that could not be written afterwards.
+            let draft = AuditDraft(actor: nil, action: "enroll", resource: "", decision: "allow", policies: [],
+                                   policyHash: state.policyHash, time: state.now)
+            let enrollment = try await state.vault.enroll(code: code, name: name, passphrase: fields.secret("passphrase")) { id in
+                var record = draft
+                record.actor = id
+                record.resource = id.description
+                return record
+            }
             // The bootstrap code is kept in Keys/ only until it is used.
             if let stored = try? String(contentsOf: state.layout.bootstrapCode, encoding: .utf8),
                stored.trimmingCharacters(in: .whitespacesAndNewlines).uppercased().filter({ !$0.isWhitespace }) == code {
                 try? FileManager.default.removeItem(at: state.layout.bootstrapCode)
             }
-            try await state.audit.commit(AuditDraft(actor: enrollment.principal.id, action: "enroll",
-                                                    resource: enrollment.principal.id.description, decision: "allow",
-                                                    policies: [], policyHash: state.policyHash, time: state.now))
             return try Response.json(EnrollResponse(principal: info(enrollment.principal),
                                                     recoveryKey: enrollment.recoveryKey.displayed,
                                                     fingerprint: enrollment.principal.fingerprint), status: .created)
@@ -128,9 +134,14 @@ extension Routes {
                 throw APIError(.tooManyRequests, "backoff", "too many failed attempts: wait \(Int(wait.rounded(.up))) s",
                                retryAfter: Int(wait.rounded(.up)))
             }
+            // The change's audit record commits with it.
+            let recoveryKey: RecoveryKey?
             do {
-                try await state.vault.changePassphrase(name: name, current: fields.secret("current"),
-                                                       new: fields.secret("new"), rotate: rotate)
+                recoveryKey = try await state.vault.changePassphrase(
+                    name: name, current: fields.secret("current"), new: fields.secret("new"), rotate: rotate,
+                    recording: AuditDraft(actor: identity.principal.id, action: rotate ? "rotate" : "passphrase",
+                                          resource: identity.principal.id.description, decision: "allow", policies: [],
+                                          policyHash: state.policyHash, time: state.now))
             } catch let error as VaultError where error.code == .invalidCredentials {
                 state.recordUnlockFailure(for: name)
                 throw ErrorMiddleware.map(error)
@@ -139,9 +150,9 @@ extension Routes {
                 // Every session holds keys derived from the old root key: end them all.
                 state.closeSessions(of: identity.principal.id)
             }
-            try await state.audit.commit(AuditDraft(actor: identity.principal.id, action: rotate ? "rotate" : "passphrase",
-                                                    resource: identity.principal.id.description, decision: "allow",
-                                                    policies: [], policyHash: state.policyHash, time: state.now))
+            // A rotation drew a new recovery key and the old one no longer opens anything: this
+            // answer is the one place it is shown.
+            if let recoveryKey { return try Response.json(RotationResponse(recoveryKey: recoveryKey.displayed)) }
             return Response.noContent
         }
 
@@ -155,17 +166,22 @@ extension Routes {
                                retryAfter: Int(wait.rounded(.up)))
             }
             let key = try RecoveryKey(parsing: fields.text("recoveryKey"))
+            // The recovery's audit record commits with it.
+            let draft = AuditDraft(actor: nil, action: "recover", resource: "", decision: "allow", policies: [],
+                                   policyHash: state.policyHash, time: state.now)
             do {
-                try await state.vault.recover(name: name, recoveryKey: key, newPassphrase: fields.secret("passphrase"))
+                try await state.vault.recover(name: name, recoveryKey: key, newPassphrase: fields.secret("passphrase")) { id in
+                    var record = draft
+                    record.actor = id
+                    record.resource = id.description
+                    return record
+                }
             } catch let error as VaultError where error.code == .invalidCredentials {
                 state.recordUnlockFailure(for: name)
                 throw ErrorMiddleware.map(error)
             }
             if let principal = try await state.vault.principal(named: name) {
                 state.closeSessions(of: principal.id)
-                try await state.audit.commit(AuditDraft(actor: principal.id, action: "recover", resource: principal.id.description,
-                                                        decision: "allow", policies: [], policyHash: state.policyHash,
-                                                        time: state.now))
             }
             return Response.noContent
         }

@@ -76,7 +76,8 @@ extension Vault {
     ///
     /// - Throws: `VaultError.enrollmentCodeInvalid`, `.enrollmentCodeExpired`, `.enrollmentCodeUsed`,
     ///   `.nameUnavailable` (name taken, or not the one the code was issued for), `.weakPassphrase`.
-    public func enroll(code: String, name: String, passphrase: SecretBytes) async throws(VaultError) -> Enrollment {
+    public func enroll(code: String, name: String, passphrase: SecretBytes,
+                       recording record: (@Sendable (PrincipalID) -> AuditDraft)? = nil) async throws(VaultError) -> Enrollment {
         guard let raw = Base32.decode(code, byteCount: 16) else {
             throw VaultError(.enrollmentCodeInvalid, "this enrollment code is not valid")
         }
@@ -111,6 +112,7 @@ extension Vault {
                 try access.addMembership(group, id, at: nowSeconds)
                 if current?.facilitator == true { try access.setFacilitator(group, id) }
             }
+            try access.appendAudit(record?(id))
         }
         return Enrollment(principal: made.row.principal, recoveryKey: RecoveryKey(secret: made.recovery))
     }
@@ -203,24 +205,27 @@ extension Vault {
     ///
     /// - Throws: as `unlock`, `.weakPassphrase`, and `.integrityViolation` when rotating over a
     ///   manifest that does not verify (acknowledge the report first).
+    /// - Parameter record: an audit record that commits with the change.
     @discardableResult
-    public func changePassphrase(name: String, current: SecretBytes, new: SecretBytes,
-                                 rotate: Bool = false) async throws(VaultError) -> RecoveryKey? {
+    public func changePassphrase(name: String, current: SecretBytes, new: SecretBytes, rotate: Bool = false,
+                                 recording record: AuditDraft? = nil) async throws(VaultError) -> RecoveryKey? {
         try PassphrasePolicy.check(new, name: name)
         let (row, root) = try await unwrapRoot(name: name, passphrase: current)
         if rotate {
             let keys = try MemberKeys(root: root, row: row)
             let session = MemberSession(vault: self, principal: row.principal, keys: keys, maintenance: false)
-            return try await session.rotate(newPassphrase: new)
+            return try await session.rotate(newPassphrase: new, recording: record)
         }
-        try await rewrapPassphrase(row: row, root: root, passphrase: new)
+        try await rewrapPassphrase(row: row, root: root, passphrase: new, recording: record)
         return nil
     }
 
     /// Recovers `name` with the recovery key: unwraps the root key and wraps it under a new passphrase.
     ///
+    /// - Parameter record: makes an audit record from the principal's id; it commits with the change.
     /// - Throws: `.invalidCredentials` for a wrong key or unknown name, `.weakPassphrase`, `.principalDisabled`.
-    public func recover(name: String, recoveryKey: RecoveryKey, newPassphrase: SecretBytes) async throws(VaultError) {
+    public func recover(name: String, recoveryKey: RecoveryKey, newPassphrase: SecretBytes,
+                        recording record: (@Sendable (PrincipalID) -> AuditDraft)? = nil) async throws(VaultError) {
         try PassphrasePolicy.check(newPassphrase, name: name)
         guard let row = try await read({ try $0.principal(named: name) }) else {
             throw VaultError(.invalidCredentials, "unknown name or wrong recovery key")
@@ -232,10 +237,11 @@ extension Vault {
         }
         guard !row.disabled else { throw VaultError(.principalDisabled, "\(row.name) was disabled by the operator") }
         _ = try MemberKeys(root: root, row: row)
-        try await rewrapPassphrase(row: row, root: root, passphrase: newPassphrase)
+        try await rewrapPassphrase(row: row, root: root, passphrase: newPassphrase, recording: record?(row.id))
     }
 
-    func rewrapPassphrase(row: PrincipalRow, root: SecretBytes, passphrase: SecretBytes) async throws(VaultError) {
+    func rewrapPassphrase(row: PrincipalRow, root: SecretBytes, passphrase: SecretBytes,
+                          recording record: AuditDraft?) async throws(VaultError) {
         let parameters = configuration.scryptParameters, policy = configuration.scryptPolicy
         let (salt, wrapped) = try await derive {
             let salt = try SecureRandom.bytes(count: 16)
@@ -246,6 +252,7 @@ extension Vault {
         try await write { access in
             try access.updatePassphraseWrap(row.id, salt: salt, log2N: parameters.log2N, r: parameters.r, p: parameters.p,
                                             wrapped: wrapped)
+            try access.appendAudit(record)
         }
     }
 

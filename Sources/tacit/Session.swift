@@ -202,7 +202,8 @@ extension Tacit {
             abstract: "Change your passphrase (with --rotate, also replace your root key).",
             discussion: """
             The current passphrase comes from --passphrase-file, $TACIT_PASSPHRASE or a prompt; the new one \
-            from --new-passphrase-file, $TACIT_NEW_PASSPHRASE or a prompt (asked twice).
+            from --new-passphrase-file, $TACIT_NEW_PASSPHRASE or a prompt (asked twice). With --rotate your old \
+            recovery key stops working and a new one is printed, once: store it offline.
 
             Example:
               tacit passphrase
@@ -220,16 +221,23 @@ extension Tacit {
             let current = try Secrets.read(file: passphrase.passphraseFile, variable: "TACIT_PASSPHRASE", prompt: "Current passphrase: ")
             let new = try Secrets.read(file: newPassphraseFile, variable: "TACIT_NEW_PASSPHRASE",
                                        prompt: "New passphrase (12 characters or more): ", confirm: true)
+            let change = PassphraseChangeRequest(current: current, new: new, rotate: rotate)
             do {
-                try await account.send(.POST, "/v1/passphrase", body: PassphraseChangeRequest(current: current, new: new, rotate: rotate))
+                if rotate {
+                    let rotated: RotationResponse = try await account.call(.POST, "/v1/passphrase", body: change)
+                    account.store.forgetSession()
+                    print("passphrase changed and root key rotated; every session ended — log in again")
+                    print("")
+                    print("NEW RECOVERY KEY — shown this once; the old one no longer works. Write it down and keep it offline.")
+                    print("")
+                    for line in Enroll.grouped(rotated.recoveryKey) { print("    \(line)") }
+                    print("")
+                } else {
+                    try await account.send(.POST, "/v1/passphrase", body: change)
+                    print("passphrase changed")
+                }
             } catch let failure as DaemonFailure where failure.code == "weak-passphrase" {
                 throw CLIError("that passphrase is too weak: \(failure.message)")
-            }
-            if rotate {
-                account.store.forgetSession()
-                print("passphrase changed and root key rotated; every session ended — log in again")
-            } else {
-                print("passphrase changed")
             }
         }
     }

@@ -103,9 +103,13 @@ import Testing
         #expect(weak.status == 1)
         #expect(weak.stderr.contains("weak"))
         let ali = try home.ok("ali", ["enroll", "--code", code, "--name", "ali"])
-        let keyLines = ali.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { $0.range(of: "^[A-Z2-7]{4}(-[A-Z2-7]{1,4})*$", options: .regularExpression) != nil }
-        let recoveryKey = keyLines.joined(separator: "-")
+        /// The recovery key a command printed, its grouped lines joined.
+        func printedKey(_ output: String) -> String {
+            output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { $0.range(of: "^[A-Z2-7]{4}(-[A-Z2-7]{1,4})*$", options: .regularExpression) != nil }
+                .joined(separator: "-")
+        }
+        let recoveryKey = printedKey(ali)
         #expect(recoveryKey.count > 40)
         try home.ok("ali", ["login", "--name", "ali"])
         for name in ["bea", "cal", "dee"] { try home.enroll(name, role: "member", group: "north") }
@@ -121,7 +125,18 @@ import Testing
         try Data(recoveryKey.utf8).write(to: keyFile)
         let passphraseFile = home.folder(of: "ali").appendingPathComponent("pass.txt")
         try Data((CLIHarness.passphrase("ali") + "\n").utf8).write(to: passphraseFile)
-        try home.ok("ali", ["recover", "--name", "ali", "--recovery-key-file", keyFile.path, "--passphrase-file", passphraseFile.path])
+        let recover = ["recover", "--name", "ali", "--recovery-key-file", keyFile.path, "--passphrase-file", passphraseFile.path]
+        try home.ok("ali", recover)
+        try home.ok("ali", ["login", "--name", "ali", "--passphrase-file", passphraseFile.path])
+        // Rotating the root key draws a new recovery key, printed this once; the old one stops working.
+        let rotated = try home.ok("ali", ["passphrase", "--rotate"], environment: ["TACIT_NEW_PASSPHRASE": newPassphrase])
+        #expect(rotated.contains("NEW RECOVERY KEY"))
+        let newKey = printedKey(rotated)
+        #expect(newKey.count == recoveryKey.count && newKey != recoveryKey)
+        let stale = try home.run("ali", recover)
+        #expect(stale.status == 1 && stale.stderr.contains("wrong name or recovery key"))
+        try Data(newKey.utf8).write(to: keyFile)
+        try home.ok("ali", recover)
         try home.ok("ali", ["login", "--name", "ali", "--passphrase-file", passphraseFile.path])
 
         // whois: fingerprints to compare; pinned after a share.

@@ -402,8 +402,8 @@ extension DaemonFlowTests {
 
 extension DaemonFlowTests {
     /// What leaves the daemon or changes a credential is on disk in the audit chain before the
-    /// response: sessions, enrollments, invitations, exports, backups, passphrase changes; a jot's
-    /// and a cycle's records commit with them. The audit window here is a minute, so a record that
+    /// response: invitations, exports and backups in a commit of their own; sessions, enrollments,
+    /// passphrase changes, jots and cycles in the change's own transaction. The audit window here is a minute, so a record that
     /// was only queued would be missing — as a shared read's still is, by design.
     @Test func recordsOfWhatLeavesTheDaemonAreOnDiskBeforeTheAnswer() async throws {
         let test = try await TestDaemon(auditWindow: .seconds(60))

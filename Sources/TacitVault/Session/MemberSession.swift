@@ -254,8 +254,9 @@ public final class MemberSession: Sendable {
     // MARK: Rotation
 
     /// Draws a new root key and re-wraps everything under it in one transaction; wraps the root
-    /// key under `newPassphrase` and a new recovery key, which is returned.
-    func rotate(newPassphrase: SecretBytes) async throws(VaultError) -> RecoveryKey {
+    /// key under `newPassphrase` and a new recovery key, which is returned. `record`, when given,
+    /// is appended to the audit chain in the same transaction.
+    func rotate(newPassphrase: SecretBytes, recording record: AuditDraft? = nil) async throws(VaultError) -> RecoveryKey {
         let old = try keys()
         let problems = try await vault.read { try Self.checkManifest(access: $0, keys: old) }
         guard problems.isEmpty else {
@@ -303,6 +304,7 @@ public final class MemberSession: Sendable {
             let live = try Self.liveSet(access: access, keys: new)
             let counter = (try access.manifest(of: me)?.counter ?? 0) + 1
             try access.upsertManifest(try Self.manifestRow(keys: new, counter: counter, setHash: live.set))
+            try access.appendAudit(record)
         }
         lock()
         return RecoveryKey(secret: recovery)
