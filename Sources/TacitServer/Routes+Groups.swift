@@ -172,11 +172,29 @@ extension Routes {
     /// group's id): made now, its resource filled in inside the change's transaction.
     static func auditDraft<Resource: CustomStringConvertible & SendableMetatype>(_ state: DaemonState, _ identity: Identity,
                                                              _ action: String) -> @Sendable (Resource) -> AuditDraft {
-        let draft = auditDraft(state, identity, action, "")
+        auditDraft(state, actor: identity.principal.id, action)
+    }
+
+    /// As above, by `actor` (a request without a session: a jot's member).
+    static func auditDraft<Resource: CustomStringConvertible & SendableMetatype>(_ state: DaemonState, actor: PrincipalID?,
+                                                             _ action: String) -> @Sendable (Resource) -> AuditDraft {
+        let draft = AuditDraft(actor: actor, action: action, resource: "", decision: "allow", policies: [],
+                               policyHash: state.policyHash, time: state.now)
         return { resource in
             var draft = draft
             draft.resource = resource.description
             return draft
+        }
+    }
+
+    /// The record of an allowed `action` by and on the principal the change itself names (one
+    /// enrolling, one recovering): both filled in inside the change's transaction.
+    static func principalAuditDraft(_ state: DaemonState, _ action: String) -> @Sendable (PrincipalID) -> AuditDraft {
+        let onPrincipal: @Sendable (PrincipalID) -> AuditDraft = auditDraft(state, actor: nil, action)
+        return { principal in
+            var record = onPrincipal(principal)
+            record.actor = principal
+            return record
         }
     }
 }

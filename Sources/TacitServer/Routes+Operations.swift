@@ -28,13 +28,8 @@ extension Routes {
                 throw APIError.badRequest("agreementKey must be the base64 of a 32-byte key")
             }
             // The jot's audit record commits with it.
-            let record = AuditDraft(actor: principal.id, action: "jot", resource: "", decision: "allow", policies: [],
-                                    policyHash: state.policyHash, time: state.now)
-            let id = try await state.vault.jot(input.text, for: principal.id, expectedKey: [UInt8](key)) { id in
-                var record = record
-                record.resource = id.description
-                return record
-            }
+            let id = try await state.vault.jot(input.text, for: principal.id, expectedKey: [UInt8](key),
+                                               recording: auditDraft(state, actor: principal.id, "jot"))
             return try Response.json(CreatedResponse(id: id.uuid), status: .created)
         }
 

@@ -105,14 +105,8 @@ extension Routes {
             }
             // The enrollment's audit record commits with it: the recovery key, shown only in this
             // answer, is never lost to a record that could not be written afterwards.
-            let draft = AuditDraft(actor: nil, action: "enroll", resource: "", decision: "allow", policies: [],
-                                   policyHash: state.policyHash, time: state.now)
-            let enrollment = try await state.vault.enroll(code: code, name: name, passphrase: fields.secret("passphrase")) { id in
-                var record = draft
-                record.actor = id
-                record.resource = id.description
-                return record
-            }
+            let enrollment = try await state.vault.enroll(code: code, name: name, passphrase: fields.secret("passphrase"),
+                                                          recording: principalAuditDraft(state, "enroll"))
             // The bootstrap code is kept in Keys/ only until it is used.
             if let stored = try? String(contentsOf: state.layout.bootstrapCode, encoding: .utf8),
                stored.trimmingCharacters(in: .whitespacesAndNewlines).uppercased().filter({ !$0.isWhitespace }) == code {
@@ -167,15 +161,9 @@ extension Routes {
             }
             let key = try RecoveryKey(parsing: fields.text("recoveryKey"))
             // The recovery's audit record commits with it.
-            let draft = AuditDraft(actor: nil, action: "recover", resource: "", decision: "allow", policies: [],
-                                   policyHash: state.policyHash, time: state.now)
             do {
-                try await state.vault.recover(name: name, recoveryKey: key, newPassphrase: fields.secret("passphrase")) { id in
-                    var record = draft
-                    record.actor = id
-                    record.resource = id.description
-                    return record
-                }
+                try await state.vault.recover(name: name, recoveryKey: key, newPassphrase: fields.secret("passphrase"),
+                                              recording: principalAuditDraft(state, "recover"))
             } catch let error as VaultError where error.code == .invalidCredentials {
                 state.recordUnlockFailure(for: name)
                 throw ErrorMiddleware.map(error)

@@ -410,12 +410,16 @@ extension DaemonFlowTests {
         let marker = "CANARY\(UUID().uuidString.prefix(8))"
         try await test.application.test(.router) { client in
             func recorded(_ action: String) async throws -> Int {
-                try await test.daemon.vault.auditRecords { $0.action == action && $0.decision == "allow" }.count
+                let records = try await test.daemon.vault.auditRecords(where: { $0.action == action && $0.decision == "allow" })
+                return records.count
             }
             // Three groups of five, their cycles, a compliance officer: every enrollment, invitation,
             // cycle and login of it answered, each with its record already in the chain.
             let carl = try await MetricsExportTests.organisation(test, client, groups: 3, marker: marker)
             #expect(try await recorded("enroll") == 17)
+            // Each names the principal it enrolled, as actor and resource (filled in inside the transaction).
+            let enrolled = try await test.daemon.vault.auditRecords(where: { $0.action == "enroll" }).map(\.draft)
+            #expect(enrolled.allSatisfy { $0.actor != nil && $0.actor?.description == $0.resource })
             #expect(try await recorded("invite") == 16)
             #expect(try await recorded("scheduleCycle") == 3)
             #expect(try await recorded("unlock") >= 18)
