@@ -74,7 +74,7 @@ final class AuditLog: Sendable {
             let previous = state.tail
             let task = Task { [self] in
                 await previous?.value
-                await commit(drafts)
+                await appendQueued(drafts)
             }
             state.tail = task
             return task
@@ -96,13 +96,14 @@ final class AuditLog: Sendable {
                         return state.pending
                     }
                     guard !drafts.isEmpty else { return }
-                    await commit(drafts)
+                    await appendQueued(drafts)
                 }
             }
         }
     }
 
-    private func commit(_ drafts: [AuditDraft]) async {
+    /// Appends queued records in one transaction; a failure is logged (no caller waits to hear it).
+    private func appendQueued(_ drafts: [AuditDraft]) async {
         guard !drafts.isEmpty else { return }
         state.withLock { $0.largestBatch = max($0.largestBatch, drafts.count) }
         do {
