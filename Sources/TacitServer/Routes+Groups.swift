@@ -22,7 +22,7 @@ extension Routes {
             var request = request
             let input = try await request.decodeStrictly(GroupCreateRequest.self, limit: limit)
             let name = input.name.trimmingCharacters(in: .whitespaces)
-            guard (1...64).contains(name.count) else { throw APIError.badRequest("a group name is 1 to 64 characters") }
+            try Names.checkGroup(name)
             try await gate.require(identity.principal, "createGroup", on: EntityUID("Group", "new"),
                                    entities: [Entity(EntityUID("Group", "new"), attributes: ["facilitators": .set([])])],
                                    hideExistence: false, what: "group")
@@ -91,7 +91,7 @@ extension Routes {
                                              "disabled": .bool(false)]),
             ], hideExistence: false, what: "principal")
             let name = input.name.trimmingCharacters(in: .whitespaces)
-            guard (1...64).contains(name.count) else { throw APIError.badRequest("a name is 1 to 64 characters") }
+            try Names.checkPrincipal(name)
             let role: PrincipalRole
             switch input.role {
             case "member", "facilitator": role = .member

@@ -5,9 +5,10 @@ extension Vault {
     /// Creates a group. `record`, when given, makes the audit record from the new group's id; it
     /// commits with the group (as each `recording:` of the membership changes below does).
     ///
-    /// - Throws: `VaultError.nameUnavailable` for a taken name.
+    /// - Throws: `VaultError.nameUnavailable` for a taken name; `.invalidInput` for one outside `Names`' rule.
     public func createGroup(name: String, recording record: (@Sendable (GroupID) -> AuditDraft)? = nil)
         async throws(VaultError) -> Group {
+        try Names.checkGroup(name)
         let group = Group(id: try GroupID.random(), name: name, facilitator: nil,
                           createdAt: Date(timeIntervalSince1970: Double(nowSeconds)))
         try await write { access in

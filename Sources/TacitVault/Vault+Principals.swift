@@ -51,10 +51,11 @@ extension Vault {
     /// optionally enrolling into `group` — and, with `facilitator`, appointing the new member as its
     /// facilitator. Only the code's SHA-256 is stored.
     ///
-    /// - Throws: `VaultError.notFound` for an unknown group; `.invalidInput` for a facilitator code
-    ///   without a group or for a role other than member; `.storage`.
+    /// - Throws: `VaultError.notFound` for an unknown group; `.invalidInput` for a name outside
+    ///   `Names`' rule, or a facilitator code without a group or for a role other than member; `.storage`.
     public func createEnrollmentCode(name: String?, role: PrincipalRole, group: GroupID? = nil,
                                      facilitator: Bool = false) async throws(VaultError) -> EnrollmentCode {
+        if let name { try Names.checkPrincipal(name) }
         if facilitator {
             guard group != nil, role == .member else {
                 throw VaultError.invalid("a facilitator is a member invited into a group")
@@ -75,7 +76,8 @@ extension Vault {
     /// identity key pairs, wraps the root key under the passphrase (scrypt) and a new recovery key.
     ///
     /// - Throws: `VaultError.enrollmentCodeInvalid`, `.enrollmentCodeExpired`, `.enrollmentCodeUsed`,
-    ///   `.nameUnavailable` (name taken, or not the one the code was issued for), `.weakPassphrase`.
+    ///   `.nameUnavailable` (name taken, or not the one the code was issued for), `.weakPassphrase`,
+    ///   `.invalidInput` (a name outside `Names`' rule).
     public func enroll(code: String, name: String, passphrase: SecretBytes,
                        recording record: (@Sendable (PrincipalID) -> AuditDraft)? = nil) async throws(VaultError) -> Enrollment {
         guard let raw = Base32.decode(code, byteCount: 16) else {
@@ -83,9 +85,7 @@ extension Vault {
         }
         let hash = SHA256.hash(raw)
         let name = name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 64, !name.contains(where: { $0.isNewline }) else {
-            throw VaultError.invalid("a name is 1 to 64 characters on one line")
-        }
+        try Names.checkPrincipal(name)
         let nowSeconds = nowSeconds
         let codeRow = try await read { try $0.enrollmentCode(hash: hash) }
         try Self.checkUsable(codeRow, name: name, now: nowSeconds)

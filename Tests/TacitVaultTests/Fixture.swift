@@ -54,7 +54,7 @@ final class Fixture: @unchecked Sendable {
 
     /// A group of `names` (the first is the facilitator) with a cycle whose session 1 was yesterday.
     func group(_ names: [String]) async throws -> (Group, Cycle, [String: MemberSession]) {
-        let group = try await vault.createGroup(name: "g-\(UUID().uuidString.prefix(6))")
+        let group = try await vault.createGroup(name: "g-\(UUID().uuidString.prefix(6).lowercased())")
         var sessions: [String: MemberSession] = [:]
         for name in names {
             let enrollment = try await enroll(name, group: group.id)

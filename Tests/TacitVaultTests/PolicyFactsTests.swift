@@ -68,7 +68,7 @@ import TacitCrypto
         let (first, _, _) = try await f.group(["ana", "ben"])
         let ana = try await f.id("ana"), ben = try await f.id("ben")
         for _ in 0..<4 {
-            let group = try await f.vault.createGroup(name: "g-\(UUID().uuidString.prefix(6))")
+            let group = try await f.vault.createGroup(name: "g-\(UUID().uuidString.prefix(6).lowercased())")
             try await f.vault.addMember(ana, to: group.id)
         }
         let both = try f.vault.storage.readSync { try $0.groupIDs(of: ana, and: ben) }
