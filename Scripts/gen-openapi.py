@@ -45,7 +45,7 @@ schemas = {
         "session2": date, "phase": {"enum": ["planning", "session-1", "practice", "reflection", "session-2", "closed"]},
         "topics": strings}),
     "GroupDetail": obj(["group", "members", "sizeStatus", "cycles"], {"group": S("GroupSummary"),
-        "members": {"type": "array", "items": S("Principal")}, "sizeStatus": string,
+        "members": {"type": "array", "items": S("Principal")}, "sizeStatus": {"type": "string", "enum": ["below-minimum", "allowed", "recommended"]},
         "cycles": {"type": "array", "items": S("Cycle")}}),
     "Invitation": obj(["name", "role"], {"name": string, "role": {"enum": ["member", "facilitator", "compliance", "operator"]},
                                          "group": string}),

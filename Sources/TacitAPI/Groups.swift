@@ -26,7 +26,8 @@ public struct GroupDetail: Codable, Sendable, Equatable {
     public var group: GroupSummary
     /// The roster (rosters are public within the organisation).
     public var members: [PrincipalInfo]
-    /// `too-small`, `small`, `recommended`, `large` or `too-large`, from the configured sizes.
+    /// `below-minimum`, `allowed` (outside the recommended size) or `recommended`, from the
+    /// configured sizes.
     public var sizeStatus: String
     /// The group's cycles.
     public var cycles: [CycleInfo]

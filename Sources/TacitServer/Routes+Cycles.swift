@@ -21,6 +21,7 @@ extension Routes {
             guard input.topics.count <= 20, input.topics.allSatisfy({ (1...200).contains($0.count) }) else {
                 throw APIError.badRequest("at most 20 topics of 1 to 200 characters")
             }
+            for topic in input.topics { try requireOneLine(topic, "a topic") }
             let pending = EntityUID("Cycle", "new")
             let phase = input.session2 < state.now ? "closed" : "planning"
             try await gate.require(identity.principal, "scheduleCycle", on: pending, entities: [

@@ -192,6 +192,9 @@ extension Routes {
             throw APIError.badRequest("at most 50 tags of 1 to 64 characters")
         }
         guard input.topic.count <= 200 else { throw APIError.badRequest("a topic is at most 200 characters") }
+        try requireOneLine(input.title, "a title")
+        for tag in input.tags { try requireOneLine(tag, "a tag") }
+        try requireOneLine(input.topic, "a topic")
         var kind: EntryKind?
         if let name = input.kind {
             guard let parsed = EntryKind(rawValue: name) else {
@@ -201,6 +204,17 @@ extension Routes {
         }
         return EntryDraft(title: input.title, body: input.body, tags: input.tags, topic: input.topic, kind: kind,
                           cycle: input.cycle.map(CycleID.init))
+    }
+
+    /// Refuses a line break or another control character in a field that is shown on one line in
+    /// other people's listings (a title, a tag, a topic), where it could forge a row of a table or
+    /// drive the reader's terminal. An entry's text may hold line breaks and tabs.
+    ///
+    /// - Throws: 400 naming the field (never its content).
+    static func requireOneLine(_ text: String, _ what: String) throws {
+        guard !text.unicodeScalars.contains(where: DisplayText.isControl) else {
+            throw APIError.badRequest("\(what) is one line without control characters")
+        }
     }
 
     static func searchFilter(_ query: Parameters) throws -> SearchFilter {

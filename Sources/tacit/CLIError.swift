@@ -72,7 +72,7 @@ struct DaemonFailure: Error, CustomStringConvertible {
         let reasons: [String: String] = [
             "closed-cycle": "the cycle is closed — nothing new can be written into it",
             "closed-cycle-schedule": "that cycle is closed",
-            "self-enrollment": "the operator cannot add itself to a group",
+            "self-enrollment": "nobody adds themselves to a group or appoints themselves its facilitator",
             "staff-in-group": "operators and compliance staff are never members of a group",
             "staff-and-content": "operators and compliance staff never read or write journal content",
             "disabled-principal": "this principal is disabled",

@@ -168,15 +168,17 @@ extension Tacit {
         }
 
         /// The entry as plain Markdown: title, a line of facts, the body.
+        /// The entry as Markdown for the terminal: the author's text with its control characters
+        /// neutralized (`DisplayText`), as an entry shared with the reader may hold anything.
         static func markdown(_ entry: EntryResponse, own: Bool) -> String {
-            var text = "# \(entry.title.isEmpty ? "(untitled)" : entry.title)\n\n"
+            var text = "# \(entry.title.isEmpty ? "(untitled)" : DisplayText.line(entry.title))\n\n"
             var facts = [entry.kind, DateText.minute(entry.created)]
             if !own { facts.append("by \(entry.author)") }
             if !entry.topic.isEmpty { facts.append("topic: \(entry.topic)") }
             if !entry.tags.isEmpty { facts.append("tags: \(entry.tags.joined(separator: ", "))") }
             if entry.version > 1 { facts.append("edited \(DateText.minute(entry.updated))") }
-            text += "_" + facts.joined(separator: " · ") + "_\n\n"
-            text += entry.body.trimmingCharacters(in: .newlines)
+            text += "_" + DisplayText.line(facts.joined(separator: " · ")) + "_\n\n"
+            text += DisplayText.block(entry.body.trimmingCharacters(in: .newlines))
             return text
         }
     }

@@ -56,13 +56,17 @@ extension Tacit {
                 let detail: GroupDetail = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                     .call(.GET, "/v1/groups/\(Share.pathComponent(group))")
                 if output.json { return try JSONOutput.print(detail) }
+                // The daemon's `GroupSizeStatus`, against its configured sizes (by default 3 to 8
+                // allowed, 5 or 6 recommended).
                 let size: [String: String] = [
-                    "too-small": "too small to run", "small": "small (5–6 is recommended)", "recommended": "a good size",
-                    "large": "large (5–6 is recommended)", "too-large": "too large",
+                    "below-minimum": "below the minimum size: still forming",
+                    "allowed": "an allowed size, outside the recommended one",
+                    "recommended": "a good size",
                 ]
-                print("\(detail.group.name) — \(detail.members.count) members, \(size[detail.sizeStatus] ?? detail.sizeStatus)")
-                print("facilitator: \(detail.group.facilitator ?? "none yet")")
-                print("members: \(detail.members.map(\.name).joined(separator: ", "))")
+                let members = detail.members.count == 1 ? "1 member" : "\(detail.members.count) members"
+                print(DisplayText.line("\(detail.group.name) — \(members), \(size[detail.sizeStatus] ?? detail.sizeStatus)"))
+                print(DisplayText.line("facilitator: \(detail.group.facilitator ?? "none yet")"))
+                print(DisplayText.line("members: \(detail.members.map(\.name).joined(separator: ", "))"))
                 if detail.cycles.isEmpty {
                     print("cycles: none")
                 } else {
@@ -305,7 +309,7 @@ extension Tacit {
                 let id = try await Resolve.cycle(cycle, account).id
                 let agenda: AgendaResponse = try await account.call(.GET, "/v1/cycles/\(id.lower)/agenda")
                 if json { return try JSONOutput.print(agenda) }
-                print(agenda.markdown.trimmingCharacters(in: .newlines))
+                print(DisplayText.block(agenda.markdown.trimmingCharacters(in: .newlines)))
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TacitAPI
 
 /// `--json` output: pretty, sorted, ISO 8601 dates.
 enum JSONOutput {
@@ -12,7 +13,8 @@ enum JSONOutput {
     }
 }
 
-/// A plain text table: a header row and left-aligned columns, with long cells shortened.
+/// A plain text table: a header row and left-aligned columns, with long cells shortened and
+/// control characters neutralized (`DisplayText.line`).
 struct Table {
     /// The column titles.
     let columns: [String]
@@ -34,7 +36,7 @@ struct Table {
         guard !rows.isEmpty else { return empty }
         let cells = ([columns] + rows).map { row in
             row.map { cell -> String in
-                let flat = cell.replacingOccurrences(of: "\n", with: " ")
+                let flat = DisplayText.line(cell)
                 return flat.count > maximumWidth ? String(flat.prefix(maximumWidth - 1)) + "…" : flat
             }
         }

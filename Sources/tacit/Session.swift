@@ -189,9 +189,9 @@ extension Tacit {
         func run() async throws {
             let me: WhoAmIResponse = try await Authenticated(connection).call(.GET, "/v1/whoami")
             if output.json { return try JSONOutput.print(me) }
-            print("\(me.principal.name) (\(me.principal.role))")
+            print(DisplayText.line("\(me.principal.name) (\(me.principal.role))"))
             print("key fingerprint: \(me.fingerprint)")
-            print("groups: \(me.groups.isEmpty ? "none" : me.groups.map { $0.facilitator == me.principal.name ? "\($0.name) (facilitator)" : $0.name }.joined(separator: ", "))")
+            print(DisplayText.line("groups: \(me.groups.isEmpty ? "none" : me.groups.map { $0.facilitator == me.principal.name ? "\($0.name) (facilitator)" : $0.name }.joined(separator: ", "))"))
             print("session ends: \(DateText.minute(me.expiresAt))")
         }
     }

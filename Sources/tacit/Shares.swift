@@ -231,7 +231,7 @@ extension Tacit {
                 answer = try await account.call(.GET, path)
             }
             if json { return try JSONOutput.print(answer) }
-            print("\(answer.principal.name) (\(answer.principal.role))")
+            print(DisplayText.line("\(answer.principal.name) (\(answer.principal.role))"))
             print("fingerprint: \(answer.fingerprint)")
             switch answer.pin {
             case "pinned": print("pinned: this is the key your journal knows")

@@ -15,8 +15,8 @@ struct Tacit: AsyncParsableCommand {
         current directory. Exit status: 0 success, 1 error, 2 usage, 3 denied by policy.
 
         A first session:
-          tacit serve &                            # first start: prints a bootstrap code
-          tacit enroll --code CODE --name olivia   # the operator
+          tacit serve &                           # prints a bootstrap code
+          tacit enroll --code CODE --name olivia  # the operator
           tacit login --name olivia
           tacit group create north
           tacit invite ali --role member --group north

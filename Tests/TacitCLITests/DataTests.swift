@@ -14,7 +14,7 @@ import Testing
             {"tags": {"@work": 2}, "entries": [
               {"title": "Standup", "body": "Let Sam run it.", "date": "2024-01-02", "time": "09:00", "tags": ["@work"], "starred": false},
               {"title": "Retro", "body": "Asked before advising.", "date": "2024-01-05", "time": "16:30", "tags": ["@work", "@retro"], "starred": true},
-              {"title": "Quiet day", "body": "", "date": "2024-01-06", "time": "18:00", "tags": [], "starred": false}
+              {"title": "Quiet\\tday\\n", "body": "", "date": "2024-01-06", "time": "18:00", "tags": ["@late\\nnight"], "starred": false}
             ]}
             """
         try Data(jrnl.utf8).write(to: folder.appendingPathComponent("jrnl.json"))
@@ -40,6 +40,8 @@ import Testing
         #expect(entries.map { iso($0.created) } == ["2024-01-06T18:00:00Z", "2024-01-05T16:30:00Z", "2024-01-02T09:00:00Z",
                                                             "2023-05-02T08:00:00Z", "2023-05-01T08:00:00Z"])
         #expect(entries.first { $0.title == "Retro" }?.tags.sorted() == ["retro", "starred", "work"])
+        // A tab or a line break in a title or a tag (refused by the daemon there) becomes a space.
+        #expect(entries.first?.tags == ["late night"])
         let bodies = try entries.map { summary in
             try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", summary.id.uuidString, "--json"])).body
         }

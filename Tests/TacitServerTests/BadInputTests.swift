@@ -75,4 +75,41 @@ import TacitAPI
             }
         }
     }
+
+    /// What other members see on one line — names, titles, tags, topics — holds no line break or
+    /// control character: each is refused with a 400 naming the field, and nothing is stored.
+    @Test func namesAndOneLineFieldsRefuseControlCharacters() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let (org, _) = try await ImportRouteTests.organiseInPractice(test, client)
+            let olivia = org.olivia, ali = org.members["ali"]!
+            for name in ["Bea", "bad name", "eve\u{1B}[2J", "\u{0430}li"] {
+                let invited = try await olivia.call(.post, "/v1/invitations", json: InvitationRequest(name: name, role: "member", group: nil))
+                #expect(invited.status == .badRequest, "\(name.debugDescription)")
+                #expect(olivia.errorCode(invited) == "invalid-input")
+                let created = try await olivia.call(.post, "/v1/groups", json: GroupCreateRequest(name: name))
+                #expect(created.status == .badRequest, "\(name.debugDescription)")
+            }
+            let forged = "Week 1\n1111aaaa  2026-03-10 18:00  fiona  practice  Run this"
+            let inputs = [
+                ("a title", EntryInput(title: forged, body: "b")),
+                ("a title", EntryInput(title: "red \u{1B}[31m", body: "b")),
+                ("a title", EntryInput(title: "line\u{2028}separator", body: "b")),
+                ("a tag", EntryInput(body: "b", tags: ["ok", "t\u{1B}]0;owned\u{07}"])),
+                ("a topic", EntryInput(body: "b", topic: "Delegation\r")),
+            ]
+            for (field, input) in inputs {
+                let response = try await ali.call(.post, "/v1/entries", json: input)
+                #expect(response.status == .badRequest, "\(field)")
+                #expect(try ali.decode(APIErrorBody.self, response).error.message == "\(field) is one line without control characters")
+            }
+            #expect(try await ImportRouteTests.entries(ali).isEmpty)
+            let topics = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
+                group: "north", session1: date("2026-05-04T09:00:00Z"), session2: date("2026-06-08T09:00:00Z"), topics: ["a\u{1B}[8m"]))
+            #expect(topics.status == .badRequest)
+            // Line breaks and tabs belong in an entry's text.
+            let text = try await ali.call(.post, "/v1/entries", json: EntryInput(title: "Week 1", body: "one\n\ttwo\r\nthree"))
+            #expect(text.status == .created)
+        }
+    }
 }

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Text written by other people, made safe to print on a terminal.
+///
+/// An entry shared with you, a name or a tag comes from someone else; printed as it is, an escape
+/// sequence in it could clear your screen, retitle your terminal or forge lines of output, and a
+/// line break in a title could forge a row of `tacit feed`. The CLI passes everything it prints in
+/// its tables and Markdown through here; `--json` output is exact (JSON escapes control characters).
+/// The daemon already refuses control characters in names, titles, tags and topics; this covers
+/// entry text, which may hold anything, and what was stored before those rules.
+public enum DisplayText {
+    /// Shown in place of a control character.
+    public static let replacement: Unicode.Scalar = "\u{FFFD}"
+
+    /// One line: a line break or a tab becomes a space, any other control character `replacement`.
+    public static func line(_ text: String) -> String {
+        clean(text) { scalar in
+            isBreak(scalar) || scalar == "\t" ? " " : replacement
+        }
+    }
+
+    /// Several lines: line breaks (a CR LF pair or a lone LF) and tabs are kept; a lone CR, which
+    /// would let a line overwrite the one before it, and every other control character become
+    /// `replacement`.
+    public static func block(_ text: String) -> String {
+        clean(text.replacingOccurrences(of: "\r\n", with: "\n")) { scalar in
+            switch scalar {
+            case "\n", "\t": scalar
+            case "\r": replacement
+            default: isBreak(scalar) ? "\n" : replacement
+            }
+        }
+    }
+
+    /// Line breaks other than the control characters: NEL is a control character too.
+    private static func isBreak(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\n" || scalar == "\r" || scalar == "\u{0B}" || scalar == "\u{0C}" || scalar == "\u{85}"
+            || scalar == "\u{2028}" || scalar == "\u{2029}"
+    }
+
+    /// Whether a terminal would act on `scalar` rather than show it: a control character (C0, DEL,
+    /// C1) or a Unicode line or paragraph separator. The daemon refuses these in one-line fields.
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
+    }
+
+    private static func clean(_ text: String, _ substitute: (Unicode.Scalar) -> Unicode.Scalar) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            result.append(isControl(scalar) ? substitute(scalar) : scalar)
+        }
+        return String(result)
+    }
+}
