@@ -19,6 +19,15 @@ public enum DisplayText {
         }
     }
 
+    /// A title, a tag or a topic as the daemon takes it: each control character (a tab, a line
+    /// break…) a space, and no surrounding spaces. For text from elsewhere (imports) or stored
+    /// before the daemon refused control characters there.
+    public static func field(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { scalars.append(isControl(scalar) ? " " : scalar) }
+        return String(scalars).trimmingCharacters(in: .whitespaces)
+    }
+
     /// Several lines: line breaks (a CR LF pair or a lone LF) and tabs are kept; a lone CR, which
     /// would let a line overwrite the one before it, and every other control character become
     /// `replacement`.

@@ -307,17 +307,11 @@ extension Tacit {
         /// (a tab or a line break becomes a space, as the daemon refuses control characters there)
         /// and cut to the daemon's limits; the body is kept as written (surrounding blank lines aside).
         static func entry(title: String, body: String, tags: [String], created: Date) -> ImportedEntry {
-            let cleanTags = Array(Set(tags.map { String(oneLine($0).prefix(64)) }.filter { !$0.isEmpty })).sorted().prefix(50)
-            return ImportedEntry(title: String(oneLine(title).prefix(500)), body: body.trimmingCharacters(in: .whitespacesAndNewlines),
+            let cleanTags = Array(Set(tags.map { String(DisplayText.field($0).prefix(64)) }.filter { !$0.isEmpty })).sorted().prefix(50)
+            return ImportedEntry(title: String(DisplayText.field(title).prefix(500)), body: body.trimmingCharacters(in: .whitespacesAndNewlines),
                                  tags: Array(cleanTags), created: created)
         }
 
-        /// `text` with each control character a space, and without surrounding spaces.
-        static func oneLine(_ text: String) -> String {
-            var scalars = String.UnicodeScalarView()
-            for scalar in text.unicodeScalars { scalars.append(DisplayText.isControl(scalar) ? " " : scalar) }
-            return String(scalars).trimmingCharacters(in: .whitespaces)
-        }
 
         /// "entry 3" or "entries 3, 7, 9 and 4 more", counting from 1 as a person reads a file.
         static func entryList(_ indices: [Int]) -> String {

@@ -174,8 +174,10 @@ extension Tacit {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let id = try await Resolve.entry(self.id, account)
             let entry: EntryResponse = try await account.call(.GET, "/v1/entries/\(id.lower)")
-            var fields = FrontMatter(title: title ?? entry.title, tags: tags.isEmpty ? entry.tags : tags, topic: topic ?? entry.topic,
-                                     kind: kind ?? entry.kind, body: entry.body)
+            // What is kept as it was is made one line: an entry stored before the daemon refused
+            // control characters in titles, tags and topics stays editable.
+            var fields = FrontMatter(title: title ?? DisplayText.field(entry.title), tags: tags.isEmpty ? entry.tags.map(DisplayText.field) : tags,
+                                     topic: topic ?? DisplayText.field(entry.topic), kind: kind ?? entry.kind, body: entry.body)
             let flagsGiven = title != nil || topic != nil || kind != nil || !tags.isEmpty
             if text == ["-"] {
                 fields.body = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)

@@ -13,6 +13,12 @@ import Testing
         #expect(DisplayText.line("naïve — 😀 שלום") == "naïve — 😀 שלום")
     }
 
+    @Test func fieldsFromElsewhereBecomeOneLine() {
+        #expect(DisplayText.field(" Week\t1\nof 4\r\n") == "Week 1 of 4")
+        #expect(DisplayText.field("red \u{1B}[31m") == "red  [31m")
+        #expect(DisplayText.field("naïve — 😀") == "naïve — 😀")
+    }
+
     @Test func textBlocksKeepTheirLinesAndNothingElse() {
         #expect(DisplayText.block("one\n\ttwo\r\nthree") == "one\n\ttwo\nthree")
         // A lone carriage return would let a line overwrite the one before it.
