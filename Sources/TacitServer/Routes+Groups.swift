@@ -33,7 +33,7 @@ extension Routes {
 
         v1.get("groups/{group}") { _, context in
             _ = try context.requireIdentity()
-            let group = try await resolveGroup(context.parameters.get("group") ?? "", state: state)
+            let group = try await resolveGroup(context.name("group"), state: state)
             return try Response.json(try await detail(group, state: state))
         }
 
@@ -41,7 +41,7 @@ extension Routes {
             let identity = try context.requireIdentity()
             var request = request
             let input = try await request.decodeStrictly(NameRequest.self, limit: limit)
-            let group = try await resolveGroup(context.parameters.get("group") ?? "", state: state)
+            let group = try await resolveGroup(context.name("group"), state: state)
             let member = try await resolvePrincipal(input.name, state: state)
             try await gate.require(identity.principal, "addMember", on: PolicyGate.uid(group.id),
                                    context: ["member": .entity(PolicyGate.uid(member.id))],
@@ -53,8 +53,8 @@ extension Routes {
 
         v1.delete("groups/{group}/members/{name}") { _, context in
             let identity = try context.requireIdentity()
-            let group = try await resolveGroup(context.parameters.get("group") ?? "", state: state)
-            let member = try await resolvePrincipal(context.parameters.get("name") ?? "", state: state)
+            let group = try await resolveGroup(context.name("group"), state: state)
+            let member = try await resolvePrincipal(context.name("name"), state: state)
             try await gate.require(identity.principal, "removeMember", on: PolicyGate.uid(group.id),
                                    context: ["member": .entity(PolicyGate.uid(member.id))],
                                    entities: [gate.group(group), try await gate.member(member)],
@@ -69,7 +69,7 @@ extension Routes {
             let identity = try context.requireIdentity()
             var request = request
             let input = try await request.decodeStrictly(NameRequest.self, limit: limit)
-            let group = try await resolveGroup(context.parameters.get("group") ?? "", state: state)
+            let group = try await resolveGroup(context.name("group"), state: state)
             let member = try await resolvePrincipal(input.name, state: state)
             try await gate.require(identity.principal, "appointFacilitator", on: PolicyGate.uid(group.id),
                                    context: ["member": .entity(PolicyGate.uid(member.id))],
@@ -121,7 +121,7 @@ extension Routes {
 
         v1.post("principals/{name}/disable") { _, context in
             let identity = try context.requireIdentity()
-            let principal = try await resolvePrincipal(context.parameters.get("name") ?? "", state: state)
+            let principal = try await resolvePrincipal(context.name("name"), state: state)
             try await gate.require(identity.principal, "disablePrincipal", on: PolicyGate.uid(principal.id),
                                    entities: [try await gate.member(principal)], hideExistence: false, what: "principal")
             guard principal.id != identity.principal.id else { throw APIError.badRequest("the operator cannot disable itself") }

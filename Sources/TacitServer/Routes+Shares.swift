@@ -129,7 +129,7 @@ extension Routes {
 
         v1.get("whois/{name}") { _, context in
             let identity = try context.requireIdentity()
-            let peer = try await identity.session.whois(context.parameters.get("name") ?? "")
+            let peer = try await identity.session.whois(context.name("name"))
             return try Response.json(WhoisResponse(principal: info(peer.principal), fingerprint: peer.fingerprint,
                                                    pin: peer.status.rawValue))
         }
@@ -138,7 +138,7 @@ extension Routes {
             let identity = try context.requireIdentity()
             var request = request
             let input = try await request.decodeStrictly(ConfirmKeyRequest.self, limit: limit)
-            let name = context.parameters.get("name") ?? ""
+            let name = context.name("name")
             try await identity.session.confirmPeer(name, fingerprint: input.fingerprint)
             try await audit(state, identity, "confirmKey", name)
             let peer = try await identity.session.whois(name)

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -29,6 +30,13 @@ struct TacitRequestContext: RequestContext {
             throw APIError.unauthorized
         }
         return identity
+    }
+
+    /// The name in path parameter `parameter` as the client meant it, percent-decoded (the router
+    /// leaves `%20` as it came; names given out before `Names` may hold a space), or "" when absent.
+    func name(_ parameter: String) -> String {
+        guard let raw = parameters.get(parameter) else { return "" }
+        return raw.removingPercentEncoding ?? raw
     }
 }
 

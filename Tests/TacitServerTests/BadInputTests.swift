@@ -112,4 +112,20 @@ import TacitAPI
             #expect(text.status == .created)
         }
     }
+
+    /// A name in a path arrives percent-encoded when it holds what a path cannot (a space, in a
+    /// name given out before names had rules); the daemon looks up the name the client meant.
+    @Test func percentEncodedNamesInPathsAreDecoded() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let org = try await DaemonFlowTests.organise(test, client)
+            let group = try await org.olivia.call(.get, "/v1/groups/%6Eorth")
+            #expect(group.status == .ok)
+            #expect(try org.olivia.decode(GroupDetail.self, group).group.name == "north")
+            let peer = try await org.members["bea"]!.call(.get, "/v1/whois/%61li")
+            #expect(peer.status == .ok)
+            #expect(try org.olivia.decode(WhoisResponse.self, peer).principal.name == "ali")
+            #expect(try await org.olivia.call(.get, "/v1/groups/%6Eorth%20").status == .notFound)
+        }
+    }
 }
