@@ -46,6 +46,17 @@ public final class PlainSQLiteBaseline: Sendable {
         }
     }
 
+    /// Reads every payload in one read transaction, in rowid order, as a whole-table check
+    /// would; returns how many bytes it read.
+    public func scanAll() async throws -> Int {
+        try await pool.read { db in
+            var bytes = 0
+            let cursor = try Data.fetchCursor(db.cachedStatement(sql: "SELECT payload FROM t ORDER BY rowid"))
+            while let payload = try cursor.next() { bytes += payload.count }
+            return bytes
+        }
+    }
+
     /// Closes the database.
     public func close() throws { try pool.close() }
 }

@@ -15,7 +15,7 @@ import TacitSpawn
 /// The peak memory of the bulk import is measured in a fresh child process whose high-water mark
 /// is reset (`/proc/self/clear_refs`) after enrollment and unlock, so scrypt's 128 MiB is not in it.
 ///
-/// `TACIT_BENCH_VAULT_ONLY=durable,concurrent,audit,bulk,read,search,unlock,rss` runs only those steps (for profiling).
+/// `TACIT_BENCH_VAULT_ONLY=durable,concurrent,audit,verify,bulk,read,search,unlock,rss` runs only those steps (for profiling).
 enum VaultSuite {
     static let childVariable = "TACIT_BENCH_VAULT_CHILD"
     static let onlyVariable = "TACIT_BENCH_VAULT_ONLY"
@@ -97,6 +97,36 @@ enum VaultSuite {
             let flush = Double(flushCPU) / Double(flushes) / 1000, write = Double(writeCPU) / Double(writes) / 1000
             print(String(format: "audit window flush of 30 records: writer CPU %.0f µs; a durable entry write: %.0f µs; ratio %.2f",
                          flush, write, flush / write))
+        }
+
+        // `tacit audit verify` recomputes the whole chain: 100,000 records, against a plain scan of
+        // as many rows of the same size (a record of a shared read plus its hash) in a database of
+        // their own, alternating, medians of 3.
+        if wanted("verify") {
+            let count = 100_000, batch = 1_000
+            let before = try await vault.verifyAuditChain().records
+            for round in 0..<(count / batch) {
+                let drafts = (0..<batch).map { index in
+                    AuditDraft(actor: nil, action: "readShared", resource: UUID().uuidString.lowercased(), decision: "allow",
+                               policies: ["audience-reads-share"], policyHash: String(repeating: "a", count: 64),
+                               time: Date(timeIntervalSince1970: 1_767_225_600 + Double(round * batch + index)))
+                }
+                try await vault.appendAudit(drafts)
+            }
+            let scanRoot = root.appendingPathComponent("plain-audit.sqlite").path
+            let scanned = try PlainSQLiteBaseline(path: scanRoot)
+            try await scanned.bulkInsert(count: Int(before) + count, payload: Data(repeating: 7, count: 236))
+            var verifies: [Double] = [], scans: [Double] = []
+            var check = try await vault.verifyAuditChain()
+            for _ in 0..<3 {
+                verifies.append(try await time { check = try await vault.verifyAuditChain() })
+                scans.append(try await time { _ = try await scanned.scanAll() })
+            }
+            try scanned.close()
+            let v = Measure.median(verifies), p = Measure.median(scans)
+            print(String(format: "audit verify of %d records: %.0f ms (%.0f records/s, %@); plain scan of as many rows: %.0f ms; "
+                         + "ratio %.2f", check.records, v * 1000, Double(check.records) / v,
+                         check.isIntact ? "intact" : "BROKEN" as NSString, p * 1000, v / p))
         }
 
         // Bulk import 100k x 1 KiB, one transaction each.

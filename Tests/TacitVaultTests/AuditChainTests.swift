@@ -128,4 +128,50 @@ import TacitCrypto
         #expect(try await f.vault.latestAuditRecords(0).isEmpty)
         #expect(try await f.vault.auditRecords().count == 25)
     }
+
+    /// The chain's check reads a record's shape and sequence in place; it must answer exactly what
+    /// the full parse does, for records and for every truncation and one-byte change of them.
+    @Test func theInPlaceSequenceAgreesWithTheFullParse() throws {
+        let drafts = [
+            AuditDraft(actor: nil, action: "readShared", resource: "r", decision: "allow", policies: ["a", "b"],
+                       policyHash: "h", time: Date(timeIntervalSince1970: 1_767_225_600)),
+            AuditDraft(actor: try PrincipalID.random(), action: "unlock", resource: "", decision: "deny", policies: [],
+                       policyHash: String(repeating: "f", count: 64), time: Date(timeIntervalSince1970: 0)),
+        ]
+        var checked = 0
+        for (index, draft) in drafts.enumerated() {
+            let record = Vault.encode(draft, sequence: UInt64(index) * 0x0101_0101 + 7)
+            #expect(Vault.sequence(of: record) == UInt64(index) * 0x0101_0101 + 7)
+            var variants = (0..<record.count).map { Array(record.prefix($0)) }
+            variants += [record + [0, 0], record + [0], record + [0, 1, 9]]
+            for position in record.indices {
+                for value: UInt8 in [0, 0xFF, record[position] ^ 1] where value != record[position] {
+                    var changed = record
+                    changed[position] = value
+                    variants.append(changed)
+                }
+            }
+            for variant in variants {
+                #expect(Vault.sequence(of: variant) == Vault.parse(variant)?.sequence, "\(variant)")
+                checked += 1
+            }
+        }
+        #expect(checked > 500)
+        // Well-framed records of the wrong shape: a field of the wrong length, one field too many
+        // or too few, another label.
+        func crafted(_ label: DomainLabel = .auditRecord, sequence: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 9],
+                     time: [UInt8] = [UInt8](repeating: 0, count: 8), actor: [UInt8] = [], rest: Int = 5) -> [UInt8] {
+            var encoding = CanonicalEncoding(label)
+            for field in [sequence, time, actor] { encoding.append(field) }
+            for _ in 0..<rest { encoding.append([UInt8(ascii: "x")]) }
+            return encoding.bytes
+        }
+        #expect(Vault.sequence(of: crafted()) == 9)
+        #expect(Vault.sequence(of: crafted(actor: [UInt8](repeating: 1, count: 16))) == 9)
+        for wrong in [crafted(actor: [1, 2, 3, 4]), crafted(sequence: [9]), crafted(time: [1, 2]), crafted(rest: 6),
+                      crafted(rest: 4), crafted(.anchor)] {
+            #expect(Vault.parse(wrong) == nil)
+            #expect(Vault.sequence(of: wrong) == nil)
+        }
+    }
 }
