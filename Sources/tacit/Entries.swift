@@ -12,20 +12,26 @@ struct EntryFilters: ParsableArguments {
 
     func validate() throws {
         if let kind, !entryKinds.contains(kind) { throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))") }
-        if let since { _ = try DateText.parse(since, option: "--since") }
-        if let until { _ = try DateText.parse(until, option: "--until") }
+        let since = try sinceDate(), until = try untilDate()
+        if let since, let until, since > until {
+            throw ValidationError("--since \(self.since ?? "") is after --until \(self.until ?? ""): no entry can match")
+        }
+    }
+
+    func sinceDate() throws -> Date? { try since.map { try DateText.parse($0, option: "--since") } }
+
+    /// The end of `--until`: a day means the whole day.
+    func untilDate() throws -> Date? {
+        guard let until else { return nil }
+        let date = try DateText.parse(until, option: "--until")
+        return until.count == 10 ? date.addingTimeInterval(86_399) : date
     }
 
     /// The query parameters for the daemon.
     func query(_ account: Authenticated) async throws -> [(String, String)] {
         var query: [(String, String)] = []
-        if let since { query.append(("since", DateText.iso(try DateText.parse(since, option: "--since")))) }
-        if let until {
-            var date = try DateText.parse(until, option: "--until")
-            // A day means the whole day.
-            if until.count == 10 { date = date.addingTimeInterval(86_399) }
-            query.append(("until", DateText.iso(date)))
-        }
+        if let since = try sinceDate() { query.append(("since", DateText.iso(since))) }
+        if let until = try untilDate() { query.append(("until", DateText.iso(until))) }
         if let kind { query.append(("kind", kind)) }
         if let tag { query.append(("tag", tag)) }
         if let cycle { query.append(("cycle", try await Resolve.cycle(cycle, account).id.lower)) }

@@ -13,6 +13,11 @@ import Testing
         let badDate = try home.run("ali", ["list", "--since", "yesterday"])
         #expect(badDate.status == 2)
         #expect(badDate.stderr.contains("not a date"))
+        let backwards = try home.run("ali", ["search", "words", "--since", "2026-03-02", "--until", "2026-03-01"])
+        #expect(backwards.status == 2)
+        #expect(backwards.stderr.contains("--since 2026-03-02 is after --until 2026-03-01"))
+        // One day is the whole day.
+        #expect(try home.run("ali", ["list", "--since", "2026-03-02 18:00", "--until", "2026-03-02"]).status != 2)
         #expect(try home.run("ali", ["share", "abcd1234"]).status == 2)
         // 3: denied by policy, with the reason.
         let denied = try home.run("ali", ["group", "create", "south"])
