@@ -151,7 +151,7 @@ public final class Daemon: Sendable {
         let staged = layout.data.appendingPathComponent("restore.sqlite")
         if options.acceptRestore, FileManager.default.fileExists(atPath: staged.path) {
             // A backup uploaded with `tacit restore` replaces the database now, after confirmation.
-            guard confirmRestore("replace the database with the uploaded backup \(staged.path)") else {
+            guard confirmRestore(Self.restoreSummary(staged: staged, layout: layout)) else {
                 throw DaemonError.startup("restore not confirmed; nothing changed")
             }
             do {
@@ -199,6 +199,24 @@ public final class Daemon: Sendable {
                                 configuration: configuration, clock: clock, logger: logger, instanceKey: instanceKey,
                                 audit: audit, testingUID: testingUID, layout: layout)
         return Daemon(layout: layout, state: state, bootstrapCode: bootstrapCode, notices: notices)
+    }
+
+    /// What the operator reads before accepting an uploaded backup: the database now, the backup,
+    /// and how many writes the backup lacks (they are lost when it replaces the database).
+    static func restoreSummary(staged: URL, layout: HomeLayout) -> String {
+        let database = layout.data.appendingPathComponent(Vault.databaseFileName)
+        let now = FileManager.default.fileExists(atPath: database.path)
+            ? (try? Vault.anchorStates(directory: layout.data, keysDirectory: layout.keys))?.database : nil
+        let incoming = try? Vault.backupState(at: staged)
+        var lines = [
+            "replace the database with the uploaded backup \(staged.path)",
+            "database now: \(now.map { "\($0)" } ?? "none")",
+            "the backup:   \(incoming.map { "\($0)" } ?? "unreadable")",
+        ]
+        if let now, let incoming, incoming.counter < now.counter {
+            lines.append("the backup is \(now.counter - incoming.counter) writes behind the database: they are lost if you accept")
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func vaultConfiguration(_ configuration: Configuration, clock: DaemonClock,

@@ -47,6 +47,20 @@ extension Vault {
                               acceptRestore: true)
     }
 
+    /// The state of the backup at `source` — write counter, audit head, manifests — read without
+    /// changing the file, for `tacit serve --accept-restore` to show before it asks.
+    ///
+    /// - Throws: `VaultError.storage` when it is not a readable Tacit database.
+    public static func backupState(at source: URL) throws(VaultError) -> AnchorState {
+        try mapping("reading the backup") {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: source.path, configuration: configuration)
+            defer { try? queue.close() }
+            return try queue.read { db in try InstanceAnchor.currentState(StorageAccess(db: db)) }
+        }
+    }
+
     /// Checks that `source` is a sound Tacit database (integrity check, format 1) without changing it.
     ///
     /// - Throws: `VaultError.invalidInput` for anything else.

@@ -183,11 +183,20 @@ import Testing
         let size = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
         #expect(size > 4096)
         #expect(try home.run("ali", ["backup", file.path + "2"]).status == 3)
+        // A change after the backup moves the database's write counter past the backup's.
+        try home.ok("olivia", ["group", "create", "south"])
         #expect(try home.ok("olivia", ["restore", file.path]).contains("--accept-restore"))
-        // The operator restarts the daemon and confirms.
+        // The operator restarts the daemon, reads both states and what would be lost, and confirms.
         home.stopDaemon()
         try home.startDaemon(["--accept-restore"], stdin: "yes\n")
         #expect(home.daemonOutput.contains("restored"))
+        let asked = try String(contentsOf: home.root.appendingPathComponent("serve.err"), encoding: .utf8)
+        #expect(asked.contains("database now: counter "), "\(asked)")
+        #expect(asked.contains("the backup:   counter "), "\(asked)")
+        #expect(asked.contains("writes behind the database: they are lost if you accept"), "\(asked)")
+        #expect(asked.range(of: "the backup:")!.lowerBound < asked.range(of: "type yes to accept")!.lowerBound)
+        try home.ok("olivia", ["login", "--name", "olivia"])
+        #expect(!(try home.ok("olivia", ["group", "list"]).contains("south")))
         try home.ok("ali", ["login", "--name", "ali"])
     }
 
