@@ -248,7 +248,8 @@ extension Tacit {
             abstract: "Set a new passphrase with your recovery key.",
             discussion: """
             The recovery key comes from --recovery-key-file, $TACIT_RECOVERY_KEY or a prompt (spaces and \
-            dashes ignored); the new passphrase from --passphrase-file, $TACIT_PASSPHRASE or a prompt.
+            dashes ignored); the new passphrase from --passphrase-file (or --new-passphrase-file, as \
+            `tacit passphrase` names it), $TACIT_PASSPHRASE or a prompt.
 
             Example:
               tacit recover --name ali
@@ -259,10 +260,18 @@ extension Tacit {
         @Option(help: "Your name.") var name: String
         @Option(help: ArgumentHelp("Read the recovery key from FILE.", valueName: "FILE")) var recoveryKeyFile: String?
         @OptionGroup var passphrase: PassphraseOptions
+        @Option(help: ArgumentHelp("Read the new passphrase from FILE (the same as --passphrase-file here).", valueName: "FILE"))
+        var newPassphraseFile: String?
+
+        func validate() throws {
+            if passphrase.passphraseFile != nil, newPassphraseFile != nil {
+                throw ValidationError("give the new passphrase once: --passphrase-file or --new-passphrase-file")
+            }
+        }
 
         func run() async throws {
             let key = try Secrets.read(file: recoveryKeyFile, variable: "TACIT_RECOVERY_KEY", prompt: "Recovery key: ")
-            let new = try Secrets.read(file: passphrase.passphraseFile, variable: "TACIT_PASSPHRASE",
+            let new = try Secrets.read(file: newPassphraseFile ?? passphrase.passphraseFile, variable: "TACIT_PASSPHRASE",
                                        prompt: "New passphrase (12 characters or more): ", confirm: true)
             do {
                 try await connection.client.send(.POST, "/v1/recover", body: RecoverRequest(name: name, recoveryKey: key, passphrase: new))

@@ -141,7 +141,9 @@ import Testing
         let stale = try home.run("ali", recover)
         #expect(stale.status == 1 && stale.stderr.contains("wrong name or recovery key"))
         try Data(newKey.utf8).write(to: keyFile)
-        try home.ok("ali", recover)
+        // `tacit passphrase` calls the new one --new-passphrase-file; recover takes that name too.
+        try home.ok("ali", ["recover", "--name", "ali", "--recovery-key-file", keyFile.path, "--new-passphrase-file", passphraseFile.path])
+        #expect(try home.run("ali", recover + ["--new-passphrase-file", passphraseFile.path]).status == 2)
         try home.ok("ali", ["login", "--name", "ali", "--passphrase-file", passphraseFile.path])
 
         // whois: fingerprints to compare; pinned after a share.
