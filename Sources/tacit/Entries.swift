@@ -173,9 +173,9 @@ extension Tacit {
             throw CLIError("'\(text)' matches several entries — give more characters")
         }
 
-        /// The entry as plain Markdown: title, a line of facts, the body.
-        /// The entry as Markdown for the terminal: the author's text with its control characters
-        /// neutralized (`DisplayText`), as an entry shared with the reader may hold anything.
+        /// The entry as Markdown for the terminal — title, a line of facts, the body — with the
+        /// author's control characters neutralized (`DisplayText`): an entry shared with the
+        /// reader may hold anything.
         static func markdown(_ entry: EntryResponse, own: Bool) -> String {
             var text = "# \(entry.title.isEmpty ? "(untitled)" : DisplayText.line(entry.title))\n\n"
             var facts = [entry.kind, DateText.minute(entry.created)]

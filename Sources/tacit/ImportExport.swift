@@ -312,7 +312,6 @@ extension Tacit {
                                  tags: Array(cleanTags), created: created)
         }
 
-
         /// "entry 3" or "entries 3, 7, 9 and 4 more", counting from 1 as a person reads a file.
         static func entryList(_ indices: [Int]) -> String {
             let shown = indices.prefix(5).map { String($0 + 1) }.joined(separator: ", ")
