@@ -64,8 +64,8 @@ public final class Daemon: Sendable {
     /// The most malloc arenas the daemon's threads share.
     static let mallocArenas: Int32 = 2
 
-    /// Loads configuration and policy, opens or creates keys and database, and checks the socket's
-    /// place. Nothing is served yet.
+    /// Loads configuration and policy, checks the socket's place, then opens or creates keys and
+    /// database. Nothing is served yet.
     ///
     /// - Parameter confirmRestore: asked, with both states printed in its argument, before a
     ///   database behind its anchor is accepted (`--accept-restore`); answering `false` stops.
@@ -133,6 +133,19 @@ public final class Daemon: Sendable {
         }
         let policyHash = SHA256.hash(Array((PolicySet.baseText + "\n" + (operatorText ?? "")).utf8))
             .map { String(format: "%02x", $0) }.joined()
+
+        // The socket's place, before anything is created or opened in the home: a path too long,
+        // a folder others can write or a daemon already serving this home stops here, with the
+        // home untouched (a second daemon would otherwise open the first one's database).
+        do {
+            try FileManager.default.createDirectory(at: layout.home, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            try SocketPlacement.check(path: layout.socketPath)
+        } catch let problem as SocketPlacement.Problem {
+            throw DaemonError.startup(problem.description)
+        } catch {
+            throw DaemonError.startup("cannot create \(layout.home.path)")
+        }
 
         // Keys/ and the instance key.
         do {

@@ -15,6 +15,18 @@ enum SocketPlacement {
     /// left by a daemon that is gone. A live socket (something answers) or a file that is not a
     /// socket is never removed.
     static func prepare(path: String) throws {
+        try check(path: path)
+        var existing = stat()
+        guard lstat(path, &existing) == 0 else { return }
+        guard unlink(path) == 0 else {
+            throw Problem(description: "cannot remove the stale socket \(path) (errno \(errno))")
+        }
+    }
+
+    /// The checks of `prepare` without changing anything — a path too long, a folder that is
+    /// missing or others can write, a file that is not a socket, a daemon already answering — for
+    /// `Daemon.prepare` to run before it creates or opens anything in the home.
+    static func check(path: String) throws {
         let bytes = path.utf8.count
         guard bytes <= maximumPathBytes else {
             throw Problem(description: "the socket path is \(bytes) bytes; a Unix socket address holds at most \(maximumPathBytes): choose a shorter --socket or home")
@@ -35,9 +47,6 @@ enum SocketPlacement {
         }
         if isAnswering(path: path) {
             throw Problem(description: "a daemon is already listening on \(path)")
-        }
-        guard unlink(path) == 0 else {
-            throw Problem(description: "cannot remove the stale socket \(path) (errno \(errno))")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Logging
 import Testing
 import TacitAPI
 import TacitSpawn
@@ -130,6 +131,34 @@ import TacitVault
         defer { try? FileManager.default.removeItem(at: regular) }
         #expect(throws: SocketPlacement.Problem.self) { try SocketPlacement.prepare(path: regular.path) }
         #expect(FileManager.default.fileExists(atPath: regular.path))
+    }
+
+    /// The socket's place is checked before the home is touched: a refused start leaves no Keys/
+    /// or Data/, and a second daemon on a served home never opens the first one's database.
+    @Test func aRefusedStartTouchesNothingInTheHome() async throws {
+        let open = "/tmp/tacit-open-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: true)
+        chmod(open, 0o777)
+        defer { try? FileManager.default.removeItem(atPath: open) }
+        do {
+            _ = try await Daemon.prepare(Daemon.Options(layout: HomeLayout(home: URL(fileURLWithPath: open))), logger: Logger(label: "open"))
+            Issue.record("a home others can write was served")
+        } catch let error as DaemonError {
+            #expect(error.description.contains("writable by other users"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: open).isEmpty)
+
+        let test = try await TestDaemon()
+        let task = try await Self.start(test)
+        do {
+            _ = try await Daemon.prepare(Daemon.Options(layout: test.daemon.layout), logger: Logger(label: "second"))
+            Issue.record("a second daemon opened a served home")
+        } catch let error as DaemonError {
+            #expect(error.description.contains("already listening"))
+        }
+        #expect(try await UnixHTTP.send(socket: test.daemon.layout.socketPath, "GET", "/v1/health").status == 200)
+        await test.daemon.stop()
+        try await task.value
     }
 
     @Test func gracefulStopFinishesRequestsInFlight() async throws {
