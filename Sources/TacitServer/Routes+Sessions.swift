@@ -51,7 +51,8 @@ extension Routes {
             var notices = report.problems.map { "integrity: \($0)" }
             func count(_ n: Int, _ one: String, _ many: String) -> String { n == 1 ? "1 \(one)" : "\(n) \(many)" }
             if report.jotsOpened > 0 {
-                notices.append("\(count(report.jotsOpened, "jotted note", "jotted notes")) became practice entries")
+                notices.append(report.jotsOpened == 1 ? "1 jotted note became a practice entry"
+                               : "\(report.jotsOpened) jotted notes became practice entries")
             }
             if report.entriesRekeyed > 0 {
                 notices.append("\(count(report.entriesRekeyed, "entry", "entries")) re-encrypted after a revocation or removal")

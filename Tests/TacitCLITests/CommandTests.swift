@@ -211,7 +211,7 @@ import Testing
         try home.ok("ali", ["logout"])
         try home.ok("ali", ["jot", "a thought on the train"])
         let login = try home.ok("ali", ["login", "--name", "ali"])
-        #expect(login.contains("jotted note"))
+        #expect(login.contains("note: 1 jotted note became a practice entry"))
     }
 
     @Test func metricsVerifyIsOffline() throws {
