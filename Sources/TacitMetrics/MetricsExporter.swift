@@ -46,6 +46,20 @@ public struct MetricsExporter: Sendable {
         self.clock = clock
     }
 
+    /// Refuses a month that has not begun, on this exporter's clock and in its time zone: what
+    /// `export` checks first, for a caller (the daemon) to check before anything else.
+    ///
+    /// - Throws: `MetricsError.periodInFuture`.
+    public func requireStarted(_ period: MetricsPeriod) throws {
+        try Self.requireStarted(period, on: CalendarDay(clock(), in: timeZone))
+    }
+
+    private static func requireStarted(_ period: MetricsPeriod, on day: CalendarDay) throws {
+        guard period <= MetricsPeriod(containing: day) else {
+            throw MetricsError(.periodInFuture, "\(period) has not begun yet; a report covers a month that has started")
+        }
+    }
+
     /// Exports `period`: the stored release if one was made today (byte for byte, free), otherwise
     /// a new one, charged to the period's budget in the same ledger transaction that stores it.
     ///
@@ -61,9 +75,7 @@ public struct MetricsExporter: Sendable {
         var tally: CohortTally?
         for _ in 0..<Self.maximumAttempts {
             let day = CalendarDay(clock(), in: timeZone)
-            guard period <= MetricsPeriod(containing: day) else {
-                throw MetricsError(.periodInFuture, "\(period) has not begun yet; a report covers a month that has started")
-            }
+            try Self.requireStarted(period, on: day)
             let state = try await ledger.state(of: period, on: day)
             if let stored = state.releaseOfTheDay {
                 return try finish(stored: stored, charged: .zero, isRepeat: true)

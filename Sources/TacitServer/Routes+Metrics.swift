@@ -47,6 +47,9 @@ extension Routes {
             guard let format = ExportFormat(rawValue: input.format ?? "json") else {
                 throw APIError.badRequest("format must be json, csv or html")
             }
+            // A month that has not begun is refused as such, before the policy would call its
+            // empty cohort too small.
+            do { try exporter.requireStarted(period) } catch let error as MetricsError { throw Self.map(error) }
             let facts = try await state.vault.metricsFacts()
             let metricsInput = try Self.metricsInput(facts)
             let configuration = state.configuration.metrics

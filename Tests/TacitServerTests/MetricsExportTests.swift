@@ -99,6 +99,10 @@ import TacitMetrics
             #expect(asMember.status == .forbidden)
             #expect(try member.decode(APIErrorBody.self, asMember).error.policies?.contains("export-by-non-compliance") == true)
             #expect(try await carl.call(.post, "/v1/metrics/exports", raw: #"{"period": "March"}"#).status == .badRequest)
+            // A month that has not begun is said to be one, not a cohort too small.
+            let future = try await carl.call(.post, "/v1/metrics/exports", raw: #"{"period": "2030-01"}"#)
+            #expect(future.status == .badRequest)
+            #expect(try carl.decode(APIErrorBody.self, future).error.message.contains("2030-01 has not begun yet"))
         }
     }
 }
