@@ -168,55 +168,36 @@ extension Vault {
         return encoding.bytes
     }
 
-    static func fields(of record: [UInt8]) -> [[UInt8]]? {
-        var fields: [[UInt8]] = []
+    /// The byte ranges of a stored record's nine fields when it has this format's shape — the
+    /// label, an 8-byte sequence and time, a 16-byte or empty actor — or `nil`. Reads in place,
+    /// copying no field: the chain's check runs it on every record (copying each record's nine
+    /// fields into arrays and strings was most of the time `tacit audit verify` took).
+    static func fieldRanges(of record: [UInt8]) -> [Range<Int>]? {
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(9)
         var index = 0
         while index < record.count {
-            guard index + 2 <= record.count else { return nil }
+            guard ranges.count < 9, index + 2 <= record.count else { return nil }
             let length = Int(record[index]) << 8 | Int(record[index + 1])
             index += 2
             guard index + length <= record.count else { return nil }
-            fields.append(Array(record[index..<(index + length)]))
+            ranges.append(index..<(index + length))
             index += length
         }
-        return fields
+        guard ranges.count == 9, record[ranges[0]].elementsEqual(DomainLabel.auditRecord.text.utf8),
+              ranges[1].count == 8, ranges[2].count == 8, ranges[3].count == 16 || ranges[3].isEmpty else { return nil }
+        return ranges
     }
 
-    /// The sequence inside a stored record when the record has this format's shape — what
-    /// `parse(_:)?.sequence` answers — read in place, without copying a field: the chain's check
-    /// runs it on every record (copying each record's nine fields into arrays and strings was
-    /// most of the time `tacit audit verify` took).
+    /// The sequence inside a stored record of this format's shape (`fieldRanges`), or `nil`.
     static func sequence(of record: [UInt8]) -> UInt64? {
-        record.withUnsafeBufferPointer { bytes -> UInt64? in
-            let label = DomainLabel.auditRecord.text.utf8
-            var index = 0, field = 0
-            var sequence: UInt64 = 0
-            while index < bytes.count {
-                guard index + 2 <= bytes.count else { return nil }
-                let length = Int(bytes[index]) << 8 | Int(bytes[index + 1])
-                index += 2
-                guard index + length <= bytes.count else { return nil }
-                switch field {
-                case 0: guard length == label.count, label.elementsEqual(bytes[index..<(index + length)]) else { return nil }
-                case 1:
-                    guard length == 8 else { return nil }
-                    sequence = bytes[index..<(index + 8)].reduce(0) { $0 << 8 | UInt64($1) }
-                case 2: guard length == 8 else { return nil }
-                case 3: guard length == 16 || length == 0 else { return nil }
-                default: break
-                }
-                index += length
-                field += 1
-            }
-            return field == 9 ? sequence : nil
-        }
+        fieldRanges(of: record).map { record[$0[1]].reduce(0) { $0 << 8 | UInt64($1) } }
     }
 
     /// A stored record's sequence and event; `nil` when it is not a record of this format.
     static func parse(_ record: [UInt8]) -> (sequence: UInt64, draft: AuditDraft)? {
-        guard let fields = fields(of: record), fields.count == 9,
-              String(decoding: fields[0], as: UTF8.self) == DomainLabel.auditRecord.text,
-              fields[1].count == 8, fields[2].count == 8, fields[3].count == 16 || fields[3].isEmpty else { return nil }
+        guard let ranges = fieldRanges(of: record) else { return nil }
+        let fields = ranges.map { Array(record[$0]) }
         func text(_ index: Int) -> String { String(decoding: fields[index], as: UTF8.self) }
         let sequence = fields[1].reduce(0) { $0 << 8 | UInt64($1) }
         let seconds = fields[2].reduce(0) { $0 << 8 | UInt64($1) }

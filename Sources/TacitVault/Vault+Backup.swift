@@ -53,9 +53,7 @@ extension Vault {
     /// - Throws: `VaultError.storage` when it is not a readable Tacit database.
     public static func backupState(at source: URL) throws(VaultError) -> AnchorState {
         try mapping("reading the backup") {
-            var configuration = Configuration()
-            configuration.readonly = true
-            let queue = try DatabaseQueue(path: source.path, configuration: configuration)
+            let queue = try readOnlyQueue(source)
             defer { try? queue.close() }
             return try queue.read { db in try InstanceAnchor.currentState(StorageAccess(db: db)) }
         }
@@ -66,9 +64,7 @@ extension Vault {
     /// - Throws: `VaultError.invalidInput` for anything else.
     public static func checkBackup(at source: URL) throws(VaultError) {
         try mapping("checking the backup") {
-            let queue = try DatabaseQueue(path: source.path, configuration: {
-                var c = Configuration(); c.readonly = true; return c
-            }())
+            let queue = try readOnlyQueue(source)
             defer { try? queue.close() }
             let ok = try queue.read { db in
                 try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"]
@@ -76,5 +72,12 @@ extension Vault {
             }
             guard ok else { throw VaultError.invalid("the backup is not a sound Tacit database") }
         }
+    }
+
+    /// A read-only connection to a backup: reading it never changes the file.
+    private static func readOnlyQueue(_ source: URL) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: source.path, configuration: configuration)
     }
 }

@@ -131,7 +131,12 @@ import TacitCrypto
 
     /// The chain's check reads a record's shape and sequence in place; it must answer exactly what
     /// the full parse does, for records and for every truncation and one-byte change of them.
-    @Test func theInPlaceSequenceAgreesWithTheFullParse() throws {
+    /// The chain's check reads a record's shape and sequence in place. Against the format itself
+    /// (length-prefixed fields: the label, then the 8-byte sequence): no truncation or extension
+    /// of a record passes; a changed byte of the label fails it, one of the sequence changes the
+    /// sequence read, one of any other field's content leaves it; a changed length prefix fails
+    /// it or, reframed, still reads the original.
+    @Test func theInPlaceSequenceFollowsTheFormat() throws {
         let drafts = [
             AuditDraft(actor: nil, action: "readShared", resource: "r", decision: "allow", policies: ["a", "b"],
                        policyHash: "h", time: Date(timeIntervalSince1970: 1_767_225_600)),
@@ -140,20 +145,42 @@ import TacitCrypto
         ]
         var checked = 0
         for (index, draft) in drafts.enumerated() {
-            let record = Vault.encode(draft, sequence: UInt64(index) * 0x0101_0101 + 7)
-            #expect(Vault.sequence(of: record) == UInt64(index) * 0x0101_0101 + 7)
-            var variants = (0..<record.count).map { Array(record.prefix($0)) }
-            variants += [record + [0, 0], record + [0], record + [0, 1, 9]]
+            let sequence = UInt64(index) * 0x0101_0101 + 7
+            let record = Vault.encode(draft, sequence: sequence)
+            #expect(Vault.sequence(of: record) == sequence)
+            #expect(Vault.parse(record)?.sequence == sequence)
+            for variant in (0..<record.count).map({ Array(record.prefix($0)) }) + [record + [0, 0], record + [0], record + [0, 1, 9]] {
+                #expect(Vault.sequence(of: variant) == nil, "\(variant)")
+                #expect(Vault.parse(variant) == nil, "\(variant)")
+                checked += 1
+            }
+            // Where each field's length prefix and content lie, walked here from the format.
+            var prefixes: Set<Int> = [], contents: [Range<Int>] = []
+            var at = 0
+            while at < record.count {
+                let length = Int(record[at]) << 8 | Int(record[at + 1])
+                prefixes.formUnion([at, at + 1])
+                contents.append((at + 2)..<(at + 2 + length))
+                at += 2 + length
+            }
+            #expect(contents.count == 9 && contents[1].count == 8)
             for position in record.indices {
                 for value: UInt8 in [0, 0xFF, record[position] ^ 1] where value != record[position] {
                     var changed = record
                     changed[position] = value
-                    variants.append(changed)
+                    let read = Vault.sequence(of: changed)
+                    if prefixes.contains(position) {
+                        #expect(read == nil || read == sequence, "prefix byte \(position)")
+                    } else if contents[0].contains(position) {
+                        #expect(read == nil, "label byte \(position)")
+                    } else if contents[1].contains(position) {
+                        #expect(read == changed[contents[1]].reduce(0) { $0 << 8 | UInt64($1) }, "sequence byte \(position)")
+                    } else {
+                        #expect(read == sequence, "content byte \(position)")
+                    }
+                    #expect(Vault.parse(changed)?.sequence == read)
+                    checked += 1
                 }
-            }
-            for variant in variants {
-                #expect(Vault.sequence(of: variant) == Vault.parse(variant)?.sequence, "\(variant)")
-                checked += 1
             }
         }
         #expect(checked > 500)
