@@ -12,6 +12,9 @@ extension Tacit {
             The backup holds only ciphertext. Keys/ is not in it: back up the home's Keys/ folder \
             separately (it is needed to open the backup, and holds the instance signing key).
 
+            An existing FILE is kept unless --replace is given; either way FILE appears only once the \
+            backup is complete and on disk.
+
             Example:
               tacit backup /backups/tacit-2026-03-31.sqlite
             """
@@ -20,15 +23,18 @@ extension Tacit {
         @OptionGroup var connection: Connection
         @OptionGroup var passphrase: PassphraseOptions
         @Argument(help: "The file to write (mode 0600).") var file: String
+        @Flag(help: "Replace FILE if it exists.") var replace = false
 
         func run() async throws {
-            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let target = URL(fileURLWithPath: file)
+            if !replace && FileManager.default.fileExists(atPath: target.path) { throw Self.refusal(file) }
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
             let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw CLIError("cannot write \(temporary.path): \(String(cString: strerror(errno)))") }
             let progress = ProgressBar("backup", total: nil)
             var total = 0
+            var fdOpen = true
             do {
                 try await account.retrying { token in
                     try await account.client.download("/v1/backup", credential: .bearer(token)) { chunk in
@@ -40,15 +46,29 @@ extension Tacit {
                 }
                 guard fsync(fd) == 0 else { throw CLIError("cannot sync \(temporary.path)") }
                 close(fd)
-                guard rename(temporary.path, target.path) == 0 else { throw CLIError("cannot write \(file)") }
+                fdOpen = false
+                // Without --replace, link(2) refuses a FILE that appeared meanwhile, where rename(2) would
+                // replace it; a file system without hard links gets the check before rename instead.
+                if !replace && link(temporary.path, target.path) == 0 {
+                    unlink(temporary.path)
+                } else {
+                    if !replace && (errno == EEXIST || FileManager.default.fileExists(atPath: target.path)) { throw Self.refusal(file) }
+                    guard rename(temporary.path, target.path) == 0 else {
+                        throw CLIError("cannot write \(file): \(String(cString: strerror(errno)))")
+                    }
+                }
             } catch {
-                close(fd)
+                if fdOpen { close(fd) }
                 unlink(temporary.path)
                 progress.finish()
                 throw error
             }
             progress.finish()
             print("backup written to \(file) (\(total) bytes); back up Keys/ separately")
+        }
+
+        static func refusal(_ file: String) -> CLIError {
+            CLIError("\(file) exists and is kept — give another file, or add --replace to overwrite it", status: .usage)
         }
     }
 

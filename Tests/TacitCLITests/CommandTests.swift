@@ -185,6 +185,15 @@ import Testing
         let size = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
         #expect(size > 4096)
         #expect(try home.run("ali", ["backup", file.path + "2"]).status == 3)
+        // An existing file is kept unless --replace says otherwise; no partial file is left behind.
+        let before = try Data(contentsOf: file)
+        let again = try home.run("olivia", ["backup", file.path])
+        #expect(again.status == 2 && again.stderr.contains("exists"), "\(again.stderr)")
+        #expect(try Data(contentsOf: file) == before)
+        try home.ok("olivia", ["group", "create", "west"])
+        #expect(try home.ok("olivia", ["backup", "--replace", file.path]).contains("backup written"))
+        #expect(try Data(contentsOf: file) != before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: file.deletingLastPathComponent().path).allSatisfy { !$0.hasSuffix(".partial") })
         // A change after the backup moves the database's write counter past the backup's.
         try home.ok("olivia", ["group", "create", "south"])
         #expect(try home.ok("olivia", ["restore", file.path]).contains("--accept-restore"))
