@@ -114,27 +114,65 @@ extension Tacit {
         }
     }
 
-    /// `tacit readers SHARE`.
+    /// `tacit readers SHARE|ENTRY`.
     struct Readers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show who has read one of your shares, and when they first did.",
-            discussion: "Example:\n  tacit readers 9b2e0c41")
+            abstract: "Show who has read one of your shares, or any share of one of your entries, and when they first did.",
+            discussion: """
+            Give a share's id (from `tacit shares`) or an entry's id (from `tacit list`); for an entry, \
+            the readers of each of its shares are listed. A revoked share is gone: who read it is in \
+            `tacit audit`.
+
+            Examples:
+              tacit readers 9b2e0c41
+              tacit readers 3f1a77d0
+            """)
 
         @OptionGroup var connection: Connection
         @OptionGroup var passphrase: PassphraseOptions
-        @Argument(help: "The share's id (or its first characters).") var share: String
+        @Argument(help: "The share's or the entry's id (or its first characters).") var share: String
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-            let id = try await Unshare.resolve(share, account)
-            let reads: [[String: String]] = try await account.call(.GET, "/v1/shares/\(id.lower)/readers")
-            if output.json { return try JSONOutput.print(reads) }
-            var table = Table("READER", "FIRST READ")
-            for read in reads {
-                table.add(read["reader"] ?? "?", read["firstRead"].flatMap(DateText.parseISO).map(DateText.minute) ?? "?")
+            let (shares, ofEntry) = try await Self.shares(named: share, account)
+            var reads: [[String: String]] = []
+            for id in shares {
+                let some: [[String: String]] = try await account.call(.GET, "/v1/shares/\(id.lower)/readers")
+                reads += some.map { $0.merging(["share": id.lower]) { kept, _ in kept } }
             }
-            table.print(empty: "nobody has read it yet")
+            reads.sort { ($0["firstRead"] ?? "", $0["reader"] ?? "") < ($1["firstRead"] ?? "", $1["reader"] ?? "") }
+            if output.json { return try JSONOutput.print(reads) }
+            let firstRead = { (read: [String: String]) in read["firstRead"].flatMap(DateText.parseISO).map(DateText.minute) ?? "?" }
+            if ofEntry {
+                var table = Table("READER", "FIRST READ", "SHARE")
+                for read in reads {
+                    table.add(read["reader"] ?? "?", firstRead(read), UUID(uuidString: read["share"] ?? "")?.short ?? "?")
+                }
+                table.print(empty: "nobody has read it yet (\(shares.count == 1 ? "1 share" : "\(shares.count) shares"))")
+            } else {
+                var table = Table("READER", "FIRST READ")
+                for read in reads { table.add(read["reader"] ?? "?", firstRead(read)) }
+                table.print(empty: "nobody has read it yet")
+            }
+        }
+
+        /// The shares `text` names: the one share whose id it is or begins, or else every share of the
+        /// one entry whose id it is or begins (`ofEntry`).
+        ///
+        /// - Throws: `CLIError` when neither a share nor a shared entry matches, or several do.
+        static func shares(named text: String, _ account: Authenticated) async throws -> (shares: [UUID], ofEntry: Bool) {
+            if UUID(uuidString: text) == nil { try Resolve.checkPrefix(text) }
+            let all: [TacitAPI.ShareInfo] = try await account.call(.GET, "/v1/shares")
+            let prefix = text.lowercased()
+            let byShare = all.filter { $0.id.lower.hasPrefix(prefix) }.map(\.id)
+            if !byShare.isEmpty { return ([try Resolve.single(byShare, text, what: "share")], false) }
+            let entries = all.filter { $0.entry.lower.hasPrefix(prefix) }.map(\.entry)
+            guard !entries.isEmpty else {
+                throw CLIError("not found: no share \(text), and no entry \(text) that you share now — see `tacit shares`; reads of revoked shares are in `tacit audit`")
+            }
+            let entry = try Resolve.single(entries, text, what: "shared entry")
+            return (all.filter { $0.entry == entry }.map(\.id), true)
         }
     }
 

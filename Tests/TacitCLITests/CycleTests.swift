@@ -34,6 +34,12 @@ import Testing
         #expect(shown.contains("# Week 1"))
         #expect(shown.contains("Sam did it; I did not rewrite it."))
         #expect(shown.contains("by ali"))
+        // The author sees who read it, by the share's id or by the entry's.
+        let readers = try CLIHarness.decode([[String: String]].self, try home.ok("ali", ["readers", String(share.prefix(8)), "--json"]))
+        #expect(readers.map { $0["reader"] } == ["bea"])
+        let byEntry = try home.ok("ali", ["readers", String(practice.prefix(8))])
+        #expect(byEntry.contains("bea") && byEntry.contains(String(share.prefix(8))), "\(byEntry)")
+        #expect(try home.run("ali", ["readers", String(commitment.id.uuidString.prefix(8))]).stderr.contains("no entry"))
         // Not shared: nobody else learns it exists.
         #expect(try home.run("bea", ["show", commitment.id.uuidString]).status == 1)
         #expect(try home.run("carl", ["show", practice]).status == 1)
@@ -45,6 +51,9 @@ import Testing
         let shares = try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("ali", ["shares", "--json"]))
         #expect(Set(shares.map(\.id.uuidString).map { $0.lowercased() }) == [share, toCal])
         try home.ok("ali", ["unshare", String(toCal.prefix(8))])
+        // The share is gone; who read it before stays in the author's audit view.
+        #expect(try home.run("ali", ["readers", String(insight.prefix(8))]).stderr.contains("tacit audit"))
+        #expect(try home.ok("ali", ["audit"]).contains("cal"))
         let revoked = try home.run("cal", ["show", toCal])
         #expect(revoked.status == 1)
         #expect(revoked.stderr.contains("not found"))
