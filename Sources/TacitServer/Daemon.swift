@@ -199,12 +199,20 @@ public final class Daemon: Sendable {
             throw DaemonError.startup(error.message)
         }
 
-        // First start: the operator's one-time enrollment code.
+        // Until the operator enrolls, a bootstrap code that works: the one kept from an earlier start
+        // while it is unused and unexpired (pointed to, not printed again), else a new one.
         var bootstrapCode: String?
-        if try await vault.principals().isEmpty, !FileManager.default.fileExists(atPath: layout.bootstrapCode.path) {
-            let code = try await vault.createEnrollmentCode(name: nil, role: .admin)
-            try InstanceKeys.write(Array((code.code + "\n").utf8), to: layout.bootstrapCode, mode: 0o600)
-            bootstrapCode = code.code
+        if try await vault.principals().isEmpty {
+            let kept = try? String(contentsOf: layout.bootstrapCode, encoding: .utf8)
+            if let kept, let expiry = try await vault.expiryOfUnusedEnrollmentCode(kept.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                notices.append("the operator has not enrolled yet: the bootstrap code is in \(layout.bootstrapCode.path) "
+                               + "(valid until \(ISO8601DateFormatter().string(from: expiry)))")
+            } else {
+                if kept != nil { notices.append("the bootstrap code kept in \(layout.bootstrapCode.path) is no longer valid; a new one replaces it") }
+                let code = try await vault.createEnrollmentCode(name: nil, role: .admin)
+                try InstanceKeys.write(Array((code.code + "\n").utf8), to: layout.bootstrapCode, mode: 0o600)
+                bootstrapCode = code.code
+            }
         }
 
         let audit = AuditLog(vault: vault, window: auditWindow, logger: logger)

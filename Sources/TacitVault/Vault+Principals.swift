@@ -72,6 +72,16 @@ extension Vault {
         return EnrollmentCode(code: Base32.grouped(raw), name: name, role: role, group: group, expiresAt: expires)
     }
 
+    /// When `code` stops working, if it is a code still waiting to be used; `nil` for a code that is
+    /// unknown, used or expired (the daemon replaces an operator's bootstrap code that ran out).
+    public func expiryOfUnusedEnrollmentCode(_ code: String) async throws(VaultError) -> Date? {
+        guard let raw = Base32.decode(code, byteCount: 16) else { return nil }
+        let hash = SHA256.hash(raw)
+        guard let row = try await read({ try $0.enrollmentCode(hash: hash) }),
+              row.usedAt == nil, nowSeconds < row.expiresAt else { return nil }
+        return Date(timeIntervalSince1970: Double(row.expiresAt))
+    }
+
     /// Enrolls with a one-time code: checks the passphrase's strength, draws the root key and the
     /// identity key pairs, wraps the root key under the passphrase (scrypt) and a new recovery key.
     ///

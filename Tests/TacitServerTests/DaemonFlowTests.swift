@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 import TacitAPI
 @testable import TacitServer
@@ -64,6 +65,41 @@ import TacitVault
             let me = try olivia.decode(WhoAmIResponse.self, try await olivia.call(.get, "/v1/whoami"))
             #expect(me.principal.name == "olivia")
         }
+    }
+
+    @Test func aRestartBeforeTheOperatorEnrollsKeepsAWorkingBootstrapCode() async throws {
+        let test = try await TestDaemon()
+        let file = test.home.appendingPathComponent("Keys/bootstrap-code")
+        let first = try #require(test.daemon.bootstrapCode)
+        func restart() async throws -> Daemon {
+            try await Daemon.prepare(.init(layout: HomeLayout(home: test.home), clockFile: test.clockFile),
+                                     logger: Logger(label: "restart"), testingUID: getuid())
+        }
+        await test.daemon.shutDown()
+        // A day later the kept code still works: pointed to, not printed again.
+        try test.setTime("2026-03-02T09:00:00Z")
+        let again = try await restart()
+        #expect(again.bootstrapCode == nil)
+        #expect(again.notices.contains { $0.contains("has not enrolled yet") && $0.contains(file.path) }, "\(again.notices)")
+        #expect(try String(contentsOf: file, encoding: .utf8).contains(first))
+        await again.shutDown()
+        // A week later (codes last 72 hours) it has expired: a new code replaces it, and the operator can enroll with it.
+        try test.setTime("2026-03-09T09:00:00Z")
+        let later = try await restart()
+        let second = try #require(later.bootstrapCode)
+        #expect(second != first)
+        #expect(later.notices.contains { $0.contains("no longer valid") }, "\(later.notices)")
+        #expect(try String(contentsOf: file, encoding: .utf8).contains(second))
+        let application = Application(router: later.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                      logger: later.state.logger)
+        try await application.test(.router) { client in
+            let stale = try await API(client: client).call(.post, "/v1/enroll",
+                                                           json: EnrollRequest(code: first, name: "olivia", passphrase: TestDaemon.passphrase))
+            #expect(stale.status == .unauthorized)
+            let (_, enrolled) = try await API(client: client).enroll("olivia", code: second)
+            #expect(enrolled.principal.role == "operator")
+        }
+        await later.shutDown()
     }
 
     @Test func aWholeCycleThroughTheAPI() async throws {
