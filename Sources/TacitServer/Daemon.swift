@@ -317,9 +317,12 @@ public final class Daemon: Sendable {
     /// The shutdown sequence after the server stopped.
     public func shutDown() async {
         await state.audit.flush()
-        state.closeAllSessions()
+        let sessions = state.closeAllSessions()
         do {
             try state.vault.close()
+            // The operator's sign that nothing is left to recover: records, keys and the anchor.
+            state.logger.info("stopped cleanly: audit records written, database checkpointed and anchored",
+                              metadata: ["sessionsWiped": "\(sessions)"])
         } catch {
             state.logger.error("closing the vault", metadata: ["error": "\(error)"])
         }

@@ -86,13 +86,16 @@ final class DaemonState: Sendable {
     }
 
     /// Wipes every session's keys (shutdown).
-    func closeAllSessions() {
+    /// Closes every session and wipes its keys; how many there were.
+    @discardableResult
+    func closeAllSessions() -> Int {
         let all: [MemberSession] = sessions.withLock { table in
             let handles = table.sessions.values.map(\.handle)
             table.closeAll()
             return handles
         }
         all.forEach { $0.lock() }
+        return all.count
     }
 
     func session(expiresAt token: String) -> Date? {

@@ -189,6 +189,9 @@ import TacitVault
         #expect(statuses.contains(201), "the unlocks under way when the stop came finished")
         try await task.value
         #expect(!FileManager.default.fileExists(atPath: path))
+        // The operator is told it stopped cleanly, with the keys of each session the unlocks opened wiped.
+        let opened = statuses.filter { $0 == 201 }.count
+        #expect(test.logs.text.contains("stopped cleanly") && test.logs.text.contains("\"sessionsWiped\": \(opened)"), "\(test.logs.text.suffix(300))")
     }
 
     @Test func aTokenPresentedFromAnotherUIDIsRefused() async throws {
