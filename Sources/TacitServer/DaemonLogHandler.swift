@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Logging
 
 /// The daemon's log lines, one per event, on standard error (or wherever `write` sends them):
@@ -36,5 +37,18 @@ public struct DaemonLogHandler: LogHandler {
     }
 
     /// Writes a line to standard error in one `write` (lines from several threads do not interleave).
-    public static let standardError: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data(line.utf8)) }
+    public static let standardError: @Sendable (String) -> Void = { line in writeLine(line, to: STDERR_FILENO) }
+
+    /// Writes `line` to `descriptor` with write(2), going on after a short write or a signal. Output
+    /// that has gone away (a closed pipe, a full disk) loses the line and the daemon goes on:
+    /// Foundation's `FileHandle.write` stops the process on any failure.
+    public static func writeLine(_ line: String, to descriptor: Int32) {
+        var rest = Array(line.utf8)[...]
+        while !rest.isEmpty {
+            let written = rest.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            rest = rest.dropFirst(written)
+        }
+    }
 }

@@ -28,6 +28,8 @@ extension Tacit {
         var clock: String?
 
         func run() async throws {
+            // A reader of the daemon's output that goes away (a closed pipe) must not end it.
+            signal(SIGPIPE, SIG_IGN)
             let level = ProcessInfo.processInfo.environment["TACIT_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
             LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, logLevel: level) }
             let logger = Logger(label: "tacit")
@@ -57,16 +59,16 @@ extension Tacit {
         }
 
         /// Writes a line to standard output at once (not buffered: the line may go to a file that a
-        /// supervisor or a test reads while the daemon runs).
+        /// supervisor or a test reads while the daemon runs); output that has gone away loses it.
         static func emit(_ line: String) {
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            DaemonLogHandler.writeLine(line + "\n", to: STDOUT_FILENO)
         }
 
         /// Prints both states and asks for `yes` on standard input; anything else refuses.
         @Sendable static func confirmRestore(_ states: String) -> Bool {
-            FileHandle.standardError.write(Data("\(states)\ntype yes to accept: ".utf8))
+            DaemonLogHandler.writeLine("\(states)\ntype yes to accept: ", to: STDERR_FILENO)
             guard let answer = readLine(strippingNewline: true) else {
-                FileHandle.standardError.write(Data("\nno answer on standard input; refusing\n".utf8))
+                DaemonLogHandler.writeLine("\nno answer on standard input; refusing\n", to: STDERR_FILENO)
                 return false
             }
             return answer.trimmingCharacters(in: .whitespaces).lowercased() == "yes"

@@ -1,5 +1,7 @@
 import Foundation
 import TacitAPI
+@testable import TacitServer
+import TacitSpawn
 import Testing
 
 /// Exit codes, sessions and the rest of the contract's commands.
@@ -210,6 +212,29 @@ import Testing
         try home.ok("olivia", ["login", "--name", "olivia"])
         #expect(!(try home.ok("olivia", ["group", "list"]).contains("south")))
         try home.ok("ali", ["login", "--name", "ali"])
+    }
+
+    @Test func aDaemonWhoseOutputIsGoneGoesOnServing() throws {
+        let home = try CLIHarness()
+        var environment = ProcessInfo.processInfo.environment
+        environment["TACIT_LOG_LEVEL"] = "info"
+        let daemon = try ChildProcess.spawn(CLIHarness.binary.path, ["serve", "--home", home.root.path, "--clock", home.clock.path],
+                                            environment: environment, input: .null, output: .pipe, error: .pipe)
+        defer { daemon.terminate(); daemon.wait() }
+        // Whoever read its output (a pipe to a log collector) is gone before it writes a line.
+        try daemon.standardOutput?.close()
+        try daemon.standardError?.close()
+        let deadline = Date().addingTimeInterval(30)
+        while daemon.isRunning, !SocketPlacement.isAnswering(path: home.socket), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        // It printed its bootstrap code and logged into the void, and serves: enrollment, a refused login.
+        let code = try String(contentsOf: home.root.appendingPathComponent("Keys/bootstrap-code"), encoding: .utf8)
+        try home.ok("olivia", ["enroll", "--code", code.trimmingCharacters(in: .newlines), "--name", "olivia"])
+        #expect(try home.run("olivia", ["login", "--name", "olivia"], environment: ["TACIT_PASSPHRASE": "not the passphrase"]).status == 1)
+        daemon.terminate()
+        #expect(daemon.wait() == .exited(0))
+        #expect(!FileManager.default.fileExists(atPath: home.socket))
     }
 
     @Test func jotsNeedNoUnlock() throws {
