@@ -23,6 +23,25 @@ struct DaemonClient: Sendable {
     /// The socket's path.
     let socketPath: String
 
+    /// Seconds of silence from the daemon after which a request is given up;
+    /// `TACIT_CLIENT_TIMEOUT` sets it (tests shorten it).
+    static let readTimeout = ProcessInfo.processInfo.environment["TACIT_CLIENT_TIMEOUT"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 120
+
+    /// The clients every command uses. A local socket that refuses a connection, or is missing,
+    /// will not take one a moment later, so that fails the request at once: `HTTPClient.shared`
+    /// retries for up to 90 s, and `tacit login` with the daemon stopped sat silent that long. A
+    /// daemon that takes connections and answers nothing (stopped with SIGSTOP: the kernel still
+    /// accepts) is given up on after `readTimeout` of silence — except by backups and restores,
+    /// whose daemon copies or checks the whole database before it answers.
+    private static let http = makeHTTPClient(read: .seconds(Int64(readTimeout)))
+    private static let patientHTTP = makeHTTPClient(read: nil)
+
+    private static func makeHTTPClient(read: TimeAmount?) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: read))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
     /// Dates as the daemon writes them: ISO 8601.
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
@@ -80,7 +99,7 @@ struct DaemonClient: Sendable {
     /// - Throws: `DaemonFailure`, `CLIError`, or what `consume` throws.
     func download(_ path: String, credential: Credential, consume: (ByteBuffer) throws -> Void) async throws {
         let request = try makeRequest(.GET, path, query: [], credential: credential)
-        let response = try await execute(request)
+        let response = try await execute(request, patient: true)
         guard response.status.code < 300 else {
             let bytes = try await response.body.collect(upTo: 1 << 20)
             try Self.check(status: Int(response.status.code), body: Data(bytes.readableBytesView))
@@ -97,7 +116,7 @@ struct DaemonClient: Sendable {
         var request = try makeRequest(.POST, path, query: [], credential: credential)
         request.headers.add(name: "Content-Type", value: "application/octet-stream")
         request.body = .stream(chunks, length: .known(length))
-        let response = try await execute(request)
+        let response = try await execute(request, patient: true)
         let bytes = try await response.body.collect(upTo: 1 << 20)
         let data = Data(bytes.readableBytesView)
         try Self.check(status: Int(response.status.code), body: data)
@@ -127,9 +146,9 @@ struct DaemonClient: Sendable {
         return request
     }
 
-    private func execute(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+    private func execute(_ request: HTTPClientRequest, patient: Bool = false) async throws -> HTTPClientResponse {
         do {
-            return try await HTTPClient.shared.execute(request, timeout: .seconds(3600))
+            return try await (patient ? Self.patientHTTP : Self.http).execute(request, timeout: .seconds(patient ? 86_400 : 3600))
         } catch {
             throw unreachable(error)
         }
@@ -145,6 +164,9 @@ struct DaemonClient: Sendable {
         if text.contains("connectTimeout") || text.contains("onnection refused") || text.contains("ECONNREFUSED")
             || text.contains("connect(") {
             return CLIError("no daemon on \(socketPath) — start it with `tacit serve` (nothing answers on the socket)")
+        }
+        if text.contains("readTimeout") {
+            return CLIError("the daemon on \(socketPath) took the request but did not answer for \(Self.readTimeout) s — is it stopped or stuck?")
         }
         if text.contains("ermission denied") || text.contains("EACCES") {
             return CLIError("no permission to use the socket \(socketPath) — ask the operator to add you to its group")

@@ -214,6 +214,44 @@ import Testing
         try home.ok("ali", ["login", "--name", "ali"])
     }
 
+    @Test func aDaemonThatIsGoneOrSilentIsReportedAtOnce() throws {
+        let home = try CLIHarness()
+        let login = ["login", "--name", "ali"]
+        // No socket at all, then a stale one (bound, nobody listening), then one that takes the
+        // connection and never answers (a daemon stopped with SIGSTOP).
+        let missing = try home.run("ali", login)
+        #expect(missing.status == 1 && missing.stderr.contains("no daemon on"), "\(missing.stderr)")
+        let stale = try Self.unixSocket(at: home.socket, listening: false)
+        defer { close(stale) }
+        let started = Date()
+        let refused = try home.run("ali", login)
+        #expect(refused.status == 1 && refused.stderr.contains("nothing answers on the socket"), "\(refused.stderr)")
+        #expect(Date().timeIntervalSince(started) < 8, "it was retried instead of reported")
+        unlink(home.socket)
+        let silent = try Self.unixSocket(at: home.socket, listening: true)
+        defer { close(silent) }
+        let unanswered = try home.run("ali", login, environment: ["TACIT_CLIENT_TIMEOUT": "1"])
+        #expect(unanswered.status == 1 && unanswered.stderr.contains("did not answer for 1 s"), "\(unanswered.stderr)")
+    }
+
+    /// A Unix socket bound at `path`, listening or not; the caller closes it.
+    static func unixSocket(at path: String, listening: Bool) throws -> Int32 {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+            raw[path.utf8.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard descriptor >= 0, bound == 0, !listening || listen(descriptor, 8) == 0 else {
+            throw HarnessError("cannot bind a socket at \(path)")
+        }
+        return descriptor
+    }
+
     @Test func aDaemonWhoseOutputIsGoneGoesOnServing() throws {
         let home = try CLIHarness()
         var environment = ProcessInfo.processInfo.environment
