@@ -140,7 +140,7 @@ public final class Daemon: Sendable {
         do {
             try FileManager.default.createDirectory(at: layout.home, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
-            try SocketPlacement.check(path: layout.socketPath)
+            try SocketPlacement.check(path: layout.socketPath, group: configuration.socketGroup)
         } catch let problem as SocketPlacement.Problem {
             throw DaemonError.startup(problem.description)
         } catch {
@@ -278,14 +278,18 @@ public final class Daemon: Sendable {
         ProcessHardening.disableCoreDumps()
         let group = state.configuration.socketGroup
         let logger = state.logger
+        // A socket that cannot be given the mode and group the configuration asks for is not served.
+        let misplaced = Locked<SocketPlacement.Problem?>(nil)
         let application = Application(
             router: router(),
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
-            onServerRunning: { _ in
+            onServerRunning: { [self] _ in
                 do {
                     try SocketPlacement.secure(path: socketPath, group: group)
                 } catch {
-                    logger.error("socket permissions", metadata: ["problem": "\(error)"])
+                    misplaced.withLock { $0 = error as? SocketPlacement.Problem ?? .init(description: "\(error)") }
+                    await stop()
+                    return
                 }
                 onReady()
             },
@@ -307,6 +311,7 @@ public final class Daemon: Sendable {
             throw error
         }
         await shutDown()
+        if let problem = misplaced.withLock({ $0 }) { throw DaemonError.startup(problem.description) }
     }
 
     /// Asks a running daemon to stop gracefully, as SIGTERM does.

@@ -26,7 +26,8 @@ enum SocketPlacement {
     /// The checks of `prepare` without changing anything — a path too long, a folder that is
     /// missing or others can write, a file that is not a socket, a daemon already answering — for
     /// `Daemon.prepare` to run before it creates or opens anything in the home.
-    static func check(path: String) throws {
+    static func check(path: String, group: String? = nil) throws {
+        if let group { _ = try groupID(group) }
         let bytes = path.utf8.count
         guard bytes <= maximumPathBytes else {
             throw Problem(description: "the socket path is \(bytes) bytes; a Unix socket address holds at most \(maximumPathBytes): choose a shorter --socket or home")
@@ -71,13 +72,26 @@ enum SocketPlacement {
         return result == 0
     }
 
+    /// The id of the group `name`, which the daemon's user can give a socket to: it must exist, and
+    /// the user must be root or one of its members (chown(2) refuses anyone else).
+    static func groupID(_ name: String) throws -> gid_t {
+        guard let entry = getgrnam(name) else {
+            throw Problem(description: "the socket group \(name) does not exist (configuration key socketGroup)")
+        }
+        let id = entry.pointee.gr_gid
+        var groups = [gid_t](repeating: 0, count: Int(max(getgroups(0, nil), 0)))
+        let count = getgroups(Int32(groups.count), &groups)
+        guard geteuid() == 0 || getegid() == id || groups.prefix(Int(max(count, 0))).contains(id) else {
+            throw Problem(description: "the daemon's user is not a member of the socket group \(name), so it cannot give the socket to it (configuration key socketGroup)")
+        }
+        return id
+    }
+
     /// Sets the socket's mode: 0600, or 0660 with `group` as its group.
     static func secure(path: String, group: String?) throws {
         if let group {
-            guard let entry = getgrnam(group) else {
-                throw Problem(description: "the socket group \(group) does not exist (configuration key socketGroup)")
-            }
-            guard chown(path, uid_t.max, entry.pointee.gr_gid) == 0 else {
+            let id = try groupID(group)
+            guard chown(path, uid_t.max, id) == 0 else {
                 throw Problem(description: "cannot give the socket to group \(group) (errno \(errno))")
             }
             guard chmod(path, 0o660) == 0 else { throw Problem(description: "cannot set the socket's mode (errno \(errno))") }

@@ -61,6 +61,34 @@ import TacitVault
     /// The daemon runs with umask 077: the database, its -wal and -shm, Keys/ and Data/ are the
     /// owner's alone, whatever umask the daemon was started with. Only instance.pub is 0644, by
     /// its own explicit mode (tacit.json and clock are the test's files, written before the daemon).
+    /// With `socketGroup` the socket is 0660 and that group's; a group that does not exist stops
+    /// the start before the home is touched (the daemon used to serve a 0600 socket and log an error).
+    @Test func aConfiguredSocketGroupGetsTheSocketOrTheStartIsRefused() async throws {
+        let group = try #require(getgrgid(getegid())).pointee
+        let name = String(cString: group.gr_name)
+        let test = try await TestDaemon(configuration: #", "socketGroup": "\#(name)""#)
+        let task = try await Self.start(test)
+        var info = stat()
+        #expect(stat(test.daemon.layout.socketPath, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o660)
+        #expect(info.st_gid == group.gr_gid)
+        await test.daemon.stop()
+        try await task.value
+
+        let home = "/tmp/tacit-group-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try #"{"socketGroup": "no-such-group-\#(UUID().uuidString.prefix(6).lowercased())"}"#
+            .write(toFile: home + "/tacit.json", atomically: true, encoding: .utf8)
+        do {
+            _ = try await Daemon.prepare(Daemon.Options(layout: HomeLayout(home: URL(fileURLWithPath: home))), logger: Logger(label: "group"))
+            Issue.record("a socket group that does not exist was accepted")
+        } catch let error as DaemonError {
+            #expect(error.description.contains("does not exist") && error.description.contains("socketGroup"), "\(error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home) == ["tacit.json"])
+    }
+
     @Test func everyFileTheDaemonCreatesIsPrivate() async throws {
         let previous = umask(0o022)
         defer { umask(previous) }
