@@ -126,7 +126,7 @@ extension MetricsConfiguration {
         let known: Set<String> = ["minimumGroupSize", "minimumCohortGroups", "minimumCohortMembers",
                                   "monthlyBudget", "epsilon"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw MetricsError.configuration(key(unknown), "is not a known setting")
+            throw MetricsError.configuration(key(unknown), "is not a known setting; the settings are \(known.sorted().joined(separator: ", "))")
         }
         func integer(_ name: String, _ fallback: Int) throws -> Int {
             guard let value = fields[name] else { return fallback }

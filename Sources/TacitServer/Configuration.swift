@@ -160,7 +160,7 @@ public struct Configuration: Sendable, Equatable {
 
         func finish() throws {
             if let unknown = object.keys.sorted().first(where: { !used.contains($0) }) {
-                throw Problem(key: key(unknown), message: "unknown key")
+                throw Problem(key: key(unknown), message: "unknown key; the keys here are \(used.sorted().joined(separator: ", "))")
             }
         }
     }

@@ -40,6 +40,18 @@ import TacitMetrics
         #expect(problem("[1]") == "(file)")
     }
 
+    @Test func anUnknownKeyIsShownTheKnownOnes() {
+        for json in [#"{"epsilon": "1/2"}"#, #"{"metrics": {"epsilon": {"members-by-kind": "1/2"}, "budget": "2"}}"#] {
+            do {
+                _ = try Configuration.parse(Data(json.utf8))
+                Issue.record("\(json) loaded")
+            } catch {
+                #expect("\(error)".contains("unknown key") || "\(error)".contains("not a known setting"), "\(error)")
+                #expect("\(error)".contains(json.contains("budget") ? "monthlyBudget" : "metrics"), "\(error)")
+            }
+        }
+    }
+
     @Test func theMessageSaysWhatIsWrong() {
         do {
             _ = try Configuration.parse(Data(#"{"metrics": {"minimumGroupSize": 3}}"#.utf8))
