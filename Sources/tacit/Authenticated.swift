@@ -76,7 +76,9 @@ final class Authenticated {
             if failure == nil, stat(client.socketPath, &status) != 0 || (status.st_mode & S_IFMT) != S_IFSOCK {
                 throw CLIError("no daemon on \(client.socketPath) — start it with `tacit serve`")
             }
-            throw failure?.cliError ?? CLIError("not logged in — run `tacit login --name NAME` first")
+            // Name the person this computer last logged in as, when it knows.
+            let login = "`tacit login --name \(name ?? "NAME")`"
+            throw CLIError(expired ? "your session expired — log in again with \(login)" : "not logged in — run \(login) first")
         }
         let prompt = expired || failure != nil ? "Session ended. Passphrase for \(name): " : "Passphrase for \(name): "
         let passphrase = try Secrets.read(file: passphraseFile, variable: "TACIT_PASSPHRASE", prompt: prompt)

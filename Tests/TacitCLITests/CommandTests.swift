@@ -67,8 +67,14 @@ import Testing
         #expect(CLIHarness.files(under: state).count == 1)
         let locked = try home.run("ali", ["whoami"], passphrase: false)
         #expect(locked.status == 1)
-        #expect(locked.stderr.contains("tacit login"))
+        #expect(locked.stderr.contains("not logged in — run `tacit login --name ali` first"), "\(locked.stderr)")
         // With the passphrase at hand, a command logs in again by itself.
+        #expect(try home.ok("ali", ["whoami"]).hasPrefix("ali (member)"))
+        // A session idle past its limit: without the passphrase at hand, the command says whose login to renew.
+        try home.setTime("2026-02-24T09:00:00Z")
+        let expired = try home.run("ali", ["whoami"], passphrase: false)
+        #expect(expired.status == 1)
+        #expect(expired.stderr.contains("your session expired — log in again with `tacit login --name ali`"), "\(expired.stderr)")
         #expect(try home.ok("ali", ["whoami"]).hasPrefix("ali (member)"))
         try home.ok("ali", ["logout", "--all"])
         #expect(CLIHarness.files(under: state).isEmpty)
