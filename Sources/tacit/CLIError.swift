@@ -69,21 +69,22 @@ struct DaemonFailure: Error, CustomStringConvertible {
 
     /// A plain-language reason for the base policy's common denials.
     static func explain(_ policies: [String]) -> String {
-        let reasons: [String: String] = [
-            "closed-cycle": "the cycle is closed — nothing new can be written into it",
-            "closed-cycle-schedule": "that cycle is closed",
+        // Who the caller is comes before what the resource is: a member refused an export hears
+        // that exports are compliance's, not that this month's cohort is small.
+        let reasons: KeyValuePairs<String, String> = [
+            "disabled-principal": "this principal is disabled",
+            "staff-and-content": "operators and compliance staff never read or write journal content",
+            "export-by-non-compliance": "only compliance staff export metrics",
             "self-enrollment": "nobody adds themselves to a group or appoints themselves its facilitator",
             "staff-in-group": "operators and compliance staff are never members of a group",
-            "staff-and-content": "operators and compliance staff never read or write journal content",
-            "disabled-principal": "this principal is disabled",
             "resharing": "only an entry's author can share it",
             "share-outside-group": "you can share only with members of the entry's group",
             "facilitator-outside-group": "a facilitator must be a member of the group",
-            "export-by-non-compliance": "only compliance staff export metrics",
+            "closed-cycle": "the cycle is closed — nothing new can be written into it",
+            "closed-cycle-schedule": "that cycle is closed",
             "export-below-thresholds": "the cohort is below the minimum sizes, so nothing can be released",
             "export-over-budget": "this period's privacy budget is spent",
         ]
-        for policy in policies { if let reason = reasons[policy] { return reason } }
-        return "no policy allows this for your role"
+        return reasons.first { policies.contains($0.key) }?.value ?? "no policy allows this for your role"
     }
 }
