@@ -63,7 +63,7 @@ extension Tacit {
                     "allowed": "an allowed size, outside the recommended one",
                     "recommended": "a good size",
                 ]
-                let members = detail.members.count == 1 ? "1 member" : "\(detail.members.count) members"
+                let members = detail.members.count.counted("member", "members")
                 print(DisplayText.line("\(detail.group.name) — \(members), \(size[detail.sizeStatus] ?? detail.sizeStatus)"))
                 print(DisplayText.line("facilitator: \(detail.group.facilitator ?? "none yet")"))
                 print(DisplayText.line("members: \(detail.members.map(\.name).joined(separator: ", "))"))

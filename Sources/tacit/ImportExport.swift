@@ -80,19 +80,36 @@ extension Tacit {
             if format == "json" {
                 try SessionStore.writePrivately(try encoder.encode(entries) + Data("\n".utf8),
                                                 to: folder.appendingPathComponent("tacit-export.json"))
-                print("exported \(entries.count) entries to \(folder.appendingPathComponent("tacit-export.json").path)")
+                print("exported \(entries.count.counted("entry", "entries")) to \(folder.appendingPathComponent("tacit-export.json").path)")
                 return
             }
             for entry in entries {
                 let name = "\(DateText.day(entry.created))-\(entry.id.short)\(Self.slug(entry.title)).md"
-                var text = "---\nid: \(entry.id.lower)\ndate: \(DateText.iso(entry.created))\n"
-                text += FrontMatter(title: entry.title, tags: entry.tags, topic: entry.topic, kind: entry.kind, body: "")
-                    .render().dropFirst(4)
-                text += entry.body
+                var text = try Self.frontMatter(entry) + entry.body
                 if !text.hasSuffix("\n") { text += "\n" }
                 try SessionStore.writePrivately(Data(text.utf8), to: folder.appendingPathComponent(name))
             }
-            print("exported \(entries.count) entries to \(folder.path)/")
+            print("exported \(entries.count.counted("entry", "entries")) to \(folder.path)/")
+        }
+
+        /// YAML front matter that Markdown tools read as written: every string double-quoted with
+        /// JSON's escapes (a JSON string is a YAML double-quoted scalar), so a title such as
+        /// `Week 2: feedback` stays one title instead of breaking the file's YAML.
+        static func frontMatter(_ entry: EntryResponse) throws -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            func quoted(_ text: String) throws -> String { String(decoding: try encoder.encode(text), as: UTF8.self) }
+            return """
+                ---
+                id: \(try quoted(entry.id.lower))
+                date: \(DateText.iso(entry.created))
+                title: \(try quoted(entry.title))
+                tags: [\(try entry.tags.map(quoted).joined(separator: ", "))]
+                topic: \(try quoted(entry.topic))
+                kind: \(try quoted(entry.kind))
+                ---
+
+                """
         }
 
         /// `-a-short-title` from a title, for file names.
@@ -176,7 +193,7 @@ extension Tacit {
                     throw error
                 }
                 progress.finish()
-                print("imported \(imported) entries from \(source), with their original dates")
+                print("imported \(imported.counted("entry", "entries")) from \(source), with their original dates")
             }
 
             /// Sends one batch; one the daemon finds too large goes again as two halves.

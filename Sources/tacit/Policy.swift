@@ -42,7 +42,7 @@ extension Tacit.PolicyCommand {
                     let at = problem.location.map { "\($0.line):\($0.column): " } ?? " "
                     print("\(file):\(at)\(problem.message)")
                 }
-                let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
+                let count = problems.count.counted("problem", "problems")
                 FileHandle.standardError.write(Data("\(file): \(count)\n".utf8))
                 throw ExitCode(1)
             }

@@ -149,7 +149,7 @@ extension Tacit {
                 for read in reads {
                     table.add(read["reader"] ?? "?", firstRead(read), UUID(uuidString: read["share"] ?? "")?.short ?? "?")
                 }
-                table.print(empty: "nobody has read it yet (\(shares.count == 1 ? "1 share" : "\(shares.count) shares"))")
+                table.print(empty: "nobody has read it yet (\(shares.count.counted("share", "shares")))")
             } else {
                 var table = Table("READER", "FIRST READ")
                 for read in reads { table.add(read["reader"] ?? "?", firstRead(read)) }

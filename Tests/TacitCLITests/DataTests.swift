@@ -60,19 +60,31 @@ import Testing
         #expect(missing.stderr.contains("cannot read nowhere.json"), "\(missing.stderr)")
 
         // Export: plaintext, with a warning; Markdown files with front matter, and JSON.
+        let title = #"Week 2: "feedback" \ #notes"#
+        try home.ok("ali", ["write", "--title", title, "--tag", "a: b", "Body"])
         let markdown = try home.run("ali", ["export", "--format", "markdown", "--out", "out"])
         #expect(markdown.status == 0)
         #expect(markdown.stderr.contains("PLAINTEXT"))
+        #expect(markdown.stdout.contains("exported 6 entries"))
         let files = CLIHarness.files(under: folder.appendingPathComponent("out"))
-        #expect(files.count == 5)
+        #expect(files.count == 6)
         for file in files { #expect(mode(of: file.path) == 0o600) }
         #expect(mode(of: folder.appendingPathComponent("out").path) == 0o700)
         let retro = try #require(files.first { $0.lastPathComponent.contains("retro") })
         let text = try String(contentsOf: retro, encoding: .utf8)
-        #expect(text.hasPrefix("---\nid: "))
-        #expect(text.contains("title: Retro"))
+        #expect(text.hasPrefix("---\nid: \""))
+        #expect(text.contains(#"title: "Retro""#))
+        // Every value of the front matter is a quoted scalar that YAML reads back as written: a title
+        // with a colon, quotes and a backslash, a tag with a colon.
+        let week = try String(contentsOf: try #require(files.first { $0.lastPathComponent.contains("week-2") }), encoding: .utf8)
+        let fields = Dictionary(week.split(separator: "\n").dropFirst().prefix { $0 != "---" }.compactMap { line in
+            line.firstIndex(of: ":").map { (String(line[..<$0]), String(line[$0...].dropFirst().drop { $0 == " " })) }
+        }, uniquingKeysWith: { first, _ in first })
+        #expect(try JSONDecoder().decode(String.self, from: Data(try #require(fields["title"]).utf8)) == title)
+        #expect(try JSONDecoder().decode([String].self, from: Data(try #require(fields["tags"]).utf8)) == ["a: b"])
+        #expect(try JSONDecoder().decode(String.self, from: Data(try #require(fields["kind"]).utf8)) == "practice")
         let json = try CLIHarness.decode([EntryResponse].self, try home.ok("ali", ["export", "--format", "json"]))
-        #expect(json.count == 5)
+        #expect(json.count == 6)
     }
 
     @Test func largeImportsGoInBatchesAndAPartialOneSaysHowFarItGot() throws {
