@@ -24,7 +24,8 @@ schemas = {
         "code": string, "message": string, "policies": strings, "retryAfter": {"type": "integer"}})}),
     "Health": obj(["status", "version"], {"status": string, "version": string}),
     "Unlock": obj(["name", "passphrase"], {"name": {"type": "string", "minLength": 1, "maxLength": 64}, "passphrase": string}),
-    "Principal": obj(["id", "name", "role"], {"id": uuid, "name": string, "role": {"enum": ["member", "compliance", "operator"]}}),
+    "Principal": obj(["id", "name", "role"], {"id": uuid, "name": string, "role": {"enum": ["member", "compliance", "operator"]},
+                                             "disabled": {"type": "boolean", "const": True}}),
     "Session": obj(["token", "captureToken", "principal", "agreementKey", "manifestCounter", "expiresAt", "idleSeconds", "notices"], {
         "token": string, "captureToken": string, "principal": S("Principal"), "agreementKey": string,
         "manifestCounter": {"type": "integer"}, "expiresAt": date, "idleSeconds": {"type": "integer"}, "notices": strings}),

@@ -23,12 +23,15 @@ public struct PrincipalInfo: Codable, Sendable, Equatable {
     public var name: String
     /// `member`, `compliance` or `operator`.
     public var role: String
+    /// `true` once the operator disabled it (it can no longer log in); absent otherwise.
+    public var disabled: Bool?
 
     /// Creates a principal description.
-    public init(id: UUID, name: String, role: String) {
+    public init(id: UUID, name: String, role: String, disabled: Bool = false) {
         self.id = id
         self.name = name
         self.role = role
+        self.disabled = disabled ? true : nil
     }
 }
 

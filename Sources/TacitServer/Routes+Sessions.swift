@@ -177,7 +177,7 @@ extension Routes {
     }
 
     static func info(_ principal: Principal) -> PrincipalInfo {
-        PrincipalInfo(id: principal.id.uuid, name: principal.name, role: PolicyGate.role(principal.role))
+        PrincipalInfo(id: principal.id.uuid, name: principal.name, role: PolicyGate.role(principal.role), disabled: principal.isDisabled)
     }
 
     static func summary(_ group: Group, state: DaemonState) async throws -> GroupSummary {

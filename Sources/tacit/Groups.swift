@@ -66,7 +66,8 @@ extension Tacit {
                 let members = detail.members.count.counted("member", "members")
                 print(DisplayText.line("\(detail.group.name) — \(members), \(size[detail.sizeStatus] ?? detail.sizeStatus)"))
                 print(DisplayText.line("facilitator: \(detail.group.facilitator ?? "none yet")"))
-                print(DisplayText.line("members: \(detail.members.map(\.name).joined(separator: ", "))"))
+                let roster = detail.members.map { $0.disabled == true ? "\($0.name) (disabled)" : $0.name }
+                print(DisplayText.line("members: \(roster.joined(separator: ", "))"))
                 if detail.cycles.isEmpty {
                     print("cycles: none")
                 } else {
@@ -198,8 +199,10 @@ extension Tacit {
                 let principals: [PrincipalInfo] = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                     .call(.GET, "/v1/principals")
                 if output.json { return try JSONOutput.print(principals) }
-                var table = Table("NAME", "ROLE", "ID")
-                for principal in principals { table.add(principal.name, principal.role, principal.id.short) }
+                var table = Table("NAME", "ROLE", "ID", "STATUS")
+                for principal in principals {
+                    table.add(principal.name, principal.role, principal.id.short, principal.disabled == true ? "disabled" : "")
+                }
                 table.print(empty: "nobody enrolled")
             }
         }

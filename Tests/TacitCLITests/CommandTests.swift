@@ -181,7 +181,13 @@ import Testing
         #expect(try home.ok("olivia", ["group", "show", "north"]).contains("facilitator: cal"))
         try home.ok("olivia", ["principal", "disable", "dee"])
         #expect(try home.run("dee", ["login", "--name", "dee"]).status != 0)
-        #expect(try home.ok("olivia", ["principal", "list"]).contains("dee"))
+        // The operator sees who is disabled, in the principal list and in the group's roster.
+        let principals = try home.ok("olivia", ["principal", "list"])
+        #expect(principals.split(separator: "\n").contains { $0.hasPrefix("dee ") && $0.hasSuffix("disabled") }, "\(principals)")
+        #expect(principals.split(separator: "\n").filter { $0.hasSuffix("disabled") }.count == 1, "\(principals)")
+        let listed = try CLIHarness.decode([PrincipalInfo].self, try home.ok("olivia", ["principal", "list", "--json"]))
+        #expect(listed.filter { $0.disabled == true }.map(\.name) == ["dee"])
+        #expect(try home.ok("olivia", ["group", "show", "north"]).contains("dee (disabled)"))
     }
 
     @Test func backupAndRestore() throws {
