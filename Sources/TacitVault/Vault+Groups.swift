@@ -112,6 +112,24 @@ extension Vault {
         phaseBoundaries.boundaries(of: cycle, calendar: calendar, configuration: configuration).phase(at: date ?? now)
     }
 
+    /// Refuses a schedule whose session days reach into one of `others`: a group runs its cycles one
+    /// after another, so the current cycle and an entry's kind are never in doubt. A session 1 may
+    /// fall on the day of the previous cycle's session 2 (one meeting closes a cycle and opens the next).
+    ///
+    /// - Throws: `VaultError.invalidInput` naming the other cycle's session days.
+    func checkSchedule(session1: Date, session2: Date, against others: [Cycle]) throws(VaultError) {
+        let new = PhaseBoundaries(session1: session1, session2: session2, calendar: calendar, configuration: configuration)
+        for other in others {
+            let old = phaseBoundaries.boundaries(of: other, calendar: calendar, configuration: configuration)
+            guard new.day1 < old.day2 && old.day1 < new.day2 else { continue }
+            let day = ISO8601DateFormatter()
+            day.timeZone = configuration.timeZone
+            day.formatOptions = [.withFullDate]
+            throw VaultError.invalid("the group has a cycle from \(day.string(from: other.session1)) to \(day.string(from: other.session2)); "
+                                     + "a group's cycles follow one another (a session 1 may be on the day of the previous session 2)")
+        }
+    }
+
     /// When `cycle` closes: the end of session 2's day plus the grace days. The default share expiry.
     public func end(of cycle: Cycle) -> Date {
         phaseBoundaries.boundaries(of: cycle, calendar: calendar, configuration: configuration).closed

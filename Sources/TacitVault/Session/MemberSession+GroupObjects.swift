@@ -38,6 +38,7 @@ extension MemberSession {
         try await vault.write { access in
             guard let found = try access.group(group) else { throw VaultError.notFound("the group") }
             guard found.facilitator == me else { throw VaultError(.notPermitted, "only the group's facilitator plans cycles") }
+            try self.vault.checkSchedule(session1: session1, session2: session2, against: try access.cycles(in: group))
             try access.insertCycle(cycle)
             let content = EntryContent(body: plan.note, tags: plan.topics, created: date)
             let (padded, _) = try PayloadCodec.encode(content)

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import TacitVault
+
+/// A group runs its cycles one after another, so "the current cycle" and an entry's kind are never in doubt.
+@Suite struct CycleScheduleTests {
+    @Test func aGroupsCyclesFollowOneAnother() async throws {
+        let fixture = try await Fixture()
+        let (group, cycle, sessions) = try await fixture.group(["fac", "m1", "m2"])
+        let facilitator = try #require(sessions["fac"])
+        let day: TimeInterval = 86_400
+        func schedule(_ start: Date, _ end: Date, in group: GroupID) async throws -> Cycle {
+            try await facilitator.createCycle(in: group, session1: start, session2: end, plan: CyclePlan(topics: []))
+        }
+        // Reaching into this cycle from after, from before, inside it or around it: refused, naming its days.
+        let overlapping = [
+            (cycle.session1.addingTimeInterval(10 * day), cycle.session2.addingTimeInterval(20 * day)),
+            (cycle.session1.addingTimeInterval(-10 * day), cycle.session1.addingTimeInterval(day)),
+            (cycle.session1.addingTimeInterval(3 * day), cycle.session2.addingTimeInterval(-3 * day)),
+            (cycle.session1.addingTimeInterval(-3 * day), cycle.session2.addingTimeInterval(3 * day)),
+        ]
+        let days = ISO8601DateFormatter()
+        days.formatOptions = [.withFullDate]
+        for (start, end) in overlapping {
+            do {
+                _ = try await schedule(start, end, in: group.id)
+                Issue.record("a cycle from \(start) to \(end) was scheduled over another")
+            } catch let error as VaultError {
+                #expect(error.code == .invalidInput)
+                #expect(error.message.contains("from \(days.string(from: cycle.session1)) to \(days.string(from: cycle.session2))"), "\(error.message)")
+            }
+        }
+        #expect(try await fixture.vault.cycles(in: group.id).count == 1)
+        // The next cycle may open at the meeting that closes this one, and one before it may close
+        // at the meeting that opens this one.
+        _ = try await schedule(cycle.session2, cycle.session2.addingTimeInterval(35 * day), in: group.id)
+        _ = try await schedule(cycle.session1.addingTimeInterval(-40 * day), cycle.session1, in: group.id)
+        #expect(try await fixture.vault.cycles(in: group.id).count == 3)
+    }
+}
