@@ -46,6 +46,15 @@ enum DateText {
         throw ValidationError("\(option): '\(text)' is not a date — use YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601")
     }
 
+    /// Like `parse`, for the end of a span: a bare day means the whole day, to its last second.
+    static func parseEnd(_ text: String, option: String) throws -> Date {
+        let date = try parse(text, option: option)
+        guard text.count == 10 else { return date }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        return (calendar.date(byAdding: .day, value: 1, to: date) ?? date.addingTimeInterval(86_400)).addingTimeInterval(-1)
+    }
+
     /// A date as the daemon's filters take it (ISO 8601, UTC).
     static func iso(_ date: Date) -> String {
         isoStyle.format(date)

@@ -22,9 +22,7 @@ struct EntryFilters: ParsableArguments {
 
     /// The end of `--until`: a day means the whole day.
     func untilDate() throws -> Date? {
-        guard let until else { return nil }
-        let date = try DateText.parse(until, option: "--until")
-        return until.count == 10 ? date.addingTimeInterval(86_399) : date
+        try until.map { try DateText.parseEnd($0, option: "--until") }
     }
 
     /// The query parameters for the daemon.

@@ -23,12 +23,12 @@ extension Tacit {
         @Option(help: ArgumentHelp("Share with the whole group (the entry's group, by name).", valueName: "G")) var group: String?
         @Option(name: .customLong("with"), help: ArgumentHelp("Share with this member of the group (repeat for more).", valueName: "NAME"))
         var readers: [String] = []
-        @Option(help: ArgumentHelp("End the share on DATE (YYYY-MM-DD).", valueName: "DATE")) var until: String?
+        @Option(help: ArgumentHelp("End the share after DATE (YYYY-MM-DD: readable through that day).", valueName: "DATE")) var until: String?
         @Flag(help: "Print the share as JSON.") var json = false
 
         func validate() throws {
             if (group == nil) == readers.isEmpty { throw ValidationError("give either --group G or --with NAME (one or more)") }
-            if let until { _ = try DateText.parse(until, option: "--until", hour: 23) }
+            if let until { _ = try DateText.parseEnd(until, option: "--until") }
         }
 
         func run() async throws {
@@ -46,7 +46,7 @@ extension Tacit {
                     throw CLIError("this entry belongs to another group than \(group); an entry is shared only within its own group")
                 }
             }
-            let untilDate = try until.map { try DateText.parse($0, option: "--until", hour: 23) }
+            let untilDate = try until.map { try DateText.parseEnd($0, option: "--until") }
             let share: TacitAPI.ShareInfo = try await account.call(
                 .POST, "/v1/shares", body: ShareRequest(entry: id, group: group != nil, with: readers, until: untilDate))
             if json { return try JSONOutput.print(share) }

@@ -58,6 +58,11 @@ import Testing
         #expect(revoked.status == 1)
         #expect(revoked.stderr.contains("not found"))
 
+        // --until DAY keeps a share readable through that whole day.
+        let brief = try home.ok("ali", ["share", insight, "--with", "bea", "--until", "2026-03-20"])
+        let listedBrief = try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("ali", ["shares", "--json"]))
+        #expect(listedBrief.first { $0.id.uuidString.lowercased() == brief }.map { ISO8601DateFormatter().string(from: $0.expiresAt) } == "2026-03-20T23:59:59Z")
+
         // A member leaves: their access ends at once; the author's entries are re-encrypted at her next login.
         try home.ok("olivia", ["group", "remove", "north", "eli"])
         #expect(try home.ok("eli", ["feed"]).contains("nothing shared"))
