@@ -76,11 +76,12 @@ final class DaemonState: Sendable {
         closed?.lock()
     }
 
-    func closeSessions(of principal: PrincipalID) {
+    /// Ends `principal`'s sessions (all, or all but the one `token` names) and wipes their keys.
+    func closeSessions(of principal: PrincipalID, except token: String? = nil) {
         let closed: [MemberSession] = sessions.withLock { table in
-            let handles = table.sessions.values.filter { $0.principal == principal.uuid }.map(\.handle)
-            table.closeAll(of: principal.uuid)
-            return handles
+            let before = table.sessions
+            table.closeAll(of: principal.uuid, except: token)
+            return before.filter { table.sessions[$0.key] == nil }.map(\.value.handle)
         }
         closed.forEach { $0.lock() }
     }

@@ -141,10 +141,9 @@ extension Routes {
                 state.recordUnlockFailure(for: name)
                 throw ErrorMiddleware.map(error)
             }
-            if rotate {
-                // Every session holds keys derived from the old root key: end them all.
-                state.closeSessions(of: identity.principal.id)
-            }
+            // Every session holds keys derived from the old root key after a rotation: end them all.
+            // A changed passphrase ends the others (whoever else held it is logged out) and keeps this one.
+            state.closeSessions(of: identity.principal.id, except: rotate ? nil : identity.token)
             // A rotation drew a new recovery key and the old one no longer opens anything: this
             // answer is the one place it is shown.
             if let recoveryKey { return try Response.json(RotationResponse(recoveryKey: recoveryKey.displayed)) }

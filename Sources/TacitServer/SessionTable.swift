@@ -75,9 +75,11 @@ struct SessionTable<Handle: Sendable>: Sendable {
         return sessions.removeValue(forKey: SHA256.hash(raw)) != nil
     }
 
-    /// Ends every session of `principal` (logout --all, a disabled principal, a rotated key).
-    mutating func closeAll(of principal: UUID) {
-        sessions = sessions.filter { $0.value.principal != principal }
+    /// Ends every session of `principal` (logout --all, a disabled principal, a rotated key), or
+    /// every one but the session `token` names (a changed passphrase).
+    mutating func closeAll(of principal: UUID, except token: String? = nil) {
+        let kept = token.flatMap(Base64URL.decode).map(SHA256.hash)
+        sessions = sessions.filter { $0.value.principal != principal || $0.key == kept }
     }
 
     /// Drops expired sessions, wiping their keys; returns how many.

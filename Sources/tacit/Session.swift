@@ -234,7 +234,7 @@ extension Tacit {
                     print("")
                 } else {
                     try await account.send(.POST, "/v1/passphrase", body: change)
-                    print("passphrase changed")
+                    print("passphrase changed; your sessions elsewhere ended (this one goes on)")
                 }
             } catch let failure as DaemonFailure where failure.code == "weak-passphrase" {
                 throw CLIError("that passphrase is too weak: \(failure.message)")

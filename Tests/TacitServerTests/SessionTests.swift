@@ -83,6 +83,30 @@ import TacitAPI
         }
     }
 
+    /// Whoever else held the old passphrase is logged out by a change; the session that made it goes on.
+    /// A rotation ends every session (their keys derive from the old root key).
+    @Test func aChangedPassphraseEndsTheOtherSessions() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            _ = try await API(client: client).enroll("olivia", code: test.daemon.bootstrapCode!)
+            let here = try await API(client: client).login("olivia")
+            let elsewhere = try await API(client: client).login("olivia")
+            let newer = "a newer practice passphrase"
+            let changed = try await here.call(.post, "/v1/passphrase",
+                                             json: PassphraseChangeRequest(current: TestDaemon.passphrase, new: newer, rotate: false))
+            #expect(changed.status == .noContent)
+            #expect(try await here.call(.get, "/v1/whoami").status == .ok)
+            #expect(try await elsewhere.call(.get, "/v1/whoami").status == .unauthorized)
+
+            let other = try await API(client: client).login("olivia", passphrase: newer)
+            let rotated = try await here.call(.post, "/v1/passphrase",
+                                             json: PassphraseChangeRequest(current: newer, new: TestDaemon.passphrase, rotate: true))
+            #expect(rotated.status == .ok)
+            #expect(try await here.call(.get, "/v1/whoami").status == .unauthorized)
+            #expect(try await other.call(.get, "/v1/whoami").status == .unauthorized)
+        }
+    }
+
     @Test func aTokenFromAnotherUIDIsUseless() throws {
         var table = SessionTable<Int>(idle: 900, absolute: 43_200)
         let now = Date()
