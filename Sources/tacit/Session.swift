@@ -145,34 +145,37 @@ extension Tacit {
         )
 
         @OptionGroup var connection: Connection
-        @Flag(help: "End every session of yours, revoke the capture token and forget it on this computer.") var all = false
+        @OptionGroup var passphrase: PassphraseOptions
+        @Flag(help: "End every session of yours, revoke the capture token and forget it on this computer (logs in first if it must).")
+        var all = false
 
         func run() async throws {
             let store = SessionStore(socketPath: connection.socketPath)
-            let session = store.session()
-            var state = store.state()
-            let name = session.flatMap { $0.name.isEmpty ? nil : $0.name } ?? state.lastName
-            if let session {
-                do {
-                    try await connection.client.send(.DELETE, all ? "/v1/sessions" : "/v1/sessions/current",
-                                                      credential: .bearer(session.token))
-                } catch let failure as DaemonFailure where failure.needsLogin {
-                    if all {
-                        throw CLIError("your session already ended — log in, then run `tacit logout --all` to revoke the jot token")
-                    }
+            guard all else {
+                let session = store.session()
+                if let session {
+                    // A session the daemon already ended needs no more than forgetting.
+                    do {
+                        try await connection.client.send(.DELETE, "/v1/sessions/current", credential: .bearer(session.token))
+                    } catch let failure as DaemonFailure where failure.needsLogin {}
                 }
-            } else if all {
-                throw CLIError("not logged in — log in first so the daemon can revoke the jot token")
+                store.forgetSession()
+                print(session == nil ? "not logged in" : "logged out")
+                return
             }
+            // Revoking the jot token takes a live session: with none (logged out, or ended), log in
+            // first as the last name, from the passphrase file, the variable or the terminal.
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            let name = account.name
+            try await account.send(.DELETE, "/v1/sessions")
             store.forgetSession()
-            if all, let name {
+            var state = store.state()
+            if let name {
                 state.members[name] = nil
                 if state.lastName == name { state.lastName = nil }
                 try store.save(state)
-                print("logged out everywhere; the jot token is revoked")
-            } else {
-                print(session == nil ? "not logged in" : "logged out")
             }
+            print("logged out everywhere; the jot token is revoked")
         }
     }
 

@@ -76,9 +76,16 @@ import Testing
         #expect(expired.status == 1)
         #expect(expired.stderr.contains("your session expired — log in again with `tacit login --name ali`"), "\(expired.stderr)")
         #expect(try home.ok("ali", ["whoami"]).hasPrefix("ali (member)"))
-        try home.ok("ali", ["logout", "--all"])
+        // logout --all with no session logs in first (the passphrase is at hand) and revokes the jot
+        // token on the daemon: a copy of it kept aside no longer seals anything.
+        let kept = try CLIHarness.files(under: state).map { ($0, try Data(contentsOf: $0)) }
+        #expect(try home.ok("ali", ["logout"]) == "logged out")
+        #expect(try home.ok("ali", ["logout", "--all"]).contains("the jot token is revoked"))
         #expect(CLIHarness.files(under: state).isEmpty)
         #expect(try home.run("ali", ["jot", "a note"]).stderr.contains("no capture token"))
+        for (file, contents) in kept { try contents.write(to: file) }
+        let revoked = try home.run("ali", ["jot", "a note"])
+        #expect(revoked.status == 1 && revoked.stderr.contains("no longer works"), "\(revoked.stderr)")
     }
 
     @Test func aLowerManifestCounterIsRefusedLoudly() throws {
