@@ -113,7 +113,7 @@ extension Tacit {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if query.joined().isEmpty { throw ValidationError("give some words to search for") }
+            if query.joined().allSatisfy(\.isWhitespace) { throw ValidationError("give some words to search for") }
         }
 
         func run() async throws {

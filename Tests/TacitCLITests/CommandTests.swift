@@ -21,6 +21,10 @@ import Testing
         // One day is the whole day.
         #expect(try home.run("ali", ["list", "--since", "2026-03-02 18:00", "--until", "2026-03-02"]).status != 2)
         #expect(try home.run("ali", ["share", "abcd1234"]).status == 2)
+        for blank in [[""], ["  ", "\t"]] {
+            let nothing = try home.run("ali", ["search"] + blank)
+            #expect(nothing.status == 2 && nothing.stderr.contains("give some words"), "\(blank): \(nothing.stderr)")
+        }
         // 3: denied by policy, with the reason.
         let denied = try home.run("ali", ["group", "create", "south"])
         #expect(denied.status == 3)
