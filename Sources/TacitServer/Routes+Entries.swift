@@ -123,12 +123,20 @@ extension Routes {
     /// for a cycle asked for that does not exist, 409 when the member is in no cycle, 403 naming the
     /// policies that denied it. Waits on nothing, so it can run inside the write's transaction.
     static func writeRefusal(_ identity: Identity, _ facts: EntryWriteFacts, requested: UUID?, gate: PolicyGate) -> APIError? {
+        let pending = EntityUID("Entry", "new")
         guard let cycle = facts.cycle else {
             if requested != nil { return APIError.notFound("cycle") }
+            // Staff are in no cycle and no cycle would let them write: they hear the policy's answer
+            // (the forbid that keeps staff from content among its reasons), not to wait for one.
+            if identity.principal.role != .member {
+                let decision = gate.decideNow(identity.principal, "writeEntry", on: pending, entities: [
+                    Entity(pending, attributes: ["author": .entity(PolicyGate.uid(identity.principal.id)), "deleted": .bool(false)]),
+                ], principalGroups: facts.authorGroups)
+                if let refusal = PolicyGate.refusal(decision, hideExistence: false, what: "cycle") { return refusal }
+            }
             return APIError(.conflict, "no-cycle", "you are in no cycle yet: your facilitator schedules one with `tacit cycle create`")
         }
         guard let group = facts.group else { return APIError.notFound("group") }
-        let pending = EntityUID("Entry", "new")
         let decision = gate.decideNow(identity.principal, "writeEntry", on: pending, entities: [
             Entity(pending, attributes: ["author": .entity(PolicyGate.uid(identity.principal.id)),
                                          "group": .entity(PolicyGate.uid(cycle.group)),

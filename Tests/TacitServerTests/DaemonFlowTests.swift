@@ -118,6 +118,10 @@ import TacitVault
             let early = try await ali.call(.post, "/v1/entries", json: EntryInput(body: "too early"))
             #expect(early.status == .conflict)
             #expect(ali.errorCode(early) == "no-cycle")
+            // The operator keeps no journal, cycle or not: told by the policy that says so.
+            let staff = try await org.olivia.call(.post, "/v1/entries", json: EntryInput(body: "an operator's note"))
+            #expect(staff.status == .forbidden)
+            #expect(try org.olivia.decode(APIErrorBody.self, staff).error.policies?.contains("staff-and-content") == true)
 
             // The facilitator schedules a cycle; a plain member cannot.
             let schedule = CycleCreateRequest(group: "north", session1: date("2026-03-02T09:00:00Z"),
