@@ -147,7 +147,18 @@ public final class Daemon: Sendable {
             throw DaemonError.startup("cannot create \(layout.home.path)")
         }
 
-        // Keys/ and the instance key.
+        // Keys/ and the instance key. A key made here beside an existing database would replace the
+        // one its exports were signed with: such a database waits for Keys/ to come back from its
+        // backup, or for --accept-restore, and a refused start creates nothing.
+        let existingDatabase = FileManager.default.fileExists(atPath: layout.data.appendingPathComponent(Vault.databaseFileName).path)
+        let keyMissing = !FileManager.default.fileExists(atPath: layout.instanceKey.path)
+        if existingDatabase && keyMissing {
+            guard options.acceptRestore else {
+                throw DaemonError.startup("Keys/instance.key is missing beside an existing database; restore Keys/ from its backup, "
+                                          + "or start with --accept-restore to give this instance a new signing key")
+            }
+            notices.append("made a new instance signing key: exports signed before verify only with the old Keys/instance.pub")
+        }
         do {
             try FileManager.default.createDirectory(at: layout.keys, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])

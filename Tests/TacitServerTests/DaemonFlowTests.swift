@@ -102,6 +102,30 @@ import TacitVault
         await later.shutDown()
     }
 
+    /// A database whose Keys/ is gone is not given a new instance key (which would replace the one
+    /// its exports were signed with) unless the operator accepts it.
+    @Test func aDatabaseWithoutItsKeysWaitsForThemOrForAcceptance() async throws {
+        let test = try await TestDaemon()
+        await test.daemon.shutDown()
+        let keys = test.home.appendingPathComponent("Keys")
+        try FileManager.default.removeItem(at: keys)
+        func restart(accepting: Bool) async throws -> Daemon {
+            try await Daemon.prepare(.init(layout: HomeLayout(home: test.home), acceptRestore: accepting, clockFile: test.clockFile),
+                                     logger: Logger(label: "restart"), confirmRestore: { _ in true }, testingUID: getuid())
+        }
+        do {
+            _ = try await restart(accepting: false)
+            Issue.record("a database without its keys was served with new ones")
+        } catch let error as DaemonError {
+            #expect(error.description.contains("Keys/instance.key is missing beside an existing database"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: keys.path), "the refused start made Keys/")
+        let accepted = try await restart(accepting: true)
+        #expect(accepted.notices.contains { $0.contains("new instance signing key") }, "\(accepted.notices)")
+        #expect(FileManager.default.fileExists(atPath: keys.appendingPathComponent("instance.key").path))
+        await accepted.shutDown()
+    }
+
     @Test func aWholeCycleThroughTheAPI() async throws {
         let test = try await TestDaemon()
         try await test.application.test(.router) { client in
