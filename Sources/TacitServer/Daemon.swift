@@ -206,6 +206,12 @@ public final class Daemon: Sendable {
                 throw DaemonError.startup(error.message)
             }
             notices.append("accepted the restored database and re-anchored it")
+        } catch where error.code == .storage {
+            // A database SQLite cannot read cannot be restored through the daemon (it does not start):
+            // say how to put the latest backup in its place.
+            let file = layout.data.appendingPathComponent(Vault.databaseFileName).path
+            throw DaemonError.startup("cannot open \(file): \(error.message). If it is damaged, put your latest backup in its place "
+                                      + "(cp BACKUP \(file), and remove \(file)-wal and \(file)-shm), then start with --accept-restore")
         } catch {
             throw DaemonError.startup(error.message)
         }

@@ -126,6 +126,25 @@ import TacitVault
         await accepted.shutDown()
     }
 
+    /// A database SQLite cannot read stops the start with the way back: the latest backup in its place.
+    @Test func anUnreadableDatabaseSaysHowToRestoreIt() async throws {
+        let test = try await TestDaemon()
+        await test.daemon.shutDown()
+        let data = test.home.appendingPathComponent("Data")
+        for name in try FileManager.default.contentsOfDirectory(atPath: data.path) {
+            try FileManager.default.removeItem(at: data.appendingPathComponent(name))
+        }
+        try Data(repeating: 0x5a, count: 4096).write(to: data.appendingPathComponent("tacit.sqlite"))
+        do {
+            _ = try await Daemon.prepare(.init(layout: HomeLayout(home: test.home), clockFile: test.clockFile),
+                                         logger: Logger(label: "damaged"), testingUID: getuid())
+            Issue.record("a database that is not one was opened")
+        } catch let error as DaemonError {
+            #expect(error.description.contains("put your latest backup in its place"), "\(error)")
+            #expect(error.description.contains("--accept-restore"), "\(error)")
+        }
+    }
+
     @Test func aWholeCycleThroughTheAPI() async throws {
         let test = try await TestDaemon()
         try await test.application.test(.router) { client in
