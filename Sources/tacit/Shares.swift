@@ -274,6 +274,8 @@ extension Tacit {
             switch answer.pin {
             case "pinned": print("pinned: this is the key your journal knows")
             case "changed": print("CHANGED: differs from the key your journal pinned — compare in person, then `tacit whois \(name) --confirm FINGERPRINT`")
+            case _ where answer.principal.role != "member":
+                print("not pinned: \(answer.principal.role == "operator" ? "operators" : "compliance staff") are never shared with")
             default: print("not pinned yet: it is pinned the first time you share with \(answer.principal.name)")
             }
         }

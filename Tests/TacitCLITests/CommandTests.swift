@@ -174,6 +174,8 @@ import Testing
         let entry = try home.ok("bea", ["write", "hello"])
         try home.ok("bea", ["share", entry, "--with", "ali"])
         #expect(try home.ok("bea", ["whois", "ali"]).contains("pinned"))
+        // Staff are never shared with, so never pinned: whois does not promise otherwise.
+        #expect(try home.ok("bea", ["whois", "olivia"]).contains("not pinned: operators are never shared with"))
         let confirmed = try CLIHarness.decode(WhoisResponse.self, try home.ok("bea", ["whois", "ali", "--confirm", whois.fingerprint, "--json"]))
         #expect(confirmed.pin == "pinned")
 
