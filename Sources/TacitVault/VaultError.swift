@@ -81,6 +81,8 @@ extension VaultError {
             return .tampered(what)
         case let error as CryptoError:
             return VaultError(.crypto, error.description)
+        case let error as DatabaseError where error.resultCode == .SQLITE_FULL:
+            return VaultError(.storage, "the daemon's disk is full: nothing was saved (the operator frees space; reading goes on)")
         case let error as DatabaseError:
             // GRDB keeps statement arguments out of its description: no bound value leaks here.
             return VaultError(.storage, "database error: \(error.resultCode) \(error.message ?? "")")
