@@ -144,7 +144,7 @@ let package = Package(
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
-        // What more than one test target needs: a seeded random generator.
+        // What more than one test target needs: a seeded random generator, Unix socket addresses.
         .target(
             name: "TacitTestSupport",
             path: "Tests/TacitTestSupport",
@@ -181,7 +181,7 @@ let package = Package(
         // End-to-end tests: the built `tacit` binary against `tacit serve` in a temporary home.
         .testTarget(
             name: "TacitCLITests",
-            dependencies: ["TacitSpawn", "TacitAPI", "TacitServer", "TacitCrypto"],
+            dependencies: ["TacitSpawn", "TacitAPI", "TacitServer", "TacitCrypto", "TacitTestSupport"],
             exclude: ["Snapshots"],
             swiftSettings: strict
         ),

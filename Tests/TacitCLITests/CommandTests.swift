@@ -2,6 +2,7 @@ import Foundation
 import TacitAPI
 @testable import TacitServer
 import TacitSpawn
+import TacitTestSupport
 import Testing
 
 /// Exit codes, sessions and the rest of the contract's commands.
@@ -262,15 +263,7 @@ import Testing
     /// A Unix socket bound at `path`, listening or not; the caller closes it.
     static func unixSocket(at path: String, listening: Bool) throws -> Int32 {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let bound = withUnixSocketAddress(path) { bind(descriptor, $0, $1) }
         guard descriptor >= 0, bound == 0, !listening || listen(descriptor, 8) == 0 else {
             throw HarnessError("cannot bind a socket at \(path)")
         }

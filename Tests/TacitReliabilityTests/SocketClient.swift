@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TacitTestSupport
 
 /// A small blocking HTTP/1.1 client over a Unix socket, one connection kept alive. Blocking on
 /// purpose: each simulated client runs on a thread of its own, so a daemon killed mid-request shows
@@ -58,17 +59,7 @@ final class SocketClient {
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let result = withUnixSocketAddress(path) { Glibc.connect(descriptor, $0, $1) }
         guard result == 0 else {
             let code = errno
             close(descriptor)

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TacitTestSupport
 
 /// A minimal HTTP/1.1 client over a Unix socket, for live tests: one request per connection.
 enum UnixHTTP {
@@ -51,17 +52,7 @@ enum UnixHTTP {
 
     static func connect(_ path: String) throws -> Int32 {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let result = withUnixSocketAddress(path) { Glibc.connect(descriptor, $0, $1) }
         guard result == 0 else {
             close(descriptor)
             throw Failure(description: "connect \(path) failed (errno \(errno))")
