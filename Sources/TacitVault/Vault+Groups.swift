@@ -30,17 +30,17 @@ extension Vault {
 
     /// The groups `member` belongs to.
     public func groups(of member: PrincipalID) async throws(VaultError) -> [Group] {
-        try await read { try $0.groups(of: member) }
+        try readShort { try $0.groups(of: member) }
     }
 
     /// The roster of `group`.
     public func members(of group: GroupID) async throws(VaultError) -> [Principal] {
-        try await read { access in try access.members(of: group).compactMap { try access.principal($0)?.principal } }
+        try readShort { access in try access.members(of: group).compactMap { try access.principal($0)?.principal } }
     }
 
     /// How the group's size compares with the configured rules.
     public func sizeStatus(of group: GroupID) async throws(VaultError) -> GroupSizeStatus {
-        let count = try await read { try $0.members(of: group).count }
+        let count = try readShort { try $0.members(of: group).count }
         let rules = configuration.groupSize
         if count < rules.allowed.lowerBound { return .belowMinimum }
         return rules.recommended.contains(count) ? .recommended : .allowed
@@ -102,7 +102,7 @@ extension Vault {
     // MARK: Cycles
 
     /// The cycles of `group`, by session 1.
-    public func cycles(in group: GroupID) async throws(VaultError) -> [Cycle] { try await read { try $0.cycles(in: group) } }
+    public func cycles(in group: GroupID) async throws(VaultError) -> [Cycle] { try readShort { try $0.cycles(in: group) } }
 
     /// The cycle with `id`.
     public func cycle(_ id: CycleID) async throws(VaultError) -> Cycle? { try readShort { try $0.cycle(id) } }
@@ -151,7 +151,7 @@ extension Vault {
     /// `member`'s current cycle now.
     public func currentCycle(of member: PrincipalID) async throws(VaultError) -> Cycle? {
         let date = now
-        return try await read { try self.currentCycle(of: member, access: $0, at: date) }
+        return try readShort { try self.currentCycle(of: member, access: $0, at: date) }
     }
 
     // MARK: Sealed notes

@@ -40,7 +40,7 @@ extension Vault {
     ///
     /// - Throws: `VaultError.storage`.
     public func shareMetadata(ofEntry id: EntryID) async throws(VaultError) -> [ShareMetadata] {
-        try await read { try $0.shares(of: id).map(Self.metadata) }
+        try readShort { try $0.shares(of: id).map(Self.metadata) }
     }
 
     /// The groups `principal` belongs to now, by id.

@@ -10,7 +10,7 @@ import TacitSpawn
 /// `../shared/bench/udsload.c` as the load generator.
 ///
 /// Needs gcc (to build udsload), curl (setup), and for the nginx column `nginx-light`.
-/// `TACIT_BENCH_DAEMON_ONLY=health,read,write,sessions` runs only those steps (for profiling).
+/// `TACIT_BENCH_DAEMON_ONLY=health,read,roster,write,sessions` runs only those steps (for profiling).
 enum DaemonSuite {
     static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/bench")
@@ -106,6 +106,22 @@ enum DaemonSuite {
                 print("the same read in process (MemberSession.sharedEntry, one task): \(Measure.format(perRead, 1)) µs, "
                       + "\(Measure.format(1e6 / perRead, 0)) reads/s; eight tasks at once: \(Measure.format(rate8, 0)) reads/s\n")
             }
+        }
+
+        // Small reads of a member's own world: who am I, my group's roster (not goals of the issue;
+        // they show what a read handed to another thread costs next to one on the request's own).
+        if wanted("roster") {
+            print("GET /v1/whoami and GET /v1/groups/bench as a member: session, a few indexed lookups, JSON; req/s (p50 µs, p99 µs)")
+            var rows: [[String]] = []
+            for connections in [1, 8] {
+                let hb = await load(udsload, helloSocket, connections, path: "/v1/health")
+                let whoami = await load(udsload, socket, connections, path: "/v1/whoami", token: setup.readerToken)
+                let roster = await load(udsload, socket, connections, path: "/v1/groups/bench", token: setup.readerToken)
+                rows.append(["\(connections)", whoami.detail, Measure.format(whoami.rate / hb.rate), roster.detail,
+                             Measure.format(roster.rate / hb.rate), "\(whoami.errors + roster.errors)"])
+            }
+            Measure.table(["conns", "whoami", "ratio to bare HB", "group show", "ratio to bare HB", "errors"], rows)
+            print("")
         }
 
         // The vault's own durable write rate, in this process, against the API's at 1 and 8 connections.
