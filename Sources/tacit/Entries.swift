@@ -86,8 +86,13 @@ extension Tacit {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let query = try await filters.query(account)
             let listed = try await Resolve.newestEntries(account, query: query, limit: all ? nil : limit ?? Self.defaultLimit)
-            try printEntries(listed.entries, json: output.json, empty: query.isEmpty ? "no entries yet — write one with `tacit write`"
-                                                                                     : "no entries match")
+            var empty = query.isEmpty ? "no entries yet — write one with `tacit write`" : "no entries match"
+            if listed.entries.isEmpty && query.isEmpty && !output.json {
+                // Staff keep no journal: pointing them to `tacit write` would only earn a refusal.
+                let me: WhoAmIResponse = try await account.call(.GET, "/v1/whoami")
+                if me.principal.role != "member" { empty = "no entries: compliance staff and the operator keep no journal" }
+            }
+            try printEntries(listed.entries, json: output.json, empty: empty)
             if listed.next != nil {
                 let of = listed.total.map { " of \($0)\(query.isEmpty ? "" : " matching")" } ?? ""
                 Terminal.warn("showing the newest \(listed.entries.count)\(of) — `--limit N` for more, `--all` for every one")

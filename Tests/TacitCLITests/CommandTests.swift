@@ -121,6 +121,9 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: home.root.appendingPathComponent("Keys/bootstrap-code").path))
         try home.ok("olivia", ["login", "--name", "olivia"])
         try home.ok("olivia", ["group", "create", "north"])
+        // Staff keep no journal: an empty list does not send them to `tacit write`, which refuses them.
+        let staffList = try home.ok("olivia", ["list"])
+        #expect(staffList.contains("keep no journal") && !staffList.contains("tacit write"), "\(staffList)")
         let invitation = try home.ok("olivia", ["invite", "ali", "--role", "member", "--group", "north"])
         let code = try #require(invitation.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
         // A weak passphrase is refused.
@@ -137,6 +140,7 @@ import Testing
         let recoveryKey = printedKey(ali)
         #expect(recoveryKey.count > 40)
         try home.ok("ali", ["login", "--name", "ali"])
+        #expect(try home.ok("ali", ["list"]) == "no entries yet — write one with `tacit write`")
         for name in ["bea", "cal", "dee"] { try home.enroll(name, role: "member", group: "north") }
         try home.enroll("fiona", role: "facilitator", group: "north")
 
