@@ -112,6 +112,18 @@ def op(opid, summary, responses, body=None, auth=True, params=(), query=()):
         o["parameters"] = ps
     return o
 
+def with_etag(o):
+    """The 200 answer carries the entry's version as its ETag ("3")."""
+    o["responses"]["200"]["headers"] = {"ETag": {"description": "the entry's version, quoted", "schema": string}}
+    return o
+
+def with_if_match(o):
+    """An optional If-Match naming the version the edit was made on; 412 when the entry is past it."""
+    o["parameters"].append({"name": "If-Match", "in": "header", "required": False, "schema": string,
+                            "description": "the ETag of the version read (\"3\"), or *; a newer version answers 412"})
+    o["responses"].update(E(412))
+    return o
+
 arr = lambda ref: {"type": "array", "items": S(ref)}
 paths = {
     "/v1/health": {"get": op("health", "Is the daemon serving?", [ok(200, S("Health"))], auth=False)},
@@ -163,8 +175,9 @@ paths = {
                                       "Import entries with their original dates, in one transaction (at most 1000 a request)",
                                       [ok(201, S("EntryImportResult")), E(403, 404, 409)], body="EntryImport")},
     "/v1/entries/{id}": {
-        "get": op("readEntry", "Read an own entry", [ok(200, S("Entry")), E(404)], params=["id"]),
-        "put": op("editEntry", "Edit an own entry (a new version)", [ok(200, S("Entry")), E(403, 404)], body="EntryInput", params=["id"]),
+        "get": with_etag(op("readEntry", "Read an own entry", [ok(200, S("Entry")), E(404)], params=["id"])),
+        "put": with_if_match(with_etag(op("editEntry", "Edit an own entry (a new version)", [ok(200, S("Entry")), E(403, 404)],
+                                          body="EntryInput", params=["id"]))),
         "delete": op("deleteEntry", "Delete an own entry and its shares", [ok(204), E(404)], params=["id"]),
     },
     "/v1/search": {"get": op("search", "Search the caller's entries", [ok(200, S("EntryList")), E(400)],

@@ -53,6 +53,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .peerKeyUnconfirmed: APIError(.conflict, "key-changed", error.message)
         case .notPermitted: APIError(.forbidden, "not-permitted", error.message)
         case .invalidInput: APIError(.badRequest, "invalid-input", error.message)
+        case .versionConflict: APIError(.preconditionFailed, "version-conflict", error.message)
         default: APIError(.serviceUnavailable, error.code.rawValue, error.message)
         }
     }

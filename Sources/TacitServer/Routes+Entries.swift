@@ -82,20 +82,23 @@ extension Routes {
             let identity = try context.requireIdentity()
             let metadata = try await ownEntry(context, identity, "readEntry", gate: gate, state: state)
             let entry = try await identity.session.entry(metadata.id)
-            return try Response.json(response(entry, author: identity.principal.name))
+            return try versioned(Response.json(response(entry, author: identity.principal.name)), entry)
         }
 
+        // With `If-Match: "VERSION"` (the ETag of the version the client read), an edit made on a
+        // copy that another edit has since replaced is refused with 412, and nothing is lost.
         v1.put("entries/{id}") { request, context in
             let identity = try context.requireIdentity()
+            let expected = try expectedVersion(request.headers[.ifMatch])
             var request = request
             let input = try await request.decodeStrictly(EntryInput.self, limit: limit)
             let metadata = try await ownEntry(context, identity, "editEntry", gate: gate, state: state)
             var draft = try entryDraft(input)
             draft.cycle = metadata.cycle
-            let updated = try await identity.session.update(metadata.id, with: draft,
+            let updated = try await identity.session.update(metadata.id, with: draft, expectedVersion: expected,
                                                             recording: auditDraft(state, identity, "editEntry", metadata.id.description))
             let entry = try await identity.session.entry(updated.id)
-            return try Response.json(response(entry, author: identity.principal.name))
+            return try versioned(Response.json(response(entry, author: identity.principal.name)), entry)
         }
 
         v1.delete("entries/{id}") { _, context in
@@ -223,6 +226,25 @@ extension Routes {
         guard !text.unicodeScalars.contains(where: DisplayText.isControl) else {
             throw APIError.badRequest("\(what) is one line without control characters")
         }
+    }
+
+    /// An entry's response with its version as the ETag (`"3"`), which `If-Match` names in an edit.
+    static func versioned(_ response: Response, _ entry: Entry) -> Response {
+        var response = response
+        response.headers[.eTag] = "\"\(entry.metadata.version)\""
+        return response
+    }
+
+    /// The version an `If-Match` header names: `nil` without one or for `*` (any version).
+    ///
+    /// - Throws: 400 for anything but `*` or one quoted version number.
+    static func expectedVersion(_ header: String?) throws -> Int? {
+        guard let header = header?.trimmingCharacters(in: .whitespaces), header != "*" else { return nil }
+        guard header.count >= 3, header.count <= 12, header.hasPrefix("\""), header.hasSuffix("\""),
+              let version = Int(header.dropFirst().dropLast()), version >= 1 else {
+            throw APIError.badRequest("If-Match names one version of the entry, in quotes, as its ETag gives it (\"3\")")
+        }
+        return version
     }
 
     static func searchFilter(_ query: Parameters) throws -> SearchFilter {

@@ -39,6 +39,9 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case notPermitted = "not-permitted"
         /// Input that is malformed or out of range.
         case invalidInput = "invalid-input"
+        /// An edit made on a version of an entry that is no longer its newest (it was changed in
+        /// between, from another terminal): nothing was saved.
+        case versionConflict = "version-conflict"
         /// The database is behind the instance anchor: a restored or rolled-back copy.
         case databaseBehindAnchor = "database-behind-anchor"
         /// The anchor file is missing or does not verify.

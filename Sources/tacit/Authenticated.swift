@@ -36,9 +36,10 @@ final class Authenticated {
     ///
     /// - Throws: `DaemonFailure` or `CLIError`.
     func call<Answer: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [],
-                                 body: (any Encodable)? = nil, as type: Answer.Type = Answer.self) async throws -> Answer {
+                                 body: (any Encodable)? = nil, headers: [(String, String)] = [],
+                                 as type: Answer.Type = Answer.self) async throws -> Answer {
         try await retrying { token in
-            try await self.client.call(method, path, query: query, body: body, credential: .bearer(token), as: type)
+            try await self.client.call(method, path, query: query, body: body, headers: headers, credential: .bearer(token), as: type)
         }
     }
 

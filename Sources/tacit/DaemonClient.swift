@@ -65,9 +65,9 @@ struct DaemonClient: Sendable {
     /// - Throws: `DaemonFailure` for an error answer, `CLIError` when no daemon answers or the
     ///   answer is not what the API promises.
     func call<Answer: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [],
-                                 body: (any Encodable)? = nil, credential: Credential = .none,
+                                 body: (any Encodable)? = nil, headers: [(String, String)] = [], credential: Credential = .none,
                                  as type: Answer.Type = Answer.self) async throws -> Answer {
-        let data = try await send(method, path, query: query, body: body, credential: credential)
+        let data = try await send(method, path, query: query, body: body, headers: headers, credential: credential)
         do {
             return try Self.decoder.decode(Answer.self, from: data)
         } catch {
@@ -80,8 +80,9 @@ struct DaemonClient: Sendable {
     /// - Throws: `DaemonFailure` for an error answer, `CLIError` when no daemon answers.
     @discardableResult
     func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: (any Encodable)? = nil,
-              credential: Credential = .none) async throws -> Data {
+              headers: [(String, String)] = [], credential: Credential = .none) async throws -> Data {
         var request = try makeRequest(method, path, query: query, credential: credential)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             let data = try Self.encoder.encode(body)

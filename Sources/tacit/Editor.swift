@@ -92,6 +92,14 @@ struct FrontMatter: Equatable {
         return text + body
     }
 
+    /// Text read from standard input: its front matter when it begins with a well-formed one (as
+    /// the editor and a kept `tacit-unsaved-*.md` file have), `nil` when it is all body — a text
+    /// that only looks like front matter (a Markdown rule, then prose) is kept whole as the body.
+    static func fromInput(_ text: String) -> FrontMatter? {
+        guard text.hasPrefix("---"), let parsed = try? parse(text), parsed.body != text else { return nil }
+        return parsed
+    }
+
     /// Parses editor text; text without front matter is all body.
     ///
     /// - Throws: `CLIError` for an unknown key in the front matter.

@@ -15,7 +15,8 @@ extension Tacit {
             $XDG_RUNTIME_DIR when set) that is overwritten and removed afterwards. Its front matter \
             (title:, tags:, topic:, kind:) sets the fields. With no --kind, the kind follows your cycle's \
             phase (session 1 → commitment, practice, reflection, else note) and the editor shows that \
-            phase's guiding questions; --no-template leaves it blank. Prints the new entry's id.
+            phase's guiding questions; --no-template leaves it blank. Text from - may open with the \
+            same front matter (flags win over it). Prints the new entry's id.
 
             Examples:
               tacit write "Asked Sam to run the stand-up; I stayed quiet." --title "Stand-up" --tag delegation
@@ -50,7 +51,17 @@ extension Tacit {
             if let cycle { cycleID = try await Resolve.cycle(cycle, account).id }
             var fromEditor = false
             if text == ["-"] {
-                fields.body = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                if let given = FrontMatter.fromInput(input) {
+                    // The flags given win over the text's front matter.
+                    fields = FrontMatter(title: title ?? given.title, tags: tags.isEmpty ? given.tags : tags,
+                                         topic: topic ?? given.topic, kind: kind ?? given.kind, body: given.body)
+                    guard fields.kind.isEmpty || entryKinds.contains(fields.kind) else {
+                        throw CLIError("kind '\(fields.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved")
+                    }
+                } else {
+                    fields.body = input
+                }
             } else if !text.isEmpty {
                 fields.body = text.joined(separator: " ")
             } else {
@@ -136,10 +147,17 @@ extension Tacit {
 
         /// The last resort: the text in a 0600 file in the current folder, and a warning that it is plaintext.
         static func keepInFile(_ fields: FrontMatter) throws {
-            let name = "tacit-unsaved-\(Int(Date().timeIntervalSince1970)).md"
-            try SessionStore.writePrivately(Data(fields.render().utf8), to: URL(fileURLWithPath: name))
+            let name = try keep(fields)
             Terminal.warn("the text is in \(name) (PLAINTEXT, mode 0600): save it with `tacit write - < \(name)`, then delete the file")
             throw ExitCode(1)
+        }
+
+        /// Writes `fields` (front matter and text, as the editor shows them) to a new 0600 file in
+        /// the current folder, and returns its name.
+        static func keep(_ fields: FrontMatter) throws -> String {
+            let name = "tacit-unsaved-\(Int(Date().timeIntervalSince1970)).md"
+            try SessionStore.writePrivately(Data(fields.render().utf8), to: URL(fileURLWithPath: name))
+            return name
         }
     }
 
@@ -148,6 +166,10 @@ extension Tacit {
         static let configuration = CommandConfiguration(
             abstract: "Edit one of your entries in your editor (or replace its text with - from standard input).",
             discussion: """
+            Text from - may open with front matter as the editor shows it (flags win over it). The edit \
+            is made on the version read: if the entry changed in between, nothing is replaced, and \
+            text you typed or piped in is kept in a 0600 file with the command that saves it.
+
             Example:
               tacit edit 4f1c2a9e
               tacit edit 4f1c2a9e --title "Stand-up, week 2"
@@ -179,8 +201,18 @@ extension Tacit {
             var fields = FrontMatter(title: title ?? DisplayText.field(entry.title), tags: tags.isEmpty ? entry.tags.map(DisplayText.field) : tags,
                                      topic: topic ?? DisplayText.field(entry.topic), kind: kind ?? entry.kind, body: entry.body)
             let flagsGiven = title != nil || topic != nil || kind != nil || !tags.isEmpty
+            // Text typed in the editor or piped in exists nowhere else: a failed save keeps it in a file.
+            var typed = false
             if text == ["-"] {
-                fields.body = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                typed = true
+                let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                if let given = FrontMatter.fromInput(input) {
+                    fields = FrontMatter(title: title ?? given.title, tags: tags.isEmpty ? given.tags : tags,
+                                         topic: topic ?? given.topic, kind: kind ?? (given.kind.isEmpty ? entry.kind : given.kind),
+                                         body: given.body)
+                } else {
+                    fields.body = input
+                }
             } else if !text.isEmpty {
                 fields.body = text.joined(separator: " ")
             } else if !flagsGiven {
@@ -189,11 +221,34 @@ extension Tacit {
                     print("no change")
                     return
                 }
-                guard entryKinds.contains(edited.kind) else { throw CLIError("kind '\(edited.kind)' is not one of \(entryKinds.joined(separator: ", "))") }
+                typed = true
                 fields = edited
             }
+            guard entryKinds.contains(fields.kind) else {
+                if typed { Terminal.warn("your text is in \(try Write.keep(fields)) (PLAINTEXT, mode 0600)") }
+                throw CLIError("kind '\(fields.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved")
+            }
             let input = EntryInput(title: fields.title, body: fields.body, tags: fields.tags, topic: fields.topic, kind: fields.kind)
-            let updated: EntryResponse = try await account.call(.PUT, "/v1/entries/\(id.lower)", body: input)
+            let updated: EntryResponse
+            do {
+                // Made on the version read above: if another edit came in between, nothing is replaced.
+                updated = try await account.call(.PUT, "/v1/entries/\(id.lower)", body: input,
+                                                 headers: [("If-Match", "\"\(entry.version)\"")])
+            } catch {
+                let conflict = (error as? DaemonFailure).flatMap { $0.code == "version-conflict" ? $0.message : nil }
+                guard typed else {
+                    if let conflict { throw CLIError("\(conflict) — run the command again to edit the newest version") }
+                    throw error
+                }
+                let kept = try Write.keep(fields)
+                if let conflict {
+                    throw CLIError("\(conflict); your text is in \(kept) (PLAINTEXT, mode 0600): see the newest with "
+                                   + "`tacit show \(id.short)`, then `tacit edit \(id.short) - < \(kept)` and delete the file")
+                }
+                Terminal.warn("your text is in \(kept) (PLAINTEXT, mode 0600): once the problem below is solved, "
+                              + "save it with `tacit edit \(id.short) - < \(kept)`, then delete the file")
+                throw error
+            }
             print("updated \(updated.id.lower) (version \(updated.version))")
         }
     }

@@ -116,5 +116,47 @@ import Testing
         #expect(entry.body == "line one\nline two\n")
         #expect(entry.kind == "insight")
         #expect(try home.run("ali", ["write", "-"], stdin: "  \n").status == 2)
+
+        // Piped text may open with the editor's front matter; the flags win over it.
+        let fronted = try home.ok("ali", ["write", "-", "--kind", "insight"],
+                                  stdin: "---\ntitle: Piped\ntags: a, b\nkind: practice\n---\nthe text\n")
+        let parsed = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", fronted, "--json"]))
+        #expect(parsed.title == "Piped" && parsed.tags == ["a", "b"] && parsed.kind == "insight" && parsed.body == "the text\n")
+        // A text that only looks like front matter (a Markdown rule, then prose) is kept whole.
+        let markdown = "---\nToday I tried: silence\n---\nIt worked.\n"
+        let whole = try home.ok("ali", ["write", "-"], stdin: markdown)
+        #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", whole, "--json"])).body == markdown)
+    }
+
+    /// Two terminals edit one entry: the later save replaces nothing, and its text is kept in a
+    /// private file that `tacit edit ID -` saves once the newer version has been seen.
+    @Test func anEditOverAnotherEditLosesNeither() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        let id = try home.ok("ali", ["write", "-", "--title", "Plan"], stdin: "first\n")
+        let side = home.root.appendingPathComponent("side")
+        try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+        // While the editor is open, the laptop saves a new version of the entry.
+        let editor = try Self.fakeEditor(
+            in: side, writing: "---\ntitle: Plan\ntags: desk\ntopic:\nkind: practice\n---\nfrom the desktop",
+            alsoRunning: "echo 'from the laptop' | '\(CLIHarness.binary.path)' edit \(id) - > /dev/null")
+        let refused = try home.run("ali", ["edit", id], environment: ["EDITOR": editor.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("changed after version 1 was read") && refused.stderr.contains("version 2"), "\(refused.stderr)")
+        #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"])).body == "from the laptop\n")
+        // The desktop's text waits in a 0600 file in the current folder, named in the message.
+        let folder = home.folder(of: "ali")
+        let kept = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix("tacit-unsaved-") })
+        #expect(refused.stderr.contains("tacit edit \(id.prefix(8)) - < \(kept)"))
+        let file = folder.appendingPathComponent(kept)
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int == 0o600)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("from the desktop"))
+        // Saving it as the message says keeps its front matter as fields, not as text.
+        try home.ok("ali", ["edit", id, "-"], stdin: text)
+        let saved = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
+        #expect(saved.body.hasPrefix("from the desktop") && saved.tags == ["desk"] && saved.title == "Plan" && saved.version == 3)
     }
 }

@@ -350,6 +350,41 @@ extension DaemonFlowTests {
         }
     }
 
+    /// An entry's ETag is its version; an edit with `If-Match` on a version another edit has
+    /// replaced is refused with 412 and changes nothing, and a malformed `If-Match` is a 400.
+    @Test func anEditOnAStaleVersionIsRefused() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let (org, _) = try await ImportRouteTests.organiseInPractice(test, client)
+            let ali = org.members["ali"]!
+            let written = try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(body: "first")))
+            let path = "/v1/entries/\(written.id.uuidString)"
+            let read = try await ali.call(.get, path)
+            #expect(read.headers[.eTag] == "\"1\"")
+            // The laptop saves on version 1; the desktop, which read version 1 too, is refused.
+            let laptop = try await ali.call(.put, path, json: EntryInput(body: "from the laptop"), headers: [.ifMatch: "\"1\""])
+            #expect(laptop.status == .ok)
+            #expect(laptop.headers[.eTag] == "\"2\"")
+            let desktop = try await ali.call(.put, path, json: EntryInput(body: "from the desktop"), headers: [.ifMatch: "\"1\""])
+            #expect(desktop.status == .preconditionFailed)
+            let refusal = try ali.decode(APIErrorBody.self, desktop)
+            #expect(refusal.error.code == "version-conflict")
+            #expect(refusal.error.message.contains("version 2") && !refusal.error.message.contains("desktop"))
+            #expect(try ali.decode(EntryResponse.self, try await ali.call(.get, path)).body == "from the laptop")
+            for bad in ["1", "\"one\"", "\"0\"", "W/\"2\"", "\"2\", \"3\""] {
+                let answer = try await ali.call(.put, path, json: EntryInput(body: "x"), headers: [.ifMatch: bad])
+                #expect(answer.status == .badRequest, "If-Match: \(bad)")
+            }
+            // `*` and no If-Match at all edit whatever version is there (curl users, older clients).
+            #expect(try await ali.call(.put, path, json: EntryInput(body: "any"), headers: [.ifMatch: "*"]).status == .ok)
+            let plain = try await ali.call(.put, path, json: EntryInput(body: "plain"))
+            #expect(try ali.decode(EntryResponse.self, plain).version == 4)
+            // Another member's entry gives nothing away: still 404, whatever If-Match says.
+            let bea = org.members["bea"]!
+            #expect(try await bea.call(.put, path, json: EntryInput(body: "x"), headers: [.ifMatch: "\"1\""]).status == .notFound)
+        }
+    }
+
     @Test func listingsComeInPagesNewestFirst() async throws {
         let test = try await TestDaemon()
         try await test.application.test(.router) { client in

@@ -31,6 +31,26 @@ import TacitCrypto
         #expect(try await ana.entries().isEmpty)
     }
 
+    /// An edit made on a copy read before another edit is refused, and the other edit stays.
+    @Test func anEditOfAnOlderVersionChangesNothing() async throws {
+        let f = try await Fixture()
+        let (_, _, s) = try await f.group(["fac", "ana"])
+        let ana = s["ana"]!
+        let meta = try await ana.write(EntryDraft(title: "Plan", body: "first"))
+        // Two terminals read version 1; the first saves, the second's save must not replace it.
+        let second = try await ana.update(meta.id, with: EntryDraft(title: "Plan", body: "from the laptop"), expectedVersion: 1)
+        #expect(second.version == 2)
+        await expectVaultError(.versionConflict) {
+            _ = try await ana.update(meta.id, with: EntryDraft(title: "Plan", body: "from the desktop"), expectedVersion: 1)
+        }
+        let kept = try await ana.entry(meta.id)
+        #expect(kept.content.body == "from the laptop")
+        #expect(kept.metadata.version == 2)
+        // On the newest version the edit goes through.
+        let third = try await ana.update(meta.id, with: EntryDraft(title: "Plan", body: "merged"), expectedVersion: 2)
+        #expect(third.version == 3)
+    }
+
     @Test func ciphertextLengthsAreOnlyBucketSizes() async throws {
         let f = try await Fixture()
         try await f.enroll("ana")

@@ -236,17 +236,24 @@ extension MemberSession {
 
     /// Replaces an entry's content with a new version under a new entry key; its shares follow
     /// (re-sealed to their remaining readers and re-signed) in the same transaction, as does
-    /// `record` (the edit's audit record), when given.
+    /// `record` (the edit's audit record), when given. With `expectedVersion`, the edit is made
+    /// only on that version: one made on a copy read before another edit changes nothing.
     ///
-    /// - Throws: as `entry(_:)`.
+    /// - Throws: as `entry(_:)`; `versionConflict` when the entry is past `expectedVersion`.
     @discardableResult
-    public func update(_ id: EntryID, with draft: EntryDraft, recording record: AuditDraft? = nil) async throws(VaultError) -> EntryMetadata {
+    public func update(_ id: EntryID, with draft: EntryDraft, expectedVersion: Int? = nil,
+                       recording record: AuditDraft? = nil) async throws(VaultError) -> EntryMetadata {
         let keys = try keys()
         let me = me
         let date = vault.now
         defer { searchCache.remove(id) }
         return try await vault.write { access in
             guard let row = try access.entry(id), row.columns.author == me else { throw VaultError.notFound("the entry") }
+            // Checked in the write's own transaction, so no other edit can come between.
+            if let expectedVersion, expectedVersion != row.columns.version {
+                throw VaultError(.versionConflict, "the entry was changed after version \(expectedVersion) was read "
+                                 + "(it is at version \(row.columns.version) now): nothing was saved")
+            }
             let (_, old) = try Self.openEntry(row, key: try Self.unwrapEntryKey(row, keys: keys), expected: id)
             let content = EntryContent(title: draft.title, body: draft.body, tags: draft.tags, topic: draft.topic,
                                        created: old.created, updated: date)
