@@ -50,9 +50,11 @@ extension Tacit {
                 Self.emit("bootstrap code: \(code)")
                 Self.emit("enroll the operator with: tacit enroll --code \(code) --name NAME")
             }
-            Self.emit("listening on \(daemon.layout.socketPath)")
+            // Said once the socket is bound and its mode set: a script or a test that waits for this
+            // line may connect at once.
+            let socketPath = daemon.layout.socketPath
             do {
-                try await daemon.run()
+                try await daemon.run(onReady: { Self.emit("listening on \(socketPath)") })
             } catch let error as DaemonError {
                 throw CLIError(error.description)
             }

@@ -113,6 +113,27 @@ import Testing
         try home.ok("ali", ["login", "--name", "ali"])
     }
 
+    /// "listening on" is printed once the socket answers: a connection made the moment the line
+    /// appears succeeds (it was printed before the bind, and a CLI command that quick was told
+    /// there was no daemon).
+    @Test func listeningMeansTheSocketAnswers() throws {
+        for round in 1...4 {
+            let home = try CLIHarness()
+            let out = home.root.appendingPathComponent("serve.out")
+            let daemon = try ChildProcess.spawn(CLIHarness.binary.path, ["serve", "--home", home.root.path, "--clock", home.clock.path],
+                                                environment: ["TACIT_LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin"],
+                                                input: .null, output: .file(out.path), error: .null)
+            defer { daemon.terminate(); daemon.wait() }
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline, daemon.isRunning,
+                  !((try? String(contentsOf: out, encoding: .utf8)) ?? "").contains("listening on") { usleep(500) }
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            let connected = withUnixSocketAddress(home.socket) { connect(fd, $0, $1) }
+            #expect(connected == 0, "round \(round): connect right after \"listening on\" failed (errno \(errno))")
+        }
+    }
+
     @Test func passphraseRecoveryWhoisAndOperatorCommands() throws {
         let home = try CLIHarness.started()
         // Enrollment prints the recovery key once, grouped.
