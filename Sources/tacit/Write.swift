@@ -99,10 +99,17 @@ extension Tacit {
             let entry: EntryResponse
             do {
                 entry = try await account.call(.POST, "/v1/entries", body: input)
-            } catch let error where Self.isAuthentication(error) && (fromEditor || text == ["-"]) {
-                // Never lose what was typed: keep it as a sealed jot.
-                try await Self.keepAsJot(fields, account: account, because: error)
-                return
+            } catch let error where fromEditor || text == ["-"] {
+                // Never lose what was typed: without a session, keep it as a sealed jot; refused
+                // or unanswered, keep it in a private file.
+                if Self.isAuthentication(error) {
+                    try await Self.keepAsJot(fields, account: account, because: error)
+                    return
+                }
+                let kept = try Self.keep(fields)
+                Terminal.warn("your text is in \(kept) (PLAINTEXT, mode 0600): once the problem below is solved, "
+                              + "save it with `tacit write - < \(kept)`, then delete the file")
+                throw error
             }
             if json { return try JSONOutput.print(entry) }
             print(entry.id.lower)

@@ -128,6 +128,33 @@ import Testing
         #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", whole, "--json"])).body == markdown)
     }
 
+    /// A write refused after a long time in the editor (here the cycle ended meanwhile) keeps the
+    /// text in a private file, which `tacit write -` saves as it was.
+    @Test func aRefusedWriteKeepsWhatWasTyped() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        let side = home.root.appendingPathComponent("side")
+        try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+        let editor = try Self.fakeEditor(in: side, writing: "---\ntitle: Late\ntags:\ntopic:\nkind: reflection\n---\nWritten over weeks.",
+                                         alsoRunning: "echo 2026-09-01T10:00:00Z > \(home.clock.path)")
+        let refused = try home.run("ali", ["write"], environment: ["EDITOR": editor.path])
+        #expect(refused.status != 0)
+        let folder = home.folder(of: "ali")
+        let kept = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix("tacit-unsaved-") },
+                                "\(refused.stderr)")
+        #expect(refused.stderr.contains("tacit write - < \(kept)"))
+        let text = try String(contentsOf: folder.appendingPathComponent(kept), encoding: .utf8)
+        #expect(text.contains("Written over weeks."))
+        // In the next cycle it is saved as typed: title and kind from its front matter.
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-09-07", "--session2", "2026-10-05"])
+        try home.setTime("2026-09-08T10:00:00Z")
+        let id = try home.ok("ali", ["write", "-"], stdin: text)
+        let saved = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
+        #expect(saved.title == "Late" && saved.kind == "reflection" && saved.body.hasPrefix("Written over weeks."))
+    }
+
     /// Two terminals edit one entry: the later save replaces nothing, and its text is kept in a
     /// private file that `tacit edit ID -` saves once the newer version has been seen.
     @Test func anEditOverAnotherEditLosesNeither() throws {
