@@ -231,8 +231,17 @@ extension Tacit {
                     .POST, "/v1/jots", body: JotRequest(text: note, agreementKey: member.agreementKey),
                     credential: .capture(member.captureToken))
                 print(created.id.lower)
-            } catch let failure as DaemonFailure where failure.status == 401 {
-                throw CLIError("the capture token no longer works (revoked by `logout --all`?) — log in again with `tacit login --name \(name)`")
+            } catch {
+                // Text typed into standard input exists nowhere else: keep it for a second try.
+                if text == ["-"] {
+                    let kept = try Write.keep(text: note)
+                    Terminal.warn("your note is in \(kept) (PLAINTEXT, mode 0600): once the problem below is solved, "
+                                  + "save it with `tacit write - < \(kept)` or `tacit jot - < \(kept)`, then delete the file")
+                }
+                if let failure = error as? DaemonFailure, failure.status == 401 {
+                    throw CLIError("the capture token no longer works (revoked by `logout --all`?) — log in again with `tacit login --name \(name)`")
+                }
+                throw error
             }
         }
     }

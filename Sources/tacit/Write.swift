@@ -162,8 +162,20 @@ extension Tacit {
         /// Writes `fields` (front matter and text, as the editor shows them) to a new 0600 file in
         /// the current folder, and returns its name.
         static func keep(_ fields: FrontMatter) throws -> String {
-            let name = "tacit-unsaved-\(Int(Date().timeIntervalSince1970)).md"
-            try SessionStore.writePrivately(Data(fields.render().utf8), to: URL(fileURLWithPath: name))
+            try keep(text: fields.render())
+        }
+
+        /// Writes `text` as it is to a new 0600 file in the current folder, and returns its name.
+        static func keep(text: String) throws -> String {
+            // Never over a file kept earlier in the same second.
+            let stem = "tacit-unsaved-\(Int(Date().timeIntervalSince1970))"
+            var name = stem + ".md"
+            var number = 1
+            while FileManager.default.fileExists(atPath: name) {
+                number += 1
+                name = "\(stem)-\(number).md"
+            }
+            try SessionStore.writePrivately(Data(text.utf8), to: URL(fileURLWithPath: name))
             return name
         }
     }

@@ -327,6 +327,15 @@ import Testing
         try home.ok("ali", ["jot", "a thought on the train"])
         let login = try home.ok("ali", ["login", "--name", "ali"])
         #expect(login.contains("note: 1 jotted note became a practice entry"))
+        // A note typed into standard input while the daemon is down is kept, not dropped.
+        home.stopDaemon()
+        let failed = try home.run("ali", ["jot", "-"], stdin: "typed while the daemon was down\n")
+        #expect(failed.status == 1 && failed.stderr.contains("no daemon"))
+        let folder = home.folder(of: "ali")
+        let kept = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix("tacit-unsaved-") },
+                                "\(failed.stderr)")
+        #expect(failed.stderr.contains("tacit jot - < \(kept)"))
+        #expect(try String(contentsOf: folder.appendingPathComponent(kept), encoding: .utf8).contains("typed while the daemon was down"))
     }
 
     @Test func metricsVerifyIsOffline() throws {

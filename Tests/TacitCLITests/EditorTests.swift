@@ -147,6 +147,11 @@ import Testing
         #expect(refused.stderr.contains("tacit write - < \(kept)"))
         let text = try String(contentsOf: folder.appendingPathComponent(kept), encoding: .utf8)
         #expect(text.contains("Written over weeks."))
+        // A second refusal (most often in the same second) keeps its text beside the first.
+        #expect(try home.run("ali", ["write", "-"], stdin: "Second thoughts.\n").status != 0)
+        let keptFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("tacit-unsaved-") }
+        #expect(keptFiles.count == 2)
+        #expect(try String(contentsOf: folder.appendingPathComponent(kept), encoding: .utf8) == text)
         // In the next cycle it is saved as typed: title and kind from its front matter.
         try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-09-07", "--session2", "2026-10-05"])
         try home.setTime("2026-09-08T10:00:00Z")
