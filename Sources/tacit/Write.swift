@@ -81,13 +81,15 @@ extension Tacit {
                 }
                 if !noTemplate { template = GuidingQuestions.template(forKind: fields.kind.isEmpty ? "note" : fields.kind) }
                 fields.body = template
-                let edited = try FrontMatter.parse(try Editor.edit(fields.render(comment: comment)))
+                let edited = try Self.parseKeeping(try Editor.edit(fields.render(comment: comment)), saveWith: "tacit write -")
                 if edited.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
                     || edited.body.trimmingCharacters(in: .whitespacesAndNewlines) == template.trimmingCharacters(in: .whitespacesAndNewlines) {
                     throw CLIError("nothing written; nothing was saved")
                 }
                 guard edited.kind.isEmpty || entryKinds.contains(edited.kind) else {
-                    throw CLIError("kind '\(edited.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved")
+                    let kept = try Self.keep(edited)
+                    throw CLIError("kind '\(edited.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved; "
+                                   + "your text is in \(kept) (PLAINTEXT, mode 0600): correct its kind, then `tacit write - < \(kept)`")
                 }
                 fields = edited
             }
@@ -157,6 +159,18 @@ extension Tacit {
             let name = try keep(fields)
             Terminal.warn("the text is in \(name) (PLAINTEXT, mode 0600): save it with `tacit write - < \(name)`, then delete the file")
             throw ExitCode(1)
+        }
+
+        /// The editor's text parsed; when its front matter does not parse, the text is kept as
+        /// typed in a 0600 file (the editor's own file is wiped) and the error says how to save it.
+        static func parseKeeping(_ text: String, saveWith command: String) throws -> FrontMatter {
+            do {
+                return try FrontMatter.parse(text)
+            } catch let error as CLIError {
+                let kept = try keep(text: text)
+                throw CLIError("\(error.message); nothing was saved; your text is in \(kept) (PLAINTEXT, mode 0600): "
+                               + "correct its front matter, then `\(command) < \(kept)`")
+            }
         }
 
         /// Writes `fields` (front matter and text, as the editor shows them) to a new 0600 file in
@@ -235,7 +249,7 @@ extension Tacit {
             } else if !text.isEmpty {
                 fields.body = text.joined(separator: " ")
             } else if !flagsGiven {
-                let edited = try FrontMatter.parse(try Editor.edit(fields.render()))
+                let edited = try Write.parseKeeping(try Editor.edit(fields.render()), saveWith: "tacit edit \(id.short) -")
                 guard edited != fields else {
                     print("no change")
                     return
@@ -244,8 +258,9 @@ extension Tacit {
                 fields = edited
             }
             guard entryKinds.contains(fields.kind) else {
-                if typed { Terminal.warn("your text is in \(try Write.keep(fields)) (PLAINTEXT, mode 0600)") }
-                throw CLIError("kind '\(fields.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved")
+                let file = typed ? try Write.keep(fields) : nil
+                let kept = file.map { "; your text is in \($0) (PLAINTEXT, mode 0600): correct its kind, then `tacit edit \(id.short) - < \($0)`" } ?? ""
+                throw CLIError("kind '\(fields.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved\(kept)")
             }
             let input = EntryInput(title: fields.title, body: fields.body, tags: fields.tags, topic: fields.topic, kind: fields.kind)
             let updated: EntryResponse

@@ -160,6 +160,30 @@ import Testing
         #expect(saved.title == "Late" && saved.kind == "reflection" && saved.body.hasPrefix("Written over weeks."))
     }
 
+    /// A front matter the CLI cannot read (an unknown key, a kind that does not exist) saves
+    /// nothing, and keeps what was typed in a 0600 file the message names.
+    @Test func aFrontMatterThatDoesNotParseKeepsTheText() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        let folder = home.folder(of: "ali")
+        for (index, (front, problem)) in [("mood: good", "unknown key 'mood'"), ("kind: diary", "kind 'diary'")].enumerated() {
+            let side = home.root.appendingPathComponent("side\(index)")
+            try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+            let typed = "---\ntitle: Long one\n\(front)\n---\nAn hour of writing, number \(index)."
+            let editor = try Self.fakeEditor(in: side, writing: typed)
+            let refused = try home.run("ali", ["write"], environment: ["EDITOR": editor.path])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains(problem) && refused.stderr.contains("nothing was saved"), "\(refused.stderr)")
+            let kept = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path)
+                .first { $0.hasPrefix("tacit-unsaved-") && refused.stderr.contains($0) }, "\(refused.stderr)")
+            #expect(refused.stderr.contains("tacit write - < \(kept)"))
+            #expect(try String(contentsOf: folder.appendingPathComponent(kept), encoding: .utf8).contains("An hour of writing, number \(index)."))
+        }
+        #expect(try home.ok("ali", ["list"]).contains("no entries yet"))
+    }
+
     /// Two terminals edit one entry: the later save replaces nothing, and its text is kept in a
     /// private file that `tacit edit ID -` saves once the newer version has been seen.
     @Test func anEditOverAnotherEditLosesNeither() throws {
