@@ -48,6 +48,23 @@ final class CLIHarness: @unchecked Sendable {
         try? FileManager.default.removeItem(at: root)
     }
 
+    /// A started daemon with group north (fiona facilitating ali, bea, cal and dee, no compliance
+    /// officer), its cycle from 2026-03-02 to 2026-04-06, and the clock in its practice weeks.
+    static func inPractice() throws -> CLIHarness {
+        let home = try started()
+        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        return home
+    }
+
+    /// A new folder `name` in the home for a test's own files (a fake editor and what it saw).
+    func sideFolder(_ name: String = "side") throws -> URL {
+        let folder = root.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     /// Moves the daemon's clock.
     func setTime(_ time: String) throws {
         try Data((time + "\n").utf8).write(to: clock)

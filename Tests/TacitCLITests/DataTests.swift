@@ -5,10 +5,7 @@ import Testing
 /// A member's own data: imports from jrnl and Day One, exports as Markdown and JSON.
 @Suite struct DataTests {
     @Test func importJrnlAndDayOneThenExport() throws {
-        let home = try CLIHarness.started()
-        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
-        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
-        try home.setTime("2026-03-10T10:00:00Z")
+        let home = try CLIHarness.inPractice()
         let folder = home.folder(of: "ali")
         let jrnl = """
             {"tags": {"@work": 2}, "entries": [
@@ -88,10 +85,7 @@ import Testing
     }
 
     @Test func largeImportsGoInBatchesAndAPartialOneSaysHowFarItGot() throws {
-        let home = try CLIHarness.started()
-        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
-        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
-        try home.setTime("2026-03-10T10:00:00Z")
+        let home = try CLIHarness.inPractice()
         let folder = home.folder(of: "ali")
         func jrnl(_ name: String, count: Int, date: (Int) -> String) throws {
             let entries = (0..<count).map { index in

@@ -29,8 +29,7 @@ import Testing
         try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06", "--topic", "Delegation"])
         try home.setTime("2026-03-02T10:00:00Z")
         let canary = "CANARY-\(UUID().uuidString)"
-        let side = home.root.appendingPathComponent("editor-side")
-        try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+        let side = try home.sideFolder("editor-side")
         let editor = try Self.fakeEditor(in: side, writing: """
             ---
             title: Hand over the report
@@ -75,12 +74,8 @@ import Testing
     }
 
     @Test func anEmptyEditorSavesNothing() throws {
-        let home = try CLIHarness.started()
-        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
-        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
-        try home.setTime("2026-03-10T10:00:00Z")
-        let side = home.root.appendingPathComponent("side")
-        try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+        let home = try CLIHarness.inPractice()
+        let side = try home.sideFolder()
         let editor = try Self.fakeEditor(in: side, writing: "")
         let result = try home.run("ali", ["write"], environment: ["EDITOR": editor.path])
         #expect(result.status == 1)
@@ -92,13 +87,9 @@ import Testing
     }
 
     @Test func aSessionThatEndsWhileTheEditorIsOpenIsRenewed() throws {
-        let home = try CLIHarness.started()
-        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
-        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
-        try home.setTime("2026-03-10T10:00:00Z")
+        let home = try CLIHarness.inPractice()
         try home.ok("ali", ["login", "--name", "ali"])
-        let side = home.root.appendingPathComponent("side")
-        try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+        let side = try home.sideFolder()
         // The editor stays open for a day (the clock moves past the idle limit).
         let editor = try Self.fakeEditor(in: side, writing: "Written slowly.",
                                          alsoRunning: "echo 2026-03-11T10:00:00Z > \(home.clock.path)")
@@ -107,10 +98,7 @@ import Testing
     }
 
     @Test func writeFromStandardInput() throws {
-        let home = try CLIHarness.started()
-        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
-        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
-        try home.setTime("2026-03-10T10:00:00Z")
+        let home = try CLIHarness.inPractice()
         let id = try home.ok("ali", ["write", "-", "--title", "From a pipe", "--kind", "insight"], stdin: "line one\nline two\n")
         let entry = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
         #expect(entry.body == "line one\nline two\n")
@@ -131,12 +119,8 @@ import Testing
     /// A write refused after a long time in the editor (here the cycle ended meanwhile) keeps the
     /// text in a private file, which `tacit write -` saves as it was.
     @Test func aRefusedWriteKeepsWhatWasTyped() throws {
-        let home = try CLIHarness.started()
-        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
-        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
-        try home.setTime("2026-03-10T10:00:00Z")
-        let side = home.root.appendingPathComponent("side")
-        try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+        let home = try CLIHarness.inPractice()
+        let side = try home.sideFolder()
         let editor = try Self.fakeEditor(in: side, writing: "---\ntitle: Late\ntags:\ntopic:\nkind: reflection\n---\nWritten over weeks.",
                                          alsoRunning: "echo 2026-09-01T10:00:00Z > \(home.clock.path)")
         let refused = try home.run("ali", ["write"], environment: ["EDITOR": editor.path])
@@ -163,14 +147,10 @@ import Testing
     /// A front matter the CLI cannot read (an unknown key, a kind that does not exist) saves
     /// nothing, and keeps what was typed in a 0600 file the message names.
     @Test func aFrontMatterThatDoesNotParseKeepsTheText() throws {
-        let home = try CLIHarness.started()
-        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
-        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
-        try home.setTime("2026-03-10T10:00:00Z")
+        let home = try CLIHarness.inPractice()
         let folder = home.folder(of: "ali")
         for (index, (front, problem)) in [("mood: good", "unknown key 'mood'"), ("kind: diary", "kind 'diary'")].enumerated() {
-            let side = home.root.appendingPathComponent("side\(index)")
-            try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+            let side = try home.sideFolder("side\(index)")
             let typed = "---\ntitle: Long one\n\(front)\n---\nAn hour of writing, number \(index)."
             let editor = try Self.fakeEditor(in: side, writing: typed)
             let refused = try home.run("ali", ["write"], environment: ["EDITOR": editor.path])
@@ -187,13 +167,9 @@ import Testing
     /// Two terminals edit one entry: the later save replaces nothing, and its text is kept in a
     /// private file that `tacit edit ID -` saves once the newer version has been seen.
     @Test func anEditOverAnotherEditLosesNeither() throws {
-        let home = try CLIHarness.started()
-        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
-        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
-        try home.setTime("2026-03-10T10:00:00Z")
+        let home = try CLIHarness.inPractice()
         let id = try home.ok("ali", ["write", "-", "--title", "Plan"], stdin: "first\n")
-        let side = home.root.appendingPathComponent("side")
-        try FileManager.default.createDirectory(at: side, withIntermediateDirectories: true)
+        let side = try home.sideFolder()
         // While the editor is open, the laptop saves a new version of the entry.
         let editor = try Self.fakeEditor(
             in: side, writing: "---\ntitle: Plan\ntags: desk\ntopic:\nkind: practice\n---\nfrom the desktop",
