@@ -196,15 +196,33 @@ extension Tacit {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete one of your entries (its shares end with it).",
-            discussion: "Example:\n  tacit delete 4f1c2a9e")
+            discussion: """
+            Deleting cannot be undone. At a terminal the entry's title and date are shown and you are \
+            asked first (an id prefix that matched another entry than you meant is caught there); \
+            --yes, or no terminal (a script), deletes without asking.
+
+            Example:
+              tacit delete 4f1c2a9e
+            """)
 
         @OptionGroup var connection: Connection
         @OptionGroup var passphrase: PassphraseOptions
         @Argument(help: "The entry's id (or its first characters).") var id: String
+        @Flag(name: [.customShort("y"), .long], help: "Do not ask before deleting.") var yes = false
 
         func run() async throws {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let id = try await Resolve.entry(self.id, account)
+            if !yes && Terminal.canAsk {
+                let entry: EntryResponse = try await account.call(.GET, "/v1/entries/\(id.lower)")
+                let title = entry.title.isEmpty ? "(untitled)" : DisplayText.line(entry.title)
+                let question = "Delete \(entry.kind) “\(title)” of \(DateText.minute(entry.created)) (\(id.short)) and its shares? "
+                    + "This cannot be undone."
+                guard Terminal.confirm(question, defaultAnswer: false) == true else {
+                    print("nothing deleted")
+                    throw ExitCode(1)
+                }
+            }
             try await account.send(.DELETE, "/v1/entries/\(id.lower)")
             print("deleted \(id.lower)")
         }

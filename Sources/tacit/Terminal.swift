@@ -10,6 +10,14 @@ enum Terminal {
     /// Whether standard input is a terminal.
     static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 
+    /// Whether there is a controlling terminal to ask a question on.
+    static var canAsk: Bool {
+        let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
+
     /// Writes to standard error.
     static func warn(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))

@@ -119,6 +119,25 @@ final class CLIHarness: @unchecked Sendable {
     func run(_ person: String?, _ arguments: [String], stdin: String = "", environment extra: [String: String] = [:],
              passphrase: Bool = true) throws -> Run {
         let folder = self.folder(of: person ?? "nobody")
+        return try Self.execute(arguments, environment: try environment(of: person, extra, passphrase: passphrase),
+                                stdin: stdin, directory: folder)
+    }
+
+    /// Runs `tacit ARGS` as `person` on a terminal of its own (a pseudo-terminal from `script(1)`),
+    /// `typing` the answers to its questions; stdout is what the terminal showed.
+    func runAtTerminal(_ person: String, _ arguments: [String], typing: String) throws -> Run {
+        let command = ([Self.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let result = try ChildProcess.run("/usr/bin/script", ["-qec", command, "/dev/null"],
+                                          environment: try environment(of: person, [:], passphrase: true),
+                                          directory: folder(of: person).path, input: Array(typing.utf8), newSession: true,
+                                          timeout: .seconds(120))
+        return Run(status: result.termination.status, stdout: result.outputText.replacingOccurrences(of: "\r\n", with: "\n"),
+                   stderr: result.errorText)
+    }
+
+    /// The environment `person` runs tacit in: their own folders, their passphrase, no editor.
+    private func environment(of person: String?, _ extra: [String: String], passphrase: Bool) throws -> [String: String] {
+        let folder = self.folder(of: person ?? "nobody")
         for sub in ["run", "state"] {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
@@ -134,7 +153,7 @@ final class CLIHarness: @unchecked Sendable {
         environment["VISUAL"] = nil
         if let person, passphrase { environment["TACIT_PASSPHRASE"] = Self.passphrase(person) }
         for (key, value) in extra { environment[key] = value }
-        return try Self.execute(arguments, environment: environment, stdin: stdin, directory: folder)
+        return environment
     }
 
     /// Runs the binary with exactly `environment`, in a new session (so no prompt can reach a terminal);

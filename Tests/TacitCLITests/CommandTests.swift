@@ -212,8 +212,22 @@ import Testing
         #expect(try home.ok("bea", ["show", entry]).contains("new body text"))
         #expect(try home.ok("bea", ["search", "body"]).contains("Renamed"))
         #expect(try home.ok("ali", ["readers", "--help"]).contains("Example"))
-        try home.ok("bea", ["delete", entry])
+        // At a terminal, delete shows what it is about to delete and asks; no is the default.
+        let declined = try home.runAtTerminal("bea", ["delete", String(entry.prefix(6))], typing: "\n")
+        #expect(declined.status == 1)
+        #expect(declined.stdout.contains("“Renamed”") && declined.stdout.contains("cannot be undone"), "\(declined.stdout)")
+        #expect(declined.stdout.contains("nothing deleted"))
+        #expect(try home.ok("bea", ["show", entry]).contains("# Renamed"))
+        let accepted = try home.runAtTerminal("bea", ["delete", entry], typing: "y\n")
+        #expect(accepted.status == 0 && accepted.stdout.contains("deleted \(entry)"), "\(accepted.stdout)")
         #expect(try home.run("bea", ["show", entry]).status == 1)
+        // A script (no terminal) deletes without asking, as does --yes at a terminal.
+        let scripted = try home.ok("bea", ["write", "to be deleted by a script"])
+        try home.ok("bea", ["delete", scripted])
+        #expect(try home.run("bea", ["show", scripted]).status == 1)
+        let flagged = try home.ok("bea", ["write", "to be deleted with --yes"])
+        #expect(try home.runAtTerminal("bea", ["delete", "--yes", flagged], typing: "").status == 0)
+        #expect(try home.run("bea", ["show", flagged]).status == 1)
 
         // Operator: facilitator, disable, group show, principal list.
         try home.ok("olivia", ["group", "facilitator", "north", "cal"])
