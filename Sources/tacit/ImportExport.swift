@@ -127,7 +127,9 @@ extension Tacit {
             discussion: """
             Entries keep the date they were written and their text as written. They are sent in batches \
             of up to 500, each one transaction: if the daemon refuses a batch (an entry dated in the \
-            future, say), the batches before it stay imported and the command says how many.
+            future, say), the batches before it stay imported, and the command says how many and how \
+            to go on: after fixing the file, the same import with --skip N leaves out the N entries \
+            already in, so nothing is imported twice.
 
             Examples:
               jrnl --export json > jrnl.json && tacit import jrnl jrnl.json
@@ -143,9 +145,13 @@ extension Tacit {
             @Option(help: ArgumentHelp("The kind of the imported entries.", valueName: "KIND")) var kind = "note"
             @Option(help: ArgumentHelp("The cycle (id) or group (name) to import into (default: your current cycle).", valueName: "C"))
             var cycle: String?
+            @Option(help: ArgumentHelp("Leave out the first N entries of the file (those an interrupted import brought in).",
+                                       valueName: "N"))
+            var skip = 0
 
             func validate() throws {
                 if !entryKinds.contains(kind) { throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))") }
+                if skip < 0 { throw ValidationError("--skip must be 0 or more") }
             }
 
             /// Sends the entries in batches (`ImportBatches`), each one transaction on the daemon, with
@@ -165,13 +171,17 @@ extension Tacit {
                     throw CLIError("\(ImportCommand.entryList(early)) of \(source) \(early.count == 1 ? "is" : "are") dated before 1970, "
                                    + "which Tacit cannot store; nothing was imported")
                 }
-                let prepared = entries.map { entry -> ImportedEntry in
+                guard skip <= entries.count else {
+                    throw CLIError("--skip \(skip) leaves out more entries than \(source) has (\(entries.count)); nothing was imported",
+                                   status: .usage)
+                }
+                let prepared = entries.dropFirst(skip).map { entry -> ImportedEntry in
                     var entry = entry!
                     entry.kind = kind
                     return entry
                 }
                 guard !prepared.isEmpty else {
-                    print("imported 0 entries from \(source): it has none")
+                    print("imported 0 entries from \(source): \(skip == 0 ? "it has none" : "all \(skip) were skipped")")
                     return
                 }
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
@@ -181,14 +191,15 @@ extension Tacit {
                 var imported = 0
                 do {
                     for batch in ImportBatches(prepared) {
-                        imported += try await Self.importBatch(batch, startingAt: imported, cycle: cycleID, account, source: source) {
-                            progress.advance(by: $0)
-                        }
+                        imported += try await Self.importBatch(batch, startingAt: skip + imported, cycle: cycleID, account,
+                                                               source: source) { progress.advance(by: $0) }
                     }
                 } catch {
                     progress.finish()
                     if imported > 0 {
-                        Terminal.warn("imported \(imported) of \(prepared.count) entries (the first \(imported) of \(source)) before this error")
+                        let done = skip + imported
+                        Terminal.warn("imported \(imported) of \(prepared.count) entries (entries \(skip + 1)–\(done) of \(source)) "
+                                      + "before this error; once it is fixed, the same import with --skip \(done) goes on from entry \(done + 1)")
                     }
                     throw error
                 }

@@ -122,6 +122,15 @@ import Testing
         #expect(refused.stderr.contains("entry 601 of later.json: created is in the future"), "\(refused.stderr)")
         #expect(refused.stderr.contains("imported 500 of 700"))
         #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"])).count == 1700)
+        // The message says how to go on; doing so after fixing the file imports each entry once.
+        #expect(refused.stderr.contains("the same import with --skip 500 goes on from entry 501"), "\(refused.stderr)")
+        try jrnl("later.json", count: 700) { _ in "2025-02-03" }
+        #expect(try home.ok("ali", ["import", "jrnl", "later.json", "--skip", "500"]).contains("imported 200 entries"))
+        let all = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"]))
+        #expect(all.count == 1900)
+        let later = all.filter { iso($0.created).hasPrefix("2025-02-03") }.map(\.title)
+        #expect(later.count == 700 && Set(later) == Set((0..<700).map { "Entry \($0)" }))
+        #expect(try home.run("ali", ["import", "jrnl", "later.json", "--skip", "701"]).status == 2)
 
         // A file with an entry whose date cannot be read imports nothing.
         try Data(#"{"tags": {}, "entries": [{"title": "a", "body": "b", "date": "someday", "time": "", "tags": []}]}"#.utf8)
@@ -129,7 +138,7 @@ import Testing
         let undated = try home.run("ali", ["import", "jrnl", "undated.json"])
         #expect(undated.status == 1)
         #expect(undated.stderr.contains("entry 1 of undated.json has no date"))
-        #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"])).count == 1700)
+        #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"])).count == 1900)
     }
 }
 
