@@ -72,18 +72,26 @@ enum DaemonSuite {
             print("goal: ≥ 0.9× bare Hummingbird at every concurrency; p99 at 1 connection ≤ 2× nginx's\n")
         }
 
+        /// Two authenticated GETs, each beside bare Hummingbird's health in the same round, at 1 and
+        /// 8 connections, as one table: req/s (p50 µs, p99 µs) and the ratios.
+        func besideHummingbird(_ first: (title: String, path: String, token: String),
+                               _ second: (title: String, path: String, token: String)) async {
+            var rows: [[String]] = []
+            for connections in [1, 8] {
+                let hb = await load(udsload, helloSocket, connections, path: "/v1/health")
+                let a = await load(udsload, socket, connections, path: first.path, token: first.token)
+                let b = await load(udsload, socket, connections, path: second.path, token: second.token)
+                rows.append(["\(connections)", a.detail, Measure.format(a.rate / hb.rate), b.detail,
+                             Measure.format(b.rate / hb.rate), "\(a.errors + b.errors)"])
+            }
+            Measure.table(["conns", first.title, "ratio to bare HB", second.title, "ratio to bare HB", "errors"], rows)
+        }
+
         if wanted("read") {
             print("GET /v1/feed/{share}: session, policy, decrypt, cached signature check, audit record; req/s (p50 µs, p99 µs)")
             print("beside it GET /v1/entries/{id}, the author reading the same entry: session, policy, decrypt, no audit record")
-            var readRows: [[String]] = []
-            for connections in [1, 8] {
-                let hb = await load(udsload, helloSocket, connections, path: "/v1/health")
-                let read = await load(udsload, socket, connections, path: "/v1/feed/\(setup.share)", token: setup.readerToken)
-                let own = await load(udsload, socket, connections, path: "/v1/entries/\(setup.entry)", token: setup.writerToken)
-                readRows.append(["\(connections)", read.detail, Measure.format(read.rate / hb.rate), own.detail,
-                                 Measure.format(own.rate / hb.rate), "\(read.errors + own.errors)"])
-            }
-            Measure.table(["conns", "Tacit read shared", "ratio to bare HB", "author's own read", "ratio to bare HB", "errors"], readRows)
+            await besideHummingbird(("Tacit read shared", "/v1/feed/\(setup.share)", setup.readerToken),
+                                    ("author's own read", "/v1/entries/\(setup.entry)", setup.writerToken))
             print("goal: ≥ 0.3× bare Hummingbird at 8 connections; p99 at 1 connection ≤ 1000 µs")
             // The same read in this process, without HTTP, sessions, policy or audit: what the
             // vault's own work costs, so the table above can be read as vault + daemon.
@@ -112,15 +120,7 @@ enum DaemonSuite {
         // they show what a read handed to another thread costs next to one on the request's own).
         if wanted("roster") {
             print("GET /v1/whoami and GET /v1/groups/bench as a member: session, a few indexed lookups, JSON; req/s (p50 µs, p99 µs)")
-            var rows: [[String]] = []
-            for connections in [1, 8] {
-                let hb = await load(udsload, helloSocket, connections, path: "/v1/health")
-                let whoami = await load(udsload, socket, connections, path: "/v1/whoami", token: setup.readerToken)
-                let roster = await load(udsload, socket, connections, path: "/v1/groups/bench", token: setup.readerToken)
-                rows.append(["\(connections)", whoami.detail, Measure.format(whoami.rate / hb.rate), roster.detail,
-                             Measure.format(roster.rate / hb.rate), "\(whoami.errors + roster.errors)"])
-            }
-            Measure.table(["conns", "whoami", "ratio to bare HB", "group show", "ratio to bare HB", "errors"], rows)
+            await besideHummingbird(("whoami", "/v1/whoami", setup.readerToken), ("group show", "/v1/groups/bench", setup.readerToken))
             print("")
         }
 
