@@ -210,14 +210,29 @@ extension Tacit {
         struct Disable: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Disable a principal: their sessions end and they can no longer log in (operator).",
-                discussion: "Example:\n  tacit principal disable eli")
+                discussion: """
+                There is no undo: a disabled principal never logs in again. At a terminal you are asked \
+                first; --yes, or no terminal (a script), disables without asking.
+
+                Example:
+                  tacit principal disable eli
+                """)
             @OptionGroup var connection: Connection
             @OptionGroup var passphrase: PassphraseOptions
             @Argument(help: "The name.") var name: String
+            @Flag(name: [.customShort("y"), .long], help: "Do not ask before disabling.") var yes = false
 
             func run() async throws {
-                try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-                    .send(.POST, "/v1/principals/\(Share.pathComponent(name))/disable")
+                let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                if !yes && Terminal.canAsk {
+                    let question = "Disable \(DisplayText.line(name))? Their sessions end now and they can never log in again; "
+                        + "this cannot be undone."
+                    guard Terminal.confirm(question, defaultAnswer: false) == true else {
+                        print("nothing changed")
+                        throw ExitCode(1)
+                    }
+                }
+                try await account.send(.POST, "/v1/principals/\(Share.pathComponent(name))/disable")
                 print("disabled \(name); their sessions ended")
             }
         }

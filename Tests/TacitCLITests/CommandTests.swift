@@ -232,6 +232,10 @@ import Testing
         // Operator: facilitator, disable, group show, principal list.
         try home.ok("olivia", ["group", "facilitator", "north", "cal"])
         #expect(try home.ok("olivia", ["group", "show", "north"]).contains("facilitator: cal"))
+        // Disabling cannot be undone: at a terminal the operator is asked, and no is the default.
+        let kept = try home.runAtTerminal("olivia", ["principal", "disable", "dee"], typing: "no\n")
+        #expect(kept.status == 1 && kept.stdout.contains("cannot be undone") && kept.stdout.contains("nothing changed"), "\(kept.stdout)")
+        try home.ok("dee", ["login", "--name", "dee"])
         try home.ok("olivia", ["principal", "disable", "dee"])
         #expect(try home.run("dee", ["login", "--name", "dee"]).status != 0)
         // The operator sees who is disabled, in the principal list and in the group's roster.
