@@ -213,15 +213,10 @@ extension Tacit {
         func run() async throws {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let id = try await Resolve.entry(self.id, account)
-            if !yes && Terminal.canAsk {
+            try await Terminal.confirmIrreversible(unless: yes, declined: "nothing deleted") {
                 let entry: EntryResponse = try await account.call(.GET, "/v1/entries/\(id.lower)")
                 let title = entry.title.isEmpty ? "(untitled)" : DisplayText.line(entry.title)
-                let question = "Delete \(entry.kind) “\(title)” of \(DateText.minute(entry.created)) (\(id.short)) and its shares? "
-                    + "This cannot be undone."
-                guard Terminal.confirm(question, defaultAnswer: false) == true else {
-                    print("nothing deleted")
-                    throw ExitCode(1)
-                }
+                return "Delete \(entry.kind) “\(title)” of \(DateText.minute(entry.created)) (\(id.short)) and its shares?"
             }
             try await account.send(.DELETE, "/v1/entries/\(id.lower)")
             print("deleted \(id.lower)")

@@ -224,13 +224,8 @@ extension Tacit {
 
             func run() async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-                if !yes && Terminal.canAsk {
-                    let question = "Disable \(DisplayText.line(name))? Their sessions end now and they can never log in again; "
-                        + "this cannot be undone."
-                    guard Terminal.confirm(question, defaultAnswer: false) == true else {
-                        print("nothing changed")
-                        throw ExitCode(1)
-                    }
+                try await Terminal.confirmIrreversible(unless: yes, declined: "nothing changed") {
+                    "Disable \(DisplayText.line(name))? Their sessions end now and they can never log in again."
                 }
                 try await account.send(.POST, "/v1/principals/\(Share.pathComponent(name))/disable")
                 print("disabled \(name); their sessions ended")

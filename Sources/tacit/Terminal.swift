@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +17,19 @@ enum Terminal {
         guard fd >= 0 else { return false }
         close(fd)
         return true
+    }
+
+    /// Before something that cannot be undone: at a terminal, asks `question` (no is the default);
+    /// with `yes`, or without a terminal (a script), goes ahead without asking. The question is
+    /// built only when it is asked.
+    ///
+    /// - Throws: `ExitCode(1)`, after printing `declined`, unless the answer is yes.
+    static func confirmIrreversible(unless yes: Bool, declined: String, _ question: () async throws -> String) async throws {
+        guard !yes && canAsk else { return }
+        guard confirm(try await question() + " This cannot be undone.", defaultAnswer: false) == true else {
+            print(declined)
+            throw ExitCode(1)
+        }
     }
 
     /// Writes to standard error.
