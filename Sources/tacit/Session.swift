@@ -95,7 +95,15 @@ extension Tacit {
             let response = try await Self.unlock(client: connection.client, store: store, name: name, passphrase: secret,
                                                  acceptRollback: acceptRollback)
             let minutes = response.idleSeconds / 60
-            print("logged in as \(response.principal.name) (\(response.principal.role)) until \(DateText.minute(response.expiresAt)); locks after \(minutes) idle minutes")
+            var role = response.principal.role
+            if role == "member" {
+                // A facilitator is a member appointed in a group: say where, as `tacit whoami` does.
+                let me: WhoAmIResponse? = try? await connection.client.call(.GET, "/v1/whoami", credential: .bearer(response.token))
+                let led = (me?.groups ?? []).filter { $0.facilitator == response.principal.name }.map(\.name)
+                if !led.isEmpty { role += ", facilitator of \(led.joined(separator: ", "))" }
+            }
+            print(DisplayText.line("logged in as \(response.principal.name) (\(role)) until \(DateText.minute(response.expiresAt)); "
+                                   + "locks after \(minutes) idle minutes"))
             for notice in response.notices { print("note: \(notice)") }
         }
 

@@ -10,6 +10,9 @@ import Testing
     @Test func exitCodes() throws {
         let home = try CLIHarness.started()
         try home.organise(members: ["ali"], compliance: false)
+        // Logging in says who you are; a facilitator is told where they facilitate.
+        #expect(try home.ok("fiona", ["login", "--name", "fiona"]).hasPrefix("logged in as fiona (member, facilitator of north) until"))
+        #expect(try home.ok("ali", ["login", "--name", "ali"]).hasPrefix("logged in as ali (member) until"))
         // 2: usage.
         #expect(try home.run("ali", ["write", "--kind", "bogus", "text"]).status == 2)
         #expect(try home.run("ali", ["list", "--bogus-flag"]).status == 2)
