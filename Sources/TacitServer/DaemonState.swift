@@ -78,16 +78,11 @@ final class DaemonState: Sendable {
 
     /// Ends `principal`'s sessions (all, or all but the one `token` names) and wipes their keys.
     func closeSessions(of principal: PrincipalID, except token: String? = nil) {
-        let closed: [MemberSession] = sessions.withLock { table in
-            let before = table.sessions
-            table.closeAll(of: principal.uuid, except: token)
-            return before.filter { table.sessions[$0.key] == nil }.map(\.value.handle)
-        }
+        let closed = sessions.withLock { $0.closeAll(of: principal.uuid, except: token).map(\.handle) }
         closed.forEach { $0.lock() }
     }
 
-    /// Wipes every session's keys (shutdown).
-    /// Closes every session and wipes its keys; how many there were.
+    /// Closes every session and wipes its keys (shutdown); how many there were.
     @discardableResult
     func closeAllSessions() -> Int {
         let all: [MemberSession] = sessions.withLock { table in

@@ -76,10 +76,13 @@ struct SessionTable<Handle: Sendable>: Sendable {
     }
 
     /// Ends every session of `principal` (logout --all, a disabled principal, a rotated key), or
-    /// every one but the session `token` names (a changed passphrase).
-    mutating func closeAll(of principal: UUID, except token: String? = nil) {
+    /// every one but the session `token` names (a changed passphrase); returns the ended ones.
+    @discardableResult
+    mutating func closeAll(of principal: UUID, except token: String? = nil) -> [Session] {
         let kept = token.flatMap(Base64URL.decode).map(SHA256.hash)
-        sessions = sessions.filter { $0.value.principal != principal || $0.key == kept }
+        let ending = sessions.filter { $0.value.principal == principal && $0.key != kept }
+        for key in ending.keys { sessions.removeValue(forKey: key) }
+        return Array(ending.values)
     }
 
     /// Drops expired sessions, wiping their keys; returns how many.
