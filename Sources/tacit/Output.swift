@@ -1,12 +1,12 @@
 import Foundation
 import TacitAPI
 
-/// `--json` output: pretty, sorted, ISO 8601 dates.
 extension Int {
     /// "1 entry", "2 entries": the count with the noun that fits it.
     func counted(_ one: String, _ many: String) -> String { self == 1 ? "1 \(one)" : "\(self) \(many)" }
 }
 
+/// `--json` output: pretty, sorted, ISO 8601 dates.
 enum JSONOutput {
     /// Prints `value` as JSON on standard output.
     static func print(_ value: some Encodable) throws {

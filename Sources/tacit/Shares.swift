@@ -234,9 +234,7 @@ extension Tacit {
             } catch {
                 // Text typed into standard input exists nowhere else: keep it for a second try.
                 if text == ["-"] {
-                    let kept = try Write.keep(text: note)
-                    Terminal.warn("your note is in \(kept) (PLAINTEXT, mode 0600): once the problem below is solved, "
-                                  + "save it with `tacit write - < \(kept)` or `tacit jot - < \(kept)`, then delete the file")
+                    Terminal.warn(try Write.kept(note, first: "once the problem below is solved", saveWith: "tacit jot -"))
                 }
                 if let failure = error as? DaemonFailure, failure.status == 401 {
                     throw CLIError("the capture token no longer works (revoked by `logout --all`?) — log in again with `tacit login --name \(name)`")

@@ -87,9 +87,8 @@ extension Tacit {
                     throw CLIError("nothing written; nothing was saved")
                 }
                 guard edited.kind.isEmpty || entryKinds.contains(edited.kind) else {
-                    let kept = try Self.keep(edited)
                     throw CLIError("kind '\(edited.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved; "
-                                   + "your text is in \(kept) (PLAINTEXT, mode 0600): correct its kind, then `tacit write - < \(kept)`")
+                                   + (try Self.kept(edited.render(), first: "correct its kind", saveWith: "tacit write -")))
                 }
                 fields = edited
             }
@@ -108,9 +107,7 @@ extension Tacit {
                     try await Self.keepAsJot(fields, account: account, because: error)
                     return
                 }
-                let kept = try Self.keep(fields)
-                Terminal.warn("your text is in \(kept) (PLAINTEXT, mode 0600): once the problem below is solved, "
-                              + "save it with `tacit write - < \(kept)`, then delete the file")
+                Terminal.warn(try Self.kept(fields.render(), first: "once the problem below is solved", saveWith: "tacit write -"))
                 throw error
             }
             if json { return try JSONOutput.print(entry) }
@@ -156,8 +153,7 @@ extension Tacit {
 
         /// The last resort: the text in a 0600 file in the current folder, and a warning that it is plaintext.
         static func keepInFile(_ fields: FrontMatter) throws {
-            let name = try keep(fields)
-            Terminal.warn("the text is in \(name) (PLAINTEXT, mode 0600): save it with `tacit write - < \(name)`, then delete the file")
+            Terminal.warn(try kept(fields.render(), first: "once you can log in", saveWith: "tacit write -"))
             throw ExitCode(1)
         }
 
@@ -167,16 +163,16 @@ extension Tacit {
             do {
                 return try FrontMatter.parse(text)
             } catch let error as CLIError {
-                let kept = try keep(text: text)
-                throw CLIError("\(error.message); nothing was saved; your text is in \(kept) (PLAINTEXT, mode 0600): "
-                               + "correct its front matter, then `\(command) < \(kept)`")
+                throw CLIError("\(error.message); nothing was saved; " + (try kept(text, first: "correct its front matter", saveWith: command)))
             }
         }
 
-        /// Writes `fields` (front matter and text, as the editor shows them) to a new 0600 file in
-        /// the current folder, and returns its name.
-        static func keep(_ fields: FrontMatter) throws -> String {
-            try keep(text: fields.render())
+        /// Keeps `text` (for an entry: front matter and text, as the editor shows them) in a new
+        /// 0600 file in the current folder, and returns the sentence that says where and how to save
+        /// it: do `first`, then `command < FILE`.
+        static func kept(_ text: String, first: String, saveWith command: String) throws -> String {
+            let name = try keep(text: text)
+            return "your text is in \(name) (PLAINTEXT, mode 0600): \(first), then save it with `\(command) < \(name)` and delete the file"
         }
 
         /// Writes `text` as it is to a new 0600 file in the current folder, and returns its name.
@@ -258,8 +254,7 @@ extension Tacit {
                 fields = edited
             }
             guard entryKinds.contains(fields.kind) else {
-                let file = typed ? try Write.keep(fields) : nil
-                let kept = file.map { "; your text is in \($0) (PLAINTEXT, mode 0600): correct its kind, then `tacit edit \(id.short) - < \($0)`" } ?? ""
+                let kept = typed ? "; " + (try Write.kept(fields.render(), first: "correct its kind", saveWith: "tacit edit \(id.short) -")) : ""
                 throw CLIError("kind '\(fields.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved\(kept)")
             }
             let input = EntryInput(title: fields.title, body: fields.body, tags: fields.tags, topic: fields.topic, kind: fields.kind)
@@ -274,13 +269,12 @@ extension Tacit {
                     if let conflict { throw CLIError("\(conflict) — run the command again to edit the newest version") }
                     throw error
                 }
-                let kept = try Write.keep(fields)
+                let command = "tacit edit \(id.short) -"
                 if let conflict {
-                    throw CLIError("\(conflict); your text is in \(kept) (PLAINTEXT, mode 0600): see the newest with "
-                                   + "`tacit show \(id.short)`, then `tacit edit \(id.short) - < \(kept)` and delete the file")
+                    throw CLIError("\(conflict); " + (try Write.kept(fields.render(), first: "see the newest with `tacit show \(id.short)`",
+                                                                    saveWith: command)))
                 }
-                Terminal.warn("your text is in \(kept) (PLAINTEXT, mode 0600): once the problem below is solved, "
-                              + "save it with `tacit edit \(id.short) - < \(kept)`, then delete the file")
+                Terminal.warn(try Write.kept(fields.render(), first: "once the problem below is solved", saveWith: command))
                 throw error
             }
             print("updated \(updated.id.lower) (version \(updated.version))")
