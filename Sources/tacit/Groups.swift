@@ -93,17 +93,25 @@ extension Tacit {
                 discussion: """
                 The authors' entries they could read are re-encrypted under fresh keys at each author's next login.
 
+                Adding them back later does not give that access back: each author would share again. At \
+                a terminal you are asked first; --yes, or no terminal (a script), removes without asking.
+
                 Example:
                   tacit group remove north eli
                 """)
             @OptionGroup var membership: Membership
+            @Flag(name: [.customShort("y"), .long], help: "Do not ask before removing.") var yes = false
 
-            func run() async throws { try await membership.change(.remove) }
+            func run() async throws { try await membership.change(.remove(asking: !yes)) }
         }
 
         /// What `group add` and `group remove` share: the group, the member, and the change.
         struct Membership: ParsableArguments {
-            enum Change { case add, remove }
+            enum Change {
+                case add
+                /// `asking`: at a terminal, ask before removing (it cannot be undone).
+                case remove(asking: Bool)
+            }
 
             @OptionGroup var connection: Connection
             @OptionGroup var passphrase: PassphraseOptions
@@ -118,7 +126,14 @@ extension Tacit {
                 case .add:
                     let detail: GroupDetail = try await account.call(.POST, members, body: NameRequest(name: name))
                     print("added \(name) to \(detail.group.name) (\(detail.members.count) members)")
-                case .remove:
+                case .remove(let asking):
+                    try await Terminal.confirmIrreversible(unless: !asking, declined: "nothing changed") {
+                        let detail: GroupDetail = try await account.call(.GET, "/v1/groups/\(Share.pathComponent(group))")
+                        // Not a member: nothing to ask about; the removal says so.
+                        guard detail.members.contains(where: { $0.name == name }) else { return nil }
+                        return "Remove \(DisplayText.line(name)) from \(DisplayText.line(detail.group.name))? "
+                            + "Their access to what was shared with the group ends now, and adding them back does not restore it."
+                    }
                     try await account.send(.DELETE, "\(members)/\(Share.pathComponent(name))")
                     print("removed \(name) from \(group); their access to the group's shares ended")
                 }

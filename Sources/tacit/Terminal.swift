@@ -21,12 +21,13 @@ enum Terminal {
 
     /// Before something that cannot be undone: at a terminal, asks `question` (no is the default);
     /// with `yes`, or without a terminal (a script), goes ahead without asking. The question is
-    /// built only when it is asked.
+    /// built only when it is asked; a nil question means there is nothing to ask about (the
+    /// request that follows will say what is wrong).
     ///
     /// - Throws: `ExitCode(1)`, after printing `declined`, unless the answer is yes.
-    static func confirmIrreversible(unless yes: Bool, declined: String, _ question: () async throws -> String) async throws {
-        guard !yes && canAsk else { return }
-        guard confirm(try await question() + " This cannot be undone.", defaultAnswer: false) == true else {
+    static func confirmIrreversible(unless yes: Bool, declined: String, _ question: () async throws -> String?) async throws {
+        guard !yes && canAsk, let question = try await question() else { return }
+        guard confirm(question + " This cannot be undone.", defaultAnswer: false) == true else {
             print(declined)
             throw ExitCode(1)
         }

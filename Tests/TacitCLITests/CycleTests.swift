@@ -64,6 +64,16 @@ import Testing
         #expect(listedBrief.first { $0.id.uuidString.lowercased() == brief }.map { ISO8601DateFormatter().string(from: $0.expiresAt) } == "2026-03-20T23:59:59Z")
 
         // A member leaves: their access ends at once; the author's entries are re-encrypted at her next login.
+        // It cannot be undone, so at a terminal the operator is asked first (no is the default).
+        let kept = try home.runAtTerminal("olivia", ["group", "remove", "north", "eli"], typing: "\n")
+        #expect(kept.status == 1 && kept.stdout.contains("Remove eli from north?") && kept.stdout.contains("nothing changed"),
+                "\(kept.stdout)")
+        #expect(!(try home.ok("eli", ["feed"]).contains("nothing shared")))
+        #expect(try home.ok("olivia", ["group", "show", "north"]).contains("eli"))
+        // Someone who is not a member: nothing to ask about; the removal itself says what is wrong.
+        let stranger = try home.runAtTerminal("olivia", ["group", "remove", "north", "carl"], typing: "")
+        #expect(stranger.status != 0 && !stranger.stdout.contains("Remove carl") && stranger.stdout.contains("the membership was not found"),
+                "\(stranger.stdout)")
         try home.ok("olivia", ["group", "remove", "north", "eli"])
         #expect(try home.ok("eli", ["feed"]).contains("nothing shared"))
         let login = try home.ok("ali", ["login", "--name", "ali"])
