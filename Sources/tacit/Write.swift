@@ -197,7 +197,8 @@ extension Tacit {
             discussion: """
             Text from - may open with front matter as the editor shows it (flags win over it). The edit \
             is made on the version read: if the entry changed in between, nothing is replaced, and \
-            text you typed or piped in is kept in a 0600 file with the command that saves it.
+            text you typed or piped in is kept in a 0600 file with the command that saves it. An edit \
+            of flags only (--title, --tag, --topic, --kind) is applied to the newest version instead.
 
             Example:
               tacit edit 4f1c2a9e
@@ -224,11 +225,8 @@ extension Tacit {
         func run() async throws {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let id = try await Resolve.entry(self.id, account)
-            let entry: EntryResponse = try await account.call(.GET, "/v1/entries/\(id.lower)")
-            // What is kept as it was is made one line: an entry stored before the daemon refused
-            // control characters in titles, tags and topics stays editable.
-            var fields = FrontMatter(title: title ?? DisplayText.field(entry.title), tags: tags.isEmpty ? entry.tags.map(DisplayText.field) : tags,
-                                     topic: topic ?? DisplayText.field(entry.topic), kind: kind ?? entry.kind, body: entry.body)
+            var entry: EntryResponse = try await account.call(.GET, "/v1/entries/\(id.lower)")
+            var fields = flagsApplied(to: entry)
             let flagsGiven = title != nil || topic != nil || kind != nil || !tags.isEmpty
             // Text typed in the editor or piped in exists nowhere else: a failed save keeps it in a file.
             var typed = false
@@ -257,27 +255,49 @@ extension Tacit {
                 let kept = typed ? "; " + (try Write.kept(fields.render(), first: "correct its kind", saveWith: "tacit edit \(id.short) -")) : ""
                 throw CLIError("kind '\(fields.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved\(kept)")
             }
-            let input = EntryInput(title: fields.title, body: fields.body, tags: fields.tags, topic: fields.topic, kind: fields.kind)
-            let updated: EntryResponse
-            do {
-                // Made on the version read above: if another edit came in between, nothing is replaced.
-                updated = try await account.call(.PUT, "/v1/entries/\(id.lower)", body: input,
-                                                 headers: [("If-Match", "\"\(entry.version)\"")])
-            } catch {
-                let conflict = (error as? DaemonFailure).flatMap { $0.code == "version-conflict" ? $0.message : nil }
-                guard typed else {
-                    if let conflict { throw CLIError("\(conflict) — run the command again to edit the newest version") }
-                    throw error
+            // Only flags (no new text): they apply as well to a version saved since, so an edit
+            // that came in between is read again and the flags go on top of it (a few times at most).
+            let flagsOnly = flagsGiven && text.isEmpty
+            for attempt in 1... {
+                let input = EntryInput(title: fields.title, body: fields.body, tags: fields.tags, topic: fields.topic, kind: fields.kind)
+                do {
+                    // Made on the version read above: if another edit came in between, nothing is replaced.
+                    let updated: EntryResponse = try await account.call(.PUT, "/v1/entries/\(id.lower)", body: input,
+                                                                        headers: [("If-Match", "\"\(entry.version)\"")])
+                    print("updated \(updated.id.lower) (version \(updated.version))")
+                    return
+                } catch let failure as DaemonFailure where flagsOnly && failure.code == "version-conflict" && attempt < 3 {
+                    entry = try await account.call(.GET, "/v1/entries/\(id.lower)")
+                    fields = flagsApplied(to: entry)
+                } catch {
+                    try keepOrExplain(error, fields: fields, typed: typed, id: id)
                 }
-                let command = "tacit edit \(id.short) -"
-                if let conflict {
-                    throw CLIError("\(conflict); " + (try Write.kept(fields.render(), first: "see the newest with `tacit show \(id.short)`",
-                                                                    saveWith: command)))
-                }
-                Terminal.warn(try Write.kept(fields.render(), first: "once the problem below is solved", saveWith: command))
+            }
+        }
+
+        /// The entry's fields with this command's flags applied. What is kept as it was is made one
+        /// line: an entry stored before the daemon refused control characters in titles, tags and
+        /// topics stays editable.
+        private func flagsApplied(to entry: EntryResponse) -> FrontMatter {
+            FrontMatter(title: title ?? DisplayText.field(entry.title), tags: tags.isEmpty ? entry.tags.map(DisplayText.field) : tags,
+                        topic: topic ?? DisplayText.field(entry.topic), kind: kind ?? entry.kind, body: entry.body)
+        }
+
+        /// After a failed save: text that exists nowhere else (`typed`) is kept in a private file
+        /// with the command that saves it; a conflict says what to do. Always throws.
+        private func keepOrExplain(_ error: any Error, fields: FrontMatter, typed: Bool, id: UUID) throws -> Never {
+            let conflict = (error as? DaemonFailure).flatMap { $0.code == "version-conflict" ? $0.message : nil }
+            guard typed else {
+                if let conflict { throw CLIError("\(conflict) — run the command again to edit the newest version") }
                 throw error
             }
-            print("updated \(updated.id.lower) (version \(updated.version))")
+            let command = "tacit edit \(id.short) -"
+            if let conflict {
+                throw CLIError("\(conflict); " + (try Write.kept(fields.render(), first: "see the newest with `tacit show \(id.short)`",
+                                                                saveWith: command)))
+            }
+            Terminal.warn(try Write.kept(fields.render(), first: "once the problem below is solved", saveWith: command))
+            throw error
         }
     }
 }

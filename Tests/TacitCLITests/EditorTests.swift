@@ -1,5 +1,6 @@
 import Foundation
 import TacitAPI
+import TacitCrypto
 import Testing
 
 /// `tacit write` with no text: the editor on a private file, the phase's questions, front matter,
@@ -190,5 +191,26 @@ import Testing
         try home.ok("ali", ["edit", id, "-"], stdin: text)
         let saved = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
         #expect(saved.body.hasPrefix("from the desktop") && saved.tags == ["desk"] && saved.title == "Plan" && saved.version == 3)
+    }
+
+    /// An edit of flags only has no text to lose: when another edit is saved between its read and
+    /// its write, it reads the newest version and puts its flags on that, replacing nothing.
+    @Test func aFlagsOnlyEditGoesOnTopOfAnEditSavedMeanwhile() throws {
+        let home = try CLIHarness.inPractice()
+        let id = try home.ok("ali", ["write", "-", "--title", "Plan", "--tag", "desk"], stdin: "first\n")
+        // The laptop's edit lands exactly between the command's read and its write.
+        let laptop = Locked<CLIHarness.Run?>(nil)
+        let relay = try InterposingRelay(at: home.root.appendingPathComponent("relay.sock").path, to: home.socket,
+                                         before: "PUT /v1/entries/") {
+            laptop.withLock { $0 = try? home.run("ali", ["edit", id, "-"], stdin: "from the laptop\n") }
+        }
+        defer { relay.stop() }
+        let throughRelay = ["TACIT_SOCKET": relay.path]
+        try home.ok("ali", ["login", "--name", "ali"], environment: throughRelay)
+        let renamed = try home.run("ali", ["edit", id, "--title", "Plan B"], environment: throughRelay)
+        #expect(relay.didInterpose && laptop.withLock { $0?.status } == 0)
+        #expect(renamed.status == 0 && renamed.stdout.contains("(version 3)"), "\(renamed.stdout) \(renamed.stderr)")
+        let saved = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
+        #expect(saved.title == "Plan B" && saved.body == "from the laptop\n" && saved.tags == ["desk"] && saved.version == 3)
     }
 }
