@@ -60,8 +60,12 @@ extension Routes {
                                    entities: [gate.group(group), try await gate.member(member)],
                                    hideExistence: false, what: "group")
             // Their seals on the group's shares and topics are deleted in this same call.
-            try await state.vault.removeMember(member.id, from: group.id,
-                                               recording: auditDraft(state, identity, "removeMember", group.id.description))
+            do {
+                try await state.vault.removeMember(member.id, from: group.id,
+                                                   recording: auditDraft(state, identity, "removeMember", group.id.description))
+            } catch let error as VaultError where error.code == .notFound {
+                throw APIError(.notFound, "not-found", "\(member.name) is not a member of \(group.name)")
+            }
             return Response.noContent
         }
 

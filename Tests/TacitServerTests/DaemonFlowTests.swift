@@ -293,6 +293,10 @@ import TacitVault
             #expect(try await org.olivia.call(.delete, "/v1/groups/north/members/eli").status == .noContent)
             #expect(try await eli.call(.get, "/v1/feed/\(share.id.uuidString)").status == .notFound)
             #expect(try eli.decode([FeedItem].self, try await eli.call(.get, "/v1/feed")).isEmpty)
+            // Removing them twice says who is not a member of what.
+            let again = try await org.olivia.call(.delete, "/v1/groups/north/members/eli")
+            #expect(again.status == .notFound)
+            #expect(try org.olivia.decode(APIErrorBody.self, again).error.message == "eli is not a member of north")
         }
     }
 }
