@@ -138,12 +138,17 @@ extension Routes {
     static func resolveGroup(_ reference: String, state: DaemonState) async throws -> Group {
         if let id = GroupID(reference), let group = try await state.vault.group(id) { return group }
         if let group = try await state.vault.group(named: reference) { return group }
-        throw APIError.notFound("group")
+        throw APIError(.notFound, "not-found", "no group '\(DisplayText.line(reference))'")
     }
 
     static func resolvePrincipal(_ name: String, state: DaemonState) async throws -> Principal {
-        guard let principal = try await state.vault.principal(named: name) else { throw APIError.notFound("principal") }
+        guard let principal = try await state.vault.principal(named: name) else { throw noPrincipal(named: name) }
         return principal
+    }
+
+    /// The 404 for a name nobody is enrolled under (names are not secret within the organisation).
+    static func noPrincipal(named name: String) -> APIError {
+        APIError(.notFound, "not-found", "no principal named '\(DisplayText.line(name))'")
     }
 
     static func detail(_ group: Group, state: DaemonState) async throws -> GroupDetail {

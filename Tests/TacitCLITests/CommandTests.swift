@@ -37,6 +37,14 @@ import Testing
         let missing = try home.run("ali", ["show", UUID().uuidString])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("not found"))
+        // A name or group that does not exist is named back, and "not found" is said once.
+        for (person, arguments, said) in [("ali", ["whois", "nobody"], "no principal named 'nobody'"),
+                                          ("olivia", ["principal", "disable", "nobody"], "no principal named 'nobody'"),
+                                          ("olivia", ["group", "show", "nowhere"], "no group 'nowhere'"),
+                                          ("olivia", ["group", "remove", "nowhere", "ali"], "no group 'nowhere'")] {
+            let unknown = try home.run(person, arguments)
+            #expect(unknown.status == 1 && unknown.stderr == "tacit: not found: \(said)\n", "\(arguments): \(unknown.stderr)")
+        }
         let noCycle = try home.run("ali", ["write", "before any cycle"])
         #expect(noCycle.status == 1)
         #expect(noCycle.stderr.contains("no cycle"))
