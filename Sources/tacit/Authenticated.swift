@@ -82,7 +82,7 @@ final class Authenticated {
             throw CLIError(expired ? "your session expired — log in again with \(login)" : "not logged in — run \(login) first")
         }
         let prompt = expired || failure != nil ? "Session ended. Passphrase for \(name): " : "Passphrase for \(name): "
-        let passphrase = try Secrets.read(file: passphraseFile, variable: "TACIT_PASSPHRASE", prompt: prompt)
+        let passphrase = try Secrets.read("passphrase", file: passphraseFile, prompt: prompt)
         let response = try await Tacit.Login.unlock(client: client, store: store, name: name, passphrase: passphrase,
                                               acceptRollback: false)
         for notice in response.notices { Terminal.warn("note: \(notice)") }

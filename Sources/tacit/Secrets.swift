@@ -12,22 +12,24 @@ struct PassphraseOptions: ParsableArguments {
 /// Secrets from a file, the environment or a no-echo prompt on the terminal.
 enum Secrets {
     /// Reads a secret: the first line of `file`, else `$variable`, else a prompt on the terminal
-    /// (asked twice when `confirm`).
+    /// (asked twice when `confirm`). `what` names the secret in errors ("passphrase", "recovery
+    /// key") and `option` is the flag that gives its file.
     ///
     /// - Throws: `CLIError` when the file cannot be read, the two answers differ, or there is no
     ///   source at all (no file, no variable, no terminal).
-    static func read(file: String?, variable: String, prompt: String, confirm: Bool = false) throws -> String {
+    static func read(_ what: String, file: String?, option: String = "--passphrase-file", variable: String = "TACIT_PASSPHRASE",
+                     prompt: String, confirm: Bool = false) throws -> String {
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw CLIError("cannot read \(file)")
+                throw CLIError("cannot read the \(what) file \(file): \(unreadable(file))")
             }
             let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            guard !line.isEmpty else { throw CLIError("\(file) is empty: its first line should hold the secret") }
+            guard !line.isEmpty else { throw CLIError("\(file) is empty: its first line should hold the \(what)") }
             return line.hasSuffix("\r") ? String(line.dropLast()) : line
         }
         if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty { return value }
         guard let first = Terminal.ask(prompt, secret: true) else {
-            throw CLIError("no terminal to ask for the \(prompt.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ": "))) — use a file option or set \(variable)")
+            throw CLIError("no terminal to ask for the \(what) — give it with \(option) FILE or set \(variable)")
         }
         guard !first.isEmpty else { throw CLIError("nothing was typed") }
         if confirm {
@@ -36,6 +38,15 @@ enum Secrets {
             }
         }
         return first
+    }
+
+    /// Why `file` could not be read as text, in a few words.
+    static func unreadable(_ file: String) -> String {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else { return "there is no such file" }
+        if isFolder.boolValue { return "it is a folder" }
+        guard FileManager.default.isReadableFile(atPath: file) else { return "permission denied" }
+        return "it is not UTF-8 text"
     }
 
     /// Whether a secret can be had without a terminal or with one.

@@ -35,7 +35,7 @@ extension Tacit {
                 }
                 code = typed
             }
-            let secret = try Secrets.read(file: passphrase.passphraseFile, variable: "TACIT_PASSPHRASE",
+            let secret = try Secrets.read("passphrase", file: passphrase.passphraseFile,
                                           prompt: "Choose a passphrase (12 characters or more): ", confirm: true)
             let response: EnrollResponse
             do {
@@ -90,7 +90,7 @@ extension Tacit {
         var acceptRollback = false
 
         func run() async throws {
-            let secret = try Secrets.read(file: passphrase.passphraseFile, variable: "TACIT_PASSPHRASE", prompt: "Passphrase for \(name): ")
+            let secret = try Secrets.read("passphrase", file: passphrase.passphraseFile, prompt: "Passphrase for \(name): ")
             let store = SessionStore(socketPath: connection.socketPath)
             let response = try await Self.unlock(client: connection.client, store: store, name: name, passphrase: secret,
                                                  acceptRollback: acceptRollback)
@@ -229,8 +229,8 @@ extension Tacit {
 
         func run() async throws {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-            let current = try Secrets.read(file: passphrase.passphraseFile, variable: "TACIT_PASSPHRASE", prompt: "Current passphrase: ")
-            let new = try Secrets.read(file: newPassphraseFile, variable: "TACIT_NEW_PASSPHRASE",
+            let current = try Secrets.read("current passphrase", file: passphrase.passphraseFile, prompt: "Current passphrase: ")
+            let new = try Secrets.read("new passphrase", file: newPassphraseFile, option: "--new-passphrase-file", variable: "TACIT_NEW_PASSPHRASE",
                                        prompt: "New passphrase (12 characters or more): ", confirm: true)
             let change = PassphraseChangeRequest(current: current, new: new, rotate: rotate)
             do {
@@ -281,8 +281,9 @@ extension Tacit {
         }
 
         func run() async throws {
-            let key = try Secrets.read(file: recoveryKeyFile, variable: "TACIT_RECOVERY_KEY", prompt: "Recovery key: ")
-            let new = try Secrets.read(file: newPassphraseFile ?? passphrase.passphraseFile, variable: "TACIT_PASSPHRASE",
+            let key = try Secrets.read("recovery key", file: recoveryKeyFile, option: "--recovery-key-file", variable: "TACIT_RECOVERY_KEY",
+                                       prompt: "Recovery key: ")
+            let new = try Secrets.read("new passphrase", file: newPassphraseFile ?? passphrase.passphraseFile, option: "--new-passphrase-file",
                                        prompt: "New passphrase (12 characters or more): ", confirm: true)
             do {
                 try await connection.client.send(.POST, "/v1/recover", body: RecoverRequest(name: name, recoveryKey: key, passphrase: new))

@@ -45,6 +45,16 @@ import Testing
             let unknown = try home.run(person, arguments)
             #expect(unknown.status == 1 && unknown.stderr == "tacit: not found: \(said)\n", "\(arguments): \(unknown.stderr)")
         }
+        // A secret with no way to get it, or a file that cannot be read, is named with its source.
+        let noSecret = try home.run("zed", ["enroll", "--code", "AAAA-BBBB", "--name", "zed"], passphrase: false)
+        #expect(noSecret.status == 1 && noSecret.stderr
+            == "tacit: no terminal to ask for the passphrase — give it with --passphrase-file FILE or set TACIT_PASSPHRASE\n", "\(noSecret.stderr)")
+        let noNew = try home.run("ali", ["passphrase"])
+        #expect(noNew.stderr.contains("no terminal to ask for the new passphrase — give it with --new-passphrase-file FILE or set TACIT_NEW_PASSPHRASE"),
+                "\(noNew.stderr)")
+        let missingFile = try home.run("ali", ["login", "--name", "ali", "--passphrase-file", "/nowhere/pass"])
+        #expect(missingFile.status == 1 && missingFile.stderr
+            == "tacit: cannot read the passphrase file /nowhere/pass: there is no such file\n", "\(missingFile.stderr)")
         let noCycle = try home.run("ali", ["write", "before any cycle"])
         #expect(noCycle.status == 1)
         #expect(noCycle.stderr.contains("no cycle"))
