@@ -33,9 +33,11 @@ extension Vault {
         try readShort { try $0.groups(of: member) }
     }
 
-    /// The roster of `group`.
+    /// The roster of `group`, by name (the table's own order follows random ids, so a roster
+    /// printed twice would differ).
     public func members(of group: GroupID) async throws(VaultError) -> [Principal] {
         try readShort { access in try access.members(of: group).compactMap { try access.principal($0)?.principal } }
+            .sorted { $0.name < $1.name }
     }
 
     /// How the group's size compares with the configured rules.
