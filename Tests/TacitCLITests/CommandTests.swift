@@ -363,9 +363,12 @@ import Testing
         try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
         try home.setTime("2026-03-04T09:00:00Z")
         try home.ok("ali", ["logout"])
-        try home.ok("ali", ["jot", "a thought on the train"])
+        let jotted = try home.ok("ali", ["jot", "a thought on the train"])
         let login = try home.ok("ali", ["login", "--name", "ali"])
         #expect(login.contains("note: 1 jotted note became a practice entry"))
+        // The id jot printed is the entry's.
+        let entry = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", jotted, "--json"]))
+        #expect(entry.body == "a thought on the train" && entry.kind == "practice" && entry.id.uuidString.lowercased() == jotted)
         // A note typed into standard input while the daemon is down is kept, not dropped.
         home.stopDaemon()
         let failed = try home.run("ali", ["jot", "-"], stdin: "typed while the daemon was down\n")

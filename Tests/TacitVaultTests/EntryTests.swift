@@ -169,7 +169,7 @@ import TacitCrypto
         let f = try await Fixture()
         let (_, cycle, _) = try await f.group(["fac", "ana"])
         let ana = try await f.id("ana")
-        try await f.vault.jot("quick thought after the 1:1", for: ana)
+        let jot = try await f.vault.jot("quick thought after the 1:1", for: ana)
         #expect(try await f.vault.pendingJots(for: ana) == 1)
         await expectVaultError(.peerKeyUnconfirmed) {
             try await f.vault.jot("x", for: ana, expectedKey: [UInt8](repeating: 1, count: 32))
@@ -182,6 +182,9 @@ import TacitCrypto
         #expect(entries[0].content.body == "quick thought after the 1:1")
         #expect(entries[0].metadata.kind == .practice)
         #expect(entries[0].metadata.cycle == cycle.id)
+        // The entry is found under the id the jot was given.
+        #expect(entries[0].metadata.id.uuid == jot.uuid)
+        #expect(try await s.entry(EntryID(jot.uuid)).content.body == "quick thought after the 1:1")
     }
 
     @Test func importIsOneTransaction() async throws {

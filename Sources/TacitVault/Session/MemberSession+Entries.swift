@@ -65,9 +65,9 @@ extension MemberSession {
     }
 
     func newEntry(_ draft: EntryDraft, access: StorageAccess, keys: MemberKeys, at date: Date,
-                  classified: (CycleID?, GroupID?, EntryKind)? = nil) throws -> (EntryRow, [UInt8]) {
+                  classified: (CycleID?, GroupID?, EntryKind)? = nil, id: EntryID? = nil) throws -> (EntryRow, [UInt8]) {
         let prepared = try prepareEntry(draft, classified: classified ?? classify(draft, access: access, at: date), keys: keys,
-                                        at: date, decodingBack: false)
+                                        at: date, decodingBack: false, id: id)
         try access.insertEntry(prepared.row)
         return (prepared.row, prepared.element)
     }
@@ -82,16 +82,16 @@ extension MemberSession {
         let content: EntryContent?
     }
 
-    /// Pads and seals `draft` as a new entry of `classified` (cycle, group, kind) under a fresh id
-    /// and entry key.
+    /// Pads and seals `draft` as a new entry of `classified` (cycle, group, kind) under a fresh entry
+    /// key and a fresh id (or `id`: a jot's, which the entry takes over).
     func prepareEntry(_ draft: EntryDraft, classified: (CycleID?, GroupID?, EntryKind), keys: MemberKeys, at date: Date,
-                      decodingBack: Bool) throws -> PreparedEntry {
+                      decodingBack: Bool, id: EntryID? = nil) throws -> PreparedEntry {
         let (cycle, group, kind) = classified
         let created = draft.created ?? date
         let content = EntryContent(title: draft.title, body: draft.body, tags: draft.tags, topic: draft.topic,
                                    created: created, updated: date)
         let (padded, bucket) = try PayloadCodec.encode(content)
-        let columns = EntryColumns(id: try EntryID.random(), author: me, group: group, cycle: cycle, kind: kind,
+        let columns = EntryColumns(id: try id ?? EntryID.random(), author: me, group: group, cycle: cycle, kind: kind,
                                    isoWeek: vault.calendar.isoWeek(created), sizeBucket: bucket, version: 1)
         let (row, _) = try Self.sealEntry(columns: columns, padded: padded, keys: keys)
         return PreparedEntry(row: row, element: try keys.entryElement(columns.id, version: 1),
@@ -308,7 +308,8 @@ extension MemberSession {
                 let content = try PayloadCodec.decode(padded)
                 let draft = EntryDraft(title: content.title, body: content.body, tags: content.tags, topic: content.topic,
                                        kind: .practice, created: content.created)
-                let (_, element) = try self.newEntry(draft, access: access, keys: keys, at: date)
+                // Under the jot's id: the one its author was given when jotting.
+                let (_, element) = try self.newEntry(draft, access: access, keys: keys, at: date, id: EntryID(jot.id.uuid))
                 added.append(element)
                 try access.deleteJot(jot.id)
             }
