@@ -181,7 +181,7 @@ let package = Package(
         // End-to-end tests: the built `tacit` binary against `tacit serve` in a temporary home.
         .testTarget(
             name: "TacitCLITests",
-            dependencies: ["TacitSpawn", "TacitAPI", "TacitServer", "TacitCrypto", "TacitTestSupport"],
+            dependencies: ["TacitSpawn", "TacitAPI", "TacitServer", "TacitCrypto", "TacitMetrics", "TacitTestSupport"],
             exclude: ["Snapshots"],
             swiftSettings: strict
         ),

@@ -81,8 +81,9 @@ struct DaemonFailure: Error, CustomStringConvertible {
             "share-outside-group": "you can share only with members of the entry's group",
             "facilitator-outside-group": "a facilitator must be a member of the group",
             "closed-cycle": "the cycle is closed — nothing new can be written into it",
-            "closed-cycle-schedule": "that cycle is closed",
-            "export-below-thresholds": "the cohort is below the minimum sizes, so nothing can be released",
+            "closed-cycle-schedule": "those dates are over (that cycle would already be closed) — schedule dates still ahead",
+            "export-below-thresholds": "the cohort is below the minimum sizes (by default 3 groups with a cycle that month, "
+                + "each of 5 members or more, and 15 members in all; docs/metrics-schema.md), so nothing can be released",
             "export-over-budget": "this period's privacy budget is spent",
         ]
         return reasons.first { policies.contains($0.key) }?.value ?? "no policy allows this for your role"

@@ -81,8 +81,8 @@ extension Tacit {
             static let configuration = CommandConfiguration(
                 abstract: "Check an export's signature offline against the instance key; exit 0 valid, 1 invalid.",
                 discussion: """
-                The signature is FILE.sig; the key is Keys/instance.pub in the home (also served at \
-                GET /v1/instance-key), or the one given with --key.
+                The signature is FILE.sig; the key is the one given with --key, else Keys/instance.pub in \
+                the home, else the one the daemon serves (GET /v1/instance-key) — say which you trust.
 
                 Example:
                   tacit metrics verify tacit-metrics-2026-03.html --key instance.pub
@@ -94,22 +94,40 @@ extension Tacit {
             @Option(help: ArgumentHelp("The signature file (default: FILE.sig).", valueName: "SIG")) var signature: String?
 
             func run() async throws {
-                let keyPath = key ?? connection.homeURL.appendingPathComponent("Keys/instance.pub").path
                 let signaturePath = signature ?? file + ".sig"
                 guard let fileBytes = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
                 guard let signatureBytes = FileManager.default.contents(atPath: signaturePath) else {
                     throw CLIError("cannot read the signature \(signaturePath)")
                 }
-                guard let keyBytes = FileManager.default.contents(atPath: keyPath) else {
-                    throw CLIError("cannot read the instance key \(keyPath) — give it with --key")
-                }
+                let (keyBytes, source) = try await instanceKey()
                 do {
                     try ExportSignature.verify(fileBytes: fileBytes, signatureFileBytes: Array(signatureBytes),
                                                publicKeyFileBytes: Array(keyBytes))
                 } catch {
-                    throw CLIError("INVALID: \(file) does not match its signature under \(keyPath) (\(error))")
+                    throw CLIError("INVALID: \(file) does not match its signature under \(source) (\(error))")
                 }
-                print("valid: \(file) is signed by the instance key in \(keyPath)")
+                print("valid: \(file) is signed by \(source)")
+            }
+
+            /// The key to verify with and where it came from: --key, else the home's
+            /// Keys/instance.pub, else the daemon (someone who verifies away from the daemon's
+            /// machine has no home, and the daemon serves its public key to anyone).
+            private func instanceKey() async throws -> (bytes: Data, source: String) {
+                if let key {
+                    guard let bytes = FileManager.default.contents(atPath: key) else {
+                        throw CLIError("cannot read the instance key \(key): \(Secrets.unreadable(key))")
+                    }
+                    return (bytes, "the instance key in \(key)")
+                }
+                let local = connection.homeURL.appendingPathComponent("Keys/instance.pub").path
+                if let bytes = FileManager.default.contents(atPath: local) { return (bytes, "the instance key in \(local)") }
+                var served = Data()
+                do {
+                    try await connection.client.download("/v1/instance-key", credential: .none) { served.append(contentsOf: $0.readableBytesView) }
+                } catch {
+                    throw CLIError("no instance key: none given with --key, no \(local), and the daemon did not answer (\(error)) — give it with --key")
+                }
+                return (served, "the instance key the daemon on \(connection.socketPath) serves")
             }
         }
     }

@@ -110,7 +110,16 @@ extension Tacit {
             if let id = UUID(uuidString: text) { return id }
             try Resolve.checkPrefix(text)
             let shares: [TacitAPI.ShareInfo] = try await account.call(.GET, "/v1/shares")
-            return try Resolve.single(shares.filter { $0.id.lower.hasPrefix(text.lowercased()) }.map(\.id), text, what: "share")
+            let prefix = text.lowercased()
+            let matching = shares.filter { $0.id.lower.hasPrefix(prefix) }
+            // An entry's id where a share's was meant: name its shares rather than only "no share".
+            let ofEntry = shares.filter { $0.entry.lower.hasPrefix(prefix) && !$0.revoked }
+            if matching.isEmpty, !ofEntry.isEmpty {
+                let listed = ofEntry.map { "\($0.id.short) (with \(DisplayText.line($0.audience.joined(separator: ", "))))" }
+                throw CLIError("not found: no share \(text) — \(text) is an entry of yours; its shares: \(listed.joined(separator: ", "))."
+                               + " Unshare one of them by its id.")
+            }
+            return try Resolve.single(matching.map(\.id), text, what: "share")
         }
     }
 

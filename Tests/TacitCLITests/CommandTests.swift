@@ -1,5 +1,7 @@
 import Foundation
 import TacitAPI
+import TacitCrypto
+import TacitMetrics
 @testable import TacitServer
 import TacitSpawn
 import TacitTestSupport
@@ -383,29 +385,36 @@ import Testing
     @Test func metricsVerifyIsOffline() throws {
         let home = try CLIHarness.started()
         try home.organise(members: ["ali"], compliance: true)
-        // Compliance exports; a member is denied (3). A cohort of one group is withheld, still signed.
+        // Compliance exports; a member is denied (3). A cohort of one group is too small: refused,
+        // with the thresholds named.
         let refused = try home.run("ali", ["metrics", "export", "--period", "2026-02"])
         #expect(refused.status == 3)
         // The reason a member hears is their role, not the cohort's size (both policies forbid it).
         #expect(refused.stderr.contains("only compliance staff export metrics"), "\(refused.stderr)")
-        let export = try home.run("carl", ["metrics", "export", "--period", "2026-02", "--format", "csv", "--out", "feb.csv"])
+        let small = try home.run("carl", ["metrics", "export", "--period", "2026-02", "--format", "csv", "--out", "feb.csv"])
+        #expect(small.status == 3 && small.stderr.contains("export-below-thresholds") && small.stderr.contains("3 groups"), "\(small.stderr)")
+        // A file signed by the instance key, as the daemon signs its exports.
         let folder = home.folder(of: "carl")
+        let file = folder.appendingPathComponent("feb.csv")
+        try Data("period,groups\n2026-02,3\n".utf8).write(to: file)
+        let raw = try Data(contentsOf: home.root.appendingPathComponent("Keys/instance.key"))
+        let instanceKey = try Ed25519.PrivateKey(rawRepresentation: SecretBytes(copying: [UInt8](raw)))
+        try Data(try ExportSignature.signatureFile(for: try Data(contentsOf: file), instanceKey: instanceKey))
+            .write(to: folder.appendingPathComponent("feb.csv.sig"))
         let key = home.root.appendingPathComponent("Keys/instance.pub").path
-        if export.status == 0 {
-            #expect(try home.ok("carl", ["metrics", "verify", "feb.csv", "--key", key]).hasPrefix("valid"))
-            var bytes = try Data(contentsOf: folder.appendingPathComponent("feb.csv"))
-            bytes.append(contentsOf: Array("x".utf8))
-            try bytes.write(to: folder.appendingPathComponent("feb.csv"))
-        } else {
-            #expect(export.status == 3, "\(export.stderr)")
-            try Data("hello\n".utf8).write(to: folder.appendingPathComponent("feb.csv"))
-            try Data("not a signature\n".utf8).write(to: folder.appendingPathComponent("feb.csv.sig"))
+        #expect(try home.ok("carl", ["metrics", "verify", "feb.csv", "--key", key]) == "valid: feb.csv is signed by the instance key in \(key)")
+        // Away from the daemon's home (carl's own folder has no Keys/), the key the daemon serves.
+        #expect(try home.ok("carl", ["metrics", "verify", "feb.csv"])
+            == "valid: feb.csv is signed by the instance key the daemon on \(home.socket) serves")
+        // One byte changed: invalid under either key.
+        try Data("period,groups\n2026-02,4\n".utf8).write(to: file)
+        for arguments in [["--key", key], []] {
+            let invalid = try home.run("carl", ["metrics", "verify", "feb.csv"] + arguments)
+            #expect(invalid.status == 1 && invalid.stderr.hasPrefix("tacit: INVALID: feb.csv does not match its signature"), "\(invalid.stderr)")
         }
-        let invalid = try home.run("carl", ["metrics", "verify", "feb.csv", "--key", key])
-        #expect(invalid.status == 1)
-        #expect(invalid.stderr.contains("INVALID") || invalid.stderr.contains("signature"))
-        // The default key is Keys/instance.pub under the home.
-        let missingKey = try home.run("carl", ["metrics", "verify", "feb.csv", "--home", folder.path])
-        #expect(missingKey.status == 1)
+        // No key anywhere: said, with what to do.
+        home.stopDaemon()
+        let noKey = try home.run("carl", ["metrics", "verify", "feb.csv"])
+        #expect(noKey.status == 1 && noKey.stderr.contains("no instance key") && noKey.stderr.contains("--key"), "\(noKey.stderr)")
     }
 }

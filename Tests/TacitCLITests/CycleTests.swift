@@ -50,6 +50,11 @@ import Testing
         #expect(try home.ok("cal", ["show", toCal]).contains("Decisions"))
         let shares = try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("ali", ["shares", "--json"]))
         #expect(Set(shares.map(\.id.uuidString).map { $0.lowercased() }) == [share, toCal])
+        // The entry's id where the share's was meant: its shares are named, nothing is revoked.
+        let byEntryID = try home.run("ali", ["unshare", String(insight.prefix(8))])
+        #expect(byEntryID.status == 1 && byEntryID.stderr.contains("is an entry of yours; its shares: \(toCal.prefix(8)) (with cal)"),
+                "\(byEntryID.stderr)")
+        #expect(try home.ok("cal", ["show", toCal]).contains("Decisions"))
         try home.ok("ali", ["unshare", String(toCal.prefix(8))])
         // The share is gone; who read it before stays in the author's audit view.
         #expect(try home.run("ali", ["readers", String(insight.prefix(8))]).stderr.contains("tacit audit"))
