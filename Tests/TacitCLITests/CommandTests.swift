@@ -35,6 +35,9 @@ import Testing
         let denied = try home.run("ali", ["group", "create", "south"])
         #expect(denied.status == 3)
         #expect(denied.stderr.contains("denied"))
+        // Dates already over (the README's demo dates on a real clock) are refused as such.
+        let past = try home.run("fiona", ["cycle", "create", "north", "--session1", "2025-01-06", "--session2", "2025-02-03"])
+        #expect(past.status == 3 && past.stderr.contains("those dates are over"), "\(past.stderr)")
         // 1: errors written for people.
         let missing = try home.run("ali", ["show", UUID().uuidString])
         #expect(missing.status == 1)
