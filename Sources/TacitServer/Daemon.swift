@@ -183,10 +183,15 @@ public final class Daemon: Sendable {
                                                        configuration: vaultConfiguration)
                 try restored.close()
                 try FileManager.default.removeItem(at: staged)
+                Self.removeSidecars(of: staged)
             } catch let error as VaultError {
                 throw DaemonError.startup(error.message)
             }
             notices.append("restored the uploaded backup")
+        } else if FileManager.default.fileExists(atPath: staged.path) {
+            // Staged by `tacit restore` and not taken: said at every start until it is taken or dropped.
+            notices.append("a restore is staged (\(staged.path)): it replaces the database only when the daemon starts "
+                           + "with --accept-restore; delete that file to drop it")
         }
         do {
             vault = try await Vault.open(directory: layout.data, keysDirectory: layout.keys,
@@ -241,6 +246,12 @@ public final class Daemon: Sendable {
 
     /// What the operator reads before accepting an uploaded backup: the database now, the backup,
     /// and how many writes the backup lacks (they are lost when it replaces the database).
+    /// Removes the `-wal` and `-shm` files SQLite leaves beside a database file it opened (a
+    /// staged or checked backup), once that file is gone or moved.
+    static func removeSidecars(of database: URL) {
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
+    }
+
     static func restoreSummary(staged: URL, layout: HomeLayout) -> String {
         let database = layout.data.appendingPathComponent(Vault.databaseFileName)
         let now = FileManager.default.fileExists(atPath: database.path)

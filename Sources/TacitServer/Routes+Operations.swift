@@ -78,6 +78,7 @@ extension Routes {
                 throw error
             }
             do {
+                defer { Daemon.removeSidecars(of: temporary) }
                 try Vault.checkBackup(at: temporary)
             } catch let error as VaultError {
                 try? FileManager.default.removeItem(at: temporary)

@@ -294,10 +294,18 @@ import Testing
         // A change after the backup moves the database's write counter past the backup's.
         try home.ok("olivia", ["group", "create", "south"])
         #expect(try home.ok("olivia", ["restore", file.path]).contains("--accept-restore"))
+        let data = home.root.appendingPathComponent("Data")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.contains("restore") } == ["restore.sqlite"])
+        // A start without --accept-restore serves the database as it is, and says a restore waits.
+        home.stopDaemon()
+        try home.startDaemon()
+        #expect(home.daemonOutput.contains("a restore is staged"), "\(home.daemonOutput)")
+        #expect(try home.ok("olivia", ["group", "list"]).contains("south"))
         // The operator restarts the daemon, reads both states and what would be lost, and confirms.
         home.stopDaemon()
         try home.startDaemon(["--accept-restore"], stdin: "yes\n")
         #expect(home.daemonOutput.contains("restored"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.contains("restore") } == [])
         let asked = try String(contentsOf: home.root.appendingPathComponent("serve.err"), encoding: .utf8)
         #expect(asked.contains("database now: counter "), "\(asked)")
         #expect(asked.contains("the backup:   counter "), "\(asked)")
