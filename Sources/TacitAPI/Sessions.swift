@@ -78,13 +78,18 @@ public struct WhoAmIResponse: Codable, Sendable {
     public var fingerprint: String
     /// When the session ends at the latest.
     public var expiresAt: Date
+    /// The caller's manifest counter as stored now, when its MAC verifies (absent otherwise): the
+    /// CLI remembers it after its writes, so a rollback of them is noticed at the next login.
+    public var manifestCounter: UInt64?
 
     /// Creates a whoami response.
-    public init(principal: PrincipalInfo, groups: [GroupSummary], fingerprint: String, expiresAt: Date) {
+    public init(principal: PrincipalInfo, groups: [GroupSummary], fingerprint: String, expiresAt: Date,
+                manifestCounter: UInt64? = nil) {
         self.principal = principal
         self.groups = groups
         self.fingerprint = fingerprint
         self.expiresAt = expiresAt
+        self.manifestCounter = manifestCounter
     }
 }
 

@@ -91,7 +91,8 @@ extension Routes {
             for group in groups { summaries.append(try await summary(group, state: state)) }
             return try Response.json(WhoAmIResponse(
                 principal: info(identity.principal), groups: summaries, fingerprint: identity.principal.fingerprint,
-                expiresAt: state.session(expiresAt: identity.token) ?? state.now))
+                expiresAt: state.session(expiresAt: identity.token) ?? state.now,
+                manifestCounter: try identity.session.verifiedManifestCounter()))
         }
 
         // Enrollment with a one-time code: sets the passphrase, returns the recovery key once.

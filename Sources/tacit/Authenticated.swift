@@ -38,9 +38,11 @@ final class Authenticated {
     func call<Answer: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [],
                                  body: (any Encodable)? = nil, headers: [(String, String)] = [],
                                  as type: Answer.Type = Answer.self) async throws -> Answer {
-        try await retrying { token in
+        let answer = try await retrying { token in
             try await self.client.call(method, path, query: query, body: body, headers: headers, credential: .bearer(token), as: type)
         }
+        if method != .GET { await rememberManifest() }
+        return answer
     }
 
     /// Sends an authenticated request whose answer has no body of interest.
@@ -50,6 +52,23 @@ final class Authenticated {
         try await retrying { token in
             _ = try await self.client.send(method, path, query: query, body: body, credential: .bearer(token))
         }
+        if method != .GET { await rememberManifest() }
+    }
+
+    /// After a write: the manifest counter as now committed, remembered for this computer, so a
+    /// restore that drops writes made since the last login is noticed at the next one (the login
+    /// alone only saw the counter as it was then). Only ever raised: a lower counter is the
+    /// login's to report. Best effort: no answer (a session just ended, an older daemon) changes
+    /// nothing.
+    private func rememberManifest() async {
+        guard let token = session?.token,
+              let me: WhoAmIResponse = try? await client.call(.GET, "/v1/whoami", credential: .bearer(token)),
+              let counter = me.manifestCounter else { return }
+        var state = store.state()
+        guard var member = state.members[me.principal.name], counter > member.manifestCounter else { return }
+        member.manifestCounter = counter
+        state.members[me.principal.name] = member
+        try? store.save(state)
     }
 
     /// Runs `work` with a token; when the daemon answers that the session ended, logs in again

@@ -27,7 +27,7 @@ struct SessionStore {
         var captureToken: String
         /// The member's X25519 public key (base64), sent with every jot.
         var agreementKey: String
-        /// The highest manifest counter the daemon reported at a login.
+        /// The highest manifest counter the daemon reported at a login or after a write.
         var manifestCounter: UInt64
     }
 

@@ -317,6 +317,27 @@ import Testing
         try home.ok("ali", ["login", "--name", "ali"])
     }
 
+    /// A restore that drops what a member wrote after their last login is noticed: the CLI
+    /// remembers the manifest counter after each write, not only at login.
+    @Test func aRollbackOfWritesSinceLoginIsNoticed() throws {
+        let home = try CLIHarness.inPractice()
+        let backup = home.folder(of: "olivia").appendingPathComponent("before.sqlite")
+        try home.ok("olivia", ["backup", backup.path])
+        let lost = try home.ok("ali", ["write", "written after the backup"])
+        try home.ok("olivia", ["restore", backup.path])
+        home.stopDaemon()
+        try home.startDaemon(["--accept-restore"], stdin: "yes\n")
+        let warned = try home.run("ali", ["login", "--name", "ali"])
+        #expect(warned.status == 1 && warned.stderr.contains("WARNING") && warned.stderr.contains("rolled back"), "\(warned.stderr)")
+        try home.ok("ali", ["login", "--name", "ali", "--accept-rollback"])
+        #expect(try home.run("ali", ["show", lost]).status == 1)
+        // A member who did not write since logging in is not alarmed.
+        try home.ok("bea", ["login", "--name", "bea"])
+        // Accepted: the next write is remembered from the restored counter on, without a warning.
+        let next = try home.run("ali", ["write", "after the restore"])
+        #expect(next.status == 0 && !next.stderr.contains("WARNING"), "\(next.stderr)")
+    }
+
     @Test func aDaemonThatIsGoneOrSilentIsReportedAtOnce() throws {
         let home = try CLIHarness()
         let login = ["login", "--name", "ali"]

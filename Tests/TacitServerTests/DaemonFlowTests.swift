@@ -284,6 +284,18 @@ import TacitVault
         return (org, share)
     }
 
+    /// whoami gives the manifest counter as committed: one more after each write of the member's.
+    @Test func whoamiGivesTheCommittedManifestCounter() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let (org, _) = try await Self.aliSharesWithEli(test, client)
+            let ali = org.members["ali"]!
+            let before = try #require(try ali.decode(WhoAmIResponse.self, try await ali.call(.get, "/v1/whoami")).manifestCounter)
+            #expect(try await ali.call(.post, "/v1/entries", json: EntryInput(body: "one more")).status == .created)
+            #expect(try ali.decode(WhoAmIResponse.self, try await ali.call(.get, "/v1/whoami")).manifestCounter == before + 1)
+        }
+    }
+
     @Test func removingAMemberEndsTheirAccessAtOnce() async throws {
         let test = try await TestDaemon()
         try await test.application.test(.router) { client in

@@ -146,6 +146,20 @@ public final class MemberSession: Sendable {
     /// XORs `removing` out and `adding` into the member's manifest and advances its counter, inside
     /// the caller's write transaction. The stored row is verified first: by comparison with the row
     /// this session last wrote or verified, or else by its MAC.
+    /// The counter of the member's manifest as committed now, when its MAC verifies under the
+    /// member's keys; nil when it is missing or was edited (unlocking reports those).
+    public func verifiedManifestCounter() throws(VaultError) -> UInt64? {
+        let keys = try keys()
+        return try vault.readShort { access in
+            guard let current = try access.manifest(of: keys.principal) else { return nil }
+            if keys.verifiedManifest.withLock({ $0 }) != current {
+                let message = FormatV1.manifestMessage(keys.principal, counter: UInt64(current.counter), setHash: current.setHash)
+                guard HMAC.isValid(current.mac, for: message.bytes, key: keys.manifest) else { return nil }
+            }
+            return UInt64(current.counter)
+        }
+    }
+
     static func updateManifest(access: StorageAccess, keys: MemberKeys, removing: [[UInt8]], adding: [[UInt8]]) throws {
         guard let current = try access.manifest(of: keys.principal) else {
             throw VaultError(.integrityViolation, "the manifest is missing; unlock to see the report")
