@@ -22,6 +22,9 @@ extension Tacit.PolicyCommand {
             discussion: """
             Prints each problem as FILE:LINE:COLUMN: MESSAGE. Exit status: 0 when the file loads, \
             1 when it has problems or cannot be read.
+
+            Example:
+              tacit policy check /etc/tacit/operator.cedar
             """
         )
 
@@ -69,6 +72,9 @@ extension Tacit.PolicyCommand {
                "errors": [{"policy": id, "message": …}]}
             or {"error": message} when the line cannot be decided.
             Exit status: 0 when every line was decided, 1 when some line was not.
+
+            Example:
+              tacit policy scenarios | tacit policy eval
             """
         )
 
@@ -96,7 +102,8 @@ extension Tacit.PolicyCommand {
     /// `tacit policy scenarios`.
     struct Scenarios: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the base policy's worked examples as `tacit policy eval` input lines, with the expected answers."
+            abstract: "Print the base policy's worked examples as `tacit policy eval` input lines, with the expected answers.",
+            discussion: "Example:\n  tacit policy scenarios | head -n 1 | tacit policy eval"
         )
 
         func run() async throws {
@@ -131,7 +138,8 @@ extension Tacit.PolicyCommand {
     /// `tacit policy base`.
     struct Base: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the base policy compiled into this build."
+            abstract: "Print the base policy compiled into this build.",
+            discussion: "Example:\n  tacit policy base > base.cedar"
         )
 
         func run() async throws {
@@ -143,7 +151,8 @@ extension Tacit.PolicyCommand {
     struct SchemaJSON: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "schema",
-            abstract: "Print the schema policies are validated against, in Cedar's JSON schema format."
+            abstract: "Print the schema policies are validated against, in Cedar's JSON schema format.",
+            discussion: "Example:\n  tacit policy schema > tacit.cedarschema.json"
         )
 
         func run() async throws {

@@ -203,7 +203,7 @@ extension Tacit {
             for item in items {
                 table.add(item.share.short, DateText.minute(item.sharedAt), item.author, item.kind, item.title.isEmpty ? "(untitled)" : item.title)
             }
-            table.print(empty: "nothing shared with you yet")
+            table.print(empty: "nothing is shared with you now")
         }
     }
 

@@ -38,6 +38,32 @@ import Testing
             #expect(run.status == 0, "\(command)")
             #expect(run.stdout.contains("Example"), "`tacit \(command.joined(separator: " ")) --help` shows no example")
         }
+        // The list above is kept by hand; the help itself finds every command, so one added
+        // without an example (or left off the list) is caught too.
+        var found: [[String]] = []
+        var pending: [[String]] = [[]]
+        while let command = pending.popLast() {
+            let names = Self.subcommands(in: try Self.help(command).stdout)
+            if names.isEmpty { found.append(command) } else { pending += names.map { command + [$0] } }
+        }
+        #expect(found.count >= Self.commands.count, "\(found)")
+        for command in found {
+            #expect(try Self.help(command).stdout.contains("Example"), "`tacit \(command.joined(separator: " ")) --help` shows no example")
+        }
+    }
+
+    /// The subcommand names a help text lists under its SUBCOMMANDS headings (none for a leaf).
+    static func subcommands(in help: String) -> [String] {
+        var names: [String] = [], inList = false
+        for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasSuffix("SUBCOMMANDS:") { inList = true; continue }
+            guard inList else { continue }
+            if line.isEmpty { inList = false; continue }
+            // A name sits two spaces in; a wrapped description further.
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = line.split(separator: " ").first else { continue }
+            if name != "help" { names.append(String(name)) }
+        }
+        return names
     }
 
     @Test func completionScripts() throws {
