@@ -130,12 +130,15 @@ public struct EnrollResponse: Codable, Sendable {
     public var recoveryKey: String
     /// The new key fingerprint, to compare in person.
     public var fingerprint: String
+    /// The groups the invitation made them facilitator of (absent when none).
+    public var facilitates: [String]?
 
     /// Creates an enroll response.
-    public init(principal: PrincipalInfo, recoveryKey: String, fingerprint: String) {
+    public init(principal: PrincipalInfo, recoveryKey: String, fingerprint: String, facilitates: [String]? = nil) {
         self.principal = principal
         self.recoveryKey = recoveryKey
         self.fingerprint = fingerprint
+        self.facilitates = facilitates
     }
 }
 

@@ -46,7 +46,7 @@ extension Tacit {
             } catch let failure as DaemonFailure where failure.status == 401 {
                 throw CLIError("the enrollment code does not work: \(failure.message)")
             }
-            print("enrolled \(response.principal.name) (\(response.principal.role))")
+            print(DisplayText.line("enrolled \(response.principal.name) (\(Self.role(response.principal.role, facilitating: response.facilitates ?? [])))"))
             print("key fingerprint: \(response.fingerprint)")
             print("")
             print("RECOVERY KEY — shown this once. Write it down and keep it offline.")
@@ -55,6 +55,11 @@ extension Tacit {
             for line in Self.grouped(response.recoveryKey) { print("    \(line)") }
             print("")
             print("next: tacit login --name \(response.principal.name)")
+        }
+
+        /// "member", or "member, facilitator of north" for a member who facilitates groups.
+        static func role(_ role: String, facilitating groups: [String]) -> String {
+            groups.isEmpty ? role : "\(role), facilitator of \(groups.joined(separator: ", "))"
         }
 
         /// The recovery key in lines of four groups of four characters.
@@ -99,8 +104,7 @@ extension Tacit {
             if role == "member" {
                 // A facilitator is a member appointed in a group: say where, as `tacit whoami` does.
                 let me: WhoAmIResponse? = try? await connection.client.call(.GET, "/v1/whoami", credential: .bearer(response.token))
-                let led = (me?.groups ?? []).filter { $0.facilitator == response.principal.name }.map(\.name)
-                if !led.isEmpty { role += ", facilitator of \(led.joined(separator: ", "))" }
+                role = Enroll.role(role, facilitating: (me?.groups ?? []).filter { $0.facilitator == response.principal.name }.map(\.name))
             }
             print(DisplayText.line("logged in as \(response.principal.name) (\(role)) until \(DateText.minute(response.expiresAt)); "
                                    + "locks after \(minutes) idle minutes"))

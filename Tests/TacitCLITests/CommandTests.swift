@@ -178,6 +178,7 @@ import Testing
         #expect(weak.status == 1)
         #expect(weak.stderr.contains("weak"))
         let ali = try home.ok("ali", ["enroll", "--code", code, "--name", "ali"])
+        #expect(ali.hasPrefix("enrolled ali (member)\n"), "\(ali)")
         /// The recovery key a command printed, its grouped lines joined.
         func printedKey(_ output: String) -> String {
             output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -189,7 +190,11 @@ import Testing
         try home.ok("ali", ["login", "--name", "ali"])
         #expect(try home.ok("ali", ["list"]) == "no entries yet — write one with `tacit write`")
         for name in ["bea", "cal", "dee"] { try home.enroll(name, role: "member", group: "north") }
-        try home.enroll("fiona", role: "facilitator", group: "north")
+        // Someone invited as a group's facilitator hears so when enrolling.
+        let invited = try home.ok("olivia", ["invite", "fiona", "--role", "facilitator", "--group", "north", "--json"])
+        let fionaCode = try #require((try JSONSerialization.jsonObject(with: Data(invited.utf8)) as? [String: Any])?["code"] as? String)
+        #expect(try home.ok("fiona", ["enroll", "--code", fionaCode, "--name", "fiona"]).hasPrefix("enrolled fiona (member, facilitator of north)\n"))
+        try home.ok("fiona", ["login", "--name", "fiona"])
 
         // Change the passphrase; the old one stops working.
         let newPassphrase = "a brand new passphrase for ali 7"
