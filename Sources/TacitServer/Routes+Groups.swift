@@ -64,7 +64,7 @@ extension Routes {
                 try await state.vault.removeMember(member.id, from: group.id,
                                                    recording: auditDraft(state, identity, "removeMember", group.id.description))
             } catch let error as VaultError where error.code == .notFound {
-                throw APIError(.notFound, "not-found", "\(member.name) is not a member of \(group.name)")
+                throw APIError(.notFound, "not-found", "\(DisplayText.line(member.name)) is not a member of \(DisplayText.line(group.name))")
             }
             return Response.noContent
         }
