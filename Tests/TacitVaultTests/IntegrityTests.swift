@@ -35,8 +35,11 @@ import TacitCrypto
         try f.sql("DELETE FROM entry WHERE id = ?", [e1.id.uuid])
         #expect(try await f.unlock("ana").report.problems == [.entriesOrPinsChanged])
 
-        // Forged manifest.
+        // Forged manifest. A raised counter (what would hide a rollback from the CLI) is not
+        // reported to a live session either.
+        let before = try #require(try s2.verifiedManifestCounter())
         try f.sql("UPDATE manifest SET counter = counter + 5")
+        #expect(try s2.verifiedManifestCounter() == nil, "the counter was \(before), a forged one must not be reported")
         #expect(try await f.unlock("ana").report.problems == [.manifestForged])
     }
 

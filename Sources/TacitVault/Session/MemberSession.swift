@@ -143,32 +143,32 @@ public final class MemberSession: Sendable {
         return ManifestRow(principal: keys.principal, counter: counter, setHash: setHash, mac: mac)
     }
 
-    /// XORs `removing` out and `adding` into the member's manifest and advances its counter, inside
-    /// the caller's write transaction. The stored row is verified first: by comparison with the row
-    /// this session last wrote or verified, or else by its MAC.
-    /// The counter of the member's manifest as committed now, when its MAC verifies under the
-    /// member's keys; nil when it is missing or was edited (unlocking reports those).
+    /// The counter of the member's manifest as committed now, when it is authentic (`isAuthentic`);
+    /// nil when it is missing or was edited (unlocking reports those).
     public func verifiedManifestCounter() throws(VaultError) -> UInt64? {
         let keys = try keys()
         return try vault.readShort { access in
-            guard let current = try access.manifest(of: keys.principal) else { return nil }
-            if keys.verifiedManifest.withLock({ $0 }) != current {
-                let message = FormatV1.manifestMessage(keys.principal, counter: UInt64(current.counter), setHash: current.setHash)
-                guard HMAC.isValid(current.mac, for: message.bytes, key: keys.manifest) else { return nil }
-            }
+            guard let current = try access.manifest(of: keys.principal), Self.isAuthentic(current, keys: keys) else { return nil }
             return UInt64(current.counter)
         }
     }
 
+    /// Whether `row` is the member's own manifest: the row this session last wrote or verified, or
+    /// else one whose MAC verifies under the member's manifest key.
+    static func isAuthentic(_ row: ManifestRow, keys: MemberKeys) -> Bool {
+        if keys.verifiedManifest.withLock({ $0 }) == row { return true }
+        let message = FormatV1.manifestMessage(keys.principal, counter: UInt64(row.counter), setHash: row.setHash)
+        return HMAC.isValid(row.mac, for: message.bytes, key: keys.manifest)
+    }
+
+    /// XORs `removing` out and `adding` into the member's manifest and advances its counter, inside
+    /// the caller's write transaction. The stored row is verified first (`isAuthentic`).
     static func updateManifest(access: StorageAccess, keys: MemberKeys, removing: [[UInt8]], adding: [[UInt8]]) throws {
         guard let current = try access.manifest(of: keys.principal) else {
             throw VaultError(.integrityViolation, "the manifest is missing; unlock to see the report")
         }
-        if keys.verifiedManifest.withLock({ $0 }) != current {
-            let message = FormatV1.manifestMessage(keys.principal, counter: UInt64(current.counter), setHash: current.setHash)
-            guard HMAC.isValid(current.mac, for: message.bytes, key: keys.manifest) else {
-                throw VaultError(.integrityViolation, "the manifest was edited; unlock to see the report")
-            }
+        guard isAuthentic(current, keys: keys) else {
+            throw VaultError(.integrityViolation, "the manifest was edited; unlock to see the report")
         }
         var set = current.setHash
         for element in removing { xorInPlace(&set, element) }
