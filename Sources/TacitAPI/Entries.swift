@@ -13,7 +13,7 @@ public struct EntryInput: Codable, Sendable {
     /// The kind; absent: from the current cycle's phase.
     public var kind: String?
     /// The cycle (id); absent: the member's current cycle.
-    public var cycle: UUID?
+    @LowercaseID public var cycle: UUID?
 
     /// Creates an entry input.
     public init(title: String = "", body: String, tags: [String] = [], topic: String = "", kind: String? = nil,
@@ -43,7 +43,7 @@ public struct EntryInput: Codable, Sendable {
 /// An entry in a listing: no body.
 public struct EntrySummary: Codable, Sendable, Equatable {
     /// The entry's id.
-    public var id: UUID
+    @LowercaseID public var id: UUID
     /// Its title.
     public var title: String
     /// Its kind.
@@ -51,7 +51,7 @@ public struct EntrySummary: Codable, Sendable, Equatable {
     /// Its tags.
     public var tags: [String]
     /// Its cycle.
-    public var cycle: UUID?
+    @LowercaseID public var cycle: UUID?
     /// When it was written.
     public var created: Date
     /// When it last changed.
@@ -76,13 +76,13 @@ public struct EntrySummary: Codable, Sendable, Equatable {
 /// A whole entry.
 public struct EntryResponse: Codable, Sendable, Equatable {
     /// The entry's id.
-    public var id: UUID
+    @LowercaseID public var id: UUID
     /// Its author.
     public var author: String
     /// Its group.
-    public var group: UUID?
+    @LowercaseID public var group: UUID?
     /// Its cycle.
-    public var cycle: UUID?
+    @LowercaseID public var cycle: UUID?
     /// Its kind.
     public var kind: String
     /// Its title.
@@ -138,7 +138,7 @@ public struct EntryList: Codable, Sendable {
 /// `POST /v1/shares`.
 public struct ShareRequest: Codable, Sendable {
     /// The entry to share.
-    public var entry: UUID
+    @LowercaseID public var entry: UUID
     /// Share with the whole group (its roster now).
     public var group: Bool
     /// Or with these members of the group, by name.
@@ -169,9 +169,9 @@ public struct ShareRequest: Codable, Sendable {
 /// A share as its author sees it.
 public struct ShareInfo: Codable, Sendable, Equatable {
     /// The share's id.
-    public var id: UUID
+    @LowercaseID public var id: UUID
     /// The shared entry.
-    public var entry: UUID
+    @LowercaseID public var entry: UUID
     /// The entry's title (for the author's listing only).
     public var title: String
     /// The readers' names.
@@ -195,9 +195,9 @@ public struct ShareInfo: Codable, Sendable, Equatable {
 /// One item of `GET /v1/feed`: an entry shared with the caller.
 public struct FeedItem: Codable, Sendable, Equatable {
     /// The share's id (`GET /v1/feed/{share}` reads it).
-    public var share: UUID
+    @LowercaseID public var share: UUID
     /// The entry's id.
-    public var entry: UUID
+    @LowercaseID public var entry: UUID
     /// Who shared it.
     public var author: String
     /// The entry's title.

@@ -3,7 +3,7 @@ import Foundation
 /// A group in a listing.
 public struct GroupSummary: Codable, Sendable, Equatable {
     /// The group's id.
-    public var id: UUID
+    @LowercaseID public var id: UUID
     /// The group's name.
     public var name: String
     /// How many members it has.
@@ -93,9 +93,9 @@ public struct InvitationResponse: Codable, Sendable {
 /// A cycle of a group: session 1, practice, reflection, session 2.
 public struct CycleInfo: Codable, Sendable, Equatable {
     /// The cycle's id.
-    public var id: UUID
+    @LowercaseID public var id: UUID
     /// The group's id.
-    public var group: UUID
+    @LowercaseID public var group: UUID
     /// Session 1's start.
     public var session1: Date
     /// Session 2's start.

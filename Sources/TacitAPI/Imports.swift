@@ -9,7 +9,7 @@ public struct EntryImportRequest: Codable, Sendable {
     /// The entries, at least one and at most `maximumEntries`.
     public var entries: [ImportedEntry]
     /// The cycle (id) they go into; absent: the member's current cycle.
-    public var cycle: UUID?
+    @LowercaseID public var cycle: UUID?
 
     /// Creates an import request.
     public init(entries: [ImportedEntry], cycle: UUID? = nil) {

@@ -18,7 +18,7 @@ public struct UnlockRequest: Codable, Sendable {
 /// A principal as others see it.
 public struct PrincipalInfo: Codable, Sendable, Equatable {
     /// The principal's id.
-    public var id: UUID
+    @LowercaseID public var id: UUID
     /// The principal's name.
     public var name: String
     /// `member`, `compliance` or `operator`.
@@ -194,7 +194,7 @@ public struct JotRequest: Codable, Sendable {
 /// The id of something just created.
 public struct CreatedResponse: Codable, Sendable, Equatable {
     /// The new object's id.
-    public var id: UUID
+    @LowercaseID public var id: UUID
 
     /// Wraps an id.
     public init(id: UUID) { self.id = id }

@@ -64,10 +64,10 @@ struct JSONText {
         }
     }
 
-    /// A UUID as `uuidString` writes it (upper case), quoted.
+    /// A UUID in lower case, as `LowercaseID` fields are encoded, quoted.
     mutating func uuid(_ value: UUID) {
         raw("\"")
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 36) { value.writeText(into: $0, uppercase: true) }
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 36) { value.writeText(into: $0, uppercase: false) }
         raw("\"")
     }
 

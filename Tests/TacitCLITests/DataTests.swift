@@ -84,6 +84,33 @@ import Testing
         #expect(json.count == 6)
     }
 
+    /// An id reads the same everywhere: `--json` writes ids in lower case, as tables, `show`
+    /// and the audit log do, so the short id a table shows is found in the JSON as it is.
+    @Test func idsReadTheSameInTablesAndJSON() throws {
+        let home = try CLIHarness.inPractice()
+        try home.ok("ali", ["write", "Let Sam run it.", "--title", "Standup"])
+        let listed = try home.ok("ali", ["list", "--json"])
+        let id = try #require(CLIHarness.decode([EntrySummary].self, listed).first).id.uuidString.lowercased()
+        #expect(listed.contains("\"id\" : \"\(id)\""), "\(listed)")
+        #expect(try home.ok("ali", ["list"]).contains(String(id.prefix(8))))
+        let outputs = [listed,
+                       try home.ok("ali", ["show", id, "--json"]),
+                       try home.ok("ali", ["share", String(id.prefix(8)), "--group", "north", "--json"]),
+                       try home.ok("ali", ["shares", "--json"]),
+                       try home.ok("bea", ["feed", "--json"]),
+                       try home.ok("fiona", ["cycle", "list", "--json"]),
+                       try home.ok("fiona", ["group", "show", "north", "--json"]),
+                       try home.ok("olivia", ["principal", "list", "--json"])]
+        let anyCase = try Regex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+        for output in outputs {
+            let ids = output.matches(of: anyCase).map { String(output[$0.range]) }
+            #expect(!ids.isEmpty, "\(output)")
+            #expect(ids.allSatisfy { $0 == $0.lowercased() }, "\(output)")
+        }
+        // The daemon reads ids in either case.
+        #expect(try home.ok("ali", ["show", id.uppercased()]).contains("Let Sam run it."))
+    }
+
     @Test func largeImportsGoInBatchesAndAPartialOneSaysHowFarItGot() throws {
         let home = try CLIHarness.inPractice()
         let folder = home.folder(of: "ali")
