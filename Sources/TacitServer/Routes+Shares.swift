@@ -129,7 +129,7 @@ extension Routes {
 
         v1.get("whois/{name}") { _, context in
             let identity = try context.requireIdentity()
-            let name = try context.name("name")
+            let name = context.name("name")
             let peer: PeerIdentity
             do { peer = try await identity.session.whois(name) } catch let error as VaultError where error.code == .notFound { throw noPrincipal(named: name) }
             return try Response.json(WhoisResponse(principal: info(peer.principal), fingerprint: peer.fingerprint,
