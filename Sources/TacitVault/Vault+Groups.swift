@@ -50,25 +50,39 @@ extension Vault {
 
     /// Adds a member to a group (group objects are sealed to them at the facilitator's next unlock).
     ///
-    /// - Throws: `VaultError.notFound`; `.notPermitted` for a full group or a principal that is not
-    ///   a member (compliance officers and operators never join groups).
+    /// - Throws: `VaultError.notFound`; `.notPermitted` for a full group (naming its disabled
+    ///   members, who keep their places until removed), a disabled principal, or a principal that
+    ///   is not a member (compliance officers and operators never join groups).
     public func addMember(_ principal: PrincipalID, to group: GroupID, recording record: AuditDraft? = nil)
         async throws(VaultError) {
         let maximum = configuration.groupSize.allowed.upperBound
         let nowSeconds = nowSeconds
         try await write { access in
-            guard try access.group(group) != nil else { throw VaultError.notFound("the group") }
+            guard let groupRow = try access.group(group) else { throw VaultError.notFound("the group") }
             guard let row = try access.principal(principal) else { throw VaultError.notFound("the principal") }
             guard row.role == .member else { throw VaultError(.notPermitted, "only members join groups") }
             let members = try access.members(of: group)
             if !members.contains(principal) {
+                guard !row.disabled else { throw VaultError(.notPermitted, "\(row.name) is disabled: a disabled principal joins no group") }
                 guard members.count < maximum else {
-                    throw VaultError(.notPermitted, "a group has at most \(maximum) members")
+                    let disabled = try members.compactMap { try access.principal($0) }.filter(\.disabled).map(\.name).sorted()
+                    throw VaultError(.notPermitted, Self.fullGroup(groupRow.name, maximum: maximum, disabled: disabled))
                 }
                 try access.addMembership(group, principal, at: nowSeconds)
             }
             try access.appendAudit(record)
         }
+    }
+
+    /// Why a group takes no one more: it is at the configured maximum. A disabled member keeps
+    /// their place (removing them also ends their access to the group's shares, which the operator
+    /// decides), so the message names them and how to make room.
+    static func fullGroup(_ group: String, maximum: Int, disabled: [String]) -> String {
+        let full = "\(group) already has \(maximum) members, the most a group may have"
+        guard !disabled.isEmpty else { return full }
+        let who = disabled.count == 1 ? "\(disabled[0]) is disabled" : "\(disabled.joined(separator: ", ")) are disabled"
+        let removal = disabled.map { "`tacit group remove \(group) \($0)`" }.joined(separator: ", ")
+        return "\(full); \(who) and still counted: \(removal) makes room"
     }
 
     /// Removes a member from a group: their seals on every share and group object of the group are

@@ -278,6 +278,32 @@ import Testing
         #expect(try home.ok("olivia", ["group", "show", "north"]).contains("dee (disabled)"))
     }
 
+    /// A member who left is disabled but keeps their place in the group until the operator removes
+    /// them: a full group says who is holding a place and how to make room, and a disabled
+    /// principal joins no group.
+    @Test func aFullGroupNamesItsDisabledMembers() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        // Eight is the most by default (`groupMaximum`).
+        try home.enroll("hal", role: "member", group: "north")
+        try home.enroll("ivy", role: "member", group: "north")
+        try home.enroll("gil", role: "member", group: nil)
+        let full = try home.run("olivia", ["group", "add", "north", "gil"])
+        #expect(full.status != 0 && full.stderr.contains("north already has 8 members, the most a group may have")
+                && !full.stderr.contains("disabled"), "\(full.stderr)")
+        try home.ok("olivia", ["principal", "disable", "dee"])
+        let stillFull = try home.run("olivia", ["group", "add", "north", "gil"])
+        #expect(stillFull.status != 0 && stillFull.stderr.contains("dee is disabled and still counted: `tacit group remove north dee` makes room"),
+                "\(stillFull.stderr)")
+        try home.ok("olivia", ["group", "create", "south"])
+        let disabled = try home.run("olivia", ["group", "add", "south", "dee"])
+        #expect(disabled.status != 0 && disabled.stderr.contains("dee is disabled: a disabled principal joins no group"), "\(disabled.stderr)")
+        try home.ok("olivia", ["group", "remove", "north", "dee"])
+        try home.ok("olivia", ["group", "add", "north", "gil"])
+        let roster = try home.ok("olivia", ["group", "show", "north"])
+        #expect(roster.contains("gil") && !roster.contains("dee"), "\(roster)")
+    }
+
     @Test func backupAndRestore() throws {
         let home = try CLIHarness.started()
         try home.organise(members: ["ali"], compliance: false)
