@@ -279,8 +279,7 @@ public final class Daemon: Sendable {
         }
         return VaultConfiguration(
             scryptParameters: parameters, scryptPolicy: policy, clock: VaultClock { clock.now() },
-            groupSize: GroupSizeRules(allowed: configuration.groupMinimum...configuration.groupMaximum,
-                                      recommended: max(configuration.groupMinimum, 5)...min(configuration.groupMaximum, 6)),
+            groupSize: GroupSizeRules(allowed: configuration.groupMinimum...configuration.groupMaximum),
             enrollmentCodeLifetime: TimeInterval(configuration.enrollmentCodeSeconds),
             logger: logger)
     }

@@ -21,10 +21,14 @@ public struct GroupSizeRules: Sendable, Equatable {
     /// Sizes recommended for a peer learning group.
     public var recommended: ClosedRange<Int>
 
-    /// Creates rules; `recommended` must lie inside `allowed`.
-    public init(allowed: ClosedRange<Int> = 3...8, recommended: ClosedRange<Int> = 5...6) {
+    /// The size the method is built for: five or six managers.
+    public static let method = 5...6
+
+    /// Creates rules; `recommended` is kept inside `allowed`: a configuration that allows only
+    /// 3–4 or 7–8 members recommends the allowed size nearest the method's.
+    public init(allowed: ClosedRange<Int> = 3...8, recommended: ClosedRange<Int> = GroupSizeRules.method) {
         self.allowed = allowed
-        self.recommended = recommended
+        self.recommended = recommended.clamped(to: allowed)
     }
 }
 

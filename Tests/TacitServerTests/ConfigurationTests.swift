@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import Testing
+import TacitVault
 @testable import TacitServer
 import TacitMetrics
 
@@ -60,5 +62,27 @@ import TacitMetrics
             #expect("\(error)".contains("never lowered"))
             #expect("\(error)".contains("metrics.minimumGroupSize"))
         }
+    }
+
+    /// Every group size the configuration accepts starts a daemon (a maximum of 3 or 4, or a minimum
+    /// of 7, had made the recommended range 5...4 and stopped the daemon with a Swift trap), and the
+    /// recommended size stays inside the allowed ones.
+    @Test func everyAcceptedGroupSizeStarts() throws {
+        for minimum in 3...8 {
+            for maximum in minimum...8 {
+                let json = #"{"groupMinimum": \#(minimum), "groupMaximum": \#(maximum)}"#
+                let vault = try Daemon.vaultConfiguration(try Configuration.parse(Data(json.utf8)), clock: .system,
+                                                          logger: Logger(label: "test"))
+                #expect(vault.groupSize.allowed == minimum...maximum)
+                let recommended = vault.groupSize.recommended
+                #expect(vault.groupSize.allowed.contains(recommended.lowerBound) && vault.groupSize.allowed.contains(recommended.upperBound))
+                let expected = maximum < 5 ? maximum...maximum : minimum > 6 ? minimum...minimum : max(minimum, 5)...min(maximum, 6)
+                #expect(recommended == expected, "\(minimum)...\(maximum)")
+            }
+        }
+        let narrow = try Daemon.vaultConfiguration(try Configuration.parse(Data(#"{"groupMaximum": 4}"#.utf8)), clock: .system,
+                                                   logger: Logger(label: "test"))
+        #expect(narrow.groupSize.recommended == 4...4)
+        #expect(GroupSizeRules().recommended == 5...6)
     }
 }
