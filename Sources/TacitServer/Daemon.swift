@@ -50,12 +50,15 @@ public final class Daemon: Sendable {
     public let notices: [String]
 
     private let running = Locked<ServiceGroup?>(nil)
+    /// This daemon's claim on its home, given up at `shutDown`.
+    private let lock: HomeLock
 
-    private init(layout: HomeLayout, state: DaemonState, bootstrapCode: String?, notices: [String]) {
+    private init(layout: HomeLayout, state: DaemonState, bootstrapCode: String?, notices: [String], lock: HomeLock) {
         self.layout = layout
         self.state = state
         self.bootstrapCode = bootstrapCode
         self.notices = notices
+        self.lock = lock
     }
 
     /// The daemon's umask: no permission for group or others on anything it creates.
@@ -159,6 +162,8 @@ public final class Daemon: Sendable {
             }
             notices.append("made a new instance signing key: exports signed before verify only with the old Keys/instance.pub")
         }
+        // From here on this daemon is the home's only one, whatever socket another was given.
+        let lock = try HomeLock.acquire(layout)
         do {
             try FileManager.default.createDirectory(at: layout.keys, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
@@ -241,7 +246,7 @@ public final class Daemon: Sendable {
         let state = DaemonState(vault: vault, authorizer: Authorizer(policies: policies), policyHash: policyHash,
                                 configuration: configuration, clock: clock, logger: logger, instanceKey: instanceKey,
                                 audit: audit, testingUID: testingUID, layout: layout)
-        return Daemon(layout: layout, state: state, bootstrapCode: bootstrapCode, notices: notices)
+        return Daemon(layout: layout, state: state, bootstrapCode: bootstrapCode, notices: notices, lock: lock)
     }
 
     /// What the operator reads before accepting an uploaded backup: the database now, the backup,
@@ -358,6 +363,7 @@ public final class Daemon: Sendable {
         } catch {
             state.logger.error("closing the vault", metadata: ["error": "\(error)"])
         }
+        lock.release()
     }
 }
 

@@ -25,4 +25,6 @@ public struct HomeLayout: Sendable, Equatable {
     public var instanceKey: URL { keys.appendingPathComponent("instance.key") }
     /// The instance public key.
     public var instancePublicKey: URL { keys.appendingPathComponent("instance.pub") }
+    /// The lock a serving daemon holds (`HomeLock`), with its process id.
+    public var lock: URL { data.appendingPathComponent("daemon.lock") }
 }

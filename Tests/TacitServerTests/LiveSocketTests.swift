@@ -184,9 +184,25 @@ import TacitVault
         } catch let error as DaemonError {
             #expect(error.description.contains("already listening"))
         }
+        // Nor with a socket of its own: the home is locked, and the refusal names the process.
+        let folder = "/tmp/tacit-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let elsewhere = folder + "/t.sock"
+        let second = Daemon.Options(layout: HomeLayout(home: test.daemon.layout.home, socketPath: elsewhere))
+        do {
+            _ = try await Daemon.prepare(second, logger: Logger(label: "second"))
+            Issue.record("a second daemon opened a served home through another socket")
+        } catch let error as DaemonError {
+            #expect(error.description.contains("another tacit daemon (process \(getpid())) is serving \(test.daemon.layout.home.path)"),
+                    "\(error)")
+        }
         #expect(try await UnixHTTP.send(socket: test.daemon.layout.socketPath, "GET", "/v1/health").status == 200)
         await test.daemon.stop()
         try await task.value
+        // Stopped, the home is free again.
+        let next = try await Daemon.prepare(second, logger: Logger(label: "next"))
+        await next.shutDown()
     }
 
     @Test func gracefulStopFinishesRequestsInFlight() async throws {
