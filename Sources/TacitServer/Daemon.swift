@@ -179,7 +179,12 @@ public final class Daemon: Sendable {
         let vault: Vault
         let staged = layout.data.appendingPathComponent("restore.sqlite")
         if options.acceptRestore, FileManager.default.fileExists(atPath: staged.path) {
-            // A backup uploaded with `tacit restore` replaces the database now, after confirmation.
+            // A backup uploaded with `tacit restore` replaces the database now, after confirmation
+            // — unless it is another instance's (staged by hand: an upload of one is refused).
+            let database = layout.data.appendingPathComponent(Vault.databaseFileName)
+            let foreign = Vault.isSameInstance(database, asBackupAt: staged) == false
+            Self.removeSidecars(of: staged)
+            if foreign { throw DaemonError.startup("\(staged.path): \(Self.foreignBackup); nothing changed") }
             guard confirmRestore(Self.restoreSummary(staged: staged, layout: layout)) else {
                 throw DaemonError.startup("restore not confirmed; nothing changed")
             }
@@ -248,6 +253,11 @@ public final class Daemon: Sendable {
                                 audit: audit, testingUID: testingUID, layout: layout)
         return Daemon(layout: layout, state: state, bootstrapCode: bootstrapCode, notices: notices, lock: lock)
     }
+
+    /// Why a backup of another instance is refused, and how to move that instance here instead.
+    static let foreignBackup = "this backup is of another Tacit instance (its audit log begins with another record), "
+        + "and restoring it would replace this organisation's database; to move that instance here, stop the daemon, "
+        + "move Data/ aside and start from that instance's Keys/ and backup"
 
     /// What the operator reads before accepting an uploaded backup: the database now, the backup,
     /// and how many writes the backup lacks (they are lost when it replaces the database).

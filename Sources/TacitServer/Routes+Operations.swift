@@ -84,6 +84,13 @@ extension Routes {
                 try? FileManager.default.removeItem(at: temporary)
                 throw APIError.badRequest("this is not a Tacit backup: \(error.message)")
             }
+            let database = state.layout.data.appendingPathComponent(Vault.databaseFileName)
+            if Vault.isSameInstance(database, asBackupAt: temporary) == false {
+                Daemon.removeSidecars(of: temporary)
+                try? FileManager.default.removeItem(at: temporary)
+                throw APIError.badRequest(Daemon.foreignBackup)
+            }
+            Daemon.removeSidecars(of: temporary)
             // Recorded before it is staged: a backup the record could not be written for is not kept.
             do {
                 try await audit(state, identity, "restore", "database")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TacitCrypto
 
 extension Vault {
     /// A consistent copy of the database (SQLite online backup) as a stream of chunks the daemon can
@@ -72,6 +73,25 @@ extension Vault {
             }
             guard ok else { throw VaultError.invalid("the backup is not a sound Tacit database") }
         }
+    }
+
+    /// Whether the backup at `source` is of the instance whose database is `database`, as far as
+    /// the two files can tell: both audit logs begin with the same record (the operator's
+    /// enrollment, with its random id and its time: two instances never share it, and every later
+    /// state of one instance keeps it). Both are only read.
+    ///
+    /// `nil` when either log is empty or its first record cannot be read — a backup taken before
+    /// anyone enrolled, or a damaged database, which a restore is there to replace.
+    public static func isSameInstance(_ database: URL, asBackupAt source: URL) -> Bool? {
+        func first(_ file: URL) -> [UInt8]? {
+            (try? mapping("reading a database") {
+                let queue = try readOnlyQueue(file)
+                defer { try? queue.close() }
+                return try queue.read { db in try StorageAccess(db: db).firstAuditHash() }
+            }) ?? nil
+        }
+        guard let mine = first(database), let theirs = first(source) else { return nil }
+        return ConstantTime.equals(mine, theirs)
     }
 
     /// A read-only connection to a backup: reading it never changes the file.

@@ -348,6 +348,35 @@ import Testing
         try home.ok("ali", ["login", "--name", "ali"])
     }
 
+    /// A backup of another instance is not taken for this one's: its upload is refused, and one
+    /// staged by hand is refused at `--accept-restore` — either would have replaced the whole
+    /// organisation (its operator's passphrase no longer worked, only the other's principals were left).
+    @Test func anotherInstancesBackupIsRefused() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali"], compliance: false)
+        let other = try CLIHarness.started()
+        try other.organise(members: ["bea"], compliance: false)
+        let file = home.folder(of: "olivia").appendingPathComponent("other.sqlite")
+        try other.ok("olivia", ["backup", file.path])
+        let refused = try home.run("olivia", ["restore", file.path])
+        #expect(refused.status == 1 && refused.stderr.contains("this backup is of another Tacit instance"), "\(refused.stderr)")
+        let data = home.root.appendingPathComponent("Data")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.contains("restore") } == [])
+        // Staged by hand, it is refused when the daemon would take it, and nothing changes.
+        try FileManager.default.copyItem(at: file, to: data.appendingPathComponent("restore.sqlite"))
+        home.stopDaemon()
+        do {
+            try home.startDaemon(["--accept-restore"], stdin: "yes\n")
+            Issue.record("another instance's backup was taken at --accept-restore")
+        } catch {
+            #expect("\(error)".contains("restore.sqlite: this backup is of another Tacit instance"), "\(error)")
+        }
+        try FileManager.default.removeItem(at: data.appendingPathComponent("restore.sqlite"))
+        try home.startDaemon()
+        try home.ok("olivia", ["login", "--name", "olivia"])
+        #expect(try home.ok("olivia", ["principal", "list"]).contains("ali"))
+    }
+
     /// A restore that drops what a member wrote after their last login is noticed: the CLI
     /// remembers the manifest counter after each write, not only at login.
     @Test func aRollbackOfWritesSinceLoginIsNoticed() throws {

@@ -179,6 +179,11 @@ extension StorageAccess {
                     [sequence, record.data, hash.data])
     }
 
+    /// The stored hash of audit record 1, if there is one.
+    func firstAuditHash() throws -> [UInt8]? {
+        try Data.fetchOne(statement("SELECT hash FROM audit_record WHERE sequence = 1")).map { [UInt8]($0) }
+    }
+
     func lastAuditSequence() throws -> Int64 {
         try Int64.fetchOne(statement("SELECT MAX(sequence) FROM audit_record")) ?? 0
     }
