@@ -61,28 +61,32 @@ extension Vault {
             guard let groupRow = try access.group(group) else { throw VaultError.notFound("the group") }
             guard let row = try access.principal(principal) else { throw VaultError.notFound("the principal") }
             guard row.role == .member else { throw VaultError(.notPermitted, "only members join groups") }
-            let members = try access.members(of: group)
-            if !members.contains(principal) {
+            if try !access.isMember(principal, of: group) {
                 guard !row.disabled else { throw VaultError(.notPermitted, "\(row.name) is disabled: a disabled principal joins no group") }
-                guard members.count < maximum else {
-                    let disabled = try members.compactMap { try access.principal($0) }.filter(\.disabled).map(\.name).sorted()
-                    throw VaultError(.notPermitted, Self.fullGroup(groupRow.name, maximum: maximum, disabled: disabled))
-                }
+                try Self.requireRoom(in: groupRow, maximum: maximum, access: access)
                 try access.addMembership(group, principal, at: nowSeconds)
             }
             try access.appendAudit(record)
         }
     }
 
-    /// Why a group takes no one more: it is at the configured maximum. A disabled member keeps
-    /// their place (removing them also ends their access to the group's shares, which the operator
-    /// decides), so the message names them and how to make room.
-    static func fullGroup(_ group: String, maximum: Int, disabled: [String]) -> String {
-        let full = "\(group) already has \(maximum) members, the most a group may have"
-        guard !disabled.isEmpty else { return full }
-        let who = disabled.count == 1 ? "\(disabled[0]) is disabled" : "\(disabled.joined(separator: ", ")) are disabled"
-        let removal = disabled.map { "`tacit group remove \(group) \($0)`" }.joined(separator: ", ")
-        return "\(full); \(who) and still counted: \(removal) makes room"
+    /// Refuses one more member for a group at the configured maximum — added by the operator,
+    /// invited into it, or enrolling with such an invitation. A disabled member keeps their place
+    /// (removing them also ends their access to the group's shares, which the operator decides), so
+    /// the message names them and how to make room.
+    ///
+    /// - Throws: `VaultError.notPermitted`.
+    static func requireRoom(in group: Group, maximum: Int, access: StorageAccess, after: String = "") throws {
+        let members = try access.members(of: group.id)
+        guard members.count >= maximum else { return }
+        var message = "\(group.name) already has \(maximum) members, the most a group may have"
+        let disabled = try members.compactMap { try access.principal($0) }.filter(\.disabled).map(\.name).sorted()
+        if !disabled.isEmpty {
+            let who = disabled.count == 1 ? "\(disabled[0]) is disabled" : "\(disabled.joined(separator: ", ")) are disabled"
+            let removal = disabled.map { "`tacit group remove \(group.name) \($0)`" }.joined(separator: ", ")
+            message += "; \(who) and still counted: \(removal) makes room"
+        }
+        throw VaultError(.notPermitted, message + after)
     }
 
     /// Removes a member from a group: their seals on every share and group object of the group are

@@ -65,8 +65,13 @@ extension Vault {
         let expires = now.addingTimeInterval(configuration.enrollmentCodeLifetime)
         let row = EnrollmentCodeRow(codeHash: SHA256.hash(raw), name: name, role: role, group: group,
                                     expiresAt: Int64(expires.timeIntervalSince1970), usedAt: nil, facilitator: facilitator)
+        let maximum = configuration.groupSize.allowed.upperBound
         try await write { access in
-            if let group, try access.group(group) == nil { throw VaultError.notFound("the group") }
+            if let group {
+                // A full group is said now, not when the invitee enrolls.
+                guard let groupRow = try access.group(group) else { throw VaultError.notFound("the group") }
+                try Self.requireRoom(in: groupRow, maximum: maximum, access: access)
+            }
             try access.insertEnrollmentCode(row)
         }
         return EnrollmentCode(code: Base32.grouped(raw), name: name, role: role, group: group, expiresAt: expires)
@@ -108,6 +113,7 @@ extension Vault {
                                    parameters: parameters, policy: policy, createdAt: nowSeconds)
         }
         let keys = try MemberKeys(root: made.root, row: made.row)
+        let maximum = configuration.groupSize.allowed.upperBound
         let manifest = try mapping("the manifest") { try MemberSession.manifestRow(keys: keys, counter: 0, setHash: .zeroHash) }
         try await write { access in
             let current = try access.enrollmentCode(hash: hash)
@@ -118,7 +124,10 @@ extension Vault {
             try access.markEnrollmentCodeUsed(hash: hash, at: nowSeconds)
             try access.insertPrincipal(made.row)
             try access.upsertManifest(manifest)
-            if let group = current?.group {
+            if let group = current?.group, let groupRow = try access.group(group) {
+                // Filled since the invitation: nothing is enrolled, and the code keeps working.
+                try Self.requireRoom(in: groupRow, maximum: maximum, access: access,
+                                     after: "; this enrollment code stays valid until it expires — enroll again once the operator has made room")
                 try access.addMembership(group, id, at: nowSeconds)
                 if current?.facilitator == true { try access.setFacilitator(group, id) }
             }

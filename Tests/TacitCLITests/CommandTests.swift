@@ -278,15 +278,23 @@ import Testing
         #expect(try home.ok("olivia", ["group", "show", "north"]).contains("dee (disabled)"))
     }
 
-    /// A member who left is disabled but keeps their place in the group until the operator removes
-    /// them: a full group says who is holding a place and how to make room, and a disabled
-    /// principal joins no group.
+    /// A group's size is kept however a member comes in — added, invited, or enrolling with an
+    /// invitation made while there was room — and a member who left is disabled but keeps their
+    /// place until the operator removes them: a full group says who holds a place and how to make
+    /// room, and a disabled principal joins no group.
     @Test func aFullGroupNamesItsDisabledMembers() throws {
         let home = try CLIHarness.started()
         try home.organise()
-        // Eight is the most by default (`groupMaximum`).
         try home.enroll("hal", role: "member", group: "north")
+        // Invited at seven; eight is the most by default (`groupMaximum`).
+        let invitation = try home.ok("olivia", ["invite", "jo", "--role", "member", "--group", "north", "--json"])
+        let code = try #require((try JSONSerialization.jsonObject(with: Data(invitation.utf8)) as? [String: Any])?["code"] as? String)
         try home.enroll("ivy", role: "member", group: "north")
+        let late = try home.run("jo", ["enroll", "--code", code, "--name", "jo"])
+        #expect(late.status != 0 && late.stderr.contains("north already has 8 members, the most a group may have")
+                && late.stderr.contains("this enrollment code stays valid"), "\(late.stderr)")
+        let invited = try home.run("olivia", ["invite", "kim", "--role", "member", "--group", "north"])
+        #expect(invited.status != 0 && invited.stderr.contains("north already has 8 members"), "\(invited.stderr)")
         try home.enroll("gil", role: "member", group: nil)
         let full = try home.run("olivia", ["group", "add", "north", "gil"])
         #expect(full.status != 0 && full.stderr.contains("north already has 8 members, the most a group may have")
@@ -299,9 +307,10 @@ import Testing
         let disabled = try home.run("olivia", ["group", "add", "south", "dee"])
         #expect(disabled.status != 0 && disabled.stderr.contains("dee is disabled: a disabled principal joins no group"), "\(disabled.stderr)")
         try home.ok("olivia", ["group", "remove", "north", "dee"])
-        try home.ok("olivia", ["group", "add", "north", "gil"])
+        // The code refused while the group was full works now.
+        try home.ok("jo", ["enroll", "--code", code, "--name", "jo"])
         let roster = try home.ok("olivia", ["group", "show", "north"])
-        #expect(roster.contains("gil") && !roster.contains("dee"), "\(roster)")
+        #expect(roster.contains("jo") && !roster.contains("dee"), "\(roster)")
     }
 
     @Test func backupAndRestore() throws {
