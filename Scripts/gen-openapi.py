@@ -119,6 +119,13 @@ def with_etag(o):
     o["responses"]["200"]["headers"] = {"ETag": {"description": "the entry's version, quoted", "schema": string}}
     return o
 
+def with_unreadable_records(o):
+    """Records of a damaged log that cannot be read are left out of the listing and named."""
+    o["responses"]["200"]["headers"] = {"Tacit-Unreadable-Audit-Records": {
+        "description": "present when records cannot be read: their sequences (up to 100), comma-separated; "
+                       "GET /v1/audit/verify locates the damage", "schema": string}}
+    return o
+
 def with_if_match(o):
     """An optional If-Match naming the version the edit was made on; 412 when the entry is past it."""
     o["parameters"].append({"name": "If-Match", "in": "header", "required": False, "schema": string,
@@ -197,7 +204,7 @@ paths = {
                                    params=["name"])},
     "/v1/whois/{name}/confirm": {"post": op("confirmKey", "Accept a peer's changed key after comparing fingerprints",
                                             [ok(200, S("Whois")), E(404, 409)], body="ConfirmKey", params=["name"])},
-    "/v1/audit": {"get": op("audit", "Audit records: the latest 1000 of the caller's actions and reads of their entries (the operator: of all)", [ok(200, arr("AuditRecord"))])},
+    "/v1/audit": {"get": with_unreadable_records(op("audit", "Audit records: the latest 1000 of the caller's actions and reads of their entries (the operator: of all)", [ok(200, arr("AuditRecord"))]))},
     "/v1/audit/verify": {"get": op("verifyAudit", "Recompute the audit chain", [ok(200, S("AuditVerification"))])},
     "/v1/backup": {"get": op("backup", "Stream a consistent copy of the database (operator)",
                              [ok(200, {"type": "string", "format": "binary"}, media="application/octet-stream"), E(403)])},

@@ -177,6 +177,8 @@ public final class Daemon: Sendable {
         vaultLogger[metadataKey: "component"] = "vault"
         let vaultConfiguration = try Self.vaultConfiguration(configuration, clock: clock, logger: vaultLogger)
         let vault: Vault
+        // What the operator accepted at this start, for the audit log.
+        var accepted: String?
         let staged = layout.data.appendingPathComponent("restore.sqlite")
         if options.acceptRestore, FileManager.default.fileExists(atPath: staged.path) {
             // A backup uploaded with `tacit restore` replaces the database now, after confirmation
@@ -198,6 +200,7 @@ public final class Daemon: Sendable {
                 throw DaemonError.startup(error.message)
             }
             notices.append("restored the uploaded backup")
+            accepted = "the uploaded backup"
         } else if FileManager.default.fileExists(atPath: staged.path) {
             // Staged by `tacit restore` and not taken: said at every start until it is taken or dropped.
             notices.append("a restore is staged (\(staged.path)): it replaces the database only when the daemon starts "
@@ -221,6 +224,7 @@ public final class Daemon: Sendable {
                 throw DaemonError.startup(error.message)
             }
             notices.append("accepted the restored database and re-anchored it")
+            accepted = "a database behind its anchor"
         } catch where error.code == .storage {
             // A database SQLite cannot read cannot be restored through the daemon (it does not start):
             // say how to put the latest backup in its place.
@@ -229,6 +233,17 @@ public final class Daemon: Sendable {
                                       + "(cp BACKUP \(file), and remove \(file)-wal and \(file)-shm), then start with --accept-restore")
         } catch {
             throw DaemonError.startup(error.message)
+        }
+
+        // The chain goes on from the restored database's head: its next record says a restore
+        // was accepted here (who typed yes is the host's to know: the daemon's console).
+        if let accepted {
+            do {
+                try await vault.appendAudit([AuditDraft(actor: nil, action: "acceptRestore", resource: accepted, decision: "allow",
+                                                        policies: [], policyHash: policyHash, time: clock.now())])
+            } catch {
+                throw DaemonError.startup("the restore was accepted but its audit record could not be written: \(error.message)")
+            }
         }
 
         // Until the operator enrolls, a bootstrap code that works: the one kept from an earlier start

@@ -1,6 +1,8 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import TacitAPI
+import TacitCrypto
 import TacitPolicy
 import TacitVault
 
@@ -90,15 +92,18 @@ extension Routes {
             let me = identity.principal.id
             // The latest 1,000 records the caller may see; the log is read from its end or one
             // record at a time, never whole.
+            // A damaged record is left out and named in a header, so the intact ones still show.
+            let unreadable = Locked<[UInt64]>([])
+            let skip: @Sendable (UInt64) -> Void = { sequence in unreadable.withLock { $0.append(sequence) } }
             let records: [AuditRecord]
             if identity.principal.role == .admin {
-                records = try await state.vault.latestAuditRecords(Routes.auditListingLimit)
+                records = try await state.vault.latestAuditRecords(Routes.auditListingLimit, unreadable: skip)
             } else {
                 // A member sees their own actions and every read of their entries by others.
                 let ownEntries = Set(try await identity.session.search("").map { $0.id.description })
-                records = try await state.vault.auditRecords(latest: Routes.auditListingLimit) { draft in
+                records = try await state.vault.auditRecords(latest: Routes.auditListingLimit, where: { draft in
                     draft.actor == me || (draft.action == "readShared" && ownEntries.contains(draft.resource))
-                }
+                }, unreadable: skip)
             }
             var names: [PrincipalID: String] = [:]
             var infos: [AuditRecordInfo] = []
@@ -112,7 +117,12 @@ extension Routes {
                                              action: record.draft.action, resource: record.draft.resource,
                                              decision: record.draft.decision, policies: record.draft.policies))
             }
-            return try Response.json(infos)
+            var response = try Response.json(infos)
+            let skipped = unreadable.withLock { $0 }
+            if !skipped.isEmpty {
+                response.headers[.unreadableAuditRecords] = skipped.prefix(100).map(String.init).joined(separator: ",")
+            }
+            return response
         }
 
         v1.get("audit/verify") { _, context in
@@ -148,4 +158,10 @@ enum Agenda {
         if !quiet.isEmpty { text += "Topics with nothing shared yet: \(quiet.joined(separator: ", "))\n" }
         return text
     }
+}
+
+extension HTTPField.Name {
+    /// On `GET /v1/audit`: the sequences (up to 100, comma-separated) of records left out of the
+    /// listing because they cannot be read — a damaged log, which `GET /v1/audit/verify` locates.
+    static let unreadableAuditRecords = HTTPField.Name("Tacit-Unreadable-Audit-Records")!
 }

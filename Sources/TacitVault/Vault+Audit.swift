@@ -87,8 +87,12 @@ extension Vault {
     /// The log is read one record at a time and only the matches kept are held: it grows without
     /// bound (every shared read adds a record), and a listing must not need memory for all of it.
     ///
-    /// - Throws: `VaultError.storage`; `.integrityViolation` for a record that cannot be decoded.
-    public func auditRecords(latest: Int = .max, where include: @Sendable @escaping (AuditDraft) -> Bool = { _ in true })
+    /// - Parameter unreadable: when given, a record that cannot be decoded is passed to it (its
+    ///   sequence) and left out, so one damaged record does not hide the intact ones.
+    /// - Throws: `VaultError.storage`; `.integrityViolation` for a record that cannot be decoded,
+    ///   when `unreadable` is not given.
+    public func auditRecords(latest: Int = .max, where include: @Sendable @escaping (AuditDraft) -> Bool = { _ in true },
+                             unreadable: (@Sendable (UInt64) -> Void)? = nil)
         async throws(VaultError) -> [AuditRecord] {
         guard latest > 0 else { return [] }
         // Matches are kept up to twice `latest`, then cut back to the latest `latest`.
@@ -96,8 +100,7 @@ extension Vault {
         return try await read { access in
             var kept: [AuditRecord] = []
             try access.forEachAuditRecord { sequence, record, hash in
-                let draft = try Self.decodeStored(sequence, record)
-                guard include(draft) else { return }
+                guard let draft = try Self.decodeStored(sequence, record, unreadable: unreadable), include(draft) else { return }
                 if kept.count == high { kept.removeFirst(kept.count - latest) }
                 kept.append(AuditRecord(sequence: UInt64(sequence), draft: draft, hash: hash))
             }
@@ -107,19 +110,30 @@ extension Vault {
 
     /// The latest `count` audit records, oldest first, read from the end of the log.
     ///
-    /// - Throws: `VaultError.storage`; `.integrityViolation` for a record that cannot be decoded.
-    public func latestAuditRecords(_ count: Int) async throws(VaultError) -> [AuditRecord] {
+    /// - Parameter unreadable: as for `auditRecords(latest:where:unreadable:)`; a record left out
+    ///   still counts toward `count`.
+    /// - Throws: `VaultError.storage`; `.integrityViolation` for a record that cannot be decoded,
+    ///   when `unreadable` is not given.
+    public func latestAuditRecords(_ count: Int, unreadable: (@Sendable (UInt64) -> Void)? = nil)
+        async throws(VaultError) -> [AuditRecord] {
         guard count > 0 else { return [] }
         return try await read { access in
-            try access.latestAuditRecords(count).map { row in
-                AuditRecord(sequence: UInt64(row.sequence), draft: try Self.decodeStored(row.sequence, row.record), hash: row.hash)
+            try access.latestAuditRecords(count).compactMap { row in
+                try Self.decodeStored(row.sequence, row.record, unreadable: unreadable).map {
+                    AuditRecord(sequence: UInt64(row.sequence), draft: $0, hash: row.hash)
+                }
             }
         }
     }
 
-    private static func decodeStored(_ sequence: Int64, _ record: [UInt8]) throws(VaultError) -> AuditDraft {
+    /// The event in a stored record; for one that cannot be decoded, `nil` after telling
+    /// `unreadable`, or an error when there is no `unreadable` to tell.
+    private static func decodeStored(_ sequence: Int64, _ record: [UInt8],
+                                     unreadable: (@Sendable (UInt64) -> Void)?) throws(VaultError) -> AuditDraft? {
         guard sequence >= 1, let parsed = parse(record) else {
-            throw VaultError(.integrityViolation, "audit record \(sequence) cannot be read")
+            guard let unreadable else { throw VaultError(.integrityViolation, "audit record \(sequence) cannot be read") }
+            unreadable(UInt64(max(0, sequence)))
+            return nil
         }
         return parsed.draft
     }

@@ -45,6 +45,16 @@ final class Authenticated {
         return answer
     }
 
+    /// A `GET` like `call`'s, also returning the answer's headers.
+    ///
+    /// - Throws: `DaemonFailure` or `CLIError`.
+    func getReadingHeaders<Answer: Decodable>(_ path: String, as type: Answer.Type = Answer.self) async throws
+        -> (answer: Answer, headers: HTTPHeaders) {
+        try await retrying { token in
+            try await self.client.callReadingHeaders(.GET, path, credential: .bearer(token), as: type)
+        }
+    }
+
     /// Sends an authenticated request whose answer has no body of interest.
     ///
     /// - Throws: `DaemonFailure` or `CLIError`.

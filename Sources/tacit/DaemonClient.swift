@@ -67,9 +67,17 @@ struct DaemonClient: Sendable {
     func call<Answer: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [],
                                  body: (any Encodable)? = nil, headers: [(String, String)] = [], credential: Credential = .none,
                                  as type: Answer.Type = Answer.self) async throws -> Answer {
-        let data = try await send(method, path, query: query, body: body, headers: headers, credential: credential)
+        try await callReadingHeaders(method, path, query: query, body: body, headers: headers, credential: credential, as: type).answer
+    }
+
+    /// `call`, also returning the answer's headers (`GET /v1/audit` names damaged records in one).
+    func callReadingHeaders<Answer: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [],
+                                               body: (any Encodable)? = nil, headers: [(String, String)] = [],
+                                               credential: Credential = .none,
+                                               as type: Answer.Type = Answer.self) async throws -> (answer: Answer, headers: HTTPHeaders) {
+        let (data, answerHeaders) = try await exchange(method, path, query: query, body: body, headers: headers, credential: credential)
         do {
-            return try Self.decoder.decode(Answer.self, from: data)
+            return (try Self.decoder.decode(Answer.self, from: data), answerHeaders)
         } catch {
             throw CLIError("the daemon's answer to \(method) \(path) was not understood — is it the same Tacit version (\(Tacit.version))?")
         }
@@ -81,6 +89,11 @@ struct DaemonClient: Sendable {
     @discardableResult
     func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: (any Encodable)? = nil,
               headers: [(String, String)] = [], credential: Credential = .none) async throws -> Data {
+        try await exchange(method, path, query: query, body: body, headers: headers, credential: credential).data
+    }
+
+    private func exchange(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: (any Encodable)?,
+                          headers: [(String, String)], credential: Credential) async throws -> (data: Data, headers: HTTPHeaders) {
         var request = try makeRequest(method, path, query: query, credential: credential)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
@@ -92,7 +105,7 @@ struct DaemonClient: Sendable {
         let bytes = try await response.body.collect(upTo: 256 << 20)
         let data = Data(bytes.readableBytesView)
         try Self.check(status: Int(response.status.code), body: data)
-        return data
+        return (data, response.headers)
     }
 
     /// Sends a request and hands the answer's body to `consume` chunk by chunk (backups).

@@ -318,16 +318,27 @@ extension Tacit {
 
             func run() async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-                let records: [AuditRecordInfo] = try await account.call(.GET, "/v1/audit")
-                if output.json { return try JSONOutput.print(records) }
-                var table = Table("#", "TIME", "WHO", "ACTION", "ON", "DECISION")
-                for record in records {
-                    var decision = record.decision
-                    if !record.policies.isEmpty { decision += " (\(record.policies.joined(separator: ", ")))" }
-                    let resource = UUID(uuidString: record.resource)?.short ?? record.resource
-                    table.add(String(record.sequence), DateText.minute(record.time), record.actor, record.action, resource, decision)
+                let (records, headers) = try await account.getReadingHeaders("/v1/audit", as: [AuditRecordInfo].self)
+                // Records the daemon could not read are left out and named: the intact ones still
+                // show, and the exit status says the log is damaged.
+                if output.json {
+                    try JSONOutput.print(records)
+                } else {
+                    var table = Table("#", "TIME", "WHO", "ACTION", "ON", "DECISION")
+                    for record in records {
+                        var decision = record.decision
+                        if !record.policies.isEmpty { decision += " (\(record.policies.joined(separator: ", ")))" }
+                        let resource = UUID(uuidString: record.resource)?.short ?? record.resource
+                        table.add(String(record.sequence), DateText.minute(record.time), record.actor, record.action, resource, decision)
+                    }
+                    table.print(empty: "no audit records")
                 }
-                table.print(empty: "no audit records")
+                if let unreadable = headers.first(name: "Tacit-Unreadable-Audit-Records") {
+                    let line = "WARNING: audit records \(DisplayText.line(unreadable)) cannot be read and are not shown "
+                        + "— `tacit audit verify` checks the chain\n"
+                    FileHandle.standardError.write(Data(line.utf8))
+                    throw ExitCode(1)
+                }
             }
         }
 

@@ -355,6 +355,30 @@ import Testing
         try home.ok("olivia", ["login", "--name", "olivia"])
         #expect(!(try home.ok("olivia", ["group", "list"]).contains("south")))
         try home.ok("ali", ["login", "--name", "ali"])
+        // The audit log goes on from the backup's records and says a restore was accepted.
+        let audit = try home.ok("olivia", ["audit"])
+        #expect(audit.split(separator: "\n").contains { $0.contains("acceptRestore") && $0.contains("the uploaded backup") }, "\(audit)")
+        #expect(try home.ok("olivia", ["audit", "verify"]).contains("intact"))
+    }
+
+    /// A damaged audit record does not hide the intact ones: they are listed, the damaged one is
+    /// named on standard error, and the exit status says the log is not whole.
+    @Test func aDamagedAuditRecordIsNamedAndTheRestListed() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali"], compliance: false)
+        home.stopDaemon()
+        let database = home.root.appendingPathComponent("Data/tacit.sqlite").path
+        let edit = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            + "c.execute(\"UPDATE audit_record SET record = x'000102' WHERE sequence = 3\"); c.commit()"
+        let edited = try ChildProcess.run("/usr/bin/env", ["python3", "-c", edit, database])
+        #expect(edited.termination == .exited(0), "\(edited.errorText)")
+        try home.startDaemon()
+        let listed = try home.run("olivia", ["audit"])
+        #expect(listed.status == 1, "\(listed.stderr)")
+        #expect(listed.stderr.contains("WARNING: audit records 3 cannot be read and are not shown"), "\(listed.stderr)")
+        let sequences = listed.stdout.split(separator: "\n").dropFirst().compactMap { Int($0.split(separator: " ").first ?? "") }
+        #expect(sequences.contains(2) && sequences.contains(4) && !sequences.contains(3), "\(listed.stdout)")
+        #expect(try home.run("olivia", ["audit", "verify"]).status == 1)
     }
 
     /// A backup of another instance is not taken for this one's: its upload is refused, and one

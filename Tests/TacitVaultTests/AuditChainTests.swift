@@ -110,6 +110,12 @@ import TacitCrypto
         let check = try await f.vault.verifyAuditChain()
         #expect(check.firstBroken == 3)
         await expectVaultError(.integrityViolation) { _ = try await f.vault.auditRecords() }
+        // Asked to, the listings leave it out, say which it was, and keep the others.
+        let skipped = Locked<[UInt64]>([])
+        let tell: @Sendable (UInt64) -> Void = { sequence in skipped.withLock { $0.append(sequence) } }
+        #expect(try await f.vault.auditRecords(unreadable: tell).map(\.sequence) == [1, 2, 4])
+        #expect(try await f.vault.latestAuditRecords(3, unreadable: tell).map(\.sequence) == [2, 4])
+        #expect(skipped.withLock { $0 } == [3, 3])
     }
 
     /// The listings keep the latest matches, oldest first, also across the points where the
