@@ -49,7 +49,8 @@ extension Vault {
 
     /// Issues a one-time enrollment code (128 random bits) for `name` (or any name) and `role`,
     /// optionally enrolling into `group` — and, with `facilitator`, appointing the new member as its
-    /// facilitator. Only the code's SHA-256 is stored.
+    /// facilitator. Only the code's SHA-256 is stored. For a name, it replaces that name's earlier
+    /// unused codes.
     ///
     /// - Throws: `VaultError.notFound` for an unknown group; `.invalidInput` for a name outside
     ///   `Names`' rule, or a facilitator code without a group or for a role other than member; `.storage`.
@@ -72,6 +73,9 @@ extension Vault {
                 guard let groupRow = try access.group(group) else { throw VaultError.notFound("the group") }
                 try Self.requireRoom(in: groupRow, maximum: maximum, access: access)
             }
+            // The newest invitation of a name is the one that works: an earlier one, unused,
+            // would otherwise enroll them with its older role or group.
+            if let name { try access.dropUnusedEnrollmentCodes(for: name) }
             try access.insertEnrollmentCode(row)
         }
         return EnrollmentCode(code: Base32.grouped(raw), name: name, role: role, group: group, expiresAt: expires)

@@ -381,6 +381,22 @@ import Testing
         #expect(try home.run("olivia", ["audit", "verify"]).status == 1)
     }
 
+    /// Inviting a name again replaces the earlier invitation: the older code, made without the
+    /// group, had enrolled the member into no group and left the newer one refused ("name taken").
+    @Test func aNewInvitationReplacesTheEarlierOne() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali"], compliance: false)
+        func code(_ arguments: [String]) throws -> String {
+            let text = try home.ok("olivia", ["invite", "jo", "--role", "member", "--json"] + arguments)
+            return try #require((try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["code"] as? String)
+        }
+        let first = try code([]), second = try code(["--group", "north"])
+        let old = try home.run("jo", ["enroll", "--code", first, "--name", "jo"])
+        #expect(old.status != 0 && old.stderr.contains("not valid"), "\(old.stderr)")
+        try home.ok("jo", ["enroll", "--code", second, "--name", "jo"])
+        #expect(try home.ok("olivia", ["group", "show", "north"]).contains("jo"))
+    }
+
     /// A backup of another instance is not taken for this one's: its upload is refused, and one
     /// staged by hand is refused at `--accept-restore` — either would have replaced the whole
     /// organisation (its operator's passphrase no longer worked, only the other's principals were left).

@@ -281,6 +281,10 @@ extension StorageAccess {
             """, [c.codeHash.data, c.name, c.role.rawValue, c.group?.uuid, c.expiresAt, c.usedAt, c.facilitator])
     }
 
+    func dropUnusedEnrollmentCodes(for name: String) throws {
+        try execute("DELETE FROM enrollment_code WHERE name = ? AND used_at IS NULL", [name])
+    }
+
     func enrollmentCode(hash: [UInt8]) throws -> EnrollmentCodeRow? {
         try Row.fetchOne(statement("SELECT * FROM enrollment_code WHERE code_hash = ?"), arguments: [hash.data]).map {
             EnrollmentCodeRow(codeHash: (try $0.bytes("code_hash")), name: (try $0.decode(forColumn: "name")),
