@@ -172,6 +172,8 @@ paths = {
         "get": op("listCycles", "Cycles of a group or of the caller's groups", [ok(200, arr("Cycle")), E(404)], query=[("group", False)]),
         "post": op("createCycle", "Schedule a cycle (facilitator)", [ok(201, S("Cycle")), E(403, 404)], body="CycleCreate"),
     },
+    "/v1/cycles/{cycle}": {"delete": op("cancelCycle", "Cancel a cycle before its session 1, with no entries in it (facilitator)",
+                                        [ok(204), E(403, 404)], params=["cycle"])},
     "/v1/cycles/{cycle}/agenda": {"get": op("agenda", "The session-2 agenda (facilitator)", [ok(200, S("Agenda")), E(403, 404)],
                                             params=["cycle"])},
     "/v1/entries": {

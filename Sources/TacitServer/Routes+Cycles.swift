@@ -58,6 +58,19 @@ extension Routes {
             return try Response.json(infos.sorted { $0.session1 < $1.session1 })
         }
 
+        // Cancelling a cycle that has not begun is scheduling too: the facilitator's, decided on
+        // the cycle as it stands (a cycle in its planning phase), with its audit record.
+        v1.delete("cycles/{cycle}") { _, context in
+            let identity = try context.requireIdentity()
+            guard let id = context.parameters.get("cycle").flatMap(CycleID.init),
+                  let cycle = try await state.vault.cycle(id) else { throw APIError.notFound("cycle") }
+            let group = try await groupOf(cycle, state: state)
+            try await gate.require(identity.principal, "scheduleCycle", on: PolicyGate.uid(cycle.id),
+                                   entities: [gate.cycle(cycle), gate.group(group)], hideExistence: false, what: "cycle")
+            try await identity.session.cancelCycle(cycle.id, recording: auditDraft(state, identity, "cancelCycle", cycle.id.description))
+            return Response.noContent
+        }
+
         // The session-2 agenda, from what members shared with the group in this cycle.
         v1.get("cycles/{cycle}/agenda") { _, context in
             let identity = try context.requireIdentity()

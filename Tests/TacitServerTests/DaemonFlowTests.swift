@@ -594,3 +594,42 @@ extension DaemonFlowTests {
         }
     }
 }
+
+extension DaemonFlowTests {
+    /// A cycle planned on the wrong dates is cancelled by its facilitator before it begins, and
+    /// only then: not by a member, not once session 1 has come, not with entries in it.
+    @Test func aCycleIsCancelledOnlyBeforeItBegins() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            var org = try await Self.organise(test, client)
+            let fiona = org.members["fiona"]!, ali = org.members["ali"]!
+            func schedule(_ first: String, _ second: String) async throws -> CycleInfo {
+                let response = try await fiona.call(.post, "/v1/cycles", json: CycleCreateRequest(
+                    group: "north", session1: date(first + "T09:00:00Z"), session2: date(second + "T09:00:00Z"), topics: ["Delegation"]))
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                return try fiona.decode(CycleInfo.self, response)
+            }
+            let wrong = try await schedule("2026-05-04", "2026-06-08")
+            #expect(try await ali.call(.delete, "/v1/cycles/\(wrong.id.uuidString)").status == .forbidden)
+            let cancelled = try await fiona.call(.delete, "/v1/cycles/\(wrong.id.uuidString)")
+            #expect(cancelled.status == .noContent, "\(String(buffer: cancelled.body))")
+            let left = try fiona.decode([CycleInfo].self, try await fiona.call(.get, "/v1/cycles?group=north"))
+            #expect(left.isEmpty)
+            #expect(try await fiona.call(.delete, "/v1/cycles/\(wrong.id.uuidString)").status == .notFound)
+            await test.daemon.state.audit.flush()
+            #expect(try await test.daemon.vault.auditRecords { $0.action == "cancelCycle" }.map(\.draft.resource) == [wrong.id.uuidString.lowercased()])
+
+            // With an entry written in it (a member's next cycle takes their notes before it
+            // begins), a cycle not begun stays; begun, it stays too. Each refusal says why.
+            let next = try await schedule("2026-03-02", "2026-04-06")
+            let written = try await ali.call(.post, "/v1/entries", json: EntryInput(body: "a practice note"))
+            #expect(written.status == .created, "\(String(buffer: written.body))")
+            let used = try await fiona.call(.delete, "/v1/cycles/\(next.id.uuidString)")
+            #expect(used.status == .forbidden && String(buffer: used.body).contains("entries were already written"), "\(String(buffer: used.body))")
+            try test.setTime("2026-03-10T10:00:00Z")
+            try await org.loginAgain()
+            let begun = try await org.members["fiona"]!.call(.delete, "/v1/cycles/\(next.id.uuidString)")
+            #expect(begun.status == .forbidden && String(buffer: begun.body).contains("this cycle has begun"), "\(String(buffer: begun.body))")
+        }
+    }
+}

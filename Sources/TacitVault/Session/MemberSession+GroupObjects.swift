@@ -68,6 +68,31 @@ extension MemberSession {
         return cycle
     }
 
+    /// Cancels a cycle of the member's group that has not begun and holds no entry — a cycle
+    /// planned on the wrong dates is cancelled and planned again. Its topics go with it.
+    ///
+    /// - Throws: `VaultError.notFound`; `.notPermitted` for a non-facilitator, a cycle whose
+    ///   session 1 has come, or one with entries.
+    /// - Parameter record: the audit record; it commits with the cancellation.
+    public func cancelCycle(_ id: CycleID, recording record: AuditDraft? = nil) async throws(VaultError) {
+        let me = me
+        let vault = vault
+        try await vault.write { access in
+            guard let cycle = try access.cycle(id) else { throw VaultError.notFound("the cycle") }
+            guard try access.group(cycle.group)?.facilitator == me else {
+                throw VaultError(.notPermitted, "only the group's facilitator cancels its cycles")
+            }
+            guard vault.phase(of: cycle) == .planning else {
+                throw VaultError(.notPermitted, "this cycle has begun: only a cycle before its session 1 can be cancelled")
+            }
+            guard try access.countEntries(inCycle: id) == 0 else {
+                throw VaultError(.notPermitted, "entries were already written in this cycle: it cannot be cancelled")
+            }
+            try access.deleteCycle(id)
+            try access.appendAudit(record)
+        }
+    }
+
     /// The topics and note of `cycle`, opened with the member's seal (or, for the facilitator, their
     /// wrapped key) and checked against the facilitator's pinned signature.
     ///

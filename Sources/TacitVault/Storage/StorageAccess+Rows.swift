@@ -460,6 +460,15 @@ extension StorageAccess {
         try first("SELECT \(Self.cycleColumns) FROM cycle WHERE id = ?", [id.uuid]) { try self.cycleValue(&$0) }
     }
 
+    /// Deletes a cycle; its group objects and their seals go with it (`ON DELETE CASCADE`).
+    func deleteCycle(_ id: CycleID) throws {
+        try execute("DELETE FROM cycle WHERE id = ?", [id.uuid])
+    }
+
+    func countEntries(inCycle id: CycleID) throws -> Int {
+        try Int.fetchOne(statement("SELECT COUNT(*) FROM entry WHERE cycle_id = ?"), arguments: [id.uuid]) ?? 0
+    }
+
     func cycles(in group: GroupID) throws -> [Cycle] {
         try each("SELECT \(Self.cycleColumns) FROM cycle WHERE group_id = ? ORDER BY session1_at", [group.uuid]) { try self.cycleValue(&$0) }
     }
