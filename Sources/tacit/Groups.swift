@@ -248,7 +248,7 @@ extension Tacit {
         }
     }
 
-    /// `tacit cycle create|list|agenda`.
+    /// `tacit cycle create|list|agenda|cancel`.
     struct CycleCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "cycle",
@@ -262,7 +262,7 @@ extension Tacit {
               tacit cycle list
               tacit cycle agenda 3c9d01aa
             """,
-            subcommands: [Create.self, List.self, Agenda.self]
+            subcommands: [Create.self, List.self, Agenda.self, Cancel.self]
         )
 
         struct Create: AsyncParsableCommand {

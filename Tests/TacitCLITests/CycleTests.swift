@@ -110,6 +110,21 @@ import Testing
         #expect(closed.stderr.contains("closed"))
     }
 
+    /// A cycle planned on the wrong dates is cancelled by its id and planned again.
+    @Test func aCyclePlannedOnTheWrongDatesIsCancelled() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        let wrong = try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-05-04", "--session2", "2026-05-06"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // By id only: a group's name is not enough to cancel something.
+        #expect(try home.run("fiona", ["cycle", "cancel", "north"]).status == 2)
+        #expect(try home.run("ali", ["cycle", "cancel", String(wrong.prefix(8))]).status == 3)
+        let cancelled = try home.ok("fiona", ["cycle", "cancel", String(wrong.prefix(8))])
+        #expect(cancelled.contains("cancelled cycle \(wrong.prefix(8)) (session 1 was to be 2026-05-04"), "\(cancelled)")
+        #expect(!(try home.ok("fiona", ["cycle", "list"]).contains(String(wrong.prefix(8)))))
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-05-04", "--session2", "2026-06-08"])
+    }
+
     @Test func everyListingPrintsJSON() throws {
         let home = try CLIHarness.started()
         try home.organise(members: ["ali", "bea", "cal", "dee"])
