@@ -25,9 +25,17 @@ extension Tacit {
         @Argument(help: "The file to write (mode 0600).") var file: String
         @Flag(help: "Replace FILE if it exists.") var replace = false
 
+        func validate() throws {
+            if file.isEmpty { throw ValidationError("<file> is empty: give the name of the file to write") }
+        }
+
         func run() async throws {
             let target = URL(fileURLWithPath: file)
-            if !replace && FileManager.default.fileExists(atPath: target.path) { throw Self.refusal(file) }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: target.path, isDirectory: &isFolder) {
+                if isFolder.boolValue { throw CLIError("\(file) is a folder — give the name of a file to write, in it or elsewhere", status: .usage) }
+                if !replace { throw Self.refusal(file) }
+            }
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
             let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -89,11 +97,20 @@ extension Tacit {
         @OptionGroup var passphrase: PassphraseOptions
         @Argument(help: "The backup file.") var file: String
 
+        func validate() throws {
+            if file.isEmpty { throw ValidationError("<file> is empty: give the backup file to upload") }
+        }
+
         func run() async throws {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
                   let size = (attributes[.size] as? NSNumber)?.int64Value else {
-                throw CLIError("cannot read \(file)")
+                throw CLIError("cannot read \(file): \(Secrets.unreadable(file))")
+            }
+            // Opening a folder for reading works; reading it does not, and Foundation stops the process.
+            guard attributes[.type] as? FileAttributeType == .typeRegular else {
+                throw CLIError(attributes[.type] as? FileAttributeType == .typeDirectory
+                               ? "\(file) is a folder, not a backup file" : "\(file) is not a regular file, so not a backup file")
             }
             let path = file
             _ = try await account.retrying { token -> Data in
@@ -123,7 +140,13 @@ struct FileChunks: AsyncSequence, Sendable {
 
         mutating func next() async throws -> ByteBuffer? {
             guard let handle else { throw CLIError("cannot read \(path)") }
-            let data = handle.readData(ofLength: 1 << 20)
+            // `read(upToCount:)` throws where `readData(ofLength:)` stops the process.
+            let data: Data
+            do {
+                data = try handle.read(upToCount: 1 << 20) ?? Data()
+            } catch {
+                throw CLIError("cannot read \(path): the read failed partway through")
+            }
             if data.isEmpty {
                 try? handle.close()
                 return nil

@@ -323,7 +323,7 @@ extension Tacit {
         /// The export in `file`, decoded; a file that cannot be read or decoded is an error naming
         /// the file and, for the latter, `otherwise` (what it should have been).
         static func decode<Export: Decodable>(_ type: Export.Type, from file: String, otherwise: String) throws -> Export {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file): \(Secrets.unreadable(file))") }
             do {
                 return try JSONDecoder().decode(type, from: data)
             } catch {

@@ -27,7 +27,7 @@ extension Tacit {
             if let given = self.code {
                 code = given
             } else if let codeFile {
-                guard let text = try? String(contentsOfFile: codeFile, encoding: .utf8) else { throw CLIError("cannot read \(codeFile)") }
+                guard let text = try? String(contentsOfFile: codeFile, encoding: .utf8) else { throw CLIError("cannot read \(codeFile): \(Secrets.unreadable(codeFile))") }
                 code = text.trimmingCharacters(in: .whitespacesAndNewlines)
             } else {
                 guard let typed = Terminal.ask("Enrollment code: ", secret: false) else {

@@ -233,7 +233,7 @@ extension Tacit {
             guard let name = state.lastName, let member = state.members[name] else {
                 throw CLIError("no capture token on this computer — log in once with `tacit login --name NAME`")
             }
-            let note = text == ["-"] ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            let note = text == ["-"] ? try Terminal.readStandardInput()
                 : text.joined(separator: " ")
             do {
                 let created: CreatedResponse = try await connection.client.call(

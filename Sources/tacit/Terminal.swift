@@ -33,6 +33,21 @@ enum Terminal {
         }
     }
 
+    /// Everything on standard input, as UTF-8 text (anything else decoded with replacements).
+    ///
+    /// - Throws: `CLIError` when it cannot be read — a folder given with `< DIR`, which
+    ///   `readDataToEndOfFile()` would answer by stopping the process.
+    static func readStandardInput() throws -> String {
+        do {
+            return String(decoding: try FileHandle.standardInput.readToEnd() ?? Data(), as: UTF8.self)
+        } catch {
+            var status = stat()
+            let folder = fstat(STDIN_FILENO, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+            throw CLIError(folder ? "standard input is a folder — give a file with `< FILE` or pipe the text in"
+                                  : "cannot read standard input")
+        }
+    }
+
     /// Writes to standard error.
     static func warn(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))

@@ -51,7 +51,7 @@ extension Tacit {
             if let cycle { cycleID = try await Resolve.cycle(cycle, account).id }
             var fromEditor = false
             if text == ["-"] {
-                let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                let input = try Terminal.readStandardInput()
                 if let given = FrontMatter.fromInput(input) {
                     // The flags given win over the text's front matter.
                     fields = FrontMatter(title: title ?? given.title, tags: tags.isEmpty ? given.tags : tags,
@@ -232,7 +232,7 @@ extension Tacit {
             var typed = false
             if text == ["-"] {
                 typed = true
-                let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                let input = try Terminal.readStandardInput()
                 if let given = FrontMatter.fromInput(input) {
                     fields = FrontMatter(title: title ?? given.title, tags: tags.isEmpty ? given.tags : tags,
                                          topic: topic ?? given.topic, kind: kind ?? (given.kind.isEmpty ? entry.kind : given.kind),

@@ -123,6 +123,17 @@ final class CLIHarness: @unchecked Sendable {
                                 stdin: stdin, directory: folder)
     }
 
+    /// Runs `tacit ARGS < PATH` as `person`: standard input opened from `path` by the shell, as a
+    /// person's redirection would (a folder too).
+    func run(_ person: String, _ arguments: [String], stdinFrom path: String) throws -> Run {
+        var environment = try environment(of: person, [:], passphrase: true)
+        environment["STDIN_PATH"] = path
+        let result = try ChildProcess.run("/bin/sh", ["-c", #"exec "$0" "$@" < "$STDIN_PATH""#, Self.binary.path] + arguments,
+                                          environment: environment, directory: folder(of: person).path, newSession: true,
+                                          timeout: .seconds(120))
+        return Run(status: result.termination.status, stdout: result.outputText, stderr: result.errorText)
+    }
+
     /// Runs `tacit ARGS` as `person` on a terminal of its own (a pseudo-terminal from `script(1)`),
     /// `typing` the answers to its questions; stdout is what the terminal showed.
     func runAtTerminal(_ person: String, _ arguments: [String], typing: String) throws -> Run {
