@@ -53,8 +53,9 @@ extension Tacit {
             @OptionGroup var output: OutputOptions
 
             func run() async throws {
-                let detail: GroupDetail = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-                    .call(.GET, "/v1/groups/\(Share.pathComponent(group))")
+                let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                let group = try await Resolve.group(self.group, account).reference
+                let detail: GroupDetail = try await account.call(.GET, "/v1/groups/\(Share.pathComponent(group))")
                 if output.json { return try JSONOutput.print(detail) }
                 // The daemon's `GroupSizeStatus`, against its configured sizes (by default 3 to 8
                 // allowed, 5 or 6 recommended).
@@ -121,6 +122,7 @@ extension Tacit {
             /// Adds the member to the group or removes them, and says what changed.
             func change(_ change: Change) async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                let (group, groupName) = try await Resolve.group(self.group, account)
                 let members = "/v1/groups/\(Share.pathComponent(group))/members"
                 switch change {
                 case .add:
@@ -135,7 +137,7 @@ extension Tacit {
                             + "Their access to what was shared with the group ends now, and adding them back does not restore it."
                     }
                     try await account.send(.DELETE, "\(members)/\(Share.pathComponent(name))")
-                    print("removed \(name) from \(group); their access to the group's shares ended")
+                    print("removed \(name) from \(groupName); their access to the group's shares ended")
                 }
             }
         }
@@ -150,8 +152,10 @@ extension Tacit {
             @Argument(help: "The member's name.") var name: String
 
             func run() async throws {
-                let detail: GroupDetail = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-                    .call(.PUT, "/v1/groups/\(Share.pathComponent(group))/facilitator", body: NameRequest(name: name))
+                let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                let group = try await Resolve.group(self.group, account).reference
+                let detail: GroupDetail = try await account.call(.PUT, "/v1/groups/\(Share.pathComponent(group))/facilitator",
+                                                                 body: NameRequest(name: name))
                 print("\(detail.group.facilitator ?? name) facilitates \(detail.group.name)")
             }
         }
@@ -186,8 +190,11 @@ extension Tacit {
         }
 
         func run() async throws {
-            let invitation: InvitationResponse = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-                .call(.POST, "/v1/invitations", body: InvitationRequest(name: name, role: role, group: group))
+            let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+            var group = self.group
+            if let given = group { group = try await Resolve.group(given, account).reference }
+            let invitation: InvitationResponse = try await account.call(.POST, "/v1/invitations",
+                                                                        body: InvitationRequest(name: name, role: role, group: group))
             if json { return try JSONOutput.print(invitation) }
             print("enrollment code for \(name): \(invitation.code)")
             print("it works once, until \(DateText.minute(invitation.expiresAt)): tacit enroll --code \(invitation.code) --name \(name)")
@@ -291,8 +298,10 @@ extension Tacit {
             func run() async throws {
                 let first = try DateText.parse(session1, option: "--session1", hour: 9)
                 let second = try DateText.parse(session2, option: "--session2", hour: 9)
-                let cycle: CycleInfo = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-                    .call(.POST, "/v1/cycles", body: CycleCreateRequest(group: group, session1: first, session2: second, topics: topics))
+                let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                let group = try await Resolve.group(self.group, account).reference
+                let cycle: CycleInfo = try await account.call(
+                    .POST, "/v1/cycles", body: CycleCreateRequest(group: group, session1: first, session2: second, topics: topics))
                 if json { return try JSONOutput.print(cycle) }
                 print(cycle.id.lower)
                 Terminal.warn("scheduled: session 1 \(DateText.minute(cycle.session1)), session 2 \(DateText.minute(cycle.session2)) (now: \(cycle.phase))")
@@ -310,7 +319,9 @@ extension Tacit {
 
             func run() async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
-                let cycles: [CycleInfo] = try await account.call(.GET, "/v1/cycles", query: group.map { [("group", $0)] } ?? [])
+                var query: [(String, String)] = []
+                if let group { query.append(("group", try await Resolve.group(group, account).reference)) }
+                let cycles: [CycleInfo] = try await account.call(.GET, "/v1/cycles", query: query)
                 if output.json { return try JSONOutput.print(cycles) }
                 let groups: [GroupSummary] = (try? await account.call(.GET, "/v1/groups")) ?? []
                 var table = Table("CYCLE", "GROUP", "SESSION 1", "SESSION 2", "PHASE", "TOPICS")

@@ -37,7 +37,25 @@ enum Resolve {
         return try single(matches.map(\.id), text, what: "entry")
     }
 
-    /// A cycle by id or unique prefix, or the current cycle of a group given by name.
+    /// A group as the daemon takes it — in `/v1/groups/{group}`, `?group=` and a request's `group`:
+    /// its name or its full id as given, or a unique prefix of 4 or more characters of its id (tables
+    /// show the first 8) as the full id. A group named like the prefix wins: the name is the one
+    /// people chose. `name` is the group's name when it was looked up, else what was typed.
+    ///
+    /// - Throws: `CLIError` when a prefix matches more than one group.
+    static func group(_ text: String, _ account: Authenticated) async throws -> (reference: String, name: String) {
+        guard UUID(uuidString: text) == nil, isPrefix(text) else { return (text, text) }
+        let groups: [GroupSummary] = try await account.call(.GET, "/v1/groups")
+        if groups.contains(where: { $0.name == text }) { return (text, text) }
+        let matches = groups.filter { $0.id.lower.hasPrefix(text.lowercased()) }
+        guard matches.count <= 1 else {
+            throw CLIError("'\(text)' matches \(matches.count) groups (\(matches.map(\.name).joined(separator: ", "))) — give more characters")
+        }
+        // No match: the daemon says there is no such group.
+        return matches.first.map { ($0.id.lower, $0.name) } ?? (text, text)
+    }
+
+    /// A cycle by id or unique prefix, or the current cycle of a group given by name, id or prefix.
     ///
     /// - Throws: `CLIError` when nothing matches.
     static func cycle(_ text: String, _ account: Authenticated) async throws -> CycleInfo {
@@ -51,10 +69,11 @@ enum Resolve {
             // A cycle of a group the caller is not in (a facilitator's agenda, an operator): trust the id.
             return CycleInfo(id: id, group: id, session1: .distantPast, session2: .distantPast, phase: "unknown", topics: nil)
         }
-        // A group name: its current cycle.
+        // A group: its current cycle.
+        let group = try await Self.group(text, account)
         let inGroup: [CycleInfo]
         do {
-            inGroup = try await account.call(.GET, "/v1/cycles", query: [("group", text)])
+            inGroup = try await account.call(.GET, "/v1/cycles", query: [("group", group.reference)])
         } catch let failure as DaemonFailure where failure.status == 404 {
             throw CLIError("no cycle or group '\(text)' — see `tacit cycle list`")
         }
@@ -68,8 +87,13 @@ enum Resolve {
         return cycles.first { active.contains($0.phase) } ?? cycles.first { $0.phase == "planning" }
     }
 
+    /// Whether `text` can be the start of an id: 4 or more hexadecimal digits and dashes.
+    static func isPrefix(_ text: String) -> Bool {
+        text.count >= 4 && text.allSatisfy { $0.isHexDigit || $0 == "-" }
+    }
+
     static func checkPrefix(_ text: String) throws {
-        guard text.count >= 4, text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+        guard isPrefix(text) else {
             throw CLIError("'\(text)' is not an id — give the id (or its first 4+ characters) as `tacit list` shows it", status: .usage)
         }
     }

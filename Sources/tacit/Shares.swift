@@ -36,14 +36,15 @@ extension Tacit {
             let id = try await Resolve.entry(self.id, account)
             if let group {
                 let entry: EntryResponse = try await account.call(.GET, "/v1/entries/\(id.lower)")
+                let reference = try await Resolve.group(group, account).reference
                 let detail: GroupDetail
                 do {
-                    detail = try await account.call(.GET, "/v1/groups/\(Self.pathComponent(group))")
+                    detail = try await account.call(.GET, "/v1/groups/\(Self.pathComponent(reference))")
                 } catch let failure as DaemonFailure where failure.status == 404 {
                     throw CLIError("not found: no group \(group)")
                 }
                 guard entry.group == detail.group.id else {
-                    throw CLIError("this entry belongs to another group than \(group); an entry is shared only within its own group")
+                    throw CLIError("this entry belongs to another group than \(detail.group.name); an entry is shared only within its own group")
                 }
             }
             let untilDate = try until.map { try DateText.parseEnd($0, option: "--until") }

@@ -1,4 +1,5 @@
 import Foundation
+import TacitAPI
 import Testing
 
 /// What a person types as an argument — a file, a name, a group — is checked before anything is
@@ -28,5 +29,51 @@ import Testing
             #expect(empty.status == 2)
             #expect(empty.stderr.hasPrefix("Error: <file> is empty"), "\(empty.stderr)")
         }
+    }
+
+    /// `group list` shows a group's first 8 characters; every command that takes a group takes
+    /// them (or 4 or more), as it does an entry's or a cycle's.
+    @Test func aGroupIsFoundByAPrefixOfItsId() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali"], compliance: false)
+        let north = try #require(try CLIHarness.decode([GroupSummary].self, try home.ok("olivia", ["group", "list", "--json"])).first)
+        let id = north.id.uuidString.lowercased()
+        let short = String(id.prefix(8)), four = String(id.prefix(4))
+
+        #expect(try home.ok("olivia", ["group", "show", short]).hasPrefix("north — 2 members"))
+        #expect(try home.ok("olivia", ["group", "show", short.uppercased()]).hasPrefix("north — 2 members"))
+        try home.ok("olivia", ["invite", "bea", "--role", "member", "--group", four])
+        try home.ok("olivia", ["group", "facilitator", short, "fiona"])
+        let cycle = try home.ok("fiona", ["cycle", "create", short, "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        #expect(try home.ok("fiona", ["cycle", "list", four]).contains("\(cycle.prefix(8))  north"))
+        try home.setTime("2026-03-10T10:00:00Z")
+        let entry = try home.ok("ali", ["write", "--cycle", four, "--title", "Week 1", "Sam ran it"])
+        try home.ok("ali", ["share", entry, "--group", four])
+        #expect(try home.ok("fiona", ["feed"]).contains("Week 1"))
+        #expect(try home.ok("olivia", ["group", "remove", "--yes", short, "ali"])
+            == "removed ali from north; their access to the group's shares ended")
+        #expect(try home.ok("olivia", ["group", "add", four, "ali"]).hasPrefix("added ali to north"))
+
+        // A group named like the prefix is that group: names are what people chose.
+        try home.ok("olivia", ["group", "create", four])
+        #expect(try home.ok("olivia", ["group", "show", four]).hasPrefix("\(four) — 0 members"))
+        #expect(try home.ok("olivia", ["group", "show", short]).hasPrefix("north — "))
+        let none = try home.run("olivia", ["group", "show", "ffff0000"])
+        #expect(none.status == 1)
+        #expect(none.stderr == "tacit: not found: no group 'ffff0000'\n")
+    }
+
+    /// Ids are random, so two that share a prefix come from a stand-in daemon.
+    @Test func aPrefixOfTwoGroupsIsAmbiguous() throws {
+        let home = try CLIHarness()
+        let groups = #"[{"id": "b45a85d8-0000-4000-8000-000000000001", "name": "north", "memberCount": 5},"#
+            + #" {"id": "b45a1111-0000-4000-8000-000000000002", "name": "south", "memberCount": 4}]"#
+        let daemon = try CannedDaemon(at: home.root.appendingPathComponent("canned.sock").path,
+                                      answers: [("GET /v1/groups ", .init(status: 200, body: groups))])
+        defer { daemon.stop() }
+        let ambiguous = try home.run("olivia", ["group", "show", "b45a"],
+                                     environment: ["TACIT_SOCKET": daemon.path, "TACIT_SESSION": "token"])
+        #expect(ambiguous.status == 1)
+        #expect(ambiguous.stderr == "tacit: 'b45a' matches 2 groups (north, south) — give more characters\n")
     }
 }
