@@ -188,12 +188,22 @@ struct DaemonClient: Sendable {
         return CLIError("lost the connection to the daemon on \(socketPath): \(text)")
     }
 
+    /// An error body with a message and perhaps nothing else: the HTTP server's own refusals
+    /// (`{"error": {"message": …}}`) have no code.
+    private struct MessageBody: Decodable {
+        struct Detail: Decodable { var message: String }
+        var error: Detail
+    }
+
     /// Turns an error status into a `DaemonFailure`.
     static func check(status: Int, body: Data) throws {
         guard status >= 300 else { return }
         if let error = try? JSONDecoder().decode(APIErrorBody.self, from: body) {
             throw DaemonFailure(status: status, code: error.error.code, message: error.error.message,
                                 policies: error.error.policies ?? [], retryAfter: error.error.retryAfter)
+        }
+        if let error = try? JSONDecoder().decode(MessageBody.self, from: body), !error.error.message.isEmpty {
+            throw DaemonFailure(status: status, code: "http-\(status)", message: error.error.message, policies: [], retryAfter: nil)
         }
         throw DaemonFailure(status: status, code: "http-\(status)", message: "the daemon answered HTTP \(status)",
                             policies: [], retryAfter: nil)

@@ -12,6 +12,7 @@ struct EntryFilters: ParsableArguments {
 
     func validate() throws {
         if let kind, !entryKinds.contains(kind) { throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))") }
+        if let cycle { try Arguments.checkCycle(cycle, "--cycle") }
         let since = try sinceDate(), until = try untilDate()
         if let since, let until, since > until {
             throw ValidationError("--since \(self.since ?? "") is after --until \(self.until ?? ""): no entry can match")

@@ -19,6 +19,8 @@ extension Tacit {
             @OptionGroup var passphrase: PassphraseOptions
             @Argument(help: "The group's name.") var name: String
 
+            func validate() throws { try Arguments.checkGroup(name, "<name>") }
+
             func run() async throws {
                 let group: GroupSummary = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                     .call(.POST, "/v1/groups", body: GroupCreateRequest(name: name))
@@ -51,6 +53,8 @@ extension Tacit {
             @OptionGroup var passphrase: PassphraseOptions
             @Argument(help: "The group (name or id).") var group: String
             @OptionGroup var output: OutputOptions
+
+            func validate() throws { try Arguments.checkGroup(group, "<group>") }
 
             func run() async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
@@ -119,6 +123,11 @@ extension Tacit {
             @Argument(help: "The group (name or id).") var group: String
             @Argument(help: "The member's name.") var name: String
 
+            func validate() throws {
+                try Arguments.checkGroup(group, "<group>")
+                try Arguments.checkName(name, "<name>")
+            }
+
             /// Adds the member to the group or removes them, and says what changed.
             func change(_ change: Change) async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
@@ -150,6 +159,11 @@ extension Tacit {
             @OptionGroup var passphrase: PassphraseOptions
             @Argument(help: "The group (name or id).") var group: String
             @Argument(help: "The member's name.") var name: String
+
+            func validate() throws {
+                try Arguments.checkGroup(group, "<group>")
+                try Arguments.checkName(name, "<name>")
+            }
 
             func run() async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
@@ -183,6 +197,8 @@ extension Tacit {
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
+            try Arguments.checkName(name, "<name>")
+            if let group { try Arguments.checkGroup(group, "--group") }
             guard ["member", "facilitator", "compliance", "operator"].contains(role) else {
                 throw ValidationError("--role must be member, facilitator, compliance or operator")
             }
@@ -244,6 +260,8 @@ extension Tacit {
             @Argument(help: "The name.") var name: String
             @Flag(name: [.customShort("y"), .long], help: "Do not ask before disabling.") var yes = false
 
+            func validate() throws { try Arguments.checkName(name, "<name>") }
+
             func run() async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                 try await Terminal.confirmIrreversible(unless: yes, declined: "nothing changed") {
@@ -290,6 +308,7 @@ extension Tacit {
             @Flag(help: "Print JSON.") var json = false
 
             func validate() throws {
+                try Arguments.checkGroup(group, "<group>")
                 let first = try DateText.parse(session1, option: "--session1", hour: 9)
                 let second = try DateText.parse(session2, option: "--session2", hour: 9)
                 if second <= first { throw ValidationError("--session2 must come after --session1") }
@@ -317,6 +336,10 @@ extension Tacit {
             @Argument(help: "Only this group (name or id).") var group: String?
             @OptionGroup var output: OutputOptions
 
+            func validate() throws {
+                if let group { try Arguments.checkGroup(group, "<group>") }
+            }
+
             func run() async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                 var query: [(String, String)] = []
@@ -342,6 +365,8 @@ extension Tacit {
             @OptionGroup var passphrase: PassphraseOptions
             @Argument(help: "The cycle (id, its first characters, or the group's name for its current cycle).") var cycle: String
             @Flag(help: "Print JSON.") var json = false
+
+            func validate() throws { try Arguments.checkCycle(cycle, "<cycle>") }
 
             func run() async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)

@@ -152,6 +152,7 @@ extension Tacit {
             func validate() throws {
                 if !entryKinds.contains(kind) { throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))") }
                 if skip < 0 { throw ValidationError("--skip must be 0 or more") }
+                if let cycle { try Arguments.checkCycle(cycle, "--cycle") }
             }
 
             /// Sends the entries in batches (`ImportBatches`), each one transaction on the daemon, with

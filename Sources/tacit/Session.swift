@@ -22,6 +22,8 @@ extension Tacit {
         @Option(help: "The name to enroll under (the one the operator invited).") var name: String
         @OptionGroup var passphrase: PassphraseOptions
 
+        func validate() throws { try Arguments.checkName(name, "--name") }
+
         func run() async throws {
             let code: String
             if let given = self.code {
@@ -93,6 +95,8 @@ extension Tacit {
         @OptionGroup var passphrase: PassphraseOptions
         @Flag(help: "Accept a manifest counter lower than the one this computer saw before (after a restore the operator announced).")
         var acceptRollback = false
+
+        func validate() throws { try Arguments.checkName(name, "--name") }
 
         func run() async throws {
             let secret = try Secrets.read("passphrase", file: passphrase.passphraseFile, prompt: "Passphrase for \(name): ")
@@ -279,6 +283,7 @@ extension Tacit {
         var newPassphraseFile: String?
 
         func validate() throws {
+            try Arguments.checkName(name, "--name")
             if passphrase.passphraseFile != nil, newPassphraseFile != nil {
                 throw ValidationError("give the new passphrase once: --passphrase-file or --new-passphrase-file")
             }

@@ -28,6 +28,8 @@ extension Tacit {
 
         func validate() throws {
             if (group == nil) == readers.isEmpty { throw ValidationError("give either --group G or --with NAME (one or more)") }
+            if let group { try Arguments.checkGroup(group, "--group") }
+            for reader in readers { try Arguments.checkName(reader, "--with") }
             if let until { _ = try DateText.parseEnd(until, option: "--until") }
         }
 
@@ -275,6 +277,8 @@ extension Tacit {
         @Option(help: ArgumentHelp("Accept their current key after comparing this fingerprint in person.", valueName: "FINGERPRINT"))
         var confirm: String?
         @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws { try Arguments.checkName(name, "<name>") }
 
         func run() async throws {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)

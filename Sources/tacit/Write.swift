@@ -42,6 +42,7 @@ extension Tacit {
             if let kind, !entryKinds.contains(kind) {
                 throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))")
             }
+            if let cycle { try Arguments.checkCycle(cycle, "--cycle") }
         }
 
         func run() async throws {

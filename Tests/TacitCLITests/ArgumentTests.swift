@@ -76,4 +76,42 @@ import Testing
         #expect(ambiguous.status == 1)
         #expect(ambiguous.stderr == "tacit: 'b45a' matches 2 groups (north, south) — give more characters\n")
     }
+
+    /// An empty argument changed the request's route ("not found: route", or the list of groups
+    /// where one group was expected), and a 100,000-character one met the HTTP server's limit.
+    @Test func emptyAndOversizedNamesAreUsageErrors() throws {
+        let home = try CLIHarness()
+        let long = String(repeating: "a", count: 100_000)
+        let cases: [([String], String)] = [
+            (["principal", "disable", ""], "Error: <name> is empty: give a name"),
+            (["whois", ""], "Error: <name> is empty: give a name"),
+            (["whois", String(repeating: "a", count: 33)], "Error: <name> is longer than any name: names are at most 32 characters"),
+            (["group", "show", ""], "Error: <group> is empty: give the group's name or id (see `tacit group list`)"),
+            (["group", "show", long], "Error: <group> is longer than any group's name or id: at most 64 characters"),
+            (["group", "add", "north", ""], "Error: <name> is empty: give a name"),
+            (["invite", "ali", "--role", "member", "--group", ""], "Error: --group is empty: give the group's name or id (see `tacit group list`)"),
+            (["cycle", "list", ""], "Error: <group> is empty: give the group's name or id (see `tacit group list`)"),
+            (["cycle", "agenda", ""], "Error: <cycle> is empty: give the cycle's id, or a group (see `tacit cycle list`)"),
+            (["share", "4f1c", "--with", ""], "Error: --with is empty: give a name"),
+            (["write", "--cycle", "", "text"], "Error: --cycle is empty: give the cycle's id, or a group (see `tacit cycle list`)"),
+            (["login", "--name", ""], "Error: --name is empty: give a name"),
+        ]
+        for (arguments, message) in cases {
+            let run = try home.run("olivia", arguments)
+            #expect(run.status == 2, "\(arguments.map { $0.prefix(40) })")
+            #expect(run.stderr.hasPrefix(message + "\n"), "\(run.stderr.prefix(300))")
+        }
+    }
+
+    /// A refusal with a message in JSON but no code (the HTTP server's own) is shown in words.
+    @Test func aRefusalsMessageIsShown() throws {
+        let home = try CLIHarness()
+        let refusal = #"{"error": {"message": "the request's head is over the server's limit"}}"#
+        let daemon = try CannedDaemon(at: home.root.appendingPathComponent("canned.sock").path,
+                                      answers: [("GET /v1/groups/north ", .init(status: 400, body: refusal))])
+        defer { daemon.stop() }
+        let refused = try home.run("olivia", ["group", "show", "north"], environment: ["TACIT_SOCKET": daemon.path, "TACIT_SESSION": "token"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "tacit: the request's head is over the server's limit\n")
+    }
 }
