@@ -1,4 +1,5 @@
 import Foundation
+import TacitPolicy
 
 /// A failure the user should read: a sentence for a person and the exit status the CLI contract
 /// gives it (1 error, 2 usage, 3 denied).
@@ -52,8 +53,8 @@ struct DaemonFailure: Error, CustomStringConvertible {
         case 401 where code == "invalid-credentials":
             return CLIError("wrong name or passphrase")
         case 403:
+            if code == "denied" { return CLIError(Self.denial(policies), status: .denied) }
             let why = policies.isEmpty ? "" : " (policy: \(policies.joined(separator: ", ")))"
-            if code == "denied" { return CLIError("denied\(why): \(Self.explain(policies))", status: .denied) }
             return CLIError("denied: \(message)\(why)", status: .denied)
         case 404:
             return CLIError("not found: \(message.hasPrefix("no such") ? String(message.dropFirst(8)) : message)")
@@ -67,8 +68,24 @@ struct DaemonFailure: Error, CustomStringConvertible {
         }
     }
 
-    /// A plain-language reason for the base policy's common denials.
-    static func explain(_ policies: [String]) -> String {
+    /// What a denial by `policies` means, from the daemon's determining policies: the forbids that
+    /// matched, or `default-deny` when none did and no permit did either. Only the second is "no
+    /// policy allows this"; a forbid the base policy explains is said in its words, and any other
+    /// forbid — the operator's own (`tacit serve --policy`) — by name.
+    static func denial(_ policies: [String]) -> String {
+        let why = policies.isEmpty ? "" : " (policy: \(policies.joined(separator: ", ")))"
+        if let reason = explain(policies) { return "denied\(why): \(reason)" }
+        let forbids = policies.filter { $0 != "default-deny" }
+        guard !forbids.isEmpty else { return "denied\(why): no policy allows this for your role" }
+        let base = Set(PolicySet.base.policies.map(\.id))
+        let operators = forbids.filter { !base.contains($0) }
+        let named = operators.isEmpty ? forbids : operators
+        return "denied by the \(operators.isEmpty ? "base" : "operator's") \(named.count == 1 ? "policy" : "policies") "
+            + named.joined(separator: ", ")
+    }
+
+    /// A plain-language reason for the base policy's common denials, when one of them decided.
+    static func explain(_ policies: [String]) -> String? {
         // Who the caller is comes before what the resource is: a member refused an export hears
         // that exports are compliance's, not that this month's cohort is small.
         let reasons: KeyValuePairs<String, String> = [
@@ -86,6 +103,6 @@ struct DaemonFailure: Error, CustomStringConvertible {
                 + "each of 5 members or more, and 15 members in all; docs/metrics-schema.md), so nothing can be released",
             "export-over-budget": "this period's privacy budget is spent",
         ]
-        return reasons.first { policies.contains($0.key) }?.value ?? "no policy allows this for your role"
+        return reasons.first { policies.contains($0.key) }?.value
     }
 }

@@ -114,4 +114,30 @@ import Testing
         #expect(refused.status == 1)
         #expect(refused.stderr == "tacit: the request's head is over the server's limit\n")
     }
+
+    /// "No policy allows this" is only true of a default deny; a forbid of the operator's own
+    /// policy file decided otherwise, and says so by name.
+    @Test func aForbidOfTheOperatorsPolicyIsNamedAsSuch() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali"], compliance: false)
+        home.stopDaemon()
+        let policy = home.root.appendingPathComponent("operator.cedar")
+        try Data("""
+            @id("lockdown")
+            forbid (principal, action == Action::"createGroup", resource)
+            when { principal.role == "operator" };
+            """.utf8).write(to: policy)
+        try home.startDaemon(["--policy", policy.path])
+
+        let forbidden = try home.run("olivia", ["group", "create", "south"])
+        #expect(forbidden.status == 3)
+        #expect(forbidden.stderr == "tacit: denied by the operator's policy lockdown\n")
+        let unpermitted = try home.run("ali", ["group", "create", "south"])
+        #expect(unpermitted.status == 3)
+        #expect(unpermitted.stderr == "tacit: denied (policy: default-deny): no policy allows this for your role\n")
+        let explained = try home.run("olivia", ["group", "add", "north", "olivia"])
+        #expect(explained.status == 3)
+        #expect(explained.stderr.hasPrefix("tacit: denied (policy: "), "\(explained.stderr)")
+        #expect(explained.stderr.hasSuffix("): nobody adds themselves to a group or appoints themselves its facilitator\n"), "\(explained.stderr)")
+    }
 }
