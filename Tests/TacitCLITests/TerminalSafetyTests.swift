@@ -13,6 +13,17 @@ import Testing
         #expect(DisplayText.line("naïve — 😀 שלום") == "naïve — 😀 שלום")
     }
 
+    /// A bidirectional override shows what follows it backwards: `Evil \u{202E}eltit` reads as
+    /// "Evil title" and drags the rest of a table's row along; isolates and marks move text too.
+    @Test func bidirectionalFormattingCharactersAreShownAsReplacements() {
+        let every = "\u{202A}\u{202B}\u{202C}\u{202D}\u{202E}\u{2066}\u{2067}\u{2068}\u{2069}\u{200E}\u{200F}\u{061C}"
+        #expect(DisplayText.line("a\(every)b") == "a" + String(repeating: "\u{FFFD}", count: 12) + "b")
+        #expect(DisplayText.block("one\n\(every)two") == "one\n" + String(repeating: "\u{FFFD}", count: 12) + "two")
+        #expect(DisplayText.line("Evil \u{202E}eltit") == "Evil \u{FFFD}eltit")
+        // Right-to-left text itself, and the characters next to the ranges, are shown as written.
+        #expect(DisplayText.line("שלום مرحبا \u{2029}\u{202F}\u{2065}\u{200D}") == "שלום مرحبا  \u{202F}\u{2065}\u{200D}")
+    }
+
     @Test func fieldsFromElsewhereBecomeOneLine() {
         #expect(DisplayText.field(" Week\t1\nof 4\r\n") == "Week 1 of 4")
         #expect(DisplayText.field("red \u{1B}[31m") == "red  [31m")
@@ -53,5 +64,15 @@ import Testing
         #expect(shown.contains("\n\tthe end"))
         let exact = try CLIHarness.decode(EntryResponse.self, try home.ok("fiona", ["show", share, "--json"]))
         #expect(exact.body == body)
+
+        // A bidirectional override in a title or the text is taken, and shown as a replacement.
+        let reversed = try home.ok("ali", ["write", "--title", "Evil \u{202E}eltit", "-"], stdin: "Sam \u{2067}ran\u{2069} it")
+        let reversedShare = try home.ok("ali", ["share", reversed, "--group", "north"])
+        let shownReversed = try home.ok("fiona", ["show", reversedShare])
+        #expect(shownReversed.contains("Evil \u{FFFD}eltit"), "\(shownReversed)")
+        #expect(shownReversed.contains("Sam \u{FFFD}ran\u{FFFD} it"), "\(shownReversed)")
+        #expect(!shownReversed.unicodeScalars.contains { DisplayText.isBidiControl($0) })
+        let feed = try home.ok("fiona", ["feed"])
+        #expect(feed.contains("Evil \u{FFFD}eltit") && !feed.unicodeScalars.contains { DisplayText.isBidiControl($0) }, "\(feed)")
     }
 }
