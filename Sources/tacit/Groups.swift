@@ -135,8 +135,15 @@ extension Tacit {
                 let members = "/v1/groups/\(Share.pathComponent(group))/members"
                 switch change {
                 case .add:
+                    // Adding a member again changes nothing, and the daemon allows it (after its policy check,
+                    // which still decides): the roster before says whether anything changed.
+                    let before: GroupDetail = try await account.call(.GET, "/v1/groups/\(Share.pathComponent(group))")
                     let detail: GroupDetail = try await account.call(.POST, members, body: NameRequest(name: name))
-                    print("added \(name) to \(detail.group.name) (\(detail.members.count) members)")
+                    if before.members.contains(where: { $0.name == name }) {
+                        print("\(name) is already in \(detail.group.name)")
+                    } else {
+                        print("added \(name) to \(detail.group.name) (\(detail.members.count.counted("member", "members")))")
+                    }
                 case .remove(let asking):
                     try await Terminal.confirmIrreversible(unless: !asking, declined: "nothing changed") {
                         let detail: GroupDetail = try await account.call(.GET, "/v1/groups/\(Share.pathComponent(group))")

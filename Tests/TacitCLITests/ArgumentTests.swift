@@ -140,4 +140,20 @@ import Testing
         #expect(explained.stderr.hasPrefix("tacit: denied (policy: "), "\(explained.stderr)")
         #expect(explained.stderr.hasSuffix("): nobody adds themselves to a group or appoints themselves its facilitator\n"), "\(explained.stderr)")
     }
+
+    @Test func addingAMemberSaysWhatChanged() throws {
+        let home = try CLIHarness.started()
+        try home.ok("olivia", ["enroll", "--code", home.bootstrapCode, "--name", "olivia"])
+        try home.ok("olivia", ["login", "--name", "olivia"])
+        try home.ok("olivia", ["group", "create", "north"])
+        try home.ok("olivia", ["group", "create", "south"])
+        try home.enroll("ali", role: "member", group: "north")
+        try home.enroll("bea", role: "member", group: "north")
+        #expect(try home.ok("olivia", ["group", "add", "south", "ali"]) == "added ali to south (1 member)")
+        #expect(try home.ok("olivia", ["group", "add", "south", "bea"]) == "added bea to south (2 members)")
+        let again = try home.run("olivia", ["group", "add", "south", "ali"])
+        #expect(again.status == 0)
+        #expect(again.stdout == "ali is already in south\n")
+        #expect(try home.ok("olivia", ["group", "show", "south"]).hasPrefix("south — 2 members"))
+    }
 }
