@@ -15,8 +15,9 @@ enum Secrets {
     /// (asked twice when `confirm`). `what` names the secret in errors ("passphrase", "recovery
     /// key") and `option` is the flag that gives its file.
     ///
-    /// - Throws: `CLIError` when the file cannot be read, the two answers differ, or there is no
-    ///   source at all (no file, no variable, no terminal).
+    /// - Throws: `CLIError` when the file cannot be read, the variable is set but empty (a script's
+    ///   unset value, most likely: asking instead would hide it), the two answers differ, or there
+    ///   is no source at all (no file, no variable, no terminal).
     static func read(_ what: String, file: String?, option: String = "--passphrase-file", variable: String = "TACIT_PASSPHRASE",
                      prompt: String, confirm: Bool = false) throws -> String {
         if let file {
@@ -27,7 +28,10 @@ enum Secrets {
             guard !line.isEmpty else { throw CLIError("\(file) is empty: its first line should hold the \(what)") }
             return line.hasSuffix("\r") ? String(line.dropLast()) : line
         }
-        if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty { return value }
+        if let value = ProcessInfo.processInfo.environment[variable] {
+            guard !value.isEmpty else { throw CLIError("\(variable) is empty — set it to the \(what), or unset it to be asked") }
+            return value
+        }
         guard let first = Terminal.ask(prompt, secret: true) else {
             throw CLIError("no terminal to ask for the \(what) — give it with \(option) FILE or set \(variable)")
         }
@@ -49,10 +53,11 @@ enum Secrets {
         return "it is not UTF-8 text"
     }
 
-    /// Whether a secret can be had without a terminal or with one.
+    /// Whether a secret can be had without a terminal or with one (an empty variable counts, so
+    /// that `read` says it is empty).
     static func available(file: String?, variable: String) -> Bool {
         if file != nil { return true }
-        if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty { return true }
+        if ProcessInfo.processInfo.environment[variable] != nil { return true }
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
         if fd >= 0 { close(fd); return true }
         return false

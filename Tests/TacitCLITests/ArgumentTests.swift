@@ -156,4 +156,17 @@ import Testing
         #expect(again.stdout == "ali is already in south\n")
         #expect(try home.ok("olivia", ["group", "show", "south"]).hasPrefix("south — 2 members"))
     }
+
+    /// An empty variable is most likely a script's unset value: asking instead hid it.
+    @Test func anEmptyPassphraseVariableIsNamed() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: [], compliance: false)
+        let login = try home.run("olivia", ["login", "--name", "olivia"], environment: ["TACIT_PASSPHRASE": ""])
+        #expect(login.status == 1)
+        #expect(login.stderr == "tacit: TACIT_PASSPHRASE is empty — set it to the passphrase, or unset it to be asked\n")
+        try home.ok("olivia", ["logout"])
+        let renewed = try home.run("olivia", ["group", "list"], environment: ["TACIT_PASSPHRASE": ""])
+        #expect(renewed.status == 1)
+        #expect(renewed.stderr == "tacit: TACIT_PASSPHRASE is empty — set it to the passphrase, or unset it to be asked\n")
+    }
 }
