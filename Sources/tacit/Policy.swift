@@ -36,7 +36,7 @@ extension Tacit.PolicyCommand {
             do {
                 text = try String(contentsOfFile: file, encoding: .utf8)
             } catch {
-                FileHandle.standardError.write(Data("\(file): cannot read the file: \(error.localizedDescription)\n".utf8))
+                FileHandle.standardError.write(Data("\(file): cannot read the file: \(Secrets.unreadable(file))\n".utf8))
                 throw ExitCode(1)
             }
             let problems = PolicySet.problems(inOperatorPolicy: text)

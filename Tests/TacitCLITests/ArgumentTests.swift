@@ -169,4 +169,14 @@ import Testing
         #expect(renewed.status == 1)
         #expect(renewed.stderr == "tacit: TACIT_PASSPHRASE is empty — set it to the passphrase, or unset it to be asked\n")
     }
+
+    /// Foundation's reason for a folder was "(NSCocoaErrorDomain error 256.)".
+    @Test func aPolicyFileThatIsAFolderIsSaidInWords() throws {
+        let home = try CLIHarness()
+        let check = try home.run(nil, ["policy", "check", home.root.path])
+        #expect(check.status == 1)
+        #expect(check.stderr == "\(home.root.path): cannot read the file: it is a folder\n")
+        let missing = try home.run(nil, ["policy", "check", "/nonexistent/operator.cedar"])
+        #expect(missing.stderr == "/nonexistent/operator.cedar: cannot read the file: there is no such file\n")
+    }
 }
