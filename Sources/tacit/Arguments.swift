@@ -5,7 +5,8 @@ import TacitVault
 /// would change the request's route (`GET /v1/groups/` is the list of groups, `/v1/whois/` no route
 /// at all), and one longer than any the daemon gives out could only be refused by its HTTP server's
 /// limits, in a status code rather than words. Each failure is a usage error (exit 2) naming the
-/// argument. Names are not checked against the naming rule here: names stored before it still work.
+/// argument. A name looked up is not held to the naming rule (names stored before it still work);
+/// a name given out — enrolling, inviting, creating a group — is, as the daemon would.
 enum Arguments {
     /// A person's name: not empty, and not longer than a name can be (`Names.principalMaximum`).
     ///
@@ -14,6 +15,30 @@ enum Arguments {
         if name.isEmpty { throw ValidationError("\(argument) is empty: give a name") }
         if name.utf8.count > Names.principalMaximum {
             throw ValidationError("\(argument) is longer than any name: names are at most \(Names.principalMaximum) characters")
+        }
+    }
+
+    /// A name to give a person (`invite NAME`, `enroll --name`): the daemon's rule, `Names.checkPrincipal`.
+    ///
+    /// - Throws: `ValidationError` naming `argument` and the rule.
+    static func checkNewName(_ name: String, _ argument: String) throws {
+        try checkName(name, argument)
+        do {
+            try Names.checkPrincipal(name)
+        } catch {
+            throw ValidationError("\(argument) is not a name: \(error.message)")
+        }
+    }
+
+    /// A name to give a new group: the daemon's rule, `Names.checkGroup`.
+    ///
+    /// - Throws: `ValidationError` naming `argument` and the rule.
+    static func checkNewGroupName(_ name: String, _ argument: String) throws {
+        if name.isEmpty { throw ValidationError("\(argument) is empty: give the group's name") }
+        do {
+            try Names.checkGroup(name)
+        } catch {
+            throw ValidationError("\(argument) is not a group name: \(error.message)")
         }
     }
 

@@ -19,7 +19,7 @@ extension Tacit {
             @OptionGroup var passphrase: PassphraseOptions
             @Argument(help: "The group's name.") var name: String
 
-            func validate() throws { try Arguments.checkGroup(name, "<name>") }
+            func validate() throws { try Arguments.checkNewGroupName(name, "<name>") }
 
             func run() async throws {
                 let group: GroupSummary = try await Authenticated(connection, passphraseFile: passphrase.passphraseFile)
@@ -204,7 +204,7 @@ extension Tacit {
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
-            try Arguments.checkName(name, "<name>")
+            try Arguments.checkNewName(name, "<name>")
             if let group { try Arguments.checkGroup(group, "--group") }
             guard ["member", "facilitator", "compliance", "operator"].contains(role) else {
                 throw ValidationError("--role must be member, facilitator, compliance or operator")

@@ -22,7 +22,10 @@ extension Tacit {
         @Option(help: "The name to enroll under (the one the operator invited).") var name: String
         @OptionGroup var passphrase: PassphraseOptions
 
-        func validate() throws { try Arguments.checkName(name, "--name") }
+        func validate() throws {
+            try Arguments.checkNewName(name, "--name")
+            if code?.isEmpty == true { throw ValidationError("--code is empty: give the enrollment code the operator gave you") }
+        }
 
         func run() async throws {
             let code: String

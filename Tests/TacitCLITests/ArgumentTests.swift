@@ -179,4 +179,23 @@ import Testing
         let missing = try home.run(nil, ["policy", "check", "/nonexistent/operator.cedar"])
         #expect(missing.stderr == "/nonexistent/operator.cedar: cannot read the file: there is no such file\n")
     }
+
+    /// A name the daemon would refuse, or an empty code, is a mistake in the command: usage (2).
+    @Test func aBadNameOrAnEmptyCodeIsAUsageError() throws {
+        let home = try CLIHarness()
+        let rule = "a name is 1 to 32 lowercase letters (a-z), digits, '.', '-' or '_', starting with a letter or a digit"
+        let cases: [([String], String)] = [
+            (["invite", "Bea Smith", "--role", "member"], "Error: <name> is not a name: \(rule)"),
+            (["enroll", "--code", "AAAA-BBBB", "--name", "Ali"], "Error: --name is not a name: \(rule)"),
+            (["enroll", "--code", "", "--name", "ali"], "Error: --code is empty: give the enrollment code the operator gave you"),
+            (["group", "create", "North Side"], "Error: <name> is not a group name: a group name is 1 to 64 lowercase letters (a-z), "
+                + "digits, '.', '-' or '_', starting with a letter or a digit"),
+            (["group", "create", ""], "Error: <name> is empty: give the group's name"),
+        ]
+        for (arguments, message) in cases {
+            let run = try home.run("olivia", arguments)
+            #expect(run.status == 2, "\(arguments)")
+            #expect(run.stderr.hasPrefix(message + "\n"), "\(run.stderr)")
+        }
+    }
 }
