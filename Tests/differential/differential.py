@@ -128,7 +128,7 @@ ACTIONS = {
     "removeMember": "Group", "appointFacilitator": "Group", "exportMetrics": "Export",
     "invite": "Member", "disablePrincipal": "Member", "backup": "Instance", "restore": "Instance",
 }
-PHASES = ["planning", "session1", "practice", "reflection", "session2", "closed"]
+PHASES = ["planning", "session-1", "practice", "reflection", "session-2", "closed"]
 NOW = 1_767_225_600
 
 
