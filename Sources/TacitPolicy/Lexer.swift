@@ -129,6 +129,11 @@ struct Lexer {
         if c == "=" {
             throw PolicyError(.syntax, "unexpected `=`; equality is written `==`", at: start)
         }
+        if c == "?" {
+            // Cedar's template slots: say what they are, not just "unexpected character".
+            throw PolicyError(.syntax, "templates (`?principal`, `?resource`) are not supported in Tacit's Cedar subset; "
+                + "write the entity itself, e.g. `principal == Member::\"alice\"`", at: start)
+        }
         if c == "&" || c == "|" {
             throw PolicyError(.syntax, "unexpected `\(c)`; did you mean `\(c)\(c)`?", at: start)
         }

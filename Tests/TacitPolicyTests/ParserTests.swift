@@ -32,6 +32,8 @@ import Testing
         ("permit(principal == Member, action, resource);", 1, 27, "expected `::`"),
         ("permit(principal, action, resource) when { 1 < 2 < 3 };", 1, 50, "expected `}`"),
         ("permit(principal, action, resource) when { # };", 1, 44, "unexpected character `#`"),
+        ("permit(principal == ?principal, action, resource);", 1, 21, "templates (`?principal`, `?resource`) are not supported"),
+        ("permit(principal, action, resource in ?resource);", 1, 39, "templates (`?principal`, `?resource`) are not supported"),
     ])
     func errorsCarryTheirPosition(_ text: String, _ line: Int, _ column: Int, _ fragment: String) {
         let error = Self.syntaxError(text)
