@@ -1,4 +1,11 @@
 extension Schema {
+    /// The values of `Member.role`, as the daemon writes them.
+    public static let roles = ["member", "compliance", "operator"]
+
+    /// The values of `Cycle.phase`: the vault's phases in order (`CyclePhase`), then `none`, the
+    /// phase of the placeholder cycle of an entry written outside any cycle.
+    public static let phases = ["planning", "session-1", "practice", "reflection", "session-2", "closed", "none"]
+
     /// Tacit's schema: the entity types and actions the daemon decides, and the context it supplies.
     ///
     /// Every person is a `Member`; staff are told apart by `role` (`"member"`, `"compliance"`,
@@ -12,9 +19,11 @@ extension Schema {
         let member = ["Member"]
         return Schema(
             entityTypes: [
-                "Member": EntityType(attributes: ["role": .string, "disabled": .bool], memberOf: ["Group"]),
+                "Member": EntityType(attributes: ["role": .string, "disabled": .bool], memberOf: ["Group"],
+                                     stringValues: ["role": Schema.roles]),
                 "Group": EntityType(attributes: ["facilitators": .set(.entity("Member"))]),
-                "Cycle": EntityType(attributes: ["group": .entity("Group"), "phase": .string]),
+                "Cycle": EntityType(attributes: ["group": .entity("Group"), "phase": .string],
+                                    stringValues: ["phase": Schema.phases]),
                 "Entry": EntityType(attributes: [
                     "author": .entity("Member"), "group": .entity("Group"), "cycle": .entity("Cycle"), "deleted": .bool,
                 ]),

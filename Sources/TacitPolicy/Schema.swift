@@ -7,11 +7,16 @@ public struct Schema: Sendable {
         public var attributes: [String: SchemaType]
         /// The entity types an entity of this type may have as parents.
         public var memberOf: [String]
+        /// String attributes that only ever hold one of a few values (a cycle's `phase`): the
+        /// validator refuses `==` or `!=` with any other literal, which could never match. Cedar's
+        /// schema has no such lists, so `tacit policy schema` leaves them out.
+        public var stringValues: [String: [String]]
 
         /// Makes an entity type.
-        public init(attributes: [String: SchemaType] = [:], memberOf: [String] = []) {
+        public init(attributes: [String: SchemaType] = [:], memberOf: [String] = [], stringValues: [String: [String]] = [:]) {
             self.attributes = attributes
             self.memberOf = memberOf
+            self.stringValues = stringValues
         }
     }
 

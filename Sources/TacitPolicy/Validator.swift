@@ -232,6 +232,8 @@ struct Validator {
                 guard CheckedType.common(a, b) != nil else {
                     throw fail("`\(op.rawValue)` compares \(a) with \(b); values of different types are never equal", expression)
                 }
+                if let problem = try unlistedValue(left, right, env) { throw problem }
+                if let problem = try unlistedValue(right, left, env) { throw problem }
                 return .bool(nil)
             case .less, .lessOrEqual, .greater, .greaterOrEqual:
                 try long(left, env, "`\(op.rawValue)`")
@@ -331,6 +333,17 @@ struct Validator {
             }
             return .bool(nil)
         }
+    }
+
+    /// `e.attr == "text"` where the schema lists every value `attr` takes and `text` is not one of
+    /// them: the comparison never holds (`resource.phase == "session2"` for `"session-2"`).
+    private func unlistedValue(_ attribute: Expression, _ literal: Expression, _ env: Environment) throws(PolicyError) -> PolicyError? {
+        guard case .attribute(let base, let name) = attribute.kind, case .literal(.string(let text)) = literal.kind,
+              case .entity(let typeName) = try check(base, env),
+              let values = schema.entityTypes[typeName]?.stringValues[name], !values.contains(text) else { return nil }
+        let shown = text.count <= 40 && text.unicodeScalars.allSatisfy({ (0x20..<0x7f).contains($0.value) }) ? "\"\(text)\"" : "this value"
+        let listed = values.map { "\"\($0)\"" }.joined(separator: ", ")
+        return failOperand("`\(typeName)`'s `\(name)` is never \(shown); it is one of \(listed)", literal)
     }
 
     /// Literal `true` inside a set or record is just a Bool there.

@@ -87,7 +87,7 @@ public enum EntryKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// The phase of a cycle at some moment (`DESIGN.md`, "The learning cycle").
-public enum CyclePhase: String, Sendable, Codable {
+public enum CyclePhase: String, Sendable, Codable, CaseIterable {
     /// Before session 1's day.
     case planning
     /// Session 1's day.

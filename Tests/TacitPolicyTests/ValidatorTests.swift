@@ -24,6 +24,10 @@ import Testing
         ("permit(principal, action == Action::\"readEntry\", resource) when { [1, \"a\"] == [] };", 1, 71, "must have one type"),
         ("permit(principal, action == Member::\"alice\", resource);", 1, 29, "is not an action"),
         ("permit(principal, action == Action::\"readEntry\", resource) when { context has clientTime };", 1, 75, "`has` is always false"),
+        ("forbid(principal, action == Action::\"buildAgenda\", resource) when { resource.phase == \"session2\" };", 1, 87,
+         "`Cycle`'s `phase` is never \"session2\"; it is one of \"planning\", \"session-1\", \"practice\", \"reflection\", \"session-2\", \"closed\", \"none\""),
+        ("permit(principal, action == Action::\"readEntry\", resource) when { \"admin\" != principal.role };", 1, 67,
+         "`Member`'s `role` is never \"admin\"; it is one of \"member\", \"compliance\", \"operator\""),
     ])
     func reportsProblems(_ text: String, _ line: Int, _ column: Int, _ fragment: String) {
         let problems = Self.problems(text)
@@ -52,6 +56,18 @@ import Testing
         """)
         #expect(problems.map(\.location?.line) == [1, 2])
         #expect(problems.map(\.policyID) == ["policy0", "policy1"])
+    }
+
+    /// Every listed value compares without complaint, through any path to the attribute.
+    @Test func listedValuesAreAccepted() {
+        for phase in Schema.phases {
+            #expect(Self.problems("""
+            forbid(principal, action == Action::"writeEntry", resource) when { resource.cycle.phase == "\(phase)" };
+            """).isEmpty, "\(phase)")
+        }
+        #expect(Self.problems("""
+        permit(principal, action == Action::"readEntry", resource) when { resource.author["role"] != "operator" };
+        """).isEmpty)
     }
 
     @Test func theBasePolicyValidates() {
