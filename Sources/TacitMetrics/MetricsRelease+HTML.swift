@@ -100,10 +100,19 @@ extension MetricsRelease {
     private func cellTable() -> String {
         var out = "<table>\n<tr><th>metric</th><th>value</th><th>ε</th><th>noise</th></tr>\n"
         for cell in cells {
-            let noise = cell.metric.isPublic ? "none (public roster or schedule)" : "discrete Laplace, scale \(cell.sensitivity)/\(cell.epsilon)"
+            let noise = cell.metric.isPublic ? "none (public roster or schedule)" : "discrete Laplace, scale \(Self.scale(of: cell))"
             out += "<tr><td>\(cell.metric.rawValue)</td><td class=\"n\">\(cell.value)</td><td>\(cell.epsilon)</td><td>\(noise)</td></tr>\n"
         }
         return out + "</table>\n"
+    }
+
+    /// The noise scale Δ/ε of a noisy cell, in lowest terms: 24 for Δ 1 and ε 1/24, 8/3 for ε 3/8.
+    static func scale(of cell: Cell) -> String {
+        let (numerator, overflow) = cell.sensitivity.multipliedReportingOverflow(by: cell.epsilon.denominator)
+        guard !overflow, let scale = try? Rational(numerator, cell.epsilon.numerator) else {
+            return "\(cell.sensitivity) ÷ \(cell.epsilon)"
+        }
+        return scale.description
     }
 
     /// A vertical bar chart as inline SVG; bar heights are integers scaled to the largest value.

@@ -111,6 +111,20 @@ print(json.dumps(dict(zip(colours, counts))))
         #expect(html.contains("ε = 1/2 of the month's privacy budget of 1; budget left: 1/2"))
     }
 
+    /// The table's noise column gives the scale Δ/ε as one number, not Δ and ε run together
+    /// ("scale 1/1/24").
+    @Test func theNoiseColumnGivesTheScale() async throws {
+        let configuration = try MetricsConfiguration(epsilon: [.membersWrote: try Rational(3, 8)])
+        let export = try await Fixture.exporter(configuration: configuration).export(period: Fixture.period) {
+            Fixture.input(sizes: [5, 6, 7])
+        }
+        let html = export.html.bytes.text
+        #expect(html.contains("<td>1/24</td><td>discrete Laplace, scale 24</td></tr>"), "\(html)")
+        #expect(html.contains("<td>3/8</td><td>discrete Laplace, scale 8/3</td></tr>"), "\(html)")
+        #expect(html.contains("<td>0</td><td>none (public roster or schedule)</td></tr>"))
+        #expect(!html.contains("scale 1/"))
+    }
+
     @Test func aWithheldReportSaysWhyAndDrawsNoChart() async throws {
         let export = try await Fixture.exporter().export(period: Fixture.period) { Fixture.input(sizes: [5, 6]) }
         let html = export.html.bytes.text
