@@ -87,8 +87,9 @@ schemas = {
                                                           "head": string, "brokenAt": {"type": "integer"}}),
     "MetricsExportRequest": obj(["period"], {"period": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
                                              "format": {"enum": ["json", "csv", "html"]}}),
-    "MetricsExport": obj(["file", "signature", "format", "charged", "repeat"], {"file": string, "signature": string,
-        "format": string, "charged": {"type": "boolean"}, "repeat": {"type": "boolean"}}),
+    "MetricsExport": obj(["file", "signature", "format", "charged", "repeat", "withheldBecause"], {"file": string,
+        "signature": string, "format": string, "charged": {"type": "boolean"}, "repeat": {"type": "boolean"},
+        "withheldBecause": {"type": "array", "items": {"enum": ["too-few-groups", "too-few-members", "population-changed"]}}}),
 }
 
 E = lambda *codes: {str(c): {"description": "error", "content": {"application/json": {"schema": S("Error")}}} for c in codes}

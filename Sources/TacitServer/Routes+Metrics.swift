@@ -16,9 +16,12 @@ struct MetricsExportResponse: Codable, Sendable {
     var charged: Bool
     /// Whether this is the release already made today, returned byte for byte.
     var isRepeat: Bool
+    /// Why every count is withheld (`population-changed`, …); empty when the release is released.
+    /// The same as the release's own `withheldBecause`, so the CLI can say so for any format.
+    var withheldBecause: [String]
 
     enum CodingKeys: String, CodingKey {
-        case format, file, signature, charged
+        case format, file, signature, charged, withheldBecause
         case isRepeat = "repeat"
     }
 }
@@ -84,7 +87,8 @@ extension Routes {
             return try Response.json(MetricsExportResponse(
                 format: format.rawValue, file: Data(file.bytes).base64EncodedString(),
                 signature: String(decoding: file.signature, as: UTF8.self),
-                charged: !export.isRepeat && !export.charged.isZero, isRepeat: export.isRepeat), status: .created)
+                charged: !export.isRepeat && !export.charged.isZero, isRepeat: export.isRepeat,
+                withheldBecause: export.release.withheldBecause.map(\.rawValue)), status: .created)
         }
     }
 

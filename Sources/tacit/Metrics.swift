@@ -30,6 +30,8 @@ extension Tacit {
             var signature: String
             var charged: Bool
             var `repeat`: Bool
+            /// Why every count is withheld (`population-changed`, …); empty or absent when released.
+            var withheldBecause: [String]?
         }
 
         struct Export: AsyncParsableCommand {
@@ -37,7 +39,9 @@ extension Tacit {
                 abstract: "Export a month's metrics and their detached signature (compliance).",
                 discussion: """
                 Writes FILE and FILE.sig. A repeat on the same day returns the same release and spends no \
-                privacy budget; a later day's release of the same period is charged again.
+                privacy budget; a later day's release of the same period is charged again. An existing FILE or \
+                FILE.sig is kept unless --replace is given, and an --out ending in another format's extension \
+                is refused, both before anything is asked of the daemon.
 
                 Example:
                   tacit metrics export --period 2026-03 --format html --out march.html
@@ -47,6 +51,10 @@ extension Tacit {
             @Option(help: ArgumentHelp("The month (YYYY-MM).", valueName: "YYYY-MM")) var period: String
             @Option(help: "json, csv or html.") var format = "json"
             @Option(help: ArgumentHelp("Where to write (default: tacit-metrics-PERIOD.FORMAT).", valueName: "FILE")) var out: String?
+            @Flag(help: "Replace FILE and FILE.sig if they exist.") var replace = false
+
+            /// File extensions of the export formats.
+            static let extensions = ["json": "json", "csv": "csv", "html": "html", "htm": "html"]
 
             func validate() throws {
                 guard period.count == 7, period.dropFirst(4).first == "-", Int(period.prefix(4)) != nil,
@@ -54,26 +62,65 @@ extension Tacit {
                     throw ValidationError("--period must be a month: YYYY-MM")
                 }
                 guard ["json", "csv", "html"].contains(format) else { throw ValidationError("--format must be json, csv or html") }
+                // `--format html --out a2.json` is a slip on one side or the other; writing HTML into
+                // a .json file would only surface when someone opens it.
+                let written = URL(fileURLWithPath: out ?? "").pathExtension.lowercased()
+                if let out, let named = Self.extensions[written], named != format {
+                    throw ValidationError("--out \(out) is named as \(named) but --format is \(format): "
+                                          + "give --format \(named), or an --out ending in .\(format)")
+                }
             }
 
             func run() async throws {
+                let file = out ?? "tacit-metrics-\(period).\(format)"
+                // Checked before asking: an export spends privacy budget, which a refusal to write
+                // afterwards would waste.
+                if !replace, let existing = [file, file + ".sig"].first(where: { FileManager.default.fileExists(atPath: $0) }) {
+                    throw Self.refusal(existing)
+                }
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                 let export: ExportResponse = try await account.call(.POST, "/v1/metrics/exports",
                                                                     body: ExportRequest(period: period, format: format))
                 guard let bytes = Data(base64Encoded: export.file) else { throw CLIError("the daemon's export was not base64") }
-                let file = out ?? "tacit-metrics-\(period).\(export.format)"
-                do {
-                    try bytes.write(to: URL(fileURLWithPath: file))
-                    try Data(export.signature.utf8).write(to: URL(fileURLWithPath: file + ".sig"))
-                } catch {
-                    throw CLIError("cannot write \(file): \(error.localizedDescription)")
+                // Without --replace, a file that appeared meanwhile is kept too (O_EXCL).
+                let options: Data.WritingOptions = replace ? [] : [.withoutOverwriting]
+                for (target, contents) in [(file, bytes), (file + ".sig", Data(export.signature.utf8))] {
+                    do {
+                        try contents.write(to: URL(fileURLWithPath: target), options: options)
+                    } catch {
+                        if !replace && FileManager.default.fileExists(atPath: target) { throw Self.refusal(target) }
+                        throw CLIError("cannot write \(target): \(error.localizedDescription)")
+                    }
                 }
                 print("wrote \(file) and \(file).sig")
+                if let reasons = export.withheldBecause, !reasons.isEmpty {
+                    print(Self.withheldLine(reasons, period: period))
+                }
                 if export.`repeat` {
                     print("the same release as earlier today: no privacy budget spent")
                 } else if export.charged {
                     print("this release spent privacy budget for \(period)")
                 }
+            }
+
+            static func refusal(_ file: String) -> CLIError {
+                CLIError("\(file) exists and is kept — give another --out, or add --replace to overwrite it", status: .usage)
+            }
+
+            /// One line saying that every count is withheld, and why.
+            static func withheldLine(_ reasons: [String], period: String) -> String {
+                let why = reasons.map { reason in
+                    switch reason {
+                    case "population-changed":
+                        "the groups' rosters changed by only a few members since an earlier release for \(period), "
+                            + "and the two side by side could single those members out"
+                    case "too-few-groups": "the cohort has too few groups"
+                    case "too-few-members": "the cohort has too few members"
+                    default: reason
+                    }
+                }.joined(separator: "; ")
+                return "withheld (\(reasons.joined(separator: ", "))): \(why); the file holds only the public counts, "
+                    + "and no privacy budget was spent"
             }
         }
 

@@ -14,6 +14,7 @@ import TacitMetrics
         let signature: String
         let charged: Bool
         let `repeat`: Bool
+        let withheldBecause: [String]
     }
 
     /// Three groups of five with a cycle in March 2026, each member writing and some sharing;
@@ -85,6 +86,29 @@ import TacitMetrics
             #expect(release.status == .released)
         }
         #expect(!test.logs.text.contains(marker))
+    }
+
+    /// A release withheld because the rosters barely changed says so in the answer, whatever the
+    /// format, so the CLI can tell the user; it is not charged.
+    @Test func aWithheldReleaseSaysWhyInTheAnswer() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let carl = try await Self.organisation(test, client, groups: 3, marker: "x")
+            let first = try carl.decode(ExportAnswer.self, try await carl.call(.post, "/v1/metrics/exports", raw: #"{"period": "2026-03"}"#))
+            #expect(first.withheldBecause == [] && first.charged)
+            // One member more in g0: the two releases side by side would describe just them.
+            let anonymous = API(client: client)
+            let olivia = try await anonymous.login("olivia")
+            let code = try olivia.decode(InvitationResponse.self, try await olivia.call(
+                .post, "/v1/invitations", json: InvitationRequest(name: "newcomer", role: "member", group: "g0"))).code
+            _ = try await anonymous.enroll("newcomer", code: code)
+            try test.setTime("2026-03-11T10:00:00Z")
+            let carlAgain = try await anonymous.login("carl")
+            let second = try carlAgain.decode(ExportAnswer.self, try await carlAgain.call(
+                .post, "/v1/metrics/exports", raw: #"{"period": "2026-03", "format": "html"}"#))
+            #expect(second.withheldBecause == ["population-changed"])
+            #expect(!second.charged && !second.repeat)
+        }
     }
 
     @Test func membersAndSmallCohortsAreDenied() async throws {
