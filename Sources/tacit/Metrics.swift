@@ -126,7 +126,7 @@ extension Tacit {
 
         struct Verify: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Check an export's signature offline against the instance key; exit 0 valid, 1 invalid.",
+                abstract: "Check an export's signature offline against the instance key; exit 0 valid, 1 invalid, 2 no usable key.",
                 discussion: """
                 The signature is FILE.sig; the key is the one given with --key, else Keys/instance.pub in \
                 the home, else the one the daemon serves (GET /v1/instance-key) — say which you trust.
@@ -146,7 +146,12 @@ extension Tacit {
                 guard let signatureBytes = FileManager.default.contents(atPath: signaturePath) else {
                     throw CLIError("cannot read the signature \(signaturePath)")
                 }
-                let (keyBytes, source) = try await instanceKey()
+                let (keyBytes, source, place) = try await instanceKey()
+                // A key file that is not a key says nothing about the export: not "INVALID".
+                do { _ = try ExportSignature.publicKey(fromFile: Array(keyBytes)) } catch {
+                    throw CLIError("\(place) is not an instance public key (base64 of 32 bytes and a newline, "
+                                   + "like Keys/instance.pub): nothing was verified", status: .usage)
+                }
                 do {
                     try ExportSignature.verify(fileBytes: fileBytes, signatureFileBytes: Array(signatureBytes),
                                                publicKeyFileBytes: Array(keyBytes))
@@ -156,25 +161,28 @@ extension Tacit {
                 print("valid: \(file) is signed by \(source)")
             }
 
-            /// The key to verify with and where it came from: --key, else the home's
+            /// The key to verify with, where it came from (for the verdict) and the file or daemon
+            /// it was read from (for a complaint about it): --key, else the home's
             /// Keys/instance.pub, else the daemon (someone who verifies away from the daemon's
             /// machine has no home, and the daemon serves its public key to anyone).
-            private func instanceKey() async throws -> (bytes: Data, source: String) {
+            private func instanceKey() async throws -> (bytes: Data, source: String, place: String) {
                 if let key {
                     guard let bytes = FileManager.default.contents(atPath: key) else {
-                        throw CLIError("cannot read the instance key \(key): \(Secrets.unreadable(key))")
+                        throw CLIError("cannot read the instance key \(key): \(Secrets.unreadable(key))", status: .usage)
                     }
-                    return (bytes, "the instance key in \(key)")
+                    return (bytes, "the instance key in \(key)", key)
                 }
                 let local = connection.homeURL.appendingPathComponent("Keys/instance.pub").path
-                if let bytes = FileManager.default.contents(atPath: local) { return (bytes, "the instance key in \(local)") }
+                if let bytes = FileManager.default.contents(atPath: local) { return (bytes, "the instance key in \(local)", local) }
                 var served = Data()
                 do {
                     try await connection.client.download("/v1/instance-key", credential: .none) { served.append(contentsOf: $0.readableBytesView) }
                 } catch {
-                    throw CLIError("no instance key: none given with --key, no \(local), and the daemon did not answer (\(error)) — give it with --key")
+                    throw CLIError("no instance key: none given with --key, no \(local), and the daemon did not answer (\(error)) — give it with --key",
+                                   status: .usage)
                 }
-                return (served, "the instance key the daemon on \(connection.socketPath) serves")
+                return (served, "the instance key the daemon on \(connection.socketPath) serves",
+                        "what the daemon on \(connection.socketPath) serves")
             }
         }
     }

@@ -547,6 +547,14 @@ import Testing
         // Away from the daemon's home (carl's own folder has no Keys/), the key the daemon serves.
         #expect(try home.ok("carl", ["metrics", "verify", "feb.csv"])
             == "valid: feb.csv is signed by the instance key the daemon on \(home.socket) serves")
+        // A key file that is not a key is not an invalid export: said so, exit 2.
+        try Data("not a key\n".utf8).write(to: folder.appendingPathComponent("notakey.pub"))
+        let badKey = try home.run("carl", ["metrics", "verify", "feb.csv", "--key", "notakey.pub"])
+        #expect(badKey.status == 2)
+        #expect(badKey.stderr == "tacit: notakey.pub is not an instance public key (base64 of 32 bytes and a newline, "
+                + "like Keys/instance.pub): nothing was verified\n")
+        let missingKey = try home.run("carl", ["metrics", "verify", "feb.csv", "--key", "nowhere.pub"])
+        #expect(missingKey.status == 2 && missingKey.stderr.hasPrefix("tacit: cannot read the instance key nowhere.pub"), "\(missingKey.stderr)")
         // One byte changed: invalid under either key.
         try Data("period,groups\n2026-02,4\n".utf8).write(to: file)
         for arguments in [["--key", key], []] {
@@ -556,6 +564,6 @@ import Testing
         // No key anywhere: said, with what to do.
         home.stopDaemon()
         let noKey = try home.run("carl", ["metrics", "verify", "feb.csv"])
-        #expect(noKey.status == 1 && noKey.stderr.contains("no instance key") && noKey.stderr.contains("--key"), "\(noKey.stderr)")
+        #expect(noKey.status == 2 && noKey.stderr.contains("no instance key") && noKey.stderr.contains("--key"), "\(noKey.stderr)")
     }
 }
