@@ -30,6 +30,9 @@ public struct Configuration: Sendable, Equatable {
     /// log2 of scrypt's N for new passphrases (14…20; lower only when `testing`).
     public var scryptLog2N = 17
 
+    /// The smallest `scryptLog2N` outside a test configuration.
+    public static let minimumScryptLog2N = 14
+
     /// The defaults.
     public init() {}
 
@@ -44,24 +47,30 @@ public struct Configuration: Sendable, Equatable {
 
     /// Loads a configuration file. A missing optional file (the home's `tacit.json`) gives the defaults.
     ///
-    /// - Throws: `Problem` naming the key for any unknown key or bad value; `Problem` with key
-    ///   `(file)` when the file is not a JSON object.
+    /// - Throws: `Problem` naming the key for any unknown, repeated or bad key; `Problem` with the
+    ///   file's path as its key when the file cannot be read or is not a JSON object.
     public static func load(contentsOf url: URL) throws -> Configuration {
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw Problem(key: "(file)", message: "cannot read \(url.path)")
+            throw Problem(key: url.path, message: "cannot read the file")
         }
-        return try parse(data)
+        return try parse(data, file: url.path)
     }
 
-    /// Parses the JSON text of a configuration file.
+    /// Parses the JSON text of a configuration file; `file` names it in a message about the whole
+    /// text.
     ///
-    /// - Throws: `Problem`, naming the key.
-    public static func parse(_ data: Data) throws -> Configuration {
+    /// - Throws: `Problem`, naming the key (or `file` when the text is not a JSON object).
+    public static func parse(_ data: Data, file: String = "(file)") throws -> Configuration {
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: data), case .object(let root) = value else {
-            throw Problem(key: "(file)", message: "not a JSON object")
+            throw Problem(key: file, message: "not a JSON object")
+        }
+        // The decoder keeps one of two equal keys silently, so `{"testing": false, …, "testing": true}`
+        // would hide what the daemon runs with.
+        if let repeated = JSONKeyTrie.firstDuplicateKey(in: data) {
+            throw Problem(key: repeated, message: "appears more than once; give each key once")
         }
         var configuration = Configuration()
         var reader = Reader(object: root, prefix: "")
@@ -81,7 +90,7 @@ public struct Configuration: Sendable, Equatable {
             ?? configuration.enrollmentCodeSeconds
         configuration.bodyLimitBytes = try reader.int("bodyLimitBytes", in: 4096...(64 << 20)) ?? configuration.bodyLimitBytes
         configuration.socketGroup = try reader.string("socketGroup")
-        let minimumLog2N = configuration.testing ? 1 : 14
+        let minimumLog2N = configuration.testing ? 1 : Self.minimumScryptLog2N
         configuration.scryptLog2N = try reader.int("scryptLog2N", in: minimumLog2N...20) ?? configuration.scryptLog2N
 
         if let metrics = reader.value("metrics") {
@@ -89,17 +98,37 @@ public struct Configuration: Sendable, Equatable {
             do {
                 configuration.metrics = try MetricsConfiguration(json: try JSONEncoder().encode(metrics), keyPath: "metrics")
             } catch let error as MetricsError {
-                throw Problem(key: Self.key(in: error.message) ?? "metrics", message: error.message)
+                throw Self.problem(error)
             }
         }
         try reader.finish()
         return configuration
     }
 
+    /// What a test configuration allows, for the daemon to say at start; `nil` outside one. Scrypt
+    /// is called fast only when it is below the production floor.
+    public var testingNotice: String? {
+        guard testing else { return nil }
+        if scryptLog2N < Self.minimumScryptLog2N {
+            return "TEST CONFIGURATION: fast scrypt (N=2^\(scryptLog2N)) and --clock are allowed; never use this for real journals"
+        }
+        return "TEST CONFIGURATION: --clock is allowed (scrypt keeps a production cost here, N=2^\(scryptLog2N)); "
+            + "never use this for real journals"
+    }
+
     /// The key named between backticks in a TacitMetrics configuration message.
     static func key(in message: String) -> String? {
         let parts = message.split(separator: "`", omittingEmptySubsequences: false)
         return parts.count >= 3 ? String(parts[1]) : nil
+    }
+
+    /// A TacitMetrics configuration error as a `Problem`: the key it names, and the rest of its
+    /// message (without "metrics configuration `KEY`: ", which the key already says).
+    static func problem(_ error: MetricsError) -> Problem {
+        guard let key = key(in: error.message), let range = error.message.range(of: "`\(key)`: ") else {
+            return Problem(key: "metrics", message: error.message)
+        }
+        return Problem(key: key, message: String(error.message[range.upperBound...]))
     }
 
     /// Reads typed values from one JSON object and remembers which keys it used.

@@ -113,9 +113,7 @@ public final class Daemon: Sendable {
         } else {
             clock = .system
         }
-        if configuration.testing {
-            notices.append("TEST CONFIGURATION: fast scrypt (N=2^\(configuration.scryptLog2N)) and --clock are allowed; never use this for real journals")
-        }
+        if let notice = configuration.testingNotice { notices.append(notice) }
 
         // Policy: the base is compiled in; an operator file adds to it and must validate.
         let operatorText: String?

@@ -169,6 +169,18 @@ struct JSONKeyTrie {
         }
     }
 
+    /// The first key an object of `data` gives twice, written as `metrics.epsilon.members-wrote`:
+    /// JSON decoders keep one of the two without a word. `nil` when there is none, or when `data`
+    /// is not JSON (a decoder says so better).
+    static func firstDuplicateKey(in data: Data) -> String? {
+        data.withUnsafeBytes { raw in
+            var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
+            var path: [JSONPathStep] = []
+            guard case .repeated(let name) = scanner.duplicate(path: &path, depth: 0) else { return nil }
+            return name
+        }
+    }
+
     static func name(_ path: [JSONPathStep]) -> String {
         path.reduce(into: "") { text, step in
             switch step {
@@ -279,6 +291,49 @@ struct JSONKeyTrie {
                 return consume(UInt8(ascii: "]")) ? .allKnown : .invalid
             default:
                 return skipScalar() ? .allKnown : .invalid
+            }
+        }
+
+        enum Duplicate: Equatable {
+            case none
+            case repeated(String)
+            case invalid
+        }
+
+        /// Walks the value at `offset` for an object that gives one key twice; `path` is where the
+        /// value is.
+        mutating func duplicate(path: inout [JSONPathStep], depth: Int) -> Duplicate {
+            skipSpace()
+            guard depth < JSONKeyTrie.maximumDepth else { return .invalid }
+            switch peek {
+            case UInt8(ascii: "{"):
+                offset += 1
+                if consume(UInt8(ascii: "}")) { return .none }
+                var seen: Set<String> = []
+                repeat {
+                    skipSpace()
+                    guard let key = string(), consume(UInt8(ascii: ":")) else { return .invalid }
+                    path.append(.key(key))
+                    guard seen.insert(key).inserted else { return .repeated(JSONKeyTrie.name(path)) }
+                    let finding = duplicate(path: &path, depth: depth + 1)
+                    path.removeLast()
+                    guard finding == .none else { return finding }
+                } while consume(UInt8(ascii: ","))
+                return consume(UInt8(ascii: "}")) ? .none : .invalid
+            case UInt8(ascii: "["):
+                offset += 1
+                if consume(UInt8(ascii: "]")) { return .none }
+                var index = 0
+                repeat {
+                    path.append(.index(index))
+                    let finding = duplicate(path: &path, depth: depth + 1)
+                    path.removeLast()
+                    guard finding == .none else { return finding }
+                    index += 1
+                } while consume(UInt8(ascii: ","))
+                return consume(UInt8(ascii: "]")) ? .none : .invalid
+            default:
+                return skipScalar() ? .none : .invalid
             }
         }
 
