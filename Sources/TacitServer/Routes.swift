@@ -77,14 +77,17 @@ extension Response {
     }
 }
 
-/// Refuses a body over the configured limit (413) before any handler reads it.
+/// Refuses a body over the configured limit (413) before any handler reads it — except a
+/// restore's upload, a whole database streamed to disk under a limit of its own (the JSON limit,
+/// 1 MiB by default, had refused every backup larger than that).
 struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = TacitRequestContext
     let limit: Int
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+        let streamed = request.method == .post && request.uri.path == "/v1/restore"
+        if !streamed, let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError(.contentTooLarge, "too-large", "the request body is over the daemon's limit of \(limit) bytes")
         }
         return try await next(request, context)
