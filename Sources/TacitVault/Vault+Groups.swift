@@ -40,9 +40,12 @@ extension Vault {
             .sorted { $0.name < $1.name }
     }
 
-    /// How the group's size compares with the configured rules.
+    /// How the group's size compares with the configured rules, counting the members who take
+    /// part: a disabled member holds a place (see `addMember`) but practises no more.
     public func sizeStatus(of group: GroupID) async throws(VaultError) -> GroupSizeStatus {
-        let count = try readShort { try $0.members(of: group).count }
+        let count = try readShort { access in
+            try access.members(of: group).filter { try access.principal($0)?.disabled == false }.count
+        }
         let rules = configuration.groupSize
         if count < rules.allowed.lowerBound { return .belowMinimum }
         return rules.recommended.contains(count) ? .recommended : .allowed

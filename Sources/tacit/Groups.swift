@@ -68,9 +68,16 @@ extension Tacit {
                     "allowed": "an allowed size, outside the recommended one",
                     "recommended": "a good size",
                 ]
-                let members = detail.members.count.counted("member", "members")
+                // The size is judged on the members who take part; a disabled one still holds a place.
+                let disabled = Set(detail.members.filter { $0.disabled == true }.map(\.name))
+                let members = detail.members.count.counted("member", "members") + (disabled.isEmpty ? "" : " (\(disabled.count) disabled)")
                 print(DisplayText.line("\(detail.group.name) — \(members), \(size[detail.sizeStatus] ?? detail.sizeStatus)"))
-                print(DisplayText.line("facilitator: \(detail.group.facilitator ?? "none yet")"))
+                if let facilitator = detail.group.facilitator, disabled.contains(facilitator) {
+                    print(DisplayText.line("facilitator: \(facilitator) (disabled) — appoint another with "
+                                           + "`tacit group facilitator \(detail.group.name) NAME`"))
+                } else {
+                    print(DisplayText.line("facilitator: \(detail.group.facilitator ?? "none yet")"))
+                }
                 let roster = detail.members.map { $0.disabled == true ? "\($0.name) (disabled)" : $0.name }
                 print(DisplayText.line("members: \(roster.joined(separator: ", "))"))
                 if detail.cycles.isEmpty {

@@ -384,6 +384,23 @@ import Testing
         #expect(try home.run("olivia", ["audit", "verify"]).status == 1)
     }
 
+    /// A group's size is judged on the members who take part, and a disabled facilitator is said
+    /// to be one, with how to appoint another.
+    @Test func aGroupShowsItsDisabledMembersAndFacilitator() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        try home.enroll("hal", role: "member", group: "north")
+        #expect(try home.ok("olivia", ["group", "show", "north"]).contains("north — 7 members, an allowed size"))
+        try home.ok("olivia", ["principal", "disable", "hal"])
+        let shown = try home.ok("olivia", ["group", "show", "north"])
+        #expect(shown.contains("north — 7 members (1 disabled), a good size"), "\(shown)")
+        #expect(shown.contains("facilitator: fiona\n"), "\(shown)")
+        try home.ok("olivia", ["principal", "disable", "fiona"])
+        let leaderless = try home.ok("olivia", ["group", "show", "north"])
+        #expect(leaderless.contains("facilitator: fiona (disabled) — appoint another with `tacit group facilitator north NAME`"),
+                "\(leaderless)")
+    }
+
     /// Inviting a name again replaces the earlier invitation: the older code, made without the
     /// group, had enrolled the member into no group and left the newer one refused ("name taken").
     @Test func aNewInvitationReplacesTheEarlierOne() throws {
