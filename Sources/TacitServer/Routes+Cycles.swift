@@ -62,11 +62,7 @@ extension Routes {
         // the cycle as it stands (a cycle in its planning phase), with its audit record.
         v1.delete("cycles/{cycle}") { _, context in
             let identity = try context.requireIdentity()
-            guard let id = context.parameters.get("cycle").flatMap(CycleID.init),
-                  let cycle = try await state.vault.cycle(id) else { throw APIError.notFound("cycle") }
-            let group = try await groupOf(cycle, state: state)
-            try await gate.require(identity.principal, "scheduleCycle", on: PolicyGate.uid(cycle.id),
-                                   entities: [gate.cycle(cycle), gate.group(group)], hideExistence: false, what: "cycle")
+            let (cycle, _) = try await decidedCycle("scheduleCycle", context: context, identity: identity, gate: gate, state: state)
             try await identity.session.cancelCycle(cycle.id, recording: auditDraft(state, identity, "cancelCycle", cycle.id.description))
             return Response.noContent
         }
@@ -74,11 +70,7 @@ extension Routes {
         // The session-2 agenda, from what members shared with the group in this cycle.
         v1.get("cycles/{cycle}/agenda") { _, context in
             let identity = try context.requireIdentity()
-            guard let id = context.parameters.get("cycle").flatMap(CycleID.init),
-                  let cycle = try await state.vault.cycle(id) else { throw APIError.notFound("cycle") }
-            let group = try await groupOf(cycle, state: state)
-            try await gate.require(identity.principal, "buildAgenda", on: PolicyGate.uid(cycle.id),
-                                   entities: [gate.cycle(cycle), gate.group(group)], hideExistence: false, what: "cycle")
+            let (cycle, group) = try await decidedCycle("buildAgenda", context: context, identity: identity, gate: gate, state: state)
             let roster = Set(try await state.vault.members(of: group.id).map(\.id))
             var items: [AgendaResponse.Item] = []
             let (shared, _) = try await identity.session.feed()
@@ -170,6 +162,20 @@ enum Agenda {
         let quiet = topics.filter { byTopic[$0] == nil }
         if !quiet.isEmpty { text += "Topics with nothing shared yet: \(quiet.joined(separator: ", "))\n" }
         return text
+    }
+}
+
+extension Routes {
+    /// The cycle named by the path and its group, once the policy allows `action` on it (a 404 for
+    /// a cycle that is not there, a 403 naming the policies otherwise).
+    static func decidedCycle(_ action: String, context: TacitRequestContext, identity: Identity, gate: PolicyGate,
+                             state: DaemonState) async throws -> (Cycle, Group) {
+        guard let id = context.parameters.get("cycle").flatMap(CycleID.init),
+              let cycle = try await state.vault.cycle(id) else { throw APIError.notFound("cycle") }
+        let group = try await groupOf(cycle, state: state)
+        try await gate.require(identity.principal, action, on: PolicyGate.uid(cycle.id),
+                               entities: [gate.cycle(cycle), gate.group(group)], hideExistence: false, what: "cycle")
+        return (cycle, group)
     }
 }
 
