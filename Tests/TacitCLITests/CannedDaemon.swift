@@ -8,55 +8,26 @@ import Glibc
 /// of the first route its request line starts with (`GET /v1/groups `), else 404: how a test
 /// shows the CLI an answer the real daemon cannot be made to give (two groups whose ids share a
 /// prefix, an error body of another shape).
-final class CannedDaemon: @unchecked Sendable {
+final class CannedDaemon: Sendable {
     /// One answer: an HTTP status and a JSON body.
-    struct Answer {
+    struct Answer: Sendable {
         var status: Int
         var body: String
     }
 
-    let path: String
-    private let answers: [(String, Answer)]
-    private let listener: Int32
-    private let accepting = DispatchGroup()
+    private let listener: UnixListener
+    var path: String { listener.path }
 
     /// Listens on `path`; `answers` pairs the start of a request line with its answer.
     init(at path: String, answers: [(String, Answer)]) throws {
-        self.path = path
-        self.answers = answers
-        listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw HarnessError("canned daemon: socket() failed") }
-        unlink(path)
-        guard withUnixSocketAddress(path, { bind(listener, $0, $1) }) == 0, listen(listener, 8) == 0 else {
-            close(listener)
-            throw HarnessError("canned daemon: cannot listen on \(path)")
-        }
-        accepting.enter()
-        Thread { [self] in acceptLoop() }.start()
+        listener = try UnixListener(at: path, what: "canned daemon") { client in Self.serve(client, answers: answers) }
     }
 
     /// Stops listening.
-    func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        accepting.wait()
-        close(listener)
-        unlink(path)
-    }
-
-    private func acceptLoop() {
-        defer { accepting.leave() }
-        while true {
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { return }
-            Thread { [self] in
-                serve(client)
-                close(client)
-            }.start()
-        }
-    }
+    func stop() { listener.stop() }
 
     /// Answers requests on one connection until the client closes it (bodies are read and ignored).
-    private func serve(_ client: Int32) {
+    private static func serve(_ client: Int32, answers: [(String, Answer)]) {
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -73,13 +44,7 @@ final class CannedDaemon: @unchecked Sendable {
                     ?? Answer(status: 404, body: #"{"error": {"code": "not-found", "message": "no such route"}}"#)
                 let response = "HTTP/1.1 \(answer.status) Canned\r\nContent-Type: application/json\r\n"
                     + "Content-Length: \(answer.body.utf8.count)\r\n\r\n\(answer.body)"
-                let bytes = Array(response.utf8)
-                var sent = 0
-                while sent < bytes.count {
-                    let written = bytes.withUnsafeBytes { send(client, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
-                    guard written > 0 else { return }
-                    sent += written
-                }
+                guard UnixListener.sendAll(client, Array(response.utf8)[...]) else { return }
             }
             let count = buffer.withUnsafeMutableBytes { read(client, $0.baseAddress, $0.count) }
             guard count > 0 else { return }
