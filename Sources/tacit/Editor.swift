@@ -95,21 +95,28 @@ struct FrontMatter: Equatable {
     /// Text read from standard input: its front matter when it begins with a well-formed one (as
     /// the editor and a kept `tacit-unsaved-*.md` file have), `nil` when it is all body — a text
     /// that only looks like front matter (a Markdown rule, then prose) is kept whole as the body.
-    static func fromInput(_ text: String) -> FrontMatter? {
-        guard text.hasPrefix("---"), let parsed = try? parse(text), parsed.body != text else { return nil }
+    static func fromInput(_ text: String) -> (matter: FrontMatter, keys: Set<String>)? {
+        guard text.hasPrefix("---"), let parsed = try? parseNamingKeys(text), parsed.matter.body != text else { return nil }
         return parsed
     }
 
     /// Parses editor text; text without front matter is all body.
     ///
     /// - Throws: `CLIError` for an unknown key in the front matter.
-    static func parse(_ text: String) throws -> FrontMatter {
+    static func parse(_ text: String) throws -> FrontMatter { try parseNamingKeys(text).matter }
+
+    /// `parse`, also naming the keys the front matter gave (`tag` is `tags`): an edit keeps the
+    /// fields its front matter leaves out.
+    ///
+    /// - Throws: `CLIError` for an unknown key in the front matter.
+    static func parseNamingKeys(_ text: String) throws -> (matter: FrontMatter, keys: Set<String>) {
         var result = FrontMatter()
+        var keys: Set<String> = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard lines.first?.trimmingCharacters(in: .whitespaces) == "---",
               let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
             result.body = text
-            return result
+            return (result, keys)
         }
         for line in lines[1..<end] {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -118,6 +125,7 @@ struct FrontMatter: Equatable {
                 throw CLIError("front matter: '\(trimmed)' is not 'key: value'")
             }
             let key = trimmed[..<colon].lowercased()
+            keys.insert(key == "tag" ? "tags" : key)
             let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             switch key {
             case "title": result.title = value
@@ -130,7 +138,7 @@ struct FrontMatter: Equatable {
             }
         }
         result.body = lines[(end + 1)...].joined(separator: "\n")
-        return result
+        return (result, keys)
     }
 }
 

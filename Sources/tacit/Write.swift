@@ -53,12 +53,14 @@ extension Tacit {
             var fromEditor = false
             if text == ["-"] {
                 let input = try Terminal.readStandardInput()
-                if let given = FrontMatter.fromInput(input) {
+                if let (given, _) = FrontMatter.fromInput(input) {
                     // The flags given win over the text's front matter.
                     fields = FrontMatter(title: title ?? given.title, tags: tags.isEmpty ? given.tags : tags,
                                          topic: topic ?? given.topic, kind: kind ?? given.kind, body: given.body)
                     guard fields.kind.isEmpty || entryKinds.contains(fields.kind) else {
-                        throw CLIError("kind '\(fields.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved")
+                        // Piped text may exist nowhere else: it is kept, as after any failed save.
+                        let kept = try Write.kept(input, first: "correct its kind", saveWith: "tacit write -")
+                        throw CLIError("kind '\(fields.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved; \(kept)")
                     }
                 } else {
                     fields.body = input
@@ -229,15 +231,20 @@ extension Tacit {
             var entry: EntryResponse = try await account.call(.GET, "/v1/entries/\(id.lower)")
             var fields = flagsApplied(to: entry)
             let flagsGiven = title != nil || topic != nil || kind != nil || !tags.isEmpty
+            // Only flags (no new text): they apply as well to a version saved since (below).
+            let flagsOnly = flagsGiven && text.isEmpty
             // Text typed in the editor or piped in exists nowhere else: a failed save keeps it in a file.
             var typed = false
             if text == ["-"] {
                 typed = true
                 let input = try Terminal.readStandardInput()
-                if let given = FrontMatter.fromInput(input) {
-                    fields = FrontMatter(title: title ?? given.title, tags: tags.isEmpty ? given.tags : tags,
-                                         topic: topic ?? given.topic, kind: kind ?? (given.kind.isEmpty ? entry.kind : given.kind),
-                                         body: given.body)
+                if let (given, keys) = FrontMatter.fromInput(input) {
+                    // Flags win over the front matter, and a field it leaves out stays as it was.
+                    if title == nil, keys.contains("title") { fields.title = given.title }
+                    if tags.isEmpty, keys.contains("tags") { fields.tags = given.tags }
+                    if topic == nil, keys.contains("topic") { fields.topic = given.topic }
+                    if kind == nil, keys.contains("kind"), !given.kind.isEmpty { fields.kind = given.kind }
+                    fields.body = given.body
                 } else {
                     fields.body = input
                 }
@@ -252,13 +259,18 @@ extension Tacit {
                 typed = true
                 fields = edited
             }
+            // An empty text replaces nothing: a pipe that failed upstream (or `edit ID ""`) had
+            // saved an entry with no text. Deleting is `tacit delete`.
+            if !flagsOnly, fields.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+               !entry.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw CLIError("nothing to save: the new text is empty and the entry is unchanged (to delete it: `tacit delete \(id.short)`)")
+            }
             guard entryKinds.contains(fields.kind) else {
                 let kept = typed ? "; " + (try Write.kept(fields.render(), first: "correct its kind", saveWith: "tacit edit \(id.short) -")) : ""
                 throw CLIError("kind '\(fields.kind)' is not one of \(entryKinds.joined(separator: ", ")); nothing was saved\(kept)")
             }
-            // Only flags (no new text): they apply as well to a version saved since, so an edit
-            // that came in between is read again and the flags go on top of it (a few times at most).
-            let flagsOnly = flagsGiven && text.isEmpty
+            // Only flags: an edit that came in between is read again and the flags go on top of it
+            // (a few times at most).
             for attempt in 1... {
                 let input = EntryInput(title: fields.title, body: fields.body, tags: fields.tags, topic: fields.topic, kind: fields.kind)
                 do {

@@ -117,6 +117,30 @@ import Testing
         #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", whole, "--json"])).body == markdown)
     }
 
+    /// Text piped into `edit ID -` replaces only what it gives: an empty pipe (a command upstream
+    /// that failed) or an empty text saves nothing, a front matter that names some fields leaves
+    /// the others as they were, and a piped write whose front matter is refused keeps its text.
+    @Test func anEditFromAPipeReplacesOnlyWhatItGives() throws {
+        let home = try CLIHarness.inPractice()
+        let id = try home.ok("ali", ["write", "Let Sam run it.", "--title", "Standup", "--topic", "Delegation", "--tag", "delegation"])
+        for (arguments, stdin) in [(["edit", id, "-"], ""), (["edit", id, "-"], " \n"), (["edit", id, ""], "")] {
+            let empty = try home.run("ali", arguments, stdin: stdin)
+            #expect(empty.status == 1 && empty.stderr.contains("nothing to save: the new text is empty"), "\(empty.stderr)")
+        }
+        #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"])).body == "Let Sam run it.")
+        try home.ok("ali", ["edit", id, "-"], stdin: "---\ntitle: Standup, week 2\n---\nHe ran it.\n")
+        let edited = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
+        #expect(edited.title == "Standup, week 2" && edited.body == "He ran it.\n")
+        #expect(edited.topic == "Delegation" && edited.tags == ["delegation"], "\(edited)")
+
+        let refused = try home.run("ali", ["write", "-"], stdin: "---\ntitle: Piped\nkind: bogus\n---\nKept somewhere.\n")
+        #expect(refused.status == 1 && refused.stderr.contains("kind 'bogus'") && refused.stderr.contains("tacit write - < tacit-unsaved-"),
+                "\(refused.stderr)")
+        let folder = home.folder(of: "ali")
+        let kept = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix("tacit-unsaved-") })
+        #expect(try String(contentsOf: folder.appendingPathComponent(kept), encoding: .utf8).contains("Kept somewhere."))
+    }
+
     /// A write refused after a long time in the editor (here the cycle ended meanwhile) keeps the
     /// text in a private file, which `tacit write -` saves as it was.
     @Test func aRefusedWriteKeepsWhatWasTyped() throws {
