@@ -110,6 +110,21 @@ import Testing
         #expect(closed.stderr.contains("closed"))
     }
 
+    /// An entry shared with the group and then edited stays on the agenda, under its new title.
+    @Test func anEditedSharedEntryStaysOnTheAgenda() throws {
+        let home = try CLIHarness.inPractice()
+        let id = try home.ok("ali", ["write", "Let Sam run it.", "--title", "Standup", "--topic", "Delegation"])
+        try home.ok("ali", ["share", id, "--group", "north"])
+        #expect(try home.ok("fiona", ["cycle", "agenda", "north"]).contains("Standup"))
+        // A member who left is disabled, not yet removed: the group shared with is still the group.
+        try home.ok("olivia", ["principal", "disable", "cal"])
+        try home.ok("ali", ["edit", id, "--title", "Standup, week 2"])
+        try home.ok("ali", ["edit", id, "-"], stdin: "He ran it; I said nothing.")
+        try home.setTime("2026-04-01T10:00:00Z")
+        let agenda = try home.ok("fiona", ["cycle", "agenda", "north"])
+        #expect(agenda.contains("Standup, week 2"), "\(agenda)")
+    }
+
     /// A cycle planned on the wrong dates is cancelled by its id and planned again.
     @Test func aCyclePlannedOnTheWrongDatesIsCancelled() throws {
         let home = try CLIHarness.started()
