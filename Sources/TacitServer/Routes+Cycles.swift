@@ -71,7 +71,8 @@ extension Routes {
         v1.get("cycles/{cycle}/agenda") { _, context in
             let identity = try context.requireIdentity()
             let (cycle, group) = try await decidedCycle("buildAgenda", context: context, identity: identity, gate: gate, state: state)
-            let roster = Set(try await state.vault.members(of: group.id).map(\.id))
+            // The group as it takes part: group shares are sealed to its members who are not disabled.
+            let roster = Set(try await state.vault.members(of: group.id).filter { !$0.isDisabled }.map(\.id))
             var items: [AgendaResponse.Item] = []
             let (shared, _) = try await identity.session.feed()
             let inCycle = shared.filter { $0.entry.metadata.cycle == cycle.id }

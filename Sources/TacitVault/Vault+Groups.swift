@@ -110,12 +110,15 @@ extension Vault {
 
     /// Appoints `principal`, a member of `group`, as its facilitator.
     ///
-    /// - Throws: `VaultError.notPermitted` for a non-member.
+    /// - Throws: `VaultError.notPermitted` for a non-member or a disabled one.
     public func appointFacilitator(_ principal: PrincipalID, of group: GroupID, recording record: AuditDraft? = nil)
         async throws(VaultError) {
         try await write { access in
             guard try access.isMember(principal, of: group) else {
                 throw VaultError(.notPermitted, "the facilitator must be a member of the group")
+            }
+            if let row = try access.principal(principal), row.disabled {
+                throw VaultError(.notPermitted, "\(row.name) is disabled: appoint a member who takes part")
             }
             try access.setFacilitator(group, principal)
             try access.appendAudit(record)

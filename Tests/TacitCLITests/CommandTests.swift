@@ -399,6 +399,11 @@ import Testing
         let leaderless = try home.ok("olivia", ["group", "show", "north"])
         #expect(leaderless.contains("facilitator: fiona (disabled) — appoint another with `tacit group facilitator north NAME`"),
                 "\(leaderless)")
+        let disabledOne = try home.run("olivia", ["group", "facilitator", "north", "hal"])
+        #expect(disabledOne.status != 0 && disabledOne.stderr.contains("hal is disabled: appoint a member who takes part"),
+                "\(disabledOne.stderr)")
+        try home.ok("olivia", ["group", "facilitator", "north", "ali"])
+        #expect(try home.ok("olivia", ["group", "show", "north"]).contains("facilitator: ali\n"))
     }
 
     /// Inviting a name again replaces the earlier invitation: the older code, made without the

@@ -125,6 +125,27 @@ import Testing
         #expect(agenda.contains("Standup, week 2"), "\(agenda)")
     }
 
+    /// Nothing is sealed to a disabled member (asked for by name, it is refused; a group share
+    /// leaves them out), and a share that would end before it begins — its cycle over — is refused
+    /// unless it is given an end.
+    @Test func sharesGoToWhoCanReadThemWhileTheyLast() throws {
+        let home = try CLIHarness.inPractice()
+        try home.ok("olivia", ["principal", "disable", "cal"])
+        let id = try home.ok("ali", ["write", "Let Sam run it.", "--title", "Standup"])
+        let refused = try home.run("ali", ["share", id, "--with", "cal"])
+        #expect(refused.status != 0 && refused.stderr.contains("cal is disabled and reads nothing"), "\(refused.stderr)")
+        try home.ok("ali", ["share", id, "--group", "north"])
+        let shares = try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("ali", ["shares", "--json"]))
+        #expect(shares.count == 1 && !shares[0].audience.contains("cal") && shares[0].audience.contains("bea"), "\(shares)")
+        #expect(try home.ok("fiona", ["cycle", "agenda", "north"]).contains("Standup"))
+
+        let late = try home.ok("ali", ["write", "Written in the last days.", "--title", "Late"])
+        try home.setTime("2026-04-20T10:00:00Z")
+        let over = try home.run("ali", ["share", late, "--group", "north"])
+        #expect(over.status != 0 && over.stderr.contains("the entry's cycle is over"), "\(over.stderr)")
+        try home.ok("ali", ["share", late, "--group", "north", "--until", "2026-05-01"])
+    }
+
     /// A cycle planned on the wrong dates is cancelled by its id and planned again.
     @Test func aCyclePlannedOnTheWrongDatesIsCancelled() throws {
         let home = try CLIHarness.started()

@@ -205,11 +205,15 @@ extension MemberSession {
             switch audience {
             case let .group(chosen):
                 guard chosen == group else { throw VaultError(.notPermitted, "an entry is shared within its own group") }
-                readers = roster.filter { $0 != me }.sorted()
+                // The group as it takes part: a disabled member reads nothing, so nothing is sealed to them.
+                readers = try roster.filter { try $0 != me && access.principal($0)?.disabled == false }.sorted()
             case let .members(chosen):
                 readers = Array(Set(chosen)).sorted()
                 guard readers.allSatisfy({ roster.contains($0) && $0 != me }) else {
                     throw VaultError(.notPermitted, "readers must be other members of the entry's group")
+                }
+                if let disabled = try readers.lazy.compactMap({ try access.principal($0) }).first(where: \.disabled) {
+                    throw VaultError(.notPermitted, "\(disabled.name) is disabled and reads nothing: share with the others")
                 }
             }
             guard !readers.isEmpty else { throw VaultError(.notPermitted, "a share needs at least one reader") }
@@ -226,6 +230,11 @@ extension MemberSession {
                 expires = expiry
             } else if let cycleID = entry.columns.cycle, let cycle = try access.cycle(cycleID) {
                 expires = self.vault.end(of: cycle)
+                // A share that would end before it begins is refused, not made.
+                guard expires > date else {
+                    throw VaultError(.notPermitted, "the entry's cycle is over, and a share ends with it by default: "
+                                     + "give an end date (--until) to share it now")
+                }
             } else {
                 expires = date.addingTimeInterval(fallbackLifetime)
             }
