@@ -32,9 +32,9 @@ extension Routes {
             ], hideExistence: false, what: "group")
             // The cycle's audit record commits with it.
             let cycle = try await identity.session.createCycle(in: group.id, session1: input.session1,
-                                                               session2: input.session2, plan: CyclePlan(topics: input.topics),
+                                                               session2: input.session2, plan: CyclePlan(topics: input.topics.once()),
                                                                recording: auditDraft(state, identity, "scheduleCycle"))
-            return try Response.json(cycleInfo(cycle, state: state, topics: input.topics), status: .created)
+            return try Response.json(cycleInfo(cycle, state: state, topics: input.topics.once()), status: .created)
         }
 
         // Cycles of one group (?group=) or of every group of the caller; members of the group see

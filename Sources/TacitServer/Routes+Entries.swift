@@ -213,7 +213,7 @@ extension Routes {
             }
             kind = parsed
         }
-        return EntryDraft(title: input.title, body: input.body, tags: input.tags, topic: input.topic, kind: kind,
+        return EntryDraft(title: input.title, body: input.body, tags: input.tags.once(), topic: input.topic, kind: kind,
                           cycle: input.cycle.map(CycleID.init))
     }
 
@@ -280,5 +280,14 @@ extension Routes {
         EntrySummary(id: entry.id.uuid, title: entry.content.title, kind: entry.metadata.kind.rawValue,
                      tags: entry.content.tags, cycle: entry.metadata.cycle?.uuid, created: entry.content.created,
                      updated: entry.content.updated, shared: shared)
+    }
+}
+
+extension Array where Element: Hashable {
+    /// The elements in their order, each once: a tag or a topic given twice (`--tag x --tag x`) is
+    /// one, not a doubled line on the agenda.
+    func once() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
     }
 }

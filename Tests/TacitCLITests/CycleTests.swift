@@ -146,6 +146,19 @@ import Testing
         try home.ok("ali", ["share", late, "--group", "north", "--until", "2026-05-01"])
     }
 
+    /// A topic or a tag given twice is kept once: the agenda had shown the topic's section twice.
+    @Test func aTopicOrTagGivenTwiceIsKeptOnce() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        let cycle = try CLIHarness.decode(CycleInfo.self, try home.ok("fiona", [
+            "cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06",
+            "--topic", "Delegation", "--topic", "Feedback", "--topic", "Delegation", "--json"]))
+        #expect(cycle.topics == ["Delegation", "Feedback"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        let id = try home.ok("ali", ["write", "Let Sam run it.", "--tag", "dup", "--tag", "other", "--tag", "dup"])
+        #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"])).tags == ["dup", "other"])
+    }
+
     /// A cycle planned on the wrong dates is cancelled by its id and planned again.
     @Test func aCyclePlannedOnTheWrongDatesIsCancelled() throws {
         let home = try CLIHarness.started()
