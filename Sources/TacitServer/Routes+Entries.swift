@@ -73,6 +73,9 @@ extension Routes {
             guard let text = query["q"].map(String.init), !text.isEmpty, text.count <= 500 else {
                 throw APIError.badRequest("give a query: q=words (at most 500 characters)")
             }
+            guard MemberSession.searchHasTerms(text) else {
+                throw APIError.badRequest("the query holds no word to look for: give words or a \"quoted phrase\"")
+            }
             let shared = Set(try await state.vault.sharedEntryIDs(of: identity.principal.id, now: state.now))
             let entries = try await identity.session.search(text, filter: try searchFilter(query))
             return try Response.json(EntryList(entries: entries.map { summaryOf($0, shared: shared.contains($0.id)) }, next: nil))

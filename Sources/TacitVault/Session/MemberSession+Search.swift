@@ -204,6 +204,10 @@ struct SearchCacheItem: Sendable {
 }
 
 extension MemberSession {
+    /// Whether `query` holds a word or phrase to look for (`"` or `""` holds none, and would match
+    /// every entry).
+    public static func searchHasTerms(_ query: String) -> Bool { !SearchQuery(query).terms.isEmpty }
+
     /// Searches the member's own entries in memory: every term and quoted phrase of `query` must
     /// occur in the title or body (case- and diacritic-insensitive), and every filter must hold.
     /// Nothing about the query or the matches is written anywhere.
