@@ -190,8 +190,10 @@ extension Routes {
         if let cycleID = metadata.cycle, let cycle = try await state.vault.cycle(cycleID) {
             entities.append(gate.cycle(cycle))
         }
+        // Another's entry stays unknown to the caller (404); the author hears why (403 naming the
+        // policy: a closed cycle's entry is kept as it was, which "not found" had hidden).
         try await gate.require(identity.principal, action, on: PolicyGate.uid(metadata.id), entities: entities,
-                               hideExistence: true, what: "entry")
+                               hideExistence: metadata.author != identity.principal.id, what: "entry")
         return metadata
     }
 

@@ -144,6 +144,9 @@ import Testing
         let over = try home.run("ali", ["share", late, "--group", "north"])
         #expect(over.status != 0 && over.stderr.contains("the entry's cycle is over"), "\(over.stderr)")
         try home.ok("ali", ["share", late, "--group", "north", "--until", "2026-05-01"])
+        // Its author hears why an entry of a closed cycle is not edited (it had read "not found").
+        let closed = try home.run("ali", ["edit", late, "--title", "Later"])
+        #expect(closed.status == 3 && closed.stderr.contains("the cycle is closed"), "\(closed.stderr)")
     }
 
     /// A topic or a tag given twice is kept once: the agenda had shown the topic's section twice.
