@@ -140,7 +140,13 @@ extension Routes {
                 ], principalGroups: facts.authorGroups)
                 if let refusal = PolicyGate.refusal(decision, hideExistence: false, what: "cycle") { return refusal }
             }
-            return APIError(.conflict, "no-cycle", "you are in no cycle yet: your facilitator schedules one with `tacit cycle create`")
+            // In no group, the facilitator can do nothing about it; in a group, every cycle is over
+            // or none was planned yet — either way the next one is the facilitator's to schedule.
+            guard !facts.authorGroups.isEmpty else {
+                return APIError(.conflict, "no-cycle", "you are in no group: the operator adds you to one (`tacit group add`)")
+            }
+            return APIError(.conflict, "no-cycle", "your group has no cycle open now (none yet, or the last one closed): "
+                            + "your facilitator schedules the next with `tacit cycle create`")
         }
         guard let group = facts.group else { return APIError.notFound("group") }
         let decision = gate.decideNow(identity.principal, "writeEntry", on: pending, entities: [

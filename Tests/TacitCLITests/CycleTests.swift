@@ -147,6 +147,12 @@ import Testing
         // Its author hears why an entry of a closed cycle is not edited (it had read "not found").
         let closed = try home.run("ali", ["edit", late, "--title", "Later"])
         #expect(closed.status == 3 && closed.stderr.contains("the cycle is closed"), "\(closed.stderr)")
+        // A new entry waits for the next cycle; a member taken out of the group hears that instead.
+        let waiting = try home.run("ali", ["write", "After the cycle."])
+        #expect(waiting.status == 1 && waiting.stderr.contains("your group has no cycle open now"), "\(waiting.stderr)")
+        try home.ok("olivia", ["group", "remove", "north", "bea", "--yes"])
+        let outside = try home.run("bea", ["write", "Still writing."])
+        #expect(outside.status == 1 && outside.stderr.contains("you are in no group"), "\(outside.stderr)")
     }
 
     /// A topic or a tag given twice is kept once: the agenda had shown the topic's section twice.
