@@ -58,7 +58,7 @@ extension Routes {
                 notices.append("\(count(report.entriesRekeyed, "entry", "entries")) re-encrypted after a revocation or removal")
             }
             if report.membersSealedIn > 0 {
-                notices.append("\(count(report.membersSealedIn, "new member", "new members")) sealed into cycle topics")
+                notices.append("\(count(report.membersSealedIn, "new member", "new members")) of your group can now read its cycle topics")
             }
             let response = SessionResponse(
                 token: token, captureToken: capture, principal: info(session.principal),

@@ -21,7 +21,7 @@ extension Tacit.CycleCommand {
 
         func run() async throws {
             // An id only: a group's name would pick its current cycle, which is not for cancelling blind.
-            if UUID(uuidString: cycle) == nil { try Resolve.checkPrefix(cycle) }
+            if UUID(uuidString: cycle) == nil { try Resolve.checkPrefix(cycle, listedBy: "tacit cycle list") }
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let found = try await Resolve.cycle(cycle, account)
             try await account.send(.DELETE, "/v1/cycles/\(found.id.lower)")

@@ -92,16 +92,20 @@ enum Resolve {
         text.count >= 4 && text.allSatisfy { $0.isHexDigit || $0 == "-" }
     }
 
-    static func checkPrefix(_ text: String) throws {
+    /// - Parameter listing: the command whose table shows such ids.
+    static func checkPrefix(_ text: String, listedBy listing: String = "tacit list") throws {
         guard isPrefix(text) else {
-            throw CLIError("'\(text)' is not an id — give the id (or its first 4+ characters) as `tacit list` shows it", status: .usage)
+            throw CLIError("'\(text)' is not an id — give the id (or its first 4+ characters) as `\(listing)` shows it", status: .usage)
         }
     }
 
     static func single(_ ids: [UUID], _ text: String, what: String) throws -> UUID {
         let unique = Array(Set(ids))
         guard !unique.isEmpty else { throw CLIError("not found: no \(what) \(text)") }
-        guard unique.count == 1 else { throw CLIError("'\(text)' matches \(unique.count) \(what)s — give more characters") }
+        guard unique.count == 1 else {
+            let plural = what.hasSuffix("y") ? what.dropLast() + "ies" : what + "s"
+            throw CLIError("'\(text)' matches \(unique.count) \(plural) — give more characters")
+        }
         return unique[0]
     }
 }

@@ -175,7 +175,8 @@ import Testing
         let wrong = try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-05-04", "--session2", "2026-05-06"])
             .trimmingCharacters(in: .whitespacesAndNewlines)
         // By id only: a group's name is not enough to cancel something.
-        #expect(try home.run("fiona", ["cycle", "cancel", "north"]).status == 2)
+        let byName = try home.run("fiona", ["cycle", "cancel", "north"])
+        #expect(byName.status == 2 && byName.stderr.contains("as `tacit cycle list` shows it"), "\(byName.stderr)")
         #expect(try home.run("ali", ["cycle", "cancel", String(wrong.prefix(8))]).status == 3)
         let cancelled = try home.ok("fiona", ["cycle", "cancel", String(wrong.prefix(8))])
         #expect(cancelled.contains("cancelled cycle \(wrong.prefix(8)) (session 1 was to be 2026-05-04"), "\(cancelled)")
