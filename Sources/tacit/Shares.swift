@@ -261,9 +261,10 @@ extension Tacit {
         static let configuration = CommandConfiguration(
             abstract: "Show a member's key fingerprint to compare in person; --confirm accepts a changed key.",
             discussion: """
-            Your journal pins each peer's key the first time you share with them. If their key changes \
-            (a recovery or rotation), sharing with them is refused until you compare the new fingerprint \
-            with them in person and confirm it.
+            Your journal pins each peer's key the first time you share with them. A member's keys stay \
+            theirs through passphrase changes, recovery and rotation, so a key that changes means the \
+            key stored for them was replaced: sharing with them is refused until you compare the new \
+            fingerprint with them in person and confirm it.
 
             Examples:
               tacit whois bea
