@@ -47,6 +47,15 @@ extension Tacit {
         }
 
         func run() async throws {
+            // A folder others can read would show them the files' names, which carry titles; checked
+            // before anything is fetched. A new folder is made 0700.
+            let target = out ?? "tacit-export"
+            if let attributes = try? FileManager.default.attributesOfItem(atPath: target),
+               let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
+                throw CLIError("\(target) can be read by other users (mode \(String(mode & 0o777, radix: 8))) and the exported files' "
+                               + "names show your titles: export into a folder only you can open (chmod 700 \(target)), or a new one",
+                               status: .usage)
+            }
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let summaries = try await Resolve.allEntries(account)
             let token = try await account.token()
@@ -70,7 +79,7 @@ extension Tacit {
                 FileHandle.standardOutput.write(try encoder.encode(entries) + Data("\n".utf8))
                 return
             }
-            let folder = URL(fileURLWithPath: out ?? "tacit-export")
+            let folder = URL(fileURLWithPath: target)
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: 0o700])

@@ -67,6 +67,12 @@ import Testing
         #expect(files.count == 6)
         for file in files { #expect(mode(of: file.path) == 0o600) }
         #expect(mode(of: folder.appendingPathComponent("out").path) == 0o700)
+        // An existing folder others can open would show them the titles in the files' names.
+        let open = folder.appendingPathComponent("open")
+        try FileManager.default.createDirectory(at: open, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        let refused = try home.run("ali", ["export", "--format", "markdown", "--out", "open"])
+        #expect(refused.status == 2 && refused.stderr.contains("open can be read by other users (mode 755)"), "\(refused.stderr)")
+        #expect(CLIHarness.files(under: open).isEmpty)
         let retro = try #require(files.first { $0.lastPathComponent.contains("retro") })
         let text = try String(contentsOf: retro, encoding: .utf8)
         #expect(text.hasPrefix("---\nid: \""))
