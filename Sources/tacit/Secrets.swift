@@ -24,9 +24,11 @@ enum Secrets {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw CLIError("cannot read the \(what) file \(file): \(unreadable(file))")
             }
-            let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            // Any line ending ends the line: "\r\n" is one Character to Swift, so a split on "\n" alone
+            // left a Windows-made file's first line holding the whole file.
+            let line = text.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
             guard !line.isEmpty else { throw CLIError("\(file) is empty: its first line should hold the \(what)") }
-            return line.hasSuffix("\r") ? String(line.dropLast()) : line
+            return line
         }
         if let value = ProcessInfo.processInfo.environment[variable] {
             guard !value.isEmpty else { throw CLIError("\(variable) is empty — set it to the \(what), or unset it to be asked") }

@@ -406,6 +406,16 @@ import Testing
         #expect(try home.ok("olivia", ["group", "show", "north"]).contains("facilitator: ali\n"))
     }
 
+    /// A passphrase file made on Windows (CRLF line ends) gives its first line, as one made here does.
+    @Test func aPassphraseFileWithCRLFLineEndsWorks() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali"], compliance: false)
+        let file = home.folder(of: "ali").appendingPathComponent("passphrase.txt")
+        try Data((CLIHarness.passphrase("ali") + "\r\nsecond line\r\n").utf8).write(to: file)
+        let login = try home.run("ali", ["login", "--name", "ali", "--passphrase-file", file.path], passphrase: false)
+        #expect(login.status == 0, "\(login.stderr)")
+    }
+
     /// Inviting a name again replaces the earlier invitation: the older code, made without the
     /// group, had enrolled the member into no group and left the newer one refused ("name taken").
     @Test func aNewInvitationReplacesTheEarlierOne() throws {
