@@ -367,7 +367,11 @@ extension Tacit {
                               DateText.minute(cycle.session1), DateText.minute(cycle.session2), cycle.phase,
                               cycle.topics?.joined(separator: ", ") ?? "-")
                 }
-                table.print(empty: "no cycles — a facilitator schedules one with `tacit cycle create`")
+                // Without a group, only the caller's groups are listed: the operator and compliance
+                // are in none, and name the group they mean.
+                table.print(empty: group == nil
+                    ? "no cycles in your groups — for another group: `tacit cycle list GROUP`; a facilitator schedules one with `tacit cycle create`"
+                    : "no cycles — a facilitator schedules one with `tacit cycle create`")
             }
         }
 

@@ -182,6 +182,9 @@ import Testing
         #expect(cancelled.contains("cancelled cycle \(wrong.prefix(8)) (session 1 was to be 2026-05-04"), "\(cancelled)")
         #expect(!(try home.ok("fiona", ["cycle", "list"]).contains(String(wrong.prefix(8)))))
         try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-05-04", "--session2", "2026-06-08"])
+        // The operator is in no group: their own list is empty and says how to see a group's.
+        #expect(try home.ok("olivia", ["cycle", "list"]).contains("no cycles in your groups — for another group: `tacit cycle list GROUP`"))
+        #expect(try home.ok("olivia", ["cycle", "list", "north"]).contains("2026-05-04"))
     }
 
     @Test func everyListingPrintsJSON() throws {
