@@ -178,16 +178,19 @@ public struct ShareInfo: Codable, Sendable, Equatable {
     public var audience: [String]
     /// When it ends.
     public var expiresAt: Date
+    /// Whether `expiresAt` has passed, by the daemon's clock (the one that decides reads).
+    public var expired: Bool
     /// Whether it was revoked.
     public var revoked: Bool
 
     /// Creates a share description.
-    public init(id: UUID, entry: UUID, title: String, audience: [String], expiresAt: Date, revoked: Bool) {
+    public init(id: UUID, entry: UUID, title: String, audience: [String], expiresAt: Date, expired: Bool = false, revoked: Bool) {
         self.id = id
         self.entry = entry
         self.title = title
         self.audience = audience
         self.expiresAt = expiresAt
+        self.expired = expired
         self.revoked = revoked
     }
 }

@@ -79,7 +79,8 @@ extension Tacit {
             var table = Table("SHARE", "ENTRY", "TITLE", "WITH", "UNTIL")
             for share in shares {
                 table.add(share.id.short, share.entry.short, share.title.isEmpty ? "(untitled)" : share.title,
-                          share.audience.joined(separator: ", "), DateText.expiry(share.expiresAt))
+                          share.audience.joined(separator: ", "),
+                          DateText.expiry(share.expiresAt) + (share.expired ? " (expired)" : ""))
             }
             table.print(empty: "no shares — share an entry with `tacit share ID --group G`")
         }

@@ -144,6 +144,11 @@ import Testing
         let over = try home.run("ali", ["share", late, "--group", "north"])
         #expect(over.status != 0 && over.stderr.contains("the entry's cycle is over"), "\(over.stderr)")
         try home.ok("ali", ["share", late, "--group", "north", "--until", "2026-05-01"])
+        // The listing marks the share that ended with its cycle, by the daemon's clock.
+        let listed = try home.ok("ali", ["shares"]).split(separator: "\n")
+        #expect(listed.filter { $0.hasSuffix("(expired)") }.count == 1 && listed.contains { $0.contains("Standup") && $0.hasSuffix("(expired)") },
+                "\(listed)")
+        #expect(try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("ali", ["shares", "--json"])).map(\.expired).sorted { !$0 && $1 } == [false, true])
         // Its author hears why an entry of a closed cycle is not edited (it had read "not found").
         let closed = try home.run("ali", ["edit", late, "--title", "Later"])
         #expect(closed.status == 3 && closed.stderr.contains("the cycle is closed"), "\(closed.stderr)")
