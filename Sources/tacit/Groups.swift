@@ -278,6 +278,13 @@ extension Tacit {
 
             func run() async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
+                // Looked up first: a name nobody has is said before any question, and disabling
+                // twice changes nothing and says so.
+                let found: WhoisResponse = try await account.call(.GET, "/v1/whois/\(Share.pathComponent(name))")
+                if found.principal.disabled == true {
+                    print("\(name) is already disabled")
+                    return
+                }
                 try await Terminal.confirmIrreversible(unless: yes, declined: "nothing changed") {
                     "Disable \(DisplayText.line(name))? Their sessions end now and they can never log in again."
                 }

@@ -392,6 +392,7 @@ import Testing
         try home.enroll("hal", role: "member", group: "north")
         #expect(try home.ok("olivia", ["group", "show", "north"]).contains("north — 7 members, an allowed size"))
         try home.ok("olivia", ["principal", "disable", "hal"])
+        #expect(try home.ok("olivia", ["principal", "disable", "hal"]).contains("hal is already disabled"))
         let shown = try home.ok("olivia", ["group", "show", "north"])
         #expect(shown.contains("north — 7 members (1 disabled), a good size"), "\(shown)")
         #expect(shown.contains("facilitator: fiona\n"), "\(shown)")
