@@ -128,17 +128,30 @@ struct FrontMatter: Equatable {
             keys.insert(key == "tag" ? "tags" : key)
             let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             switch key {
-            case "title": result.title = value
+            case "title": result.title = unquoted(value)
             case "tags", "tag":
-                result.tags = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                // `tacit export` writes the tags as a JSON array of quoted strings.
+                let listed = value.hasPrefix("[") ? (try? JSONDecoder().decode([String].self, from: Data(value.utf8))) : nil
+                result.tags = (listed ?? value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
                     .map { $0.hasPrefix("#") || $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.filter { !$0.isEmpty }
-            case "topic": result.topic = value
-            case "kind": result.kind = value.lowercased()
+            case "topic": result.topic = unquoted(value)
+            case "kind": result.kind = unquoted(value).lowercased()
+            // What `tacit export` adds for the reader: a new entry gets an id and a date of its own.
+            case "id", "date": break
             default: throw CLIError("front matter: unknown key '\(key)' (use title, tags, topic, kind)")
             }
         }
-        result.body = lines[(end + 1)...].joined(separator: "\n")
+        // The blank line `tacit export` leaves after the front matter is not part of the text.
+        var body = lines[(end + 1)...]
+        if keys.contains("id"), body.first?.isEmpty == true { body = body.dropFirst() }
+        result.body = body.joined(separator: "\n")
         return (result, keys)
+    }
+
+    /// A value as `tacit export` writes it — a JSON string, quoted and escaped — or as typed.
+    private static func unquoted(_ value: String) -> String {
+        guard value.hasPrefix("\""), let text = try? JSONDecoder().decode(String.self, from: Data(value.utf8)) else { return value }
+        return text
     }
 }
 

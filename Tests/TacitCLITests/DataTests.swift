@@ -86,8 +86,12 @@ import Testing
         #expect(try JSONDecoder().decode(String.self, from: Data(try #require(fields["title"]).utf8)) == title)
         #expect(try JSONDecoder().decode([String].self, from: Data(try #require(fields["tags"]).utf8)) == ["a: b"])
         #expect(try JSONDecoder().decode(String.self, from: Data(try #require(fields["kind"]).utf8)) == "practice")
+        // An exported file reads back as it was written: `write -` takes its front matter.
+        let again = try home.ok("ali", ["write", "-"], stdin: week)
+        let read = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", again, "--json"]))
+        #expect(read.title == title && read.tags == ["a: b"] && read.kind == "practice" && read.body == "Body\n", "\(read)")
         let json = try CLIHarness.decode([EntryResponse].self, try home.ok("ali", ["export", "--format", "json"]))
-        #expect(json.count == 6)
+        #expect(json.count == 7)
     }
 
     /// An id reads the same everywhere: `--json` writes ids in lower case, as tables, `show`
