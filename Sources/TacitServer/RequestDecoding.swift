@@ -66,6 +66,7 @@ enum StrictJSON {
         switch kept.firstUnknownKey(in: data) {
         case .allKnown: return decoded
         case .unknown(let name): throw APIError.badRequest("unknown field \"\(name)\"")
+        case .repeated(let name): throw APIError.badRequest("field \"\(name)\" is given twice")
         case .invalid: throw APIError.badRequest("the body is not valid JSON")
         }
     }
@@ -155,6 +156,8 @@ struct JSONKeyTrie {
         /// The first key (in the text's order, a parent before its children) that the text gives
         /// a non-null value and the trie does not have, written as `entries[1].created`.
         case unknown(String)
+        /// The first key an object gives twice (decoders keep one of the two without a word).
+        case repeated(String)
         case invalid
     }
 
@@ -176,7 +179,7 @@ struct JSONKeyTrie {
         data.withUnsafeBytes { raw in
             var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
             var path: [JSONPathStep] = []
-            guard case .repeated(let name) = scanner.duplicate(path: &path, depth: 0) else { return nil }
+            guard case .repeated(let name) = scanner.check(against: nil, path: &path, depth: 0) else { return nil }
             return name
         }
     }
@@ -251,7 +254,7 @@ struct JSONKeyTrie {
         }
 
         /// Walks the value at `offset` against `known` (`nil`: a part the trie does not have,
-        /// skipped); `path` is where the value is.
+        /// only walked), and for keys an object gives twice; `path` is where the value is.
         mutating func check(against known: JSONKeyTrie?, path: inout [JSONPathStep], depth: Int) -> Finding {
             skipSpace()
             guard depth < JSONKeyTrie.maximumDepth else { return .invalid }
@@ -259,9 +262,14 @@ struct JSONKeyTrie {
             case UInt8(ascii: "{"):
                 offset += 1
                 if consume(UInt8(ascii: "}")) { return .allKnown }
+                var seen: Set<String> = []
                 repeat {
                     skipSpace()
                     guard let key = string(), consume(UInt8(ascii: ":")) else { return .invalid }
+                    guard seen.insert(key).inserted else {
+                        path.append(.key(key))
+                        return .repeated(JSONKeyTrie.name(path))
+                    }
                     skipSpace()
                     var child: JSONKeyTrie?
                     if let known {
@@ -291,49 +299,6 @@ struct JSONKeyTrie {
                 return consume(UInt8(ascii: "]")) ? .allKnown : .invalid
             default:
                 return skipScalar() ? .allKnown : .invalid
-            }
-        }
-
-        enum Duplicate: Equatable {
-            case none
-            case repeated(String)
-            case invalid
-        }
-
-        /// Walks the value at `offset` for an object that gives one key twice; `path` is where the
-        /// value is.
-        mutating func duplicate(path: inout [JSONPathStep], depth: Int) -> Duplicate {
-            skipSpace()
-            guard depth < JSONKeyTrie.maximumDepth else { return .invalid }
-            switch peek {
-            case UInt8(ascii: "{"):
-                offset += 1
-                if consume(UInt8(ascii: "}")) { return .none }
-                var seen: Set<String> = []
-                repeat {
-                    skipSpace()
-                    guard let key = string(), consume(UInt8(ascii: ":")) else { return .invalid }
-                    path.append(.key(key))
-                    guard seen.insert(key).inserted else { return .repeated(JSONKeyTrie.name(path)) }
-                    let finding = duplicate(path: &path, depth: depth + 1)
-                    path.removeLast()
-                    guard finding == .none else { return finding }
-                } while consume(UInt8(ascii: ","))
-                return consume(UInt8(ascii: "}")) ? .none : .invalid
-            case UInt8(ascii: "["):
-                offset += 1
-                if consume(UInt8(ascii: "]")) { return .none }
-                var index = 0
-                repeat {
-                    path.append(.index(index))
-                    let finding = duplicate(path: &path, depth: depth + 1)
-                    path.removeLast()
-                    guard finding == .none else { return finding }
-                    index += 1
-                } while consume(UInt8(ascii: ","))
-                return consume(UInt8(ascii: "]")) ? .none : .invalid
-            default:
-                return skipScalar() ? .none : .invalid
             }
         }
 

@@ -28,6 +28,19 @@ import TacitAPI
                 == #"unknown field "extra""#)
     }
 
+    /// A field given twice is refused by name: a decoder keeps one of the two without a word, so
+    /// what was checked and what is used could be told apart only by the decoder's choice.
+    @Test func aFieldGivenTwiceIsRefused() {
+        #expect(message(#"{"body": "a", "title": "x", "body": "b"}"#, as: EntryInput.self) == #"field "body" is given twice"#)
+        // Escaped, it is still the same key; nested, it is named with its path.
+        #expect(message(#"{"body": "a", "body": "b"}"#, as: EntryInput.self) == #"field "body" is given twice"#)
+        let entries = #"{"entries": [{"body": "a", "created": "2026-01-02", "created": "2026-01-03"}]}"#
+        #expect(message(entries, as: EntryImportRequest.self) == #"field "entries[0].created" is given twice"#)
+        // The same key in two objects is no repetition.
+        #expect(message(#"{"entries": [{"body": "a", "created": "2026-01-02"}, {"body": "b", "created": "2026-01-03"}]}"#,
+                        as: EntryImportRequest.self) == nil)
+    }
+
     @Test func knownFieldsAreAcceptedHoweverWritten() throws {
         // Escaped key names, white space everywhere, an unknown key whose value is null.
         let body = " {\n\t\"\\u0062ody\" : \"b\\\"q\\\\\" , \"tags\" : [ \"x\" , \"y\" ] ,\r\n \"note\": null } "
