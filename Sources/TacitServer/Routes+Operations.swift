@@ -77,20 +77,21 @@ extension Routes {
                 try? FileManager.default.removeItem(at: temporary)
                 throw error
             }
+            // A sound Tacit database, and this instance's (not another organisation's).
+            let sameInstance: Bool?
             do {
                 defer { Daemon.removeSidecars(of: temporary) }
                 try Vault.checkBackup(at: temporary)
+                sameInstance = Vault.isSameInstance(state.layout.data.appendingPathComponent(Vault.databaseFileName),
+                                                    asBackupAt: temporary)
             } catch let error as VaultError {
                 try? FileManager.default.removeItem(at: temporary)
                 throw APIError.badRequest("this is not a Tacit backup: \(error.message)")
             }
-            let database = state.layout.data.appendingPathComponent(Vault.databaseFileName)
-            if Vault.isSameInstance(database, asBackupAt: temporary) == false {
-                Daemon.removeSidecars(of: temporary)
+            if sameInstance == false {
                 try? FileManager.default.removeItem(at: temporary)
                 throw APIError.badRequest(Daemon.foreignBackup)
             }
-            Daemon.removeSidecars(of: temporary)
             // Recorded before it is staged: a backup the record could not be written for is not kept.
             do {
                 try await audit(state, identity, "restore", "database")

@@ -44,7 +44,7 @@ extension Vault {
     /// part: a disabled member holds a place (see `addMember`) but practises no more.
     public func sizeStatus(of group: GroupID) async throws(VaultError) -> GroupSizeStatus {
         let count = try readShort { access in
-            try access.members(of: group).filter { try access.principal($0)?.disabled == false }.count
+            try access.activeMembers(of: group).count
         }
         let rules = configuration.groupSize
         if count < rules.allowed.lowerBound { return .belowMinimum }

@@ -206,7 +206,7 @@ extension MemberSession {
             case let .group(chosen):
                 guard chosen == group else { throw VaultError(.notPermitted, "an entry is shared within its own group") }
                 // The group as it takes part: a disabled member reads nothing, so nothing is sealed to them.
-                readers = try roster.filter { try $0 != me && access.principal($0)?.disabled == false }.sorted()
+                readers = try access.activeMembers(of: group).subtracting([me]).sorted()
             case let .members(chosen):
                 readers = Array(Set(chosen)).sorted()
                 guard readers.allSatisfy({ roster.contains($0) && $0 != me }) else {
