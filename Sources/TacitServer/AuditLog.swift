@@ -4,8 +4,13 @@ import Logging
 import TacitVault
 
 /// The daemon's side of the hash-chained audit log: events are queued and committed together, in
-/// one transaction, `window` after the first of them was queued (10 ms by default) — or, when the
-/// writer is busier than that, as soon as the commit before them is done.
+/// one transaction, so that the commit ends within `window` (10 ms by default) of the first of them
+/// being queued — or, when the writer is busier than that, as soon as the commit before them is done.
+///
+/// The commit starts a margin before the window closes: twice the last commit's time, at least a
+/// fifth of the window. Under a steady stream of reads that paces commits to about one a window
+/// (each commit and sync also makes every reader connection drop its page cache); committing as
+/// soon as the one before had ended made three times as many, each with a few records.
 ///
 /// Queued here, and so with no response waiting for them: reads of shared entries, failed unlocks
 /// and policy denials — the records a busy daemon or an attacker makes many of. Each is durable
@@ -25,8 +30,13 @@ final class AuditLog: Sendable {
         /// The drain or flush that commits last; each waits for the one before, so that a flush
         /// returning means everything queued before it is committed, including batches a drain took.
         var tail: Task<Void, Never>?
-        /// The most records one commit took (tests).
+        /// When the oldest record of `pending` was queued.
+        var oldest: ContinuousClock.Instant?
+        /// How long before the window closes the next commit starts (see the type's comment).
+        var margin: Duration = .zero
+        /// The most records one commit took, and how many commits the queue made (tests).
         var largestBatch = 0
+        var commits = 0
     }
 
     private let vault: Vault
@@ -38,6 +48,7 @@ final class AuditLog: Sendable {
         self.vault = vault
         self.window = window
         self.logger = logger
+        state.withLock { $0.margin = window / 5 }
     }
 
     /// Records queued and not yet taken by a commit (tests).
@@ -46,9 +57,13 @@ final class AuditLog: Sendable {
     /// The most records one commit has taken so far (tests).
     var largestBatch: Int { state.withLock { $0.largestBatch } }
 
+    /// The commits of queued records so far (tests).
+    var commitCount: Int { state.withLock { $0.commits } }
+
     /// Queues `draft`; it is durable within the window (and the commit before it). Does not wait.
     func record(_ draft: AuditDraft) {
         let start = state.withLock { state in
+            if state.pending.isEmpty { state.oldest = .now }
             state.pending.append(draft)
             defer { state.draining = true }
             return !state.draining
@@ -71,6 +86,7 @@ final class AuditLog: Sendable {
         let flushing: Task<Void, Never> = state.withLock { state in
             let drafts = state.pending
             state.pending = []
+            state.oldest = nil
             let previous = state.tail
             let task = Task { [self] in
                 await previous?.value
@@ -82,21 +98,32 @@ final class AuditLog: Sendable {
         await flushing.value
     }
 
-    /// Waits out the window, then commits what is queued, batch after batch, until nothing is.
+    /// Commits what is queued, batch after batch, until nothing is; each batch when its oldest
+    /// record's window is about to close (at once when that is past).
     private func startDrain() {
         state.withLock { state in
             let previous = state.tail
             state.tail = Task { [self, window] in
-                try? await Task.sleep(for: window)
                 await previous?.value
                 while true {
+                    let due: ContinuousClock.Instant? = self.state.withLock { state in
+                        guard let oldest = state.oldest, !state.pending.isEmpty else {
+                            state.draining = false
+                            return nil
+                        }
+                        return oldest + window - state.margin
+                    }
+                    guard let due else { return }
+                    if due > .now { try? await Task.sleep(until: due, clock: .continuous) }
                     let drafts: [AuditDraft] = self.state.withLock { state in
-                        defer { state.pending = [] }
-                        if state.pending.isEmpty { state.draining = false }
+                        defer { state.pending = []; state.oldest = nil }
                         return state.pending
                     }
-                    guard !drafts.isEmpty else { return }
+                    guard !drafts.isEmpty else { continue }
+                    let started = ContinuousClock.now
                     await appendQueued(drafts)
+                    let took = ContinuousClock.now - started
+                    self.state.withLock { $0.margin = min(window, max(window / 5, took * 2)) }
                 }
             }
         }
@@ -105,7 +132,7 @@ final class AuditLog: Sendable {
     /// Appends queued records in one transaction; a failure is logged (no caller waits to hear it).
     private func appendQueued(_ drafts: [AuditDraft]) async {
         guard !drafts.isEmpty else { return }
-        state.withLock { $0.largestBatch = max($0.largestBatch, drafts.count) }
+        state.withLock { $0.largestBatch = max($0.largestBatch, drafts.count); $0.commits += 1 }
         do {
             try await vault.appendAudit(drafts)
         } catch {

@@ -10,7 +10,8 @@ import TacitSpawn
 /// `../shared/bench/udsload.c` as the load generator.
 ///
 /// Needs gcc (to build udsload), curl (setup), and for the nginx column `nginx-light`.
-/// `TACIT_BENCH_DAEMON_ONLY=health,read,roster,write,sessions` runs only those steps (for profiling).
+/// `TACIT_BENCH_DAEMON_ONLY=health,read,roster,write,sessions` runs only those steps; `hold` keeps the
+/// daemon up for loading and profiling by hand.
 enum DaemonSuite {
     static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/bench")
@@ -57,6 +58,17 @@ enum DaemonSuite {
         for path in [helloSocket, nginxSocket] where nginx != nil || path == helloSocket { try await waitFor(path) }
 
         let setup = try Setup(socket: socket, bootstrap: daemon.bootstrapCode!)
+
+        // For profiling by hand: the daemon stays up with its bench group for
+        // TACIT_BENCH_HOLD_SECONDS (default 600) and says how to load it.
+        if wanted("hold") {
+            let seconds = Double(ProcessInfo.processInfo.environment["TACIT_BENCH_HOLD_SECONDS"] ?? "") ?? 600
+            print("holding the daemon for \(Int(seconds)) s; pid \(getpid()); udsload \(udsload)")
+            print("shared read: -s \(socket) -p /v1/feed/\(setup.share) -H 'Authorization: Bearer \(setup.readerToken)'")
+            print("own read:    -s \(socket) -p /v1/entries/\(setup.entry) -H 'Authorization: Bearer \(setup.writerToken)'")
+            print("bare Hummingbird: -s \(helloSocket) -p /v1/health")
+            try await Task.sleep(for: .seconds(seconds))
+        }
 
         if wanted("health") {
             print("GET /v1/health, req/s (p99 µs), 5 s after 1 s warm-up; ratio = Tacit / bare Hummingbird")

@@ -64,4 +64,30 @@ import Testing
         #expect(records.count == 101)
         #expect(try await vault.verifyAuditChain().isIntact)
     }
+
+    /// A steady stream of reads: the queue commits about once a window, not as soon as the commit
+    /// before it ended (each commit syncs the disk and empties every reader's page cache). 200
+    /// records a millisecond apart with a 40 ms window take a handful of commits; committing at
+    /// every chance made one per millisecond or two here.
+    @Test func aSteadyStreamIsCommittedAboutOnceAWindow() async throws {
+        let test = try await TestDaemon()
+        let vault = test.daemon.vault
+        let log = AuditLog(vault: vault, window: .milliseconds(40), logger: Logger(label: "test"))
+        let started = ContinuousClock.now
+        for index in 0..<200 {
+            log.record(AuditDraft(actor: nil, action: "stream", resource: "r\(index)", decision: "allow", policies: [],
+                                  policyHash: "h", time: Date()))
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let elapsed = ContinuousClock.now - started
+        await log.flush()
+        // At most one commit a fifth of the window (the smallest margin leaves four fifths to wait),
+        // plus the flush's and a last partial one.
+        let windows = Int((elapsed / .milliseconds(8)).rounded(.up))
+        #expect(log.commitCount <= windows + 2, "\(log.commitCount) commits in \(elapsed)")
+        #expect(log.largestBatch > 1)
+        let records = try await vault.auditRecords { $0.action == "stream" }
+        #expect(records.count == 200)
+        #expect(try await vault.verifyAuditChain().isIntact)
+    }
 }
