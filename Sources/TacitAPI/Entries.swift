@@ -176,6 +176,8 @@ public struct ShareInfo: Codable, Sendable, Equatable {
     public var title: String
     /// The readers' names.
     public var audience: [String]
+    /// Shared with the group (its roster when shared), not with chosen members.
+    public var group: Bool
     /// When it ends.
     public var expiresAt: Date
     /// Whether `expiresAt` has passed, by the daemon's clock (the one that decides reads).
@@ -184,11 +186,13 @@ public struct ShareInfo: Codable, Sendable, Equatable {
     public var revoked: Bool
 
     /// Creates a share description.
-    public init(id: UUID, entry: UUID, title: String, audience: [String], expiresAt: Date, expired: Bool = false, revoked: Bool) {
+    public init(id: UUID, entry: UUID, title: String, audience: [String], group: Bool = false, expiresAt: Date, expired: Bool = false,
+                revoked: Bool) {
         self.id = id
         self.entry = entry
         self.title = title
         self.audience = audience
+        self.group = group
         self.expiresAt = expiresAt
         self.expired = expired
         self.revoked = revoked

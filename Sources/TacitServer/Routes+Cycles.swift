@@ -71,17 +71,15 @@ extension Routes {
         v1.get("cycles/{cycle}/agenda") { _, context in
             let identity = try context.requireIdentity()
             let (cycle, group) = try await decidedCycle("buildAgenda", context: context, identity: identity, gate: gate, state: state)
-            // The group as it takes part: group shares are sealed to its members who are not disabled.
-            let roster = Set(try await state.vault.members(of: group.id).filter { !$0.isDisabled }.map(\.id))
             var items: [AgendaResponse.Item] = []
             let (shared, _) = try await identity.session.feed()
             let inCycle = shared.filter { $0.entry.metadata.cycle == cycle.id }
             let facts = try await state.vault.shareReadFacts(inCycle.map(\.share), reader: identity.principal.id)
             for entry in inCycle {
-                // Shared with the group: the audience was the roster (less the author) when shared.
-                guard let read = facts.shares[entry.share],
-                      mayRead(read, identity: identity, readerGroups: facts.readerGroups, gate: gate),
-                      Set(read.share.readers).union([read.share.author]).isSuperset(of: roster.subtracting([entry.author.id]))
+                // Shared with the group (signed so by its author), whoever joined or left it since;
+                // shares with chosen members stay off the agenda.
+                guard let read = facts.shares[entry.share], read.share.toGroup,
+                      mayRead(read, identity: identity, readerGroups: facts.readerGroups, gate: gate)
                 else { continue }
                 items.append(.init(title: entry.entry.content.title.isEmpty ? "(untitled)" : entry.entry.content.title,
                                    author: entry.author.name, kind: entry.entry.metadata.kind.rawValue,

@@ -187,6 +187,6 @@ extension Routes {
         for reader in share.readers { names.append(try await state.vault.principal(reader)?.name ?? reader.description) }
         let title = (try? await session.entry(share.entry))?.content.title ?? ""
         return TacitAPI.ShareInfo(id: share.id.uuid, entry: share.entry.uuid, title: title, audience: names.sorted(),
-                                  expiresAt: share.expiresAt, expired: share.expiresAt <= state.now, revoked: false)
+                                  group: share.toGroup, expiresAt: share.expiresAt, expired: share.expiresAt <= state.now, revoked: false)
     }
 }

@@ -19,6 +19,9 @@ public struct ShareMetadata: Sendable, Equatable, Identifiable {
     public let expiresAt: Date
     /// When it was made.
     public let createdAt: Date
+    /// Shared with the group (its roster when shared) rather than with chosen members; signed
+    /// with the share. What the session-2 agenda lists.
+    public let toGroup: Bool
 }
 
 extension Vault {
@@ -58,7 +61,7 @@ extension Vault {
         }
         return ShareMetadata(id: row.id, entry: row.entry, author: row.author, group: row.group, readers: readers,
                              version: row.version, expiresAt: Date(timeIntervalSince1970: TimeInterval(row.expiresAt)),
-                             createdAt: Date(timeIntervalSince1970: TimeInterval(row.createdAt)))
+                             createdAt: Date(timeIntervalSince1970: TimeInterval(row.createdAt)), toGroup: row.toGroup)
     }
 }
 

@@ -54,7 +54,7 @@ extension Tacit {
                 .POST, "/v1/shares", body: ShareRequest(entry: id, group: group != nil, with: readers, until: untilDate))
             if json { return try JSONOutput.print(share) }
             print(share.id.lower)
-            Terminal.warn("shared with \(share.audience.joined(separator: ", ")) until \(DateText.expiry(share.expiresAt))")
+            Terminal.warn("shared with \(share.group ? "the group: " : "")\(share.audience.joined(separator: ", ")) until \(DateText.expiry(share.expiresAt))")
         }
 
         static func pathComponent(_ text: String) -> String {
@@ -79,7 +79,7 @@ extension Tacit {
             var table = Table("SHARE", "ENTRY", "TITLE", "WITH", "UNTIL")
             for share in shares {
                 table.add(share.id.short, share.entry.short, share.title.isEmpty ? "(untitled)" : share.title,
-                          share.audience.joined(separator: ", "),
+                          (share.group ? "the group: " : "") + share.audience.joined(separator: ", "),
                           DateText.expiry(share.expiresAt) + (share.expired ? " (expired)" : ""))
             }
             table.print(empty: "no shares — share an entry with `tacit share ID --group G`")

@@ -145,6 +145,52 @@ import TacitVault
         }
     }
 
+    /// The session-2 agenda lists what was shared with the group whoever joined or left it since
+    /// (a member removed and added back, a member who joined after the share, an edit that
+    /// re-sealed the share), and never what was shared with chosen members — even all of them.
+    @Test func theAgendaListsGroupSharesWhateverTheRosterDidSince() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            var org = try await Self.organise(test, client)
+            let schedule = CycleCreateRequest(group: "north", session1: date("2026-03-02T09:00:00Z"),
+                                              session2: date("2026-04-06T09:00:00Z"), topics: ["Delegation"])
+            let cycle = try org.members["fiona"]!.decode(CycleInfo.self, try await org.members["fiona"]!.call(.post, "/v1/cycles", json: schedule))
+            #expect(try await org.olivia.call(.delete, "/v1/groups/north/members/eli").status == .noContent)
+            try test.setTime("2026-03-10T08:00:00Z")
+            try await org.loginAgain()
+            let ali = org.members["ali"]!
+            func write(_ title: String) async throws -> EntryResponse {
+                try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(title: title, body: "notes", topic: "Delegation")))
+            }
+            let toGroup = try await write("To the group")
+            let toChosen = try await write("To everyone, by name")
+            let grouped = try ali.decode(TacitAPI.ShareInfo.self, try await ali.call(.post, "/v1/shares", json: ShareRequest(
+                entry: toGroup.id, group: true, with: [], until: nil)))
+            #expect(grouped.group)
+            let named = try ali.decode(TacitAPI.ShareInfo.self, try await ali.call(.post, "/v1/shares", json: ShareRequest(
+                entry: toChosen.id, group: false, with: ["bea", "cal", "dee", "fiona"], until: nil)))
+            #expect(!named.group)
+            #expect(named.audience == grouped.audience, "the same readers either way")
+
+            // eli joins after the share; bea leaves and comes back; ali edits the shared entry.
+            #expect(try await org.olivia.call(.post, "/v1/groups/north/members", json: NameRequest(name: "eli")).status == .ok)
+            #expect(try await org.olivia.call(.delete, "/v1/groups/north/members/bea").status == .noContent)
+            #expect(try await org.olivia.call(.post, "/v1/groups/north/members", json: NameRequest(name: "bea")).status == .ok)
+            let edited = try await ali.call(.put, "/v1/entries/\(toGroup.id.uuidString)", json: EntryInput(
+                title: "To the group", body: "notes, edited", topic: "Delegation"))
+            #expect(edited.status == .ok)
+
+            try test.setTime("2026-04-01T08:00:00Z")
+            try await org.loginAgain()
+            let fiona = org.members["fiona"]!
+            let agenda = try fiona.decode(AgendaResponse.self, try await fiona.call(.get, "/v1/cycles/\(cycle.id.uuidString)/agenda"))
+            #expect(agenda.items.map(\.title) == ["To the group"])
+            // The author's listing says which share went to the group.
+            let mine = try org.members["ali"]!.decode([TacitAPI.ShareInfo].self, try await org.members["ali"]!.call(.get, "/v1/shares"))
+            #expect(Dictionary(uniqueKeysWithValues: mine.map { ($0.id, $0.group) }) == [grouped.id: true, named.id: false])
+        }
+    }
+
     @Test func aWholeCycleThroughTheAPI() async throws {
         let test = try await TestDaemon()
         try await test.application.test(.router) { client in

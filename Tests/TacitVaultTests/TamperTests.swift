@@ -46,6 +46,30 @@ import TacitCrypto
         await expectVaultError(.authenticationFailed) { _ = try await s["ben"]!.sharedEntry(share) }
     }
 
+    /// A share to the group is marked so, and the mark is signed: setting it on a share to chosen
+    /// members (to put it on the group's agenda) or clearing it fails the signature check, also
+    /// when the share's signature was verified and remembered before.
+    @Test func theGroupMarkOfAShareIsSigned() async throws {
+        let (f, s, _, e2, share, _) = try await setUp()
+        let ben = try await f.id("ben")
+        let chosen = try await s["ana"]!.share(e2, with: .members([ben]))
+        #expect(try await s["ana"]!.shareInfo(share)?.toGroup == true)
+        #expect(try await s["ana"]!.shareInfo(chosen)?.toGroup == false)
+        for (id, forged) in [(share, 0), (chosen, 1)] {
+            _ = try await s["ben"]!.sharedEntry(id)  // verified and remembered
+            try f.sql("UPDATE share SET to_group = ? WHERE id = ?", [forged, id.uuid])
+            await expectVaultError(.authenticationFailed) { _ = try await s["ben"]!.sharedEntry(id) }
+            try f.sql("UPDATE share SET to_group = ? WHERE id = ?", [1 - forged, id.uuid])
+            #expect(try await s["ben"]!.sharedEntry(id).share == id)
+        }
+        // An edit re-signs the share with its mark.
+        let fresh = try await s["ana"]!.write(EntryDraft(title: "three", body: "third"))
+        let again = try await s["ana"]!.share(fresh.id, with: .group(try #require(try await s["ana"]!.entry(fresh.id).metadata.group)))
+        _ = try await s["ana"]!.update(fresh.id, with: EntryDraft(title: "three", body: "third, edited"))
+        #expect(try await s["ben"]!.sharedEntry(again).entry.content.body == "third, edited")
+        #expect(try await s["ana"]!.shareInfo(again)?.toGroup == true)
+    }
+
     @Test func flippedWrappedPrivateKeyAndRootFail() async throws {
         let (f, _, _, _, _, _) = try await setUp()
         let ana = try await f.id("ana")

@@ -100,7 +100,7 @@ enum FormatV1 {
 
     static func shareSignatureMessage(share: ShareID, entry: EntryID, author: PrincipalID, group: GroupID?,
                                       version: Int, audience: [UInt8], expiry: UInt64,
-                                      ciphertextHash: [UInt8], commitment: [UInt8]) -> CanonicalEncoding {
+                                      ciphertextHash: [UInt8], commitment: [UInt8], toGroup: Bool) -> CanonicalEncoding {
         var ce = CanonicalEncoding(.shareSignature)
         ce.append(share.uuid)
         ce.append(entry.uuid)
@@ -111,6 +111,8 @@ enum FormatV1 {
         ce.append(expiry)
         ce.append(ciphertextHash)
         ce.append(commitment)
+        // A share to the group says so; a share to chosen members signs what every share signed before.
+        if toGroup { ce.append("group") }
         return ce
     }
 

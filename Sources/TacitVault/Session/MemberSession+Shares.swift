@@ -25,6 +25,8 @@ public struct ShareInfo: Sendable, Equatable, Identifiable {
     public let expiresAt: Date
     /// Who opened it, and when first.
     public let reads: [PrincipalID: Date]
+    /// Shared with the group (its roster when shared), not with chosen members.
+    public let toGroup: Bool
 }
 
 /// An entry shared with the reader, opened with the reader's own keys.
@@ -139,8 +141,8 @@ extension MemberSession {
     // MARK: Sharing
 
     /// Seals `key` to each reader and signs the share (format v1 "Shares").
-    func signedShare(id: ShareID, entry: EntryRow, key: SecretBytes, readers: [(PrincipalID, [UInt8])], expiresAt: Int64,
-                     createdAt: Int64, keys: MemberKeys) throws -> (ShareRow, [SealRow]) {
+    func signedShare(id: ShareID, entry: EntryRow, key: SecretBytes, readers: [(PrincipalID, [UInt8])], toGroup: Bool,
+                     expiresAt: Int64, createdAt: Int64, keys: MemberKeys) throws -> (ShareRow, [SealRow]) {
         let c = entry.columns
         let seals = try readers.map { reader, agreement in
             SealRow(share: id, reader: reader,
@@ -151,10 +153,11 @@ extension MemberSession {
         let commitment = try FormatV1.keyCommitment(key)
         let message = FormatV1.shareSignatureMessage(share: id, entry: c.id, author: c.author, group: c.group, version: c.version,
                                                      audience: audience, expiry: UInt64(max(0, expiresAt)),
-                                                     ciphertextHash: SHA256.hash(entry.ciphertext), commitment: commitment)
+                                                     ciphertextHash: SHA256.hash(entry.ciphertext), commitment: commitment,
+                                                     toGroup: toGroup)
         let share = ShareRow(id: id, entry: c.id, author: c.author, group: c.group, audience: audience, version: c.version,
                              expiresAt: expiresAt, createdAt: createdAt, commitment: commitment,
-                             signature: try keys.signing.signature(for: message.bytes))
+                             signature: try keys.signing.signature(for: message.bytes), toGroup: toGroup)
         return (share, seals)
     }
 
@@ -172,7 +175,7 @@ extension MemberSession {
                 try access.deleteShare(share.id)
                 continue
             }
-            let (row, seals) = try signedShare(id: share.id, entry: entry, key: key, readers: readers,
+            let (row, seals) = try signedShare(id: share.id, entry: entry, key: key, readers: readers, toGroup: share.toGroup,
                                                expiresAt: share.expiresAt, createdAt: share.createdAt, keys: keys)
             try access.upsertShare(row)
             try access.replaceSeals(of: share.id, with: seals)
@@ -202,8 +205,10 @@ extension MemberSession {
             }
             let roster = Set(try access.members(of: group))
             var readers: [PrincipalID]
+            var toGroup = false
             switch audience {
             case let .group(chosen):
+                toGroup = true
                 guard chosen == group else { throw VaultError(.notPermitted, "an entry is shared within its own group") }
                 // The group as it takes part: a disabled member reads nothing, so nothing is sealed to them.
                 readers = try access.activeMembers(of: group).subtracting([me]).sorted()
@@ -240,7 +245,7 @@ extension MemberSession {
             }
             let key = try Self.unwrapEntryKey(entry, keys: keys)
             _ = try Self.openEntry(entry, key: key, expected: entryID)
-            let (row, seals) = try self.signedShare(id: id, entry: entry, key: key, readers: sealed,
+            let (row, seals) = try self.signedShare(id: id, entry: entry, key: key, readers: sealed, toGroup: toGroup,
                                                     expiresAt: Int64(expires.timeIntervalSince1970),
                                                     createdAt: Int64(date.timeIntervalSince1970), keys: keys)
             try access.upsertShare(row)
@@ -288,7 +293,7 @@ extension MemberSession {
                   expiresAt: Date(timeIntervalSince1970: Double(share.expiresAt)),
                   reads: Dictionary(try access.reads(of: share.id).map {
                       ($0.0, Date(timeIntervalSince1970: Double($0.1)))
-                  }, uniquingKeysWith: { a, _ in a }))
+                  }, uniquingKeysWith: { a, _ in a }), toGroup: share.toGroup)
     }
 
     // MARK: Reading shares
@@ -324,12 +329,13 @@ extension MemberSession {
         // cache key includes the signature, the pinned key and the ciphertext's length, and the
         // ciphertext is still authenticated by GCM under the committed key at every read.
         let cacheKey = SHA256.hash(share.id.bytes + Array("\(share.version)/\(share.expiresAt)".utf8) + share.signature
-                                   + pinned.signing + share.audience + commitment)
+                                   + pinned.signing + share.audience + commitment + [share.toGroup ? 1 : 0])
         if !vault.verifiedShares.contains(cacheKey) {
             let message = FormatV1.shareSignatureMessage(share: share.id, entry: c.id, author: share.author, group: share.group,
                                                          version: c.version, audience: share.audience,
                                                          expiry: UInt64(max(0, share.expiresAt)),
-                                                         ciphertextHash: SHA256.hash(entry.ciphertext), commitment: commitment)
+                                                         ciphertextHash: SHA256.hash(entry.ciphertext), commitment: commitment,
+                                                         toGroup: share.toGroup)
             let verifier = try mapping("a pinned signing key") { try Ed25519.PublicKey(rawRepresentation: pinned.signing) }
             guard verifier.isValidSignature(share.signature, for: message.bytes) else {
                 throw VaultError.tampered("a share's signature")

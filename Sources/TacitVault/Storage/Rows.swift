@@ -63,6 +63,8 @@ struct ShareRow: Sendable {
     var createdAt: Int64
     var commitment: [UInt8]
     var signature: [UInt8]
+    /// Shared with the group (its roster when shared), not with chosen members.
+    var toGroup: Bool
 }
 
 struct SealRow: Sendable {

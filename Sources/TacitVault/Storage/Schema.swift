@@ -187,6 +187,11 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        // A share to the group is marked so (its signature covers the mark, format v1 "Shares"):
+        // what the session-2 agenda lists, whoever joined or left the group since.
+        migrator.registerMigration("v4-group-shares") { db in
+            try db.execute(sql: "ALTER TABLE share ADD COLUMN to_group INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

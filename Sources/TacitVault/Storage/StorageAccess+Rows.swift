@@ -589,7 +589,7 @@ extension StorageAccess {
 
 extension StorageAccess {
     private static let shareColumns =
-        "id, entry_id, author_id, group_id, audience, version, expires_at, created_at, commitment, signature"
+        "id, entry_id, author_id, group_id, audience, version, expires_at, created_at, commitment, signature, to_group"
     private static let shareByID = "SELECT \(shareColumns) FROM share WHERE id = ?"
 
     /// Decodes a row of `shareColumns`, in that order.
@@ -602,17 +602,18 @@ extension StorageAccess {
     private func shareRow(_ c: inout ColumnReader) throws -> ShareRow {
         ShareRow(id: try c.id(), entry: try c.id(), author: try c.id(), group: try c.optionalID(), audience: try c.bytes(),
                         version: try c.count(atLeast: 1, what: "version"), expiresAt: try c.next(), createdAt: try c.next(),
-                        commitment: try c.bytes(), signature: try c.bytes())
+                        commitment: try c.bytes(), signature: try c.bytes(), toGroup: try c.next(Bool.self))
     }
 
     func upsertShare(_ s: ShareRow) throws {
         try execute("""
-            INSERT INTO share (id, entry_id, author_id, group_id, audience, version, expires_at, created_at, commitment, signature)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO share (id, entry_id, author_id, group_id, audience, version, expires_at, created_at, commitment, signature,
+                               to_group)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET audience = excluded.audience, version = excluded.version,
                 commitment = excluded.commitment, signature = excluded.signature
             """, [s.id.uuid, s.entry.uuid, s.author.uuid, s.group?.uuid, s.audience.data, s.version, s.expiresAt,
-                  s.createdAt, s.commitment.data, s.signature.data])
+                  s.createdAt, s.commitment.data, s.signature.data, s.toGroup])
     }
 
     func share(_ id: ShareID) throws -> ShareRow? {
