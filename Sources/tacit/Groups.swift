@@ -320,6 +320,9 @@ extension Tacit {
                 Example:
                   tacit cycle create north --session1 2026-03-02 --session2 2026-04-06 --topic Delegation
                 """)
+            /// Fewer days than this between the sessions are allowed and said (a cycle's practice
+            /// takes weeks).
+            static let usualPracticeDays = 14
             @OptionGroup var connection: Connection
             @OptionGroup var passphrase: PassphraseOptions
             @Argument(help: "The group (name or id).") var group: String
@@ -345,6 +348,14 @@ extension Tacit {
                 if json { return try JSONOutput.print(cycle) }
                 print(cycle.id.lower)
                 Terminal.warn("scheduled: session 1 \(DateText.minute(cycle.session1)), session 2 \(DateText.minute(cycle.session2)) (now: \(cycle.phase))")
+                // Dates typed wrong (a day and a month swapped, a week for a month) make a cycle
+                // with no practice weeks; it is allowed, and said.
+                let days = Int((cycle.session2.timeIntervalSince(cycle.session1) / 86_400).rounded())
+                if days < Self.usualPracticeDays {
+                    Terminal.warn("note: session 2 is \(days) day\(days == 1 ? "" : "s") after session 1, leaving little time to practise "
+                                  + "(the last 7 days before session 2 are for reflection); if a date is wrong: "
+                                  + "tacit cycle cancel \(cycle.id.short), then create it again")
+                }
             }
         }
 

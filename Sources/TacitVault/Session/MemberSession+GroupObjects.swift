@@ -21,7 +21,7 @@ extension MemberSession {
     /// Creates a cycle of `group` (the member must be its facilitator); its topics and note are a
     /// group object sealed to the roster.
     ///
-    /// - Throws: `VaultError.notPermitted` for a non-facilitator or session 2 not after session 1;
+    /// - Throws: `VaultError.notPermitted` for a non-facilitator or session 2 not on a later day than session 1;
     ///   `.peerKeyUnconfirmed` when a member's keys differ from the pinned ones.
     /// - Parameter record: makes the audit record from the new cycle's id; it commits with the cycle.
     public func createCycle(in group: GroupID, session1: Date, session2: Date, sessionMinutes: Int = 90,
@@ -30,6 +30,10 @@ extension MemberSession {
         let keys = try keys()
         let me = me
         guard session2 > session1 else { throw VaultError(.notPermitted, "session 2 must come after session 1") }
+        // On one day the phases cannot follow one another (session 1's day would be session 2's).
+        guard vault.calendar.startOfDay(session2) > vault.calendar.startOfDay(session1) else {
+            throw VaultError(.notPermitted, "session 2 must be on a later day than session 1")
+        }
         guard (15...600).contains(sessionMinutes) else { throw VaultError.invalid("a session lasts 15 to 600 minutes") }
         let cycle = Cycle(id: try CycleID.random(), group: group, session1: session1, session2: session2,
                           sessionMinutes: sessionMinutes, createdAt: Date(timeIntervalSince1970: Double(vault.nowSeconds)))
