@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TacitAPI
+import TacitVault
 
 extension Tacit {
     /// `tacit enroll --code CODE --name NAME`.
@@ -127,6 +128,14 @@ extension Tacit {
             let response: SessionResponse
             do {
                 response = try await client.call(.POST, "/v1/sessions", body: UnlockRequest(name: name, passphrase: passphrase))
+            } catch let failure as DaemonFailure where failure.code == "invalid-credentials" {
+                // Names are lowercase: `Ali` is (almost always) ali mistyped. The hint is the
+                // naming rule's, so it says nothing about who exists.
+                let lower = name.lowercased()
+                if lower != name, (try? Names.checkPrincipal(lower)) != nil {
+                    throw CLIError("\(failure.cliError.message) — names are lowercase: did you mean --name \(lower)?")
+                }
+                throw failure.cliError
             } catch let failure as DaemonFailure {
                 throw failure.cliError
             }

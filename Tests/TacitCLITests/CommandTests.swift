@@ -66,6 +66,11 @@ import Testing
         let wrong = try home.run("ali", ["login", "--name", "ali"], environment: ["TACIT_PASSPHRASE": "not the passphrase at all"])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("wrong name or passphrase"))
+        #expect(!wrong.stderr.contains("lowercase"), "\(wrong.stderr)")
+        // A capital letter: names are lowercase, and the right one is offered.
+        let capital = try home.run("ali", ["login", "--name", "Ali"])
+        #expect(capital.status == 1 && capital.stderr.contains("wrong name or passphrase — names are lowercase: did you mean --name ali?"),
+                "\(capital.stderr)")
         let noDaemon = try home.run("ali", ["list"], environment: ["TACIT_SOCKET": home.root.appendingPathComponent("none.sock").path])
         #expect(noDaemon.status == 1)
         #expect(noDaemon.stderr.contains("no daemon on"))
