@@ -90,6 +90,29 @@ public struct InvitationResponse: Codable, Sendable {
     }
 }
 
+/// One item of `GET /v1/invitations`: an invitation not used yet (its code is never shown again).
+public struct InvitationInfo: Codable, Sendable, Equatable {
+    /// Who it is for.
+    public var name: String
+    /// `member`, `facilitator`, `compliance` or `operator`, as invited.
+    public var role: String
+    /// The group enrolling joins.
+    public var group: String?
+    /// When its code stops working.
+    public var expiresAt: Date
+    /// Whether `expiresAt` has passed, by the daemon's clock.
+    public var expired: Bool
+
+    /// Creates an invitation description.
+    public init(name: String, role: String, group: String?, expiresAt: Date, expired: Bool) {
+        self.name = name
+        self.role = role
+        self.group = group
+        self.expiresAt = expiresAt
+        self.expired = expired
+    }
+}
+
 /// A cycle of a group: session 1, practice, reflection, session 2.
 public struct CycleInfo: Codable, Sendable, Equatable {
     /// The cycle's id.

@@ -118,6 +118,32 @@ extension Routes {
             return try Response.json(InvitationResponse(code: code.code, expiresAt: code.expiresAt), status: .created)
         }
 
+        // The invitations waiting to be used, and withdrawing one: the operator's, as inviting is.
+        v1.get("invitations") { _, context in
+            let identity = try context.requireIdentity()
+            try await requireInviting(identity, gate: gate)
+            var groups: [GroupID: String] = [:]
+            var items: [InvitationInfo] = []
+            for invitation in try await state.vault.pendingInvitations() {
+                var group: String?
+                if let id = invitation.group {
+                    if groups[id] == nil { groups[id] = try await state.vault.group(id)?.name ?? id.description }
+                    group = groups[id]
+                }
+                items.append(InvitationInfo(name: invitation.name, role: invitedRole(invitation), group: group,
+                                            expiresAt: invitation.expiresAt, expired: invitation.expiresAt <= state.now))
+            }
+            return try Response.json(items)
+        }
+
+        v1.delete("invitations/{name}") { _, context in
+            let identity = try context.requireIdentity()
+            try await requireInviting(identity, gate: gate)
+            let name = context.name("name")
+            try await state.vault.revokeInvitation(for: name, recording: auditDraft(state, identity, "revokeInvitation", name))
+            return Response.noContent
+        }
+
         v1.get("principals") { _, context in
             _ = try context.requireIdentity()
             return try Response.json(try await state.vault.principals().map(info))
@@ -147,6 +173,23 @@ extension Routes {
     }
 
     /// The 404 for a name nobody is enrolled under (names are not secret within the organisation).
+    /// Listing and withdrawing invitations is inviting: decided as `invite` of a member-to-be.
+    static func requireInviting(_ identity: Identity, gate: PolicyGate) async throws {
+        let invitee = EntityUID("Member", "invitee")
+        try await gate.require(identity.principal, "invite", on: invitee, entities: [
+            Entity(invitee, attributes: ["role": .string("member"), "disabled": .bool(false)]),
+        ], hideExistence: false, what: "principal")
+    }
+
+    /// The role an invitation was given as (`tacit invite --role`).
+    static func invitedRole(_ invitation: PendingInvitation) -> String {
+        switch invitation.role {
+        case .member: invitation.facilitator ? "facilitator" : "member"
+        case .compliance: "compliance"
+        case .admin: "operator"
+        }
+    }
+
     static func noPrincipal(named name: String) -> APIError {
         APIError(.notFound, "not-found", "no principal named '\(DisplayText.line(name))'")
     }

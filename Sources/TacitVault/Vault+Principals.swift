@@ -81,6 +81,31 @@ extension Vault {
         return EnrollmentCode(code: Base32.grouped(raw), name: name, role: role, group: group, expiresAt: expires)
     }
 
+    /// The invitations not used yet, expired ones included (an operator re-invites those), by name.
+    public func pendingInvitations() async throws(VaultError) -> [PendingInvitation] {
+        try await read { access in
+            try access.unusedEnrollmentCodes().compactMap { row in
+                row.name.map {
+                    PendingInvitation(name: $0, role: row.role, facilitator: row.facilitator, group: row.group,
+                                      expiresAt: Date(timeIntervalSince1970: Double(row.expiresAt)))
+                }
+            }
+        }
+    }
+
+    /// Withdraws `name`'s unused invitation: its code stops working at once. `record`, when given,
+    /// commits with it.
+    ///
+    /// - Throws: `VaultError.notFound` when `name` has no unused invitation.
+    public func revokeInvitation(for name: String, recording record: AuditDraft? = nil) async throws(VaultError) {
+        try await write { access in
+            guard try access.dropUnusedEnrollmentCodes(for: name) > 0 else {
+                throw VaultError(.notFound, "\(name) has no invitation waiting to be used")
+            }
+            try access.appendAudit(record)
+        }
+    }
+
     /// When `code` stops working, if it is a code still waiting to be used; `nil` for a code that is
     /// unknown, used or expired (the daemon replaces an operator's bootstrap code that ran out).
     public func expiryOfUnusedEnrollmentCode(_ code: String) async throws(VaultError) -> Date? {
@@ -308,4 +333,18 @@ extension Vault {
 
 extension Array where Element == UInt8 {
     static var zeroHash: [UInt8] { [UInt8](repeating: 0, count: 32) }
+}
+
+/// An invitation not used yet (`Vault.pendingInvitations`).
+public struct PendingInvitation: Sendable, Equatable {
+    /// Who it is for.
+    public let name: String
+    /// The role enrolling gives.
+    public let role: PrincipalRole
+    /// Enrolling also appoints the facilitator of `group`.
+    public let facilitator: Bool
+    /// The group enrolling joins.
+    public let group: GroupID?
+    /// When its code stops working.
+    public let expiresAt: Date
 }

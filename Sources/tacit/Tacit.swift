@@ -34,7 +34,7 @@ struct Tacit: AsyncParsableCommand {
                 Enroll.self, Login.self, Logout.self, WhoAmI.self, Passphrase.self, Recover.self,
             ]),
             CommandGroup(name: "Groups and cycles", subcommands: [
-                GroupCommand.self, CycleCommand.self, Invite.self, PrincipalCommand.self,
+                GroupCommand.self, CycleCommand.self, Invite.self, Invitations.self, PrincipalCommand.self,
             ]),
             CommandGroup(name: "Your data", subcommands: [
                 ExportCommand.self, ImportCommand.self, Audit.self,

@@ -178,6 +178,15 @@ import Testing
         #expect(staffList.contains("keep no journal") && !staffList.contains("tacit write"), "\(staffList)")
         let invitation = try home.ok("olivia", ["invite", "ali", "--role", "member", "--group", "north"])
         let code = try #require(invitation.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
+        // The operator sees who is invited and withdraws a mistaken invitation.
+        try home.ok("olivia", ["invite", "zed", "--role", "compliance"])
+        let waiting = try home.ok("olivia", ["invitations"])
+        #expect(waiting.contains("ali ") && waiting.contains("north") && waiting.contains("zed ") && waiting.contains("compliance"), "\(waiting)")
+        #expect(!waiting.contains(code), "a code is shown once")
+        #expect(try home.ok("olivia", ["invitations", "revoke", "zed"]) == "withdrew the invitation for zed; its code no longer works")
+        let twice = try home.run("olivia", ["invitations", "revoke", "zed"])
+        #expect(twice.status == 1 && twice.stderr.contains("zed has no invitation waiting to be used"), "\(twice.stderr)")
+        #expect(!(try home.ok("olivia", ["invitations"]).contains("zed")))
         // A weak passphrase is refused.
         let weak = try home.run("ali", ["enroll", "--code", code, "--name", "ali"], environment: ["TACIT_PASSPHRASE": "password"])
         #expect(weak.status == 1)

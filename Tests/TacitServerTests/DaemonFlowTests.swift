@@ -145,6 +145,43 @@ import TacitVault
         }
     }
 
+    /// The operator sees the invitations waiting to be used and withdraws one: its code stops
+    /// working at once, the withdrawal is audited, and nobody else may list or withdraw them.
+    @Test func theOperatorListsAndWithdrawsInvitations() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let org = try await Self.organise(test, client)
+            let olivia = org.olivia
+            #expect(try olivia.decode([InvitationInfo].self, try await olivia.call(.get, "/v1/invitations")).isEmpty,
+                    "used invitations are not listed")
+            _ = try await olivia.call(.post, "/v1/groups", json: GroupCreateRequest(name: "south"))
+            let hal = try olivia.decode(InvitationResponse.self, try await olivia.call(.post, "/v1/invitations",
+                json: InvitationRequest(name: "hal", role: "facilitator", group: "south")))
+            _ = try await olivia.call(.post, "/v1/invitations", json: InvitationRequest(name: "gus", role: "compliance", group: nil))
+            let listed = try olivia.decode([InvitationInfo].self, try await olivia.call(.get, "/v1/invitations"))
+            #expect(listed.map(\.name) == ["gus", "hal"])
+            #expect(listed.last?.role == "facilitator" && listed.last?.group == "south" && listed.last?.expired == false)
+            #expect(listed.first?.role == "compliance" && listed.first?.group == nil)
+            #expect(abs(listed.last!.expiresAt.timeIntervalSince(hal.expiresAt)) < 1)
+
+            // Members and compliance may do neither.
+            for other in [org.members["ali"]!, org.members["carl"]!] {
+                #expect(try await other.call(.get, "/v1/invitations").status == .forbidden)
+                #expect(try await other.call(.delete, "/v1/invitations/hal").status == .forbidden)
+            }
+            #expect(try await olivia.call(.delete, "/v1/invitations/hal").status == .noContent)
+            let again = try await olivia.call(.delete, "/v1/invitations/hal")
+            #expect(again.status == .notFound)
+            #expect(try olivia.decode(APIErrorBody.self, again).error.message.contains("hal has no invitation waiting to be used"))
+            #expect(try olivia.decode([InvitationInfo].self, try await olivia.call(.get, "/v1/invitations")).map(\.name) == ["gus"])
+            let late = try await org.anonymous.call(.post, "/v1/enroll", json: EnrollRequest(code: hal.code, name: "hal",
+                                                                                           passphrase: TestDaemon.passphrase))
+            #expect(late.status == .unauthorized, "a withdrawn code enrolls nobody")
+            let records = try await test.daemon.vault.auditRecords { $0.action == "revokeInvitation" }
+            #expect(records.map(\.draft.resource) == ["hal"])
+        }
+    }
+
     /// The session-2 agenda lists what was shared with the group whoever joined or left it since
     /// (a member removed and added back, a member who joined after the share, an edit that
     /// re-sealed the share), and never what was shared with chosen members — even all of them.

@@ -290,8 +290,24 @@ extension StorageAccess {
             """, [c.codeHash.data, c.name, c.role.rawValue, c.group?.uuid, c.expiresAt, c.usedAt, c.facilitator])
     }
 
-    func dropUnusedEnrollmentCodes(for name: String) throws {
+    /// Deletes the unused codes of `name`; returns how many there were.
+    @discardableResult
+    func dropUnusedEnrollmentCodes(for name: String) throws -> Int {
         try execute("DELETE FROM enrollment_code WHERE name = ? AND used_at IS NULL", [name])
+        return db.changesCount
+    }
+
+    /// The codes given to a name and not used yet (expired ones too), by name.
+    func unusedEnrollmentCodes() throws -> [EnrollmentCodeRow] {
+        try Row.fetchAll(statement("""
+            SELECT code_hash, name, role, group_id, expires_at, facilitator FROM enrollment_code
+            WHERE used_at IS NULL AND name IS NOT NULL ORDER BY name
+            """)).map {
+            EnrollmentCodeRow(codeHash: try $0.bytes("code_hash"), name: try $0.decode(forColumn: "name"),
+                              role: PrincipalRole(rawValue: try $0.decode(forColumn: "role")) ?? .member,
+                              group: try $0.optionalID("group_id"), expiresAt: try $0.decode(forColumn: "expires_at"), usedAt: nil,
+                              facilitator: try $0.decode(forColumn: "facilitator"))
+        }
     }
 
     func enrollmentCode(hash: [UInt8]) throws -> EnrollmentCodeRow? {
