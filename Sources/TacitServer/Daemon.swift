@@ -108,7 +108,7 @@ public final class Daemon: Sendable {
             guard configuration.testing else {
                 throw DaemonError.startup("--clock is accepted only under a test configuration (\"testing\": true)")
             }
-            clock = .file(clockFile)
+            clock = .file(ClockFile(clockFile, logger: logger))
             try clock.check()
         } else {
             clock = .system

@@ -113,12 +113,12 @@ final class DaemonState: Sendable {
 
     func unlockWait(for name: String) -> TimeInterval? {
         let now = self.now
-        return backoff.withLock { $0.wait(for: name, now: now) }
+        return backoff.withLock { $0.wait(for: name, now: now, instant: .now) }
     }
 
     func recordUnlockFailure(for name: String) {
         let now = self.now
-        backoff.withLock { $0.recordFailure(for: name, now: now) }
+        backoff.withLock { $0.recordFailure(for: name, now: now, instant: .now) }
     }
 
     func recordUnlockSuccess(for name: String) {

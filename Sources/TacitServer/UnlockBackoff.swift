@@ -4,7 +4,10 @@ import Foundation
 /// wait, and the wait doubles with each further failure (1 s, 2 s, 4 s … up to 15 minutes).
 ///
 /// Names are tracked whether or not they exist, so the backoff itself reveals no names. Pure state:
-/// the caller passes the time.
+/// the caller passes the time twice — the daemon's clock and a monotonic one — and a wait is over
+/// when either has moved on far enough: a test configuration's clock file moves the daemon's time
+/// by hand (tests step through the waits), and a person at a daemon on a clock file nobody moves
+/// still gets in after waiting; a system clock set back does not lengthen anyone's wait.
 struct UnlockBackoff: Sendable {
     static let freeAttempts = 3
     static let longestDelay: TimeInterval = 15 * 60
@@ -14,23 +17,26 @@ struct UnlockBackoff: Sendable {
     private struct Record: Sendable {
         var failures: Int
         var lastFailure: Date
+        var lastFailureInstant: ContinuousClock.Instant
     }
 
     private var records: [String: Record] = [:]
 
     /// How long `name` must still wait before another attempt, or `nil` if it may try now.
-    func wait(for name: String, now: Date) -> TimeInterval? {
+    func wait(for name: String, now: Date, instant: ContinuousClock.Instant) -> TimeInterval? {
         guard let record = records[Self.key(name)], record.failures >= Self.freeAttempts else { return nil }
-        let remaining = Self.delay(afterFailures: record.failures) - now.timeIntervalSince(record.lastFailure)
+        let waited = max(now.timeIntervalSince(record.lastFailure), Self.seconds(instant - record.lastFailureInstant))
+        let remaining = Self.delay(afterFailures: record.failures) - waited
         return remaining > 0 ? remaining : nil
     }
 
     /// Records a failed unlock of `name`.
-    mutating func recordFailure(for name: String, now: Date) {
+    mutating func recordFailure(for name: String, now: Date, instant: ContinuousClock.Instant) {
         let key = Self.key(name)
-        var record = records[key] ?? Record(failures: 0, lastFailure: now)
+        var record = records[key] ?? Record(failures: 0, lastFailure: now, lastFailureInstant: instant)
         record.failures += 1
         record.lastFailure = now
+        record.lastFailureInstant = instant
         records[key] = record
         if records.count > Self.capacity { evict(now: now) }
     }
@@ -45,6 +51,11 @@ struct UnlockBackoff: Sendable {
         guard failures >= freeAttempts else { return 0 }
         let exponent = min(failures - freeAttempts, 20)
         return min(longestDelay, TimeInterval(1 << exponent))
+    }
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 
     private static func key(_ name: String) -> String {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 import TacitAPI
 @testable import TacitServer
@@ -39,6 +40,43 @@ import TacitAPI
             try test.setTime("2026-03-01T09:00:05Z")
             _ = try await anonymous.login("olivia")
         }
+    }
+
+    /// A wait is over when either clock has moved on far enough: the daemon's (a test's clock file,
+    /// stepped by hand) or a monotonic one (a person at a daemon whose clock file nobody moves).
+    @Test func aBackoffWaitEndsByEitherClock() {
+        var backoff = UnlockBackoff()
+        let then = Date(timeIntervalSince1970: 1_800_000_000)
+        let start = ContinuousClock.now
+        for _ in 0..<3 { backoff.recordFailure(for: "ali", now: then, instant: start) }
+        #expect(backoff.wait(for: "ali", now: then, instant: start) == 1)
+        #expect(backoff.wait(for: "Ali", now: then, instant: start) == 1, "names differing in case share a backoff")
+        #expect(backoff.wait(for: "bea", now: then, instant: start) == nil)
+        let half = backoff.wait(for: "ali", now: then, instant: start + .milliseconds(400))
+        #expect(half.map { abs($0 - 0.6) < 0.001 } == true, "\(String(describing: half))")
+        #expect(backoff.wait(for: "ali", now: then, instant: start + .milliseconds(1_001)) == nil, "real time passed")
+        #expect(backoff.wait(for: "ali", now: then.addingTimeInterval(1), instant: start) == nil, "the daemon's clock moved")
+        #expect(backoff.wait(for: "ali", now: then.addingTimeInterval(-3_600), instant: start + .milliseconds(1_001)) == nil,
+                "a clock set back lengthens nothing")
+    }
+
+    /// A clock file that stops reading as a time keeps the last time it held (the system's clock
+    /// would move a test's cycle by months), says so once, and is followed again once it reads.
+    @Test func aClockFileThatDoesNotReadKeepsItsLastTime() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("clock-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let logs = LogCapture()
+        let clock = DaemonClock.file(ClockFile(url, logger: Logger(label: "clock") { _ in logs.handler() }))
+        try "2026-03-02T09:00:00Z".write(to: url, atomically: true, encoding: .utf8)
+        try clock.check()
+        #expect(clock.now() == date("2026-03-02T09:00:00Z"))
+        for garbage in ["next tuesday", ""] {
+            try garbage.write(to: url, atomically: true, encoding: .utf8)
+            #expect(clock.now() == date("2026-03-02T09:00:00Z"), "'\(garbage)'")
+        }
+        #expect(logs.text.components(separatedBy: "does not hold a time").count == 2, "said once: \(logs.text)")
+        try "1772442000".write(to: url, atomically: true, encoding: .utf8)
+        #expect(clock.now() == Date(timeIntervalSince1970: 1_772_442_000))
     }
 
     @Test func sessionsExpireWhenIdleAndAtTheirAbsoluteLimit() async throws {
