@@ -54,6 +54,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .notPermitted: APIError(.forbidden, "not-permitted", error.message)
         case .invalidInput: APIError(.badRequest, "invalid-input", error.message)
         case .versionConflict: APIError(.preconditionFailed, "version-conflict", error.message)
+        case .alreadyShared: APIError(.conflict, "already-shared", error.message)
         default: APIError(.serviceUnavailable, error.code.rawValue, error.message)
         }
     }

@@ -111,6 +111,44 @@ import TacitCrypto
         #expect(!(try await ana.shares()[0].readers.contains(try await f.id("ben"))))
     }
 
+    /// Someone removed from a group shares nothing more from it — with the group or with anyone in
+    /// it — and keeps reading their own entries; added back, they share again.
+    @Test func aRemovedMemberSharesNothingMore() async throws {
+        let f = try await Fixture()
+        let (group, _, s) = try await f.group(["fac", "ana", "ben", "cai"])
+        let e = try await s["ana"]!.write(EntryDraft(body: "mine"))
+        let anaID = try await f.id("ana")
+        try await f.vault.removeMember(anaID, from: group.id)
+        for audience in [ShareAudience.group(group.id), .members([try await f.id("ben")])] {
+            await expectVaultError(.notPermitted) { _ = try await s["ana"]!.share(e.id, with: audience) }
+        }
+        #expect(try await s["ana"]!.shares().isEmpty)
+        #expect(try await s["ana"]!.entry(e.id).content.body == "mine")
+        try await f.vault.addMember(anaID, to: group.id)
+        _ = try await s["ana"]!.share(e.id, with: .group(group.id))
+    }
+
+    /// An entry shared again with the same audience while the first share runs is refused by
+    /// name (each reader had found it twice in their feed, the agenda listed it twice); another
+    /// audience, or the same one after unsharing, is a new share.
+    @Test func sharingAgainWithTheSameAudienceIsRefused() async throws {
+        let f = try await Fixture()
+        let (group, _, s) = try await f.group(["fac", "ana", "ben", "cai"])
+        let ana = s["ana"]!
+        let e = try await ana.write(EntryDraft(body: "once"))
+        let (ben, cai) = (try await f.id("ben"), try await f.id("cai"))
+        let first = try await ana.share(e.id, with: .group(group.id))
+        await expectVaultError(.alreadyShared) { _ = try await ana.share(e.id, with: .group(group.id)) }
+        let pair = try await ana.share(e.id, with: .members([ben, cai]))
+        await expectVaultError(.alreadyShared) { _ = try await ana.share(e.id, with: .members([cai, ben])) }
+        _ = try await ana.share(e.id, with: .members([ben]))
+        try await ana.revoke(first)
+        _ = try await ana.share(e.id, with: .group(group.id))
+        try await ana.revoke(pair)
+        _ = try await ana.share(e.id, with: .members([ben, cai]))
+        #expect(try await ana.shares().count == 3)
+    }
+
     @Test func groupsRefuseMoreThanTheAllowedSize() async throws {
         let f = try await Fixture()
         let g = try await f.vault.createGroup(name: "big")

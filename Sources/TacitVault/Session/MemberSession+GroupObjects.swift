@@ -32,7 +32,7 @@ extension MemberSession {
         guard session2 > session1 else { throw VaultError(.notPermitted, "session 2 must come after session 1") }
         // On one day the phases cannot follow one another (session 1's day would be session 2's).
         guard vault.calendar.startOfDay(session2) > vault.calendar.startOfDay(session1) else {
-            throw VaultError(.notPermitted, "session 2 must be on a later day than session 1")
+            throw VaultError.invalid("session 2 must be on a later day than session 1")
         }
         guard (15...600).contains(sessionMinutes) else { throw VaultError.invalid("a session lasts 15 to 600 minutes") }
         let cycle = Cycle(id: try CycleID.random(), group: group, session1: session1, session2: session2,

@@ -204,6 +204,12 @@ extension MemberSession {
                 throw VaultError(.notPermitted, "only entries written in a group can be shared")
             }
             let roster = Set(try access.members(of: group))
+            // Sharing is taking part in the group: someone removed from it keeps their entries, and
+            // shares nothing more (a share made now would open to its readers if they were added back).
+            guard roster.contains(me) else {
+                let name = try access.group(group)?.name ?? "the entry's group"
+                throw VaultError(.notPermitted, "you are no longer a member of \(name): your entries stay yours, and sharing them ended with it")
+            }
             var readers: [PrincipalID]
             var toGroup = false
             switch audience {
@@ -222,6 +228,18 @@ extension MemberSession {
                 }
             }
             guard !readers.isEmpty else { throw VaultError(.notPermitted, "a share needs at least one reader") }
+            // The same audience again would give each reader the entry twice (in their feed, on the
+            // agenda): a share still running is said, not doubled.
+            let now = Int64(date.timeIntervalSince1970)
+            for running in try access.shares(of: entryID) where running.expiresAt > now {
+                let same = toGroup ? running.toGroup
+                    : !running.toGroup && Set(FormatV1.audience(fromField: running.audience) ?? []) == Set(readers)
+                guard !same else {
+                    let prefix = String(running.id.description.prefix(8))
+                    throw VaultError(.alreadyShared, "this entry is already shared with \(toGroup ? "the group" : "them") as share \(prefix) "
+                                     + "(see `tacit shares`): to change who reads it or until when, unshare it and share it again")
+                }
+            }
             guard readers.count <= 8 else { throw VaultError(.notPermitted, "a share has at most 8 readers") }
             var sealed: [(PrincipalID, [UInt8])] = []
             var newPins: [[UInt8]] = []
