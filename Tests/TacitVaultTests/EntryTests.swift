@@ -101,6 +101,13 @@ import TacitCrypto
         #expect(try await ana.search("", filter: SearchFilter(tag: "ecoute")).count == 1)
         #expect(try await ana.search("", filter: SearchFilter(cycle: cycle.id)).count == 3)
         #expect(try await ana.search("absent").isEmpty)
+        // Tags and topics are searched too (as the README says), each as a field of its own.
+        _ = try await ana.write(EntryDraft(title: "Zeta", body: "body only", tags: ["qwertytag", "second"], topic: "Giving feedback"))
+        #expect(try await ana.search("qwertytag").map(\.content.title) == ["Zeta"])
+        #expect(try await ana.search("ecoute").map(\.content.title) == ["Réunion d'équipe"])
+        #expect(try await ana.search("\"giving feedback\"").map(\.content.title) == ["Zeta"])
+        #expect(try await ana.search("\"only giving\"").isEmpty, "a phrase does not run from the text into the topic")
+        #expect(try await ana.search("\"qwertytag second\"").isEmpty, "nor from one tag into the next")
     }
 
     @Test func phasesFollowTheInjectedClock() async throws {

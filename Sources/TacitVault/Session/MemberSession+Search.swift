@@ -159,7 +159,8 @@ enum SearchFolding {
 struct SearchCacheItem: Sendable {
     let version: Int
     let created: Date
-    /// Folded title, a line feed, folded body.
+    /// What a search reads: the folded title, body, topic and tags, a line feed between each (a
+    /// term never matches across two of them).
     let text: SecretBytes
     /// Each folded tag as u16 length ‖ bytes.
     let tags: SecretBytes
@@ -167,11 +168,16 @@ struct SearchCacheItem: Sendable {
     init(version: Int, content: EntryContent) {
         self.version = version
         created = content.created
-        let title = SearchFolding.Plan(content.title), body = SearchFolding.Plan(content.body)
-        text = SecretBytes(count: title.count + 1 + body.count) { buffer in
-            let split = title.write(into: buffer)
-            buffer[split] = 0x0A
-            _ = body.write(into: UnsafeMutableRawBufferPointer(rebasing: buffer[(split + 1)...]))
+        let fields = ([content.title, content.body, content.topic] + content.tags).map(SearchFolding.Plan.init)
+        text = SecretBytes(count: fields.reduce(fields.count - 1) { $0 + $1.count }) { buffer in
+            var offset = 0
+            for (index, field) in fields.enumerated() {
+                if index > 0 {
+                    buffer[offset] = 0x0A
+                    offset += 1
+                }
+                offset += field.write(into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]))
+            }
         }
         // The codec limits a tag to 65,535 bytes; one that folds longer (ß → ss) cannot be matched.
         let plans = content.tags.map(SearchFolding.Plan.init).filter { $0.count <= Int(UInt16.max) }
