@@ -161,17 +161,28 @@ extension Vault {
         phaseBoundaries.boundaries(of: cycle, calendar: calendar, configuration: configuration).closed
     }
 
-    /// `member`'s current cycle: the earliest started cycle of their groups that is not closed,
-    /// else the next one to start, else none.
+    /// `member`'s current cycle, among their groups' cycles that are not closed: the earliest whose
+    /// session 1 has begun and whose session 2 has not come (its practice), else the earliest in its
+    /// session 2 days (session 2 and the grace days after it), else the earliest on its session 1
+    /// day, else the next to start, else none.
+    ///
+    /// So when a group's next cycle opens at the meeting that closes this one (its session 1 on the
+    /// day of this one's session 2), what is written at that meeting goes to the cycle it closes
+    /// until the new session 1 begins, and to the new cycle from then on — not for a further week
+    /// of grace days to the old one.
     func currentCycle(of member: PrincipalID, access: StorageAccess, at date: Date) throws -> Cycle? {
         currentCycle(among: try access.groupsWithCycles(of: member).flatMap(\.cycles), at: date)
     }
 
     /// The current cycle among the cycles of a member's groups (see `currentCycle(of:access:at:)`).
     func currentCycle(among cycles: [Cycle], at date: Date) -> Cycle? {
-        let open = cycles.filter { phase(of: $0, at: date) != .closed }
-        let started = open.filter { phase(of: $0, at: date) != .planning }
-        return started.min { $0.session1 < $1.session1 } ?? open.min { $0.session1 < $1.session1 }
+        let open = cycles.map { (cycle: $0, phase: phase(of: $0, at: date)) }.filter { $0.phase != .closed }
+        func earliest(_ chosen: [(cycle: Cycle, phase: CyclePhase)]) -> Cycle? {
+            chosen.min { $0.cycle.session1 < $1.cycle.session1 }?.cycle
+        }
+        let practising = open.filter { date >= $0.cycle.session1 && [.session1, .practice, .reflection].contains($0.phase) }
+        return earliest(practising) ?? earliest(open.filter { $0.phase == .session2 })
+            ?? earliest(open.filter { $0.phase == .session1 }) ?? earliest(open)
     }
 
     /// `member`'s current cycle now.

@@ -37,4 +37,24 @@ import Testing
         _ = try await schedule(cycle.session1.addingTimeInterval(-40 * day), cycle.session1, in: group.id)
         #expect(try await fixture.vault.cycles(in: group.id).count == 3)
     }
+
+    /// A group's next cycle opening at the meeting that closes this one: what is written at that
+    /// meeting goes to the closing cycle until the new session 1 begins, then to the new one — and
+    /// in the week after, to the new cycle's practice, not to the old one's grace days.
+    @Test func theNextCycleTakesOverWhenItsSessionOneBegins() async throws {
+        let fixture = try await Fixture()
+        let (group, cycle, sessions) = try await fixture.group(["fac", "m1", "m2"])
+        let hour: TimeInterval = 3_600
+        let next = try await sessions["fac"]!.createCycle(in: group.id, session1: cycle.session2.addingTimeInterval(5 * hour),
+                                                          session2: cycle.session2.addingTimeInterval(35 * 86_400), plan: CyclePlan(topics: []))
+        let vault = fixture.vault!
+        let m1 = try await fixture.id("m1")
+        func current(at date: Date) throws -> CycleID? {
+            try vault.readShort { try vault.currentCycle(of: m1, access: $0, at: date) }?.id
+        }
+        #expect(try current(at: cycle.session2.addingTimeInterval(hour)) == cycle.id, "at session 2, before the new session 1")
+        #expect(try current(at: cycle.session2.addingTimeInterval(6 * hour)) == next.id, "once the new session 1 began")
+        #expect(try current(at: cycle.session2.addingTimeInterval(3 * 86_400)) == next.id, "in the old cycle's grace days")
+        #expect(try current(at: cycle.session2.addingTimeInterval(-86_400)) == cycle.id, "before either meeting")
+    }
 }
