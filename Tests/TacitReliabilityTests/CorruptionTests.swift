@@ -77,7 +77,7 @@ import TacitVault
             var sessions: [String: MemberSession] = [:]
             for name in record.names { sessions[name] = try await vault.unlock(name: name, passphrase: passphrase(name)) }
             let now = Date()
-            let cycle = try await sessions["fiona"]!.createCycle(in: group.id, session1: now.addingTimeInterval(-86_400),
+            let cycle = try await sessions["fiona"]!.createCycle(in: group.id, session1: now.addingTimeInterval(60),
                                                                   session2: now.addingTimeInterval(30 * 86_400),
                                                                   plan: CyclePlan(topics: ["\(canary.marker) topic"]))
             var serial = 0

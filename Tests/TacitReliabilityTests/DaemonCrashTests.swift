@@ -196,6 +196,8 @@ import TacitAPI
                     let chosen = toGroup ? [] : Array(peers.shuffled().prefix(Int.random(in: 1...2)))
                     let response = try member.call("POST", "/v1/shares",
                                                    ShareRequest(entry: id, group: toGroup, with: chosen, until: nil))
+                    // The same audience again while its share runs is refused, and nothing changes.
+                    if response.status == 409, response.text.contains("already-shared") { continue }
                     guard response.status == 201 else { throw unexpected(response, "share") }
                     let share = try JSON.decode(ShareInfo.self, response)
                     ledger.shared(share.id, entry: id, author: member.name, readers: share.audience)

@@ -154,8 +154,13 @@ import TacitAPI
                         let reader = peers.randomElement()!
                         let response = try member.call("POST", "/v1/shares",
                                                        ShareRequest(entry: mine.randomElement()!, group: false, with: [reader], until: nil))
-                        if response.status != 201 { throw HarnessFailure("share: \(response.status) \(response.text.prefix(120))") }
-                        shared.addShare(try JSON.decode(ShareInfo.self, response).id, [reader])
+                        // Shared with that reader already: refused, and the share that runs is the one to read.
+                        if response.status == 409, response.text.contains("already-shared") {
+                            kind = "share refused as already made"
+                        } else {
+                            if response.status != 201 { throw HarnessFailure("share: \(response.status) \(response.text.prefix(120))") }
+                            shared.addShare(try JSON.decode(ShareInfo.self, response).id, [reader])
+                        }
                     } else {
                         kind = "shared-read"
                         guard let share = shared.share(for: member.name) else { continue }

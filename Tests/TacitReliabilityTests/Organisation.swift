@@ -73,9 +73,9 @@ struct Organisation {
                 try member.enroll(code: try JSON.decode(InvitationResponse.self, invited).code)
                 members.append(member)
             }
-            // Session 1 was yesterday, session 2 is weeks away: the practice weeks.
+            // Session 1 in a minute (cycles are planned ahead), session 2 weeks away.
             let cycle = try members[0].expect(201, "POST", "/v1/cycles", CycleCreateRequest(
-                group: group, session1: now.addingTimeInterval(-86_400), session2: now.addingTimeInterval(40 * 86_400),
+                group: group, session1: now.addingTimeInterval(60), session2: now.addingTimeInterval(40 * 86_400),
                 topics: ["Delegation"]))
             organisation.cycles[group] = try JSON.decode(CycleInfo.self, cycle).id
             organisation.groups[group] = members

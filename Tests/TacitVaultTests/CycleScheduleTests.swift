@@ -9,8 +9,12 @@ import Testing
         let (group, cycle, sessions) = try await fixture.group(["fac", "m1", "m2"])
         let facilitator = try #require(sessions["fac"])
         let day: TimeInterval = 86_400
+        // Each planned well ahead of its session 1, as cycles are.
         func schedule(_ start: Date, _ end: Date, in group: GroupID) async throws -> Cycle {
-            try await facilitator.createCycle(in: group, session1: start, session2: end, plan: CyclePlan(topics: []))
+            let now = fixture.clock.clock.now()
+            fixture.clock.set(start.addingTimeInterval(-60 * day))
+            defer { fixture.clock.set(now) }
+            return try await facilitator.createCycle(in: group, session1: start, session2: end, plan: CyclePlan(topics: []))
         }
         // Reaching into this cycle from after, from before, inside it or around it: refused, naming its days.
         let overlapping = [
@@ -36,6 +40,25 @@ import Testing
         _ = try await schedule(cycle.session2, cycle.session2.addingTimeInterval(35 * day), in: group.id)
         _ = try await schedule(cycle.session1.addingTimeInterval(-40 * day), cycle.session1, in: group.id)
         #expect(try await fixture.vault.cycles(in: group.id).count == 3)
+    }
+
+    /// A cycle is planned ahead: session 1 may be today, not on a day already past (such a cycle
+    /// could not be cancelled, and took the group's place at once).
+    @Test func aCycleIsPlannedAhead() async throws {
+        let fixture = try await Fixture()
+        let (group, cycle, sessions) = try await fixture.group(["fac", "m1", "m2"])
+        let day: TimeInterval = 86_400
+        fixture.clock.set(cycle.session2.addingTimeInterval(10 * day))  // the fixture's cycle is over
+        let now = fixture.clock.clock.now()
+        let facilitator = try #require(sessions["fac"])
+        await expectVaultError(.invalidInput) {
+            _ = try await facilitator.createCycle(in: group.id, session1: now.addingTimeInterval(-day), session2: now.addingTimeInterval(30 * day),
+                                                  plan: CyclePlan(topics: []))
+        }
+        let startOfToday = fixture.vault.calendar.startOfDay(now)
+        let earlierToday = max(startOfToday, now.addingTimeInterval(-3_600))
+        _ = try await facilitator.createCycle(in: group.id, session1: earlierToday, session2: now.addingTimeInterval(30 * day),
+                                              plan: CyclePlan(topics: []))
     }
 
     /// A group's next cycle opening at the meeting that closes this one: what is written at that

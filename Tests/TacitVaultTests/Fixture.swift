@@ -64,6 +64,9 @@ final class Fixture: @unchecked Sendable {
         try await vault.appointFacilitator(facilitator.id, of: group.id)
         for name in names { sessions[name] = try await unlock(name) }
         let now = clock.clock.now()
+        // Planned ahead, as cycles are, three days ago: its session 1 was two days ago.
+        clock.set(now.addingTimeInterval(-86_400 * 3))
+        defer { clock.set(now) }
         let cycle = try await sessions[names[0]]!.createCycle(in: group.id, session1: now.addingTimeInterval(-86_400 * 2),
                                                               session2: now.addingTimeInterval(86_400 * 30),
                                                               plan: CyclePlan(topics: ["feedback"]))

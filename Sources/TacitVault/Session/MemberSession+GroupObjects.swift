@@ -21,7 +21,8 @@ extension MemberSession {
     /// Creates a cycle of `group` (the member must be its facilitator); its topics and note are a
     /// group object sealed to the roster.
     ///
-    /// - Throws: `VaultError.notPermitted` for a non-facilitator or session 2 not on a later day than session 1;
+    /// - Throws: `VaultError.notPermitted` for a non-facilitator; `.invalidInput` for session 1 on a
+    ///   day already past or session 2 not on a later day than session 1;
     ///   `.peerKeyUnconfirmed` when a member's keys differ from the pinned ones.
     /// - Parameter record: makes the audit record from the new cycle's id; it commits with the cycle.
     public func createCycle(in group: GroupID, session1: Date, session2: Date, sessionMinutes: Int = 90,
@@ -33,6 +34,11 @@ extension MemberSession {
         // On one day the phases cannot follow one another (session 1's day would be session 2's).
         guard vault.calendar.startOfDay(session2) > vault.calendar.startOfDay(session1) else {
             throw VaultError.invalid("session 2 must be on a later day than session 1")
+        }
+        // A cycle begun already could not be cancelled (that is for cycles still being planned),
+        // and would be the group's current cycle at once: a mistyped past date blocked the group.
+        guard vault.calendar.startOfDay(session1) >= vault.calendar.startOfDay(vault.now) else {
+            throw VaultError.invalid("session 1 is on a day already past: a cycle is planned ahead (session 1 may be today)")
         }
         guard (15...600).contains(sessionMinutes) else { throw VaultError.invalid("a session lasts 15 to 600 minutes") }
         let cycle = Cycle(id: try CycleID.random(), group: group, session1: session1, session2: session2,
