@@ -86,7 +86,8 @@ extension Routes {
                                    topic: entry.entry.content.topic))
             }
             let plan = try? await identity.session.plan(of: cycle.id)
-            let markdown = Agenda.markdown(group: group.name, cycle: cycle, topics: plan?.topics ?? [], items: items)
+            let markdown = Agenda.markdown(group: group.name, cycle: cycle, topics: plan?.topics ?? [], items: items,
+                                           closed: state.vault.phase(of: cycle) == .closed)
             try await audit(state, identity, "buildAgenda", cycle.id.description)
             return try Response.json(AgendaResponse(items: items, markdown: markdown))
         }
@@ -142,7 +143,8 @@ extension Routes {
 
 /// The session-2 agenda as Markdown: what the group shared, grouped by topic.
 enum Agenda {
-    static func markdown(group: String, cycle: Cycle, topics: [String], items: [AgendaResponse.Item]) -> String {
+    /// `closed`: the cycle is over, and the shares that ended with it are no longer on the agenda.
+    static func markdown(group: String, cycle: Cycle, topics: [String], items: [AgendaResponse.Item], closed: Bool = false) -> String {
         let day = ISO8601DateFormatter()
         day.formatOptions = [.withFullDate]
         var text = "# Session 2 agenda — \(group)\n\n"
@@ -150,7 +152,11 @@ enum Agenda {
         let byTopic = Dictionary(grouping: items) { $0.topic.isEmpty ? "Other" : $0.topic }
         let ordered = topics.filter { byTopic[$0] != nil } + byTopic.keys.filter { !topics.contains($0) && $0 != "Other" }.sorted()
             + (byTopic["Other"] != nil ? ["Other"] : [])
-        if items.isEmpty { text += "Nothing has been shared with the group in this cycle yet.\n" }
+        if items.isEmpty {
+            // What the agenda can show is what is shared now: after the cycle, its shares have ended.
+            text += closed ? "This cycle is closed: what was shared with the group in it ended with it (unless shared until a later date).\n"
+                : "Nothing shared with the group in this cycle can be read now.\n"
+        }
         for topic in ordered {
             text += "## \(topic)\n\n"
             for item in byTopic[topic]! {

@@ -225,6 +225,14 @@ import TacitVault
             // The author's listing says which share went to the group.
             let mine = try org.members["ali"]!.decode([TacitAPI.ShareInfo].self, try await org.members["ali"]!.call(.get, "/v1/shares"))
             #expect(Dictionary(uniqueKeysWithValues: mine.map { ($0.id, $0.group) }) == [grouped.id: true, named.id: false])
+
+            // After the cycle its shares have ended, and the agenda says why it is empty.
+            try test.setTime("2026-04-20T08:00:00Z")
+            try await org.loginAgain()
+            let late = try org.members["fiona"]!.decode(AgendaResponse.self,
+                                                       try await org.members["fiona"]!.call(.get, "/v1/cycles/\(cycle.id.uuidString)/agenda"))
+            #expect(late.items.isEmpty)
+            #expect(late.markdown.contains("This cycle is closed: what was shared with the group in it ended with it"), "\(late.markdown)")
         }
     }
 
