@@ -28,7 +28,10 @@ extension Routes {
                 session = try await state.vault.unlock(name: name, passphrase: passphrase)
             } catch let error as VaultError where error.code == .invalidCredentials {
                 state.recordUnlockFailure(for: name)
-                state.audit.record(AuditDraft(actor: nil, action: "unlock", resource: "session", decision: "deny",
+                // A failed unlock of an existing name is recorded under it, so its owner (and the
+                // operator) can see attempts on the account; the answer is the same either way.
+                let target = try? await state.vault.principal(named: name)
+                state.audit.record(AuditDraft(actor: target?.id, action: "unlock", resource: "session", decision: "deny",
                                               policies: ["invalid-credentials"], policyHash: state.policyHash, time: state.now))
                 throw ErrorMiddleware.map(error)
             } catch let error as VaultError where error.code == .busy {

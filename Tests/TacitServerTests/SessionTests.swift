@@ -38,7 +38,14 @@ import TacitAPI
             }
             // Once the wait is over, the right passphrase works and resets the count.
             try test.setTime("2026-03-01T09:00:05Z")
-            _ = try await anonymous.login("olivia")
+            let olivia = try await anonymous.login("olivia")
+            // The failed attempts on olivia's name are recorded under it; nobody's under no one.
+            await test.daemon.state.audit.flush()
+            let records = try olivia.decode([AuditRecordInfo].self, try await olivia.call(.get, "/v1/audit"))
+            let failed = records.filter { $0.action == "unlock" && $0.decision == "deny" }
+            #expect(failed.map(\.actor) == ["olivia", "olivia", "olivia", "-", "-", "-"], "\(records.map { "\($0.actor) \($0.action)" })")
+            let all = try await test.daemon.vault.auditRecords { $0.action == "unlock" && $0.decision == "deny" }
+            #expect(all.filter { $0.draft.actor == nil }.count == 3, "nobody's three, with no actor")
         }
     }
 
