@@ -217,6 +217,9 @@ extension Tacit {
                 throw ValidationError("--role must be member, facilitator, compliance or operator")
             }
             if role == "facilitator" && group == nil { throw ValidationError("a facilitator is invited into a group: add --group G") }
+            if group != nil && (role == "compliance" || role == "operator") {
+                throw ValidationError("only members and facilitators join groups: invite \(role == "operator" ? "an operator" : "a compliance officer") without --group")
+            }
         }
 
         func run() async throws {

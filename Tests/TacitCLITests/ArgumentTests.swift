@@ -90,6 +90,8 @@ import Testing
             (["group", "show", long], "Error: <group> is longer than any group's name or id: at most 64 characters"),
             (["group", "add", "north", ""], "Error: <name> is empty: give a name"),
             (["invite", "ali", "--role", "member", "--group", ""], "Error: --group is empty: give the group's name or id (see `tacit group list`)"),
+            (["invite", "zed", "--role", "compliance", "--group", "north"],
+             "Error: only members and facilitators join groups: invite a compliance officer without --group"),
             (["cycle", "list", ""], "Error: <group> is empty: give the group's name or id (see `tacit group list`)"),
             (["cycle", "agenda", ""], "Error: <cycle> is empty: give the cycle's id, or a group (see `tacit cycle list`)"),
             (["share", "4f1c", "--with", ""], "Error: --with is empty: give a name"),
