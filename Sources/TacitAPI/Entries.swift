@@ -215,9 +215,12 @@ public struct FeedItem: Codable, Sendable, Equatable {
     public var sharedAt: Date
     /// When the share ends.
     public var expiresAt: Date
+    /// Shared with the whole group, rather than with the caller (and perhaps others) by name.
+    public var group: Bool
 
     /// Creates a feed item.
-    public init(share: UUID, entry: UUID, author: String, title: String, kind: String, sharedAt: Date, expiresAt: Date) {
+    public init(share: UUID, entry: UUID, author: String, title: String, kind: String, sharedAt: Date, expiresAt: Date,
+                group: Bool = false) {
         self.share = share
         self.entry = entry
         self.author = author
@@ -225,6 +228,7 @@ public struct FeedItem: Codable, Sendable, Equatable {
         self.kind = kind
         self.sharedAt = sharedAt
         self.expiresAt = expiresAt
+        self.group = group
     }
 }
 

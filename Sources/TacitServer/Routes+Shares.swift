@@ -102,7 +102,7 @@ extension Routes {
                       mayRead(share, identity: identity, readerGroups: facts.readerGroups, gate: gate) else { continue }
                 items.append(FeedItem(share: shared.share.uuid, entry: shared.entry.id.uuid, author: shared.author.name,
                                       title: shared.entry.content.title, kind: shared.entry.metadata.kind.rawValue,
-                                      sharedAt: shared.sharedAt, expiresAt: shared.expiresAt))
+                                      sharedAt: shared.sharedAt, expiresAt: shared.expiresAt, group: share.share.toGroup))
             }
             return try Response.json(items)
         }

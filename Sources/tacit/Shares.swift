@@ -203,9 +203,10 @@ extension Tacit {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let items: [FeedItem] = try await account.call(.GET, "/v1/feed")
             if output.json { return try JSONOutput.print(items) }
-            var table = Table("SHARE", "DATE", "FROM", "KIND", "TITLE")
+            var table = Table("SHARE", "SHARED", "FROM", "TO", "KIND", "TITLE")
             for item in items {
-                table.add(item.share.short, DateText.minute(item.sharedAt), item.author, item.kind, item.title.isEmpty ? "(untitled)" : item.title)
+                table.add(item.share.short, DateText.minute(item.sharedAt), item.author, item.group ? "the group" : "you",
+                          item.kind, item.title.isEmpty ? "(untitled)" : item.title)
             }
             table.print(empty: "nothing is shared with you now")
         }

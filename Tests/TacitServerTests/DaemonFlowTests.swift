@@ -298,6 +298,7 @@ import TacitVault
             #expect(share.audience == ["bea", "cal", "dee", "eli", "fiona"])
             let feed = try bea.decode([FeedItem].self, try await bea.call(.get, "/v1/feed"))
             #expect(feed.map(\.title) == ["Week 1"])
+            #expect(feed.map(\.group) == [true], "the feed says it went to the whole group")
             let read = try await bea.call(.get, "/v1/feed/\(share.id.uuidString)")
             #expect(read.status == .ok)
             #expect(try bea.decode(EntryResponse.self, read).body == "Handed it over. Resisted fixing the charts.")
