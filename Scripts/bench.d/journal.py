@@ -86,7 +86,7 @@ try:
     tacit("ali", "enroll", "--code", invite("ali", "member"), "--name", "ali")
     tacit("fiona", "login", "--name", "fiona")
     today = datetime.date.today()
-    tacit("fiona", "cycle", "create", "north", "--session1", str(today - datetime.timedelta(days=1)),
+    tacit("fiona", "cycle", "create", "north", "--session1", str(today),
           "--session2", str(today + datetime.timedelta(days=60)))
     tacit("ali", "login", "--name", "ali")
 

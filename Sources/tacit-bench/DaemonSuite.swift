@@ -284,7 +284,7 @@ enum DaemonSuite {
             let fiona = try field(try call("POST", "/v1/sessions", #"{"name":"fiona","passphrase":"\#(pass)"}"#), "token")
             let formatter = ISO8601DateFormatter()
             let now = Date()
-            _ = try call("POST", "/v1/cycles", #"{"group":"bench","session1":"\#(formatter.string(from: now.addingTimeInterval(-86_400)))","session2":"\#(formatter.string(from: now.addingTimeInterval(30 * 86_400)))","topics":["Delegation"]}"#, fiona)
+            _ = try call("POST", "/v1/cycles", #"{"group":"bench","session1":"\#(formatter.string(from: now.addingTimeInterval(60)))","session2":"\#(formatter.string(from: now.addingTimeInterval(30 * 86_400)))","topics":["Delegation"]}"#, fiona)
             writerToken = try field(try call("POST", "/v1/sessions", #"{"name":"ali","passphrase":"\#(pass)"}"#), "token")
             entry = try field(try call("POST", "/v1/entries", #"{"title":"Week 1","body":"\#(String(repeating: "practice notes ", count: 60))"}"#, writerToken), "id")
             share = try field(try call("POST", "/v1/shares", #"{"entry":"\#(entry)","group":true,"with":[]}"#, writerToken), "id")

@@ -22,5 +22,10 @@ FileHandle.standardError.write(Data("warning: a debug build; measure with `swift
 #endif
 for name in requested {
     print("== \(name) ==")
-    try await suites[name]!()
+    do {
+        try await suites[name]!()
+    } catch {
+        FileHandle.standardError.write(Data("tacit-bench: the \(name) suite stopped: \(error)\n".utf8))
+        exit(1)
+    }
 }
