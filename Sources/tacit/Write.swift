@@ -115,6 +115,18 @@ extension Tacit {
             }
             if json { return try JSONOutput.print(entry) }
             print(entry.id.lower)
+            await Self.noteUnplannedTopic(fields.topic, of: entry, account: account)
+        }
+
+        /// A topic that is not one of the entry's cycle's topics (a typo, most often) is kept, and
+        /// said: the agenda would list it under a heading of its own.
+        static func noteUnplannedTopic(_ topic: String, of entry: EntryResponse, account: Authenticated) async {
+            guard !topic.isEmpty, let cycle = entry.cycle,
+                  let cycles: [CycleInfo] = try? await account.call(.GET, "/v1/cycles"),
+                  let topics = cycles.first(where: { $0.id == cycle })?.topics, !topics.isEmpty,
+                  !topics.contains(where: { $0.caseInsensitiveCompare(topic) == .orderedSame }) else { return }
+            Terminal.warn(DisplayText.line("note: '\(topic)' is not one of this cycle's topics (\(topics.joined(separator: ", "))); "
+                                           + "the agenda will list it under a heading of its own"))
         }
 
         /// Whether an error means the session could not be had (so the text must be kept another way).
@@ -278,6 +290,7 @@ extension Tacit {
                     let updated: EntryResponse = try await account.call(.PUT, "/v1/entries/\(id.lower)", body: input,
                                                                         headers: [("If-Match", "\"\(entry.version)\"")])
                     print("updated \(updated.id.lower) (version \(updated.version))")
+                    if fields.topic != entry.topic { await Write.noteUnplannedTopic(fields.topic, of: updated, account: account) }
                     return
                 } catch let failure as DaemonFailure where flagsOnly && failure.code == "version-conflict" && attempt < 3 {
                     entry = try await account.call(.GET, "/v1/entries/\(id.lower)")

@@ -24,7 +24,14 @@ import Testing
 
         // Practice: write, share with the group, a peer reads it; the facilitator's agenda lists it.
         try home.setTime("2026-03-10T09:00:00Z")
-        let practice = try home.ok("ali", ["write", "--title", "Week 1", "--topic", "Delegation", "Sam did it; I did not rewrite it."])
+        let written = try home.run("ali", ["write", "--title", "Week 1", "--topic", "delegation", "Sam did it; I did not rewrite it."])
+        #expect(written.status == 0 && !written.stderr.contains("note:"), "a planned topic, in any case: \(written.stderr)")
+        let practice = written.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A topic the cycle does not have (a typo) is kept, and said.
+        let typo = try home.run("ali", ["write", "--title", "Typo", "--topic", "Delegaton", "A note on a mistyped topic."])
+        #expect(typo.status == 0 && typo.stderr.contains("note: 'Delegaton' is not one of this cycle's topics (Delegation, Feedback)"),
+                "\(typo.stderr)")
+        try home.ok("ali", ["delete", "--yes", String(typo.stdout.prefix(8))])
         let listed = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"]))
         #expect(listed.map(\.kind) == ["practice", "commitment"])
         let share = try home.ok("ali", ["share", String(practice.prefix(8)), "--group", "north"])
