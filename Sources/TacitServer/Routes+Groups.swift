@@ -89,11 +89,8 @@ extension Routes {
             let identity = try context.requireIdentity()
             var request = request
             let input = try await request.decodeStrictly(InvitationRequest.self, limit: limit)
-            let invitee = EntityUID("Member", "invitee")
-            try await gate.require(identity.principal, "invite", on: invitee, entities: [
-                Entity(invitee, attributes: ["role": .string(input.role == "operator" ? "operator" : input.role == "compliance" ? "compliance" : "member"),
-                                             "disabled": .bool(false)]),
-            ], hideExistence: false, what: "principal")
+            try await requireInviting(identity, role: input.role == "operator" ? "operator" : input.role == "compliance" ? "compliance" : "member",
+                                      gate: gate)
             let name = input.name.trimmingCharacters(in: .whitespaces)
             try Names.checkPrincipal(name)
             let role: PrincipalRole
@@ -173,11 +170,12 @@ extension Routes {
     }
 
     /// The 404 for a name nobody is enrolled under (names are not secret within the organisation).
-    /// Listing and withdrawing invitations is inviting: decided as `invite` of a member-to-be.
-    static func requireInviting(_ identity: Identity, gate: PolicyGate) async throws {
+    /// Inviting someone as `role` (the policy's role names), decided as `invite` of a principal-to-be;
+    /// listing and withdrawing invitations are decided as inviting a member.
+    static func requireInviting(_ identity: Identity, role: String = "member", gate: PolicyGate) async throws {
         let invitee = EntityUID("Member", "invitee")
         try await gate.require(identity.principal, "invite", on: invitee, entities: [
-            Entity(invitee, attributes: ["role": .string("member"), "disabled": .bool(false)]),
+            Entity(invitee, attributes: ["role": .string(role), "disabled": .bool(false)]),
         ], hideExistence: false, what: "principal")
     }
 

@@ -39,7 +39,7 @@ public struct VaultError: Error, Equatable, Sendable, CustomStringConvertible {
         case notPermitted = "not-permitted"
         /// Input that is malformed or out of range.
         case invalidInput = "invalid-input"
-        /// A share that one still running already is: the entry shared again with the same audience.
+        /// The entry is already shared with that audience, by a share still running.
         case alreadyShared = "already-shared"
         /// An edit made on a version of an entry that is no longer its newest (it was changed in
         /// between, from another terminal): nothing was saved.

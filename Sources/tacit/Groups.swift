@@ -356,7 +356,7 @@ extension Tacit {
                 let days = Int((cycle.session2.timeIntervalSince(cycle.session1) / 86_400).rounded())
                 if days < Self.usualPracticeDays {
                     Terminal.warn("note: session 2 is \(days) day\(days == 1 ? "" : "s") after session 1, leaving little time to practise "
-                                  + "(the last 7 days before session 2 are for reflection); if a date is wrong: "
+                                  + "(the last week before session 2 is for reflection); if a date is wrong: "
                                   + "tacit cycle cancel \(cycle.id.short), then create it again")
                 }
             }

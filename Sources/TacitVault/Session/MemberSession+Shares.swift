@@ -190,7 +190,8 @@ extension MemberSession {
     ///
     /// - Throws: `VaultError.notFound`; `.notPermitted` for an entry outside a group, readers outside
     ///   the entry's group, an empty audience or more than 8 readers; `.peerKeyUnconfirmed` when a
-    ///   reader's keys differ from the pinned ones.
+    ///   reader's keys differ from the pinned ones; `.alreadyShared` when a share of the entry to the
+    ///   same audience still runs; `.notPermitted` also for an author no longer in the entry's group.
     public func share(_ entryID: EntryID, with audience: ShareAudience, until expiry: Date? = nil,
                       recording record: (@Sendable (ShareID) -> AuditDraft)? = nil) async throws(VaultError) -> ShareID {
         let keys = try keys()
