@@ -165,7 +165,7 @@ extension Routes {
     }
 
     static func resolvePrincipal(_ name: String, state: DaemonState) async throws -> Principal {
-        guard let principal = try await state.vault.principal(named: name) else { throw noPrincipal(named: name) }
+        guard let principal = try await state.vault.principal(named: name) else { throw await noPrincipal(named: name, state: state) }
         return principal
     }
 
@@ -188,8 +188,16 @@ extension Routes {
         }
     }
 
-    static func noPrincipal(named name: String) -> APIError {
-        APIError(.notFound, "not-found", "no principal named '\(DisplayText.line(name))'")
+    static func noPrincipal(named name: String, state: DaemonState) async -> APIError {
+        APIError(.notFound, "not-found", "no principal named '\(DisplayText.line(name))'\(await lowercaseHint(for: name, state: state))")
+    }
+
+    /// For a name not found that has capitals: " — names are lowercase: did you mean 'ali'?" when
+    /// that name is enrolled (names are no secret from a signed-in caller), else nothing.
+    static func lowercaseHint(for name: String, state: DaemonState) async -> String {
+        let lower = name.lowercased()
+        guard lower != name, (try? await state.vault.principal(named: lower)) != nil else { return "" }
+        return " — names are lowercase: did you mean '\(DisplayText.line(lower))'?"
     }
 
     static func detail(_ group: Group, state: DaemonState) async throws -> GroupDetail {

@@ -37,7 +37,7 @@ extension Routes {
                 for name in Set(input.with) {
                     // A name outside the group is reported like one that does not exist.
                     guard let reader = try await state.vault.principal(named: name) else {
-                        throw APIError.notFound("member \(name)")
+                        throw APIError(.notFound, "not-found", "no member \(DisplayText.line(name)) of this group\(await lowercaseHint(for: name, state: state))")
                     }
                     readers.append(reader)
                 }
@@ -131,7 +131,7 @@ extension Routes {
             let identity = try context.requireIdentity()
             let name = context.name("name")
             let peer: PeerIdentity
-            do { peer = try await identity.session.whois(name) } catch let error as VaultError where error.code == .notFound { throw noPrincipal(named: name) }
+            do { peer = try await identity.session.whois(name) } catch let error as VaultError where error.code == .notFound { throw await noPrincipal(named: name, state: state) }
             return try Response.json(WhoisResponse(principal: info(peer.principal), fingerprint: peer.fingerprint,
                                                    pin: peer.status.rawValue))
         }

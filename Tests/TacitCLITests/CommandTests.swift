@@ -44,6 +44,8 @@ import Testing
         #expect(missing.stderr.contains("not found"))
         // A name or group that does not exist is named back, and "not found" is said once.
         for (person, arguments, said) in [("ali", ["whois", "nobody"], "no principal named 'nobody'"),
+                                          ("ali", ["whois", "Ali"], "no principal named 'Ali' — names are lowercase: did you mean 'ali'?"),
+                                          ("ali", ["whois", "Nobody"], "no principal named 'Nobody'"),
                                           ("olivia", ["principal", "disable", "nobody"], "no principal named 'nobody'"),
                                           ("olivia", ["group", "show", "nowhere"], "no group 'nowhere'"),
                                           ("olivia", ["group", "remove", "nowhere", "ali"], "no group 'nowhere'")] {
