@@ -69,6 +69,17 @@ enum Resolve {
             // A cycle of a group the caller is not in (a facilitator's agenda, an operator): trust the id.
             return CycleInfo(id: id, group: id, session1: .distantPast, session2: .distantPast, phase: "unknown", topics: nil)
         }
+        // The start of the id of another group's cycle (an operator's, from `tacit cycle list GROUP`):
+        // looked for in every group the caller can list, so the daemon decides on the cycle itself.
+        if isPrefix(text), !cycles.contains(where: { $0.id.lower.hasPrefix(text.lowercased()) }),
+           let groups: [GroupSummary] = try? await account.call(.GET, "/v1/groups"), !groups.contains(where: { $0.name == text }) {
+            var matches: [CycleInfo] = []
+            for group in groups {
+                let theirs: [CycleInfo] = (try? await account.call(.GET, "/v1/cycles", query: [("group", group.id.lower)])) ?? []
+                matches += theirs.filter { $0.id.lower.hasPrefix(text.lowercased()) }
+            }
+            if matches.count == 1 { return matches[0] }
+        }
         // A group: its current cycle.
         let group = try await Self.group(text, account)
         let inGroup: [CycleInfo]

@@ -197,6 +197,10 @@ import Testing
         let byName = try home.run("fiona", ["cycle", "cancel", "north"])
         #expect(byName.status == 2 && byName.stderr.contains("as `tacit cycle list` shows it"), "\(byName.stderr)")
         #expect(try home.run("ali", ["cycle", "cancel", String(wrong.prefix(8))]).status == 3)
+        // The operator, in no group, names the cycle as `cycle list north` shows it and is refused
+        // by a policy (it had been told there was no such cycle).
+        let operatorTry = try home.run("olivia", ["cycle", "cancel", String(wrong.prefix(8))])
+        #expect(operatorTry.status == 3 && operatorTry.stderr.contains("denied"), "\(operatorTry.stderr)")
         let cancelled = try home.ok("fiona", ["cycle", "cancel", String(wrong.prefix(8))])
         #expect(cancelled.contains("cancelled cycle \(wrong.prefix(8)) (session 1 was to be 2026-05-04"), "\(cancelled)")
         #expect(!(try home.ok("fiona", ["cycle", "list"]).contains(String(wrong.prefix(8)))))
