@@ -36,7 +36,7 @@ schemas = {
         "manifestCounter": {"type": "integer"}}),
     "Enroll": obj(["code", "name", "passphrase"], {"code": string, "name": {"type": "string", "minLength": 1, "maxLength": 64}, "passphrase": string}),
     "Enrolled": obj(["principal", "recoveryKey", "fingerprint"], {"principal": S("Principal"), "recoveryKey": string, "fingerprint": string,
-                                                                  "facilitates": strings}),
+                                                                  "facilitates": strings, "groups": strings}),
     "PassphraseChange": obj(["current", "new"], {"current": string, "new": string, "rotate": {"type": "boolean"}}),
     "Rotated": obj(["recoveryKey"], {"recoveryKey": string}),
     "Recover": obj(["name", "recoveryKey", "passphrase"], {"name": string, "recoveryKey": string, "passphrase": string}),

@@ -132,13 +132,17 @@ public struct EnrollResponse: Codable, Sendable {
     public var fingerprint: String
     /// The groups the invitation made them facilitator of (absent when none).
     public var facilitates: [String]?
+    /// The groups the invitation made them a member of (absent when none).
+    public var groups: [String]?
 
     /// Creates an enroll response.
-    public init(principal: PrincipalInfo, recoveryKey: String, fingerprint: String, facilitates: [String]? = nil) {
+    public init(principal: PrincipalInfo, recoveryKey: String, fingerprint: String, facilitates: [String]? = nil,
+                groups: [String]? = nil) {
         self.principal = principal
         self.recoveryKey = recoveryKey
         self.fingerprint = fingerprint
         self.facilitates = facilitates
+        self.groups = groups
     }
 }
 

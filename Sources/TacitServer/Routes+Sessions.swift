@@ -117,11 +117,13 @@ extension Routes {
                stored.trimmingCharacters(in: .whitespacesAndNewlines).uppercased().filter({ !$0.isWhitespace }) == code {
                 try? FileManager.default.removeItem(at: state.layout.bootstrapCode)
             }
-            let led = try await state.vault.groups(of: enrollment.principal.id).filter { $0.facilitator == enrollment.principal.id }
+            let joined = try await state.vault.groups(of: enrollment.principal.id)
+            let led = joined.filter { $0.facilitator == enrollment.principal.id }
             return try Response.json(EnrollResponse(principal: info(enrollment.principal),
                                                     recoveryKey: enrollment.recoveryKey.displayed,
                                                     fingerprint: enrollment.principal.fingerprint,
-                                                    facilitates: led.isEmpty ? nil : led.map(\.name)), status: .created)
+                                                    facilitates: led.isEmpty ? nil : led.map(\.name),
+                                                    groups: joined.isEmpty ? nil : joined.map(\.name)), status: .created)
         }
 
         v1.post("passphrase") { request, context in

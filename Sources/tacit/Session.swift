@@ -52,7 +52,14 @@ extension Tacit {
             } catch let failure as DaemonFailure where failure.status == 401 {
                 throw CLIError("the enrollment code does not work: \(failure.message)")
             }
-            print(DisplayText.line("enrolled \(response.principal.name) (\(Self.role(response.principal.role, facilitating: response.facilitates ?? [])))"))
+            let facilitates = response.facilitates ?? []
+            let memberOf = (response.groups ?? []).filter { !facilitates.contains($0) }
+            var described = Self.role(response.principal.role, facilitating: facilitates)
+            if !memberOf.isEmpty {
+                let list = memberOf.joined(separator: ", ")
+                described = described == "member" ? "member of \(list)" : "\(described), member of \(list)"
+            }
+            print(DisplayText.line("enrolled \(response.principal.name) (\(described))"))
             print("key fingerprint: \(response.fingerprint)")
             print("")
             print("RECOVERY KEY — shown this once. Write it down and keep it offline.")

@@ -194,7 +194,7 @@ import Testing
         #expect(weak.status == 1)
         #expect(weak.stderr.contains("weak"))
         let ali = try home.ok("ali", ["enroll", "--code", code, "--name", "ali"])
-        #expect(ali.hasPrefix("enrolled ali (member)\n"), "\(ali)")
+        #expect(ali.hasPrefix("enrolled ali (member of north)\n"), "\(ali)")
         /// The recovery key a command printed, its grouped lines joined.
         func printedKey(_ output: String) -> String {
             output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
