@@ -95,8 +95,12 @@ extension MemberSession {
             guard vault.phase(of: cycle) == .planning else {
                 throw VaultError(.notPermitted, "this cycle has begun: only a cycle before its session 1 can be cancelled")
             }
-            guard try access.countEntries(inCycle: id) == 0 else {
-                throw VaultError(.notPermitted, "entries were already written in this cycle: it cannot be cancelled")
+            let written = try access.countEntries(inCycle: id)
+            guard written == 0 else {
+                // Entries are their authors' (the facilitator cannot even see them): said, with the way out.
+                throw VaultError(.notPermitted, "\(written == 1 ? "an entry was" : "\(written) entries were") already written in this cycle, "
+                                 + "and a cycle is cancelled only while it holds none: their authors can delete them "
+                                 + "(`tacit list --cycle` shows them their own), or the cycle can run as planned")
             }
             try access.deleteCycle(id)
             try access.appendAudit(record)
