@@ -25,7 +25,7 @@ struct UnlockBackoff: Sendable {
     /// How long `name` must still wait before another attempt, or `nil` if it may try now.
     func wait(for name: String, now: Date, instant: ContinuousClock.Instant) -> TimeInterval? {
         guard let record = records[Self.key(name)], record.failures >= Self.freeAttempts else { return nil }
-        let waited = max(now.timeIntervalSince(record.lastFailure), Self.seconds(instant - record.lastFailureInstant))
+        let waited = max(now.timeIntervalSince(record.lastFailure), (instant - record.lastFailureInstant) / .seconds(1))
         let remaining = Self.delay(afterFailures: record.failures) - waited
         return remaining > 0 ? remaining : nil
     }
@@ -51,11 +51,6 @@ struct UnlockBackoff: Sendable {
         guard failures >= freeAttempts else { return 0 }
         let exponent = min(failures - freeAttempts, 20)
         return min(longestDelay, TimeInterval(1 << exponent))
-    }
-
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        let (seconds, attoseconds) = duration.components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 
     private static func key(_ name: String) -> String {
