@@ -58,6 +58,9 @@ schemas = {
         "expired": {"type": "boolean", "description": "expiresAt has passed by the daemon's clock"}}),
     "CycleCreate": obj(["group", "session1", "session2", "topics"], {"group": string, "session1": date, "session2": date,
                                                                      "topics": strings}),
+    "CycleSchedule": obj([], {"session1": date, "session2": date}),
+    "CycleScheduled": obj(["cycle", "sharesKeepingPreviousEnd", "previousEnd"], {"cycle": S("Cycle"),
+        "sharesKeepingPreviousEnd": {"type": "integer"}, "previousEnd": date}),
     "Agenda": obj(["items", "markdown"], {"items": {"type": "array", "items": obj(["title", "author", "kind", "topic"], {
         "title": string, "author": string, "kind": string, "topic": string})}, "markdown": string}),
     "EntryInput": obj(["body"], {"title": string, "body": string, "tags": strings, "topic": string,
@@ -184,6 +187,9 @@ paths = {
     },
     "/v1/cycles/{cycle}": {"delete": op("cancelCycle", "Cancel a cycle before its session 1, with no entries in it (facilitator)",
                                         [ok(204), E(403, 404)], params=["cycle"])},
+    "/v1/cycles/{cycle}/schedule": {"put": op("rescheduleCycle",
+                                              "Move a cycle's sessions: both while it is planned, session 2 (and session 1's hour) after (facilitator)",
+                                              [ok(200, S("CycleScheduled")), E(400, 403, 404)], body="CycleSchedule", params=["cycle"])},
     "/v1/cycles/{cycle}/agenda": {"get": op("agenda", "The session-2 agenda (facilitator)", [ok(200, S("Agenda")), E(403, 404)],
                                             params=["cycle"])},
     "/v1/entries": {

@@ -160,6 +160,39 @@ public struct CycleCreateRequest: Codable, Sendable {
     }
 }
 
+/// `PUT /v1/cycles/{cycle}/schedule` (facilitator): new dates for a cycle's sessions; a session
+/// left out stays where it is.
+public struct CycleScheduleRequest: Codable, Sendable {
+    /// Session 1's new start (only on its own day once that day has come).
+    public var session1: Date?
+    /// Session 2's new start.
+    public var session2: Date?
+
+    /// Creates the request.
+    public init(session1: Date?, session2: Date?) {
+        self.session1 = session1
+        self.session2 = session2
+    }
+}
+
+/// The answer to `PUT /v1/cycles/{cycle}/schedule`.
+public struct CycleScheduleResponse: Codable, Sendable {
+    /// The cycle with its new dates.
+    public var cycle: CycleInfo
+    /// Live shares of the cycle's entries made without an end date: they end when the cycle was to
+    /// close (`previousEnd`), which their authors signed, not at its new close.
+    public var sharesKeepingPreviousEnd: Int
+    /// When the cycle was to close before this change.
+    public var previousEnd: Date
+
+    /// Creates the answer.
+    public init(cycle: CycleInfo, sharesKeepingPreviousEnd: Int, previousEnd: Date) {
+        self.cycle = cycle
+        self.sharesKeepingPreviousEnd = sharesKeepingPreviousEnd
+        self.previousEnd = previousEnd
+    }
+}
+
 /// `GET /v1/cycles/{cycle}/agenda` (facilitator): the session-2 agenda.
 public struct AgendaResponse: Codable, Sendable {
     /// One entry shared with the group.

@@ -67,6 +67,24 @@ extension Routes {
             return Response.noContent
         }
 
+        // Moving a cycle's sessions is scheduling too, decided on the cycle as it stands (a closed
+        // cycle stays as it ran); the vault checks the days. Topics, entries and shares stay.
+        v1.put("cycles/{cycle}/schedule") { request, context in
+            let identity = try context.requireIdentity()
+            var request = request
+            let input = try await request.decodeStrictly(CycleScheduleRequest.self, limit: limit)
+            guard input.session1 != nil || input.session2 != nil else {
+                throw APIError.badRequest("give session1, session2 or both: the dates to move the sessions to")
+            }
+            let (cycle, _) = try await decidedCycle("scheduleCycle", context: context, identity: identity, gate: gate, state: state)
+            let moved = try await identity.session.rescheduleCycle(cycle.id, session1: input.session1, session2: input.session2,
+                                                                   recording: auditDraft(state, identity, "rescheduleCycle", cycle.id.description))
+            let topics = (try? await identity.session.plan(of: cycle.id))?.topics
+            return try Response.json(CycleScheduleResponse(cycle: cycleInfo(moved.cycle, state: state, topics: topics),
+                                                           sharesKeepingPreviousEnd: moved.sharesKeepingPreviousEnd,
+                                                           previousEnd: moved.previousEnd))
+        }
+
         // The session-2 agenda, from what members shared with the group in this cycle.
         v1.get("cycles/{cycle}/agenda") { _, context in
             let identity = try context.requireIdentity()

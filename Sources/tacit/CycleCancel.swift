@@ -8,9 +8,8 @@ extension Tacit.CycleCommand {
         static let configuration = CommandConfiguration(
             abstract: "Cancel a cycle before its session 1, with no entries in it yet (facilitator).",
             discussion: """
-            For a cycle planned on the wrong dates: cancel it, then schedule it again with \
-            `tacit cycle create`. Its topics go with it. A cycle that has begun, or that members \
-            have written in, stays.
+            For a cycle planned by mistake. Its topics go with it. A cycle that has begun, or that \
+            members have written in, stays; to change its dates, use `tacit cycle reschedule`.
 
             Example:
               tacit cycle cancel 3c9d01aa

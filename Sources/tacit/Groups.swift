@@ -297,7 +297,7 @@ extension Tacit {
         }
     }
 
-    /// `tacit cycle create|list|agenda|cancel`.
+    /// `tacit cycle create|list|agenda|reschedule|cancel`.
     struct CycleCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "cycle",
@@ -310,8 +310,9 @@ extension Tacit {
               tacit cycle create north --session1 2026-03-02 --session2 2026-04-06 --topic Delegation --topic Feedback
               tacit cycle list
               tacit cycle agenda 3c9d01aa
+              tacit cycle reschedule 3c9d01aa --session2 2026-04-13
             """,
-            subcommands: [Create.self, List.self, Agenda.self, Cancel.self]
+            subcommands: [Create.self, List.self, Agenda.self, Reschedule.self, Cancel.self]
         )
 
         struct Create: AsyncParsableCommand {
@@ -351,14 +352,16 @@ extension Tacit {
                 if json { return try JSONOutput.print(cycle) }
                 print(cycle.id.lower)
                 Terminal.warn("scheduled: session 1 \(DateText.minute(cycle.session1)), session 2 \(DateText.minute(cycle.session2)) (now: \(cycle.phase))")
-                // Dates typed wrong (a day and a month swapped, a week for a month) make a cycle
-                // with no practice weeks; it is allowed, and said.
+                Self.noteShortPractice(cycle, fix: "tacit cycle reschedule \(cycle.id.short) --session2 DATE")
+            }
+
+            /// Dates typed wrong (a day and a month swapped, a week for a month) make a cycle with
+            /// no practice weeks; it is allowed, and said, with `fix`.
+            static func noteShortPractice(_ cycle: CycleInfo, fix: String) {
                 let days = Int((cycle.session2.timeIntervalSince(cycle.session1) / 86_400).rounded())
-                if days < Self.usualPracticeDays {
-                    Terminal.warn("note: session 2 is \(days) day\(days == 1 ? "" : "s") after session 1, leaving little time to practise "
-                                  + "(the last week before session 2 is for reflection); if a date is wrong: "
-                                  + "tacit cycle cancel \(cycle.id.short), then create it again")
-                }
+                guard days < usualPracticeDays else { return }
+                Terminal.warn("note: session 2 is \(days) day\(days == 1 ? "" : "s") after session 1, leaving little time to practise "
+                              + "(the last week before session 2 is for reflection); if a date is wrong: \(fix)")
             }
         }
 

@@ -189,7 +189,7 @@ import Testing
         let wrong = planned.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         // Two days apart is allowed, and said, with the way back.
         #expect(planned.stderr.contains("note: session 2 is 2 days after session 1"), "\(planned.stderr)")
-        #expect(planned.stderr.contains("tacit cycle cancel \(wrong.prefix(8))"), "\(planned.stderr)")
+        #expect(planned.stderr.contains("tacit cycle reschedule \(wrong.prefix(8)) --session2 DATE"), "\(planned.stderr)")
         // One day holds no cycle: its phases could not follow one another.
         let sameDay = try home.run("fiona", ["cycle", "create", "north", "--session1", "2026-05-20 09:00", "--session2", "2026-05-20 15:00"])
         #expect(sameDay.status != 0 && sameDay.stderr.contains("session 2 must be on a later day than session 1"), "\(sameDay.stderr)")
@@ -209,6 +209,31 @@ import Testing
         // The operator is in no group: their own list is empty and says how to see a group's.
         #expect(try home.ok("olivia", ["cycle", "list"]).contains("no cycles in your groups — for another group: `tacit cycle list GROUP`"))
         #expect(try home.ok("olivia", ["cycle", "list", "north"]).contains("2026-05-04"))
+    }
+
+    /// Session 2 moves a week later once practice has begun; the command says which shares keep
+    /// the old close, and refuses to move session 1 off its day.
+    @Test func aCycleIsRescheduled() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        let cycle = try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        let short = String(cycle.prefix(8))
+        let none = try home.run("fiona", ["cycle", "reschedule", short])
+        #expect(none.status == 2 && none.stderr.contains("give --session1, --session2 or both"), "\(none.stderr)")
+        try home.setTime("2026-03-10T10:00:00Z")
+        let entry = try home.ok("ali", ["write", "Let Sam run the Monday meeting."])
+        try home.ok("ali", ["share", entry, "--group", "north"])
+        #expect(try home.run("ali", ["cycle", "reschedule", short, "--session2", "2026-04-13"]).status == 3)
+        let moved = try home.run("fiona", ["cycle", "reschedule", short, "--session2", "2026-04-13"])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        #expect(moved.stdout.contains("rescheduled cycle \(short): session 1 2026-03-02 09:00, session 2 2026-04-13 09:00 (now: practice)"),
+                "\(moved.stdout)")
+        #expect(moved.stderr.contains("note: 1 share of this cycle's entries, made without --until, still ends 2026-04-14"), "\(moved.stderr)")
+        #expect(try home.ok("fiona", ["cycle", "list"]).contains("2026-04-13 09:00"))
+        let again = try home.ok("fiona", ["cycle", "reschedule", short, "--session2", "2026-04-13"])
+        #expect(again.contains("already has these dates"), "\(again)")
+        let first = try home.run("fiona", ["cycle", "reschedule", short, "--session1", "2026-03-16"])
+        #expect(first.status == 3 && first.stderr.contains("session 1 stays on its day"), "\(first.stderr)")
     }
 
     @Test func everyListingPrintsJSON() throws {

@@ -725,4 +725,57 @@ extension DaemonFlowTests {
             #expect(begun.status == .forbidden && String(buffer: begun.body).contains("this cycle has begun"), "\(String(buffer: begun.body))")
         }
     }
+    /// A cycle's sessions move through the socket: by its facilitator, both while it is planned,
+    /// only session 2 once session 1's day has come, not at all once it is closed; each refusal says
+    /// why, and each move is in the audit log.
+    @Test func aCycleIsRescheduledByItsFacilitator() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            var org = try await Self.organise(test, client)
+            let fiona = org.members["fiona"]!, ali = org.members["ali"]!
+            let created = try await fiona.call(.post, "/v1/cycles", json: CycleCreateRequest(
+                group: "north", session1: date("2026-03-02T09:00:00Z"), session2: date("2026-04-06T09:00:00Z"), topics: ["Delegation"]))
+            #expect(created.status == .created, "\(String(buffer: created.body))")
+            let cycle = try fiona.decode(CycleInfo.self, created)
+            let path = "/v1/cycles/\(cycle.id.uuidString)/schedule"
+
+            let byMember = try await ali.call(.put, path, json: CycleScheduleRequest(session1: nil, session2: date("2026-04-13T09:00:00Z")))
+            #expect(byMember.status == .forbidden, "\(String(buffer: byMember.body))")
+            #expect(try await fiona.call(.put, path, raw: "{}").status == .badRequest)
+            #expect(try await fiona.call(.put, path, raw: #"{"session2": "2026-04-13T09:00:00Z", "topic": "x"}"#).status == .badRequest)
+            #expect(try await fiona.call(.put, "/v1/cycles/\(UUID().uuidString)/schedule",
+                                         json: CycleScheduleRequest(session1: nil, session2: date("2026-04-13T09:00:00Z"))).status == .notFound)
+
+            // Planned: both sessions move, a week later each.
+            let both = try await fiona.call(.put, path, json: CycleScheduleRequest(session1: date("2026-03-09T09:00:00Z"),
+                                                                                   session2: date("2026-04-13T09:00:00Z")))
+            #expect(both.status == .ok, "\(String(buffer: both.body))")
+            let moved = try fiona.decode(CycleScheduleResponse.self, both)
+            #expect(moved.cycle.session1 == date("2026-03-09T09:00:00Z") && moved.cycle.session2 == date("2026-04-13T09:00:00Z"))
+            #expect(moved.cycle.topics == ["Delegation"])
+            let listed = try fiona.decode([CycleInfo].self, try await fiona.call(.get, "/v1/cycles?group=north"))
+            #expect(listed.map(\.session1) == [date("2026-03-09T09:00:00Z")])
+
+            // Begun: session 1 stays on its day; session 2 moves, and the phase follows it.
+            try test.setTime("2026-04-08T10:00:00Z")
+            try await org.loginAgain()
+            let fionaNow = org.members["fiona"]!
+            #expect(try fionaNow.decode([CycleInfo].self, try await fionaNow.call(.get, "/v1/cycles?group=north")).first?.phase == "reflection")
+            let first = try await fionaNow.call(.put, path, json: CycleScheduleRequest(session1: date("2026-03-16T09:00:00Z"), session2: nil))
+            #expect(first.status == .forbidden && String(buffer: first.body).contains("session 1 stays on its day"), "\(String(buffer: first.body))")
+            let past = try await fionaNow.call(.put, path, json: CycleScheduleRequest(session1: nil, session2: date("2026-04-07T09:00:00Z")))
+            #expect(past.status == .badRequest && String(buffer: past.body).contains("already past"), "\(String(buffer: past.body))")
+            let second = try await fionaNow.call(.put, path, json: CycleScheduleRequest(session1: nil, session2: date("2026-04-27T09:00:00Z")))
+            #expect(second.status == .ok, "\(String(buffer: second.body))")
+            #expect(try fionaNow.decode(CycleScheduleResponse.self, second).cycle.phase == "practice")
+
+            // Closed: it stays as it ran, and the policy says so.
+            try test.setTime("2026-06-01T10:00:00Z")
+            try await org.loginAgain()
+            let closed = try await org.members["fiona"]!.call(.put, path, json: CycleScheduleRequest(session1: nil, session2: date("2026-06-08T09:00:00Z")))
+            #expect(closed.status == .forbidden, "\(String(buffer: closed.body))")
+            await test.daemon.state.audit.flush()
+            #expect(try await test.daemon.vault.auditRecords { $0.action == "rescheduleCycle" }.count == 2)
+        }
+    }
 }

@@ -80,4 +80,87 @@ import Testing
         #expect(try current(at: cycle.session2.addingTimeInterval(3 * 86_400)) == next.id, "in the old cycle's grace days")
         #expect(try current(at: cycle.session2.addingTimeInterval(-86_400)) == cycle.id, "before either meeting")
     }
+    /// A planned cycle's two sessions move; once session 1's day has come only session 2 does (and
+    /// session 1's hour on its day); a closed cycle stays as it ran. Refused moves change nothing.
+    @Test func aCycleIsRescheduledWithinWhatHasHappened() async throws {
+        let fixture = try await Fixture()
+        let (group, cycle, sessions) = try await fixture.group(["fac", "m1", "m2"])
+        let facilitator = try #require(sessions["fac"])
+        let vault = fixture.vault!
+        let day: TimeInterval = 86_400
+        let now = fixture.clock.clock.now()
+        // The fixture's cycle is in its practice: session 1 was two days ago.
+        #expect(vault.phase(of: cycle) == .practice)
+        await expectVaultError(.notPermitted) {
+            _ = try await facilitator.rescheduleCycle(cycle.id, session1: cycle.session1.addingTimeInterval(7 * day), session2: nil)
+        }
+        await expectVaultError(.notPermitted) {
+            _ = try await sessions["m1"]!.rescheduleCycle(cycle.id, session1: nil, session2: cycle.session2.addingTimeInterval(7 * day))
+        }
+        await expectVaultError(.invalidInput) {
+            _ = try await facilitator.rescheduleCycle(cycle.id, session1: nil, session2: now.addingTimeInterval(-day))
+        }
+        await expectVaultError(.invalidInput) {
+            _ = try await facilitator.rescheduleCycle(cycle.id, session1: nil, session2: cycle.session1.addingTimeInterval(3_600))
+        }
+        #expect(try await vault.cycle(cycle.id) == cycle, "refused moves changed nothing")
+
+        // Session 2 a week later, and session 1's hour on its own day: the phases follow.
+        let later = cycle.session2.addingTimeInterval(7 * day)
+        let moved = try await facilitator.rescheduleCycle(cycle.id, session1: cycle.session1.addingTimeInterval(3_600), session2: later,
+                                                          recording: AuditDraft(actor: try await fixture.id("fac"), action: "rescheduleCycle",
+                                                                                resource: cycle.id.description, decision: "allow", policies: [],
+                                                                                policyHash: "", time: now))
+        #expect(moved.cycle.session2 == Date(timeIntervalSince1970: later.timeIntervalSince1970.rounded(.down)))
+        #expect(try await vault.cycle(cycle.id) == moved.cycle, "stored as answered")
+        #expect(vault.phase(of: moved.cycle, at: cycle.session2.addingTimeInterval(-3 * day)) == .practice,
+                "three days before the old session 2 is practice again, not reflection")
+        #expect(try await vault.auditRecords { $0.action == "rescheduleCycle" }.count == 1)
+
+        // Another cycle of the group bounds it: session 2 cannot reach into the next cycle's days.
+        fixture.clock.set(now.addingTimeInterval(-day))
+        let next = try await facilitator.createCycle(in: group.id, session1: later.addingTimeInterval(10 * day),
+                                                     session2: later.addingTimeInterval(45 * day), plan: CyclePlan(topics: []))
+        fixture.clock.set(now)
+        await expectVaultError(.invalidInput) {
+            _ = try await facilitator.rescheduleCycle(cycle.id, session1: nil, session2: next.session1.addingTimeInterval(2 * day))
+        }
+        // The planned one moves both its sessions (a few days earlier), and not onto a past day.
+        let earlier = try await facilitator.rescheduleCycle(next.id, session1: next.session1.addingTimeInterval(-2 * day),
+                                                            session2: next.session2.addingTimeInterval(-2 * day))
+        #expect(vault.phase(of: earlier.cycle) == .planning)
+        await expectVaultError(.invalidInput) {
+            _ = try await facilitator.rescheduleCycle(next.id, session1: now.addingTimeInterval(-day), session2: nil)
+        }
+        // Closed: stays as it ran.
+        fixture.clock.set(next.session2.addingTimeInterval(30 * day))
+        await expectVaultError(.notPermitted) {
+            _ = try await facilitator.rescheduleCycle(cycle.id, session1: nil, session2: next.session2.addingTimeInterval(31 * day))
+        }
+    }
+
+    /// A share made without an end date ends when its cycle was to close then (its author signed
+    /// that end): moving session 2 counts those still live, and leaves them and their signatures whole.
+    @Test func reschedulingCountsTheSharesThatKeepTheOldEnd() async throws {
+        let fixture = try await Fixture()
+        let (group, cycle, sessions) = try await fixture.group(["fac", "m1", "m2"])
+        let vault = fixture.vault!
+        let m1 = try #require(sessions["m1"])
+        let byDefault = try await m1.write(EntryDraft(title: "kept", body: "first"))
+        let withEnd = try await m1.write(EntryDraft(title: "chosen", body: "second"))
+        let share = try await m1.share(byDefault.id, with: .group(group.id))
+        _ = try await m1.share(withEnd.id, with: .group(group.id), until: cycle.session2)
+        let oldEnd = vault.end(of: cycle)
+        let moved = try await sessions["fac"]!.rescheduleCycle(cycle.id, session1: nil, session2: cycle.session2.addingTimeInterval(14 * 86_400))
+        #expect(moved.sharesKeepingPreviousEnd == 1)
+        #expect(moved.previousEnd == oldEnd)
+        #expect(vault.end(of: moved.cycle) > oldEnd)
+        // The share still opens (nothing signed was touched), until the end it was made with.
+        #expect(try await sessions["m2"]!.sharedEntry(share).entry.content.title == "kept")
+        fixture.clock.set(oldEnd.addingTimeInterval(60))
+        await expectVaultError(.notFound) { _ = try await sessions["m2"]!.sharedEntry(share) }
+        // Moved once more: no share was made with the close this replaces.
+        let again = try await sessions["fac"]!.rescheduleCycle(cycle.id, session1: nil, session2: cycle.session2.addingTimeInterval(21 * 86_400))
+        #expect(again.sharesKeepingPreviousEnd == 0)
+    }
 }

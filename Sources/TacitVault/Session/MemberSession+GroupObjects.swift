@@ -100,10 +100,65 @@ extension MemberSession {
                 // Entries are their authors' (the facilitator cannot even see them): said, with the way out.
                 throw VaultError(.notPermitted, "\(written == 1 ? "an entry was" : "\(written) entries were") already written in this cycle, "
                                  + "and a cycle is cancelled only while it holds none: their authors can delete them "
-                                 + "(`tacit list --cycle` shows them their own), or the cycle can run as planned")
+                                 + "(`tacit list --cycle` shows them their own), or the cycle can run, its dates moved with `tacit cycle reschedule`")
             }
             try access.deleteCycle(id)
             try access.appendAudit(record)
+        }
+    }
+
+    /// Moves a cycle's sessions: both while it is planned; once session 1's day has come, session 1
+    /// stays on its day (its hour may change) and session 2 may move to any later day not already past.
+    /// Entries, topics and shares stay in the cycle. A share made without an end date ends with the
+    /// cycle as it was scheduled then (its end is signed by its author), so `sharesKeepingPreviousEnd`
+    /// counts those still live (`previousEnd` is that end): the caller says so.
+    ///
+    /// - Throws: `VaultError.notFound`; `.notPermitted` for a non-facilitator or a closed cycle, or
+    ///   session 1 moved off its day after it came; `.invalidInput` for a session on a day already
+    ///   past, session 2 not on a later day than session 1, or days reaching into another cycle.
+    /// - Parameter record: the audit record; it commits with the change (none when nothing moved).
+    public func rescheduleCycle(_ id: CycleID, session1: Date?, session2: Date?, recording record: AuditDraft? = nil)
+        async throws(VaultError) -> (cycle: Cycle, sharesKeepingPreviousEnd: Int, previousEnd: Date) {
+        let me = me
+        let vault = vault
+        return try await vault.write { access in
+            guard let cycle = try access.cycle(id) else { throw VaultError.notFound("the cycle") }
+            guard try access.group(cycle.group)?.facilitator == me else {
+                throw VaultError(.notPermitted, "only the group's facilitator reschedules its cycles")
+            }
+            let phase = vault.phase(of: cycle)
+            guard phase != .closed else { throw VaultError(.notPermitted, "this cycle is closed: its sessions cannot move") }
+            let calendar = vault.calendar
+            let today = calendar.startOfDay(vault.now)
+            // Stored to the second, as `createCycle` stores them.
+            func seconds(_ date: Date?) -> Date? { date.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) } }
+            let first = seconds(session1) ?? cycle.session1, second = seconds(session2) ?? cycle.session2
+            if phase != .planning {
+                guard calendar.startOfDay(first) == calendar.startOfDay(cycle.session1) else {
+                    throw VaultError(.notPermitted, "session 1's day has come: session 1 stays on its day, and only session 2 can move")
+                }
+            } else if calendar.startOfDay(first) < today {
+                throw VaultError.invalid("session 1 would be on a day already past (session 1 may be today)")
+            }
+            guard second > first, calendar.startOfDay(second) > calendar.startOfDay(first) else {
+                throw VaultError.invalid("session 2 must be on a later day than session 1")
+            }
+            if second != cycle.session2 {
+                guard calendar.startOfDay(second) >= today else {
+                    throw VaultError.invalid("session 2 would be on a day already past (it may be today)")
+                }
+            }
+            let oldEnd = vault.end(of: cycle)
+            guard first != cycle.session1 || second != cycle.session2 else { return (cycle, 0, oldEnd) }
+            try vault.checkSchedule(session1: first, session2: second,
+                                    against: try access.cycles(in: cycle.group).filter { $0.id != id })
+            try access.updateSchedule(of: id, session1: first, session2: second)
+            try access.appendAudit(record)
+            let moved = Cycle(id: id, group: cycle.group, session1: first, session2: second,
+                              sessionMinutes: cycle.sessionMinutes, createdAt: cycle.createdAt)
+            let keeping = vault.end(of: moved) == oldEnd ? 0 : try access.countShares(
+                inCycle: id, expiringAt: Int64(oldEnd.timeIntervalSince1970), after: vault.nowSeconds)
+            return (moved, keeping, oldEnd)
         }
     }
 

@@ -490,6 +490,20 @@ extension StorageAccess {
         try execute("DELETE FROM cycle WHERE id = ?", [id.uuid])
     }
 
+    /// Moves a cycle's sessions (their lengths and everything sealed in the cycle stay).
+    func updateSchedule(of id: CycleID, session1: Date, session2: Date) throws {
+        try execute("UPDATE cycle SET session1_at = ?, session2_at = ? WHERE id = ?",
+                    [Int64(session1.timeIntervalSince1970), Int64(session2.timeIntervalSince1970), id.uuid])
+    }
+
+    /// How many shares of entries in cycle `id` expire exactly at `expiry` and are still live after `now`.
+    func countShares(inCycle id: CycleID, expiringAt expiry: Int64, after now: Int64) throws -> Int {
+        try Int.fetchOne(statement("""
+            SELECT COUNT(*) FROM share JOIN entry ON entry.id = share.entry_id
+            WHERE entry.cycle_id = ? AND share.expires_at = ? AND share.expires_at > ?
+            """), arguments: [id.uuid, expiry, now]) ?? 0
+    }
+
     func countEntries(inCycle id: CycleID) throws -> Int {
         try Int.fetchOne(statement("SELECT COUNT(*) FROM entry WHERE cycle_id = ?"), arguments: [id.uuid]) ?? 0
     }
