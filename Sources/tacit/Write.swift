@@ -115,18 +115,28 @@ extension Tacit {
             }
             if json { return try JSONOutput.print(entry) }
             print(entry.id.lower)
-            await Self.noteUnplannedTopic(fields.topic, of: entry, account: account)
+            await Self.noteWhere(entry, topic: fields.topic, chosen: cycleID != nil, account: account)
         }
 
-        /// A topic that is not one of the entry's cycle's topics (a typo, most often) is kept, and
-        /// said: the agenda would list it under a heading of its own.
-        static func noteUnplannedTopic(_ topic: String, of entry: EntryResponse, account: Authenticated) async {
-            guard !topic.isEmpty, let cycle = entry.cycle,
+        /// What the writer may not have meant, said on standard error after the id: a topic that is
+        /// not one of the cycle's topics (a typo, most often; the agenda would list it under a
+        /// heading of its own), and, for a member of several groups with cycles open who named no
+        /// cycle, which group's cycle the entry went to.
+        static func noteWhere(_ entry: EntryResponse, topic: String, chosen: Bool, account: Authenticated) async {
+            guard let cycleID = entry.cycle, !topic.isEmpty || !chosen,
                   let cycles: [CycleInfo] = try? await account.call(.GET, "/v1/cycles"),
-                  let topics = cycles.first(where: { $0.id == cycle })?.topics, !topics.isEmpty,
-                  !topics.contains(where: { $0.caseInsensitiveCompare(topic) == .orderedSame }) else { return }
-            Terminal.warn(DisplayText.line("note: '\(topic)' is not one of this cycle's topics (\(topics.joined(separator: ", "))); "
-                                           + "the agenda will list it under a heading of its own"))
+                  let cycle = cycles.first(where: { $0.id == cycleID }) else { return }
+            if !chosen, Set(cycles.filter { $0.phase != "closed" }.map(\.group)).count > 1 {
+                let groups: [GroupSummary] = (try? await account.call(.GET, "/v1/groups")) ?? []
+                let name = groups.first { $0.id == cycle.group }?.name ?? cycle.group.short
+                Terminal.warn(DisplayText.line("note: written in \(name)'s cycle \(cycle.id.short) (\(cycle.phase)); "
+                                               + "you are in more than one group: --cycle GROUP writes in another group's current cycle"))
+            }
+            if !topic.isEmpty, let topics = cycle.topics, !topics.isEmpty,
+               !topics.contains(where: { $0.caseInsensitiveCompare(topic) == .orderedSame }) {
+                Terminal.warn(DisplayText.line("note: '\(topic)' is not one of this cycle's topics (\(topics.joined(separator: ", "))); "
+                                               + "the agenda will list it under a heading of its own"))
+            }
         }
 
         /// Whether an error means the session could not be had (so the text must be kept another way).
@@ -290,7 +300,7 @@ extension Tacit {
                     let updated: EntryResponse = try await account.call(.PUT, "/v1/entries/\(id.lower)", body: input,
                                                                         headers: [("If-Match", "\"\(entry.version)\"")])
                     print("updated \(updated.id.lower) (version \(updated.version))")
-                    if fields.topic != entry.topic { await Write.noteUnplannedTopic(fields.topic, of: updated, account: account) }
+                    if fields.topic != entry.topic { await Write.noteWhere(updated, topic: fields.topic, chosen: true, account: account) }
                     return
                 } catch let failure as DaemonFailure where flagsOnly && failure.code == "version-conflict" && attempt < 3 {
                     entry = try await account.call(.GET, "/v1/entries/\(id.lower)")

@@ -236,6 +236,29 @@ import Testing
         #expect(first.status == 3 && first.stderr.contains("session 1 stays on its day"), "\(first.stderr)")
     }
 
+    /// A member of two groups with cycles open is told which group's cycle an entry went to, and
+    /// how to choose; naming the cycle, or being in one group, brings no note.
+    @Test func aMemberOfTwoGroupsIsToldWhereAnEntryWent() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        let north = try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.ok("olivia", ["group", "create", "south"])
+        for name in ["fiona", "ali", "bea", "cal"] { try home.ok("olivia", ["group", "add", "south", name]) }
+        try home.ok("olivia", ["group", "facilitator", "south", "fiona"])
+        let south = try home.ok("fiona", ["cycle", "create", "south", "--session1", "2026-03-03", "--session2", "2026-04-07"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        let guessed = try home.run("ali", ["write", "Asked Sam to chair."])
+        #expect(guessed.status == 0, "\(guessed.stderr)")
+        #expect(guessed.stderr.contains("note: written in north's cycle \(north.prefix(8)) (practice)")
+                && guessed.stderr.contains("--cycle GROUP"), "\(guessed.stderr)")
+        let chosen = try home.run("ali", ["write", "Asked Lee to chair.", "--cycle", "south"])
+        #expect(chosen.status == 0 && !chosen.stderr.contains("written in"), "\(chosen.stderr)")
+        let entry = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", chosen.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--json"]))
+        #expect(entry.cycle?.uuidString.lowercased() == south)
+        let single = try home.run("dee", ["write", "One group only."])
+        #expect(single.status == 0 && !single.stderr.contains("note:"), "\(single.stderr)")
+    }
+
     @Test func everyListingPrintsJSON() throws {
         let home = try CLIHarness.started()
         try home.organise(members: ["ali", "bea", "cal", "dee"])
