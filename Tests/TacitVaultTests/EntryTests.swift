@@ -172,6 +172,32 @@ import TacitCrypto
         #expect(try await f.unlock("ben").report.problems.isEmpty)
     }
 
+    /// A newcomer need not wait for the facilitator: any member who can open the plan seals it on
+    /// at their unlock, once; and only a key that checks against the facilitator's signature.
+    @Test func aMembersUnlockSealsTheCyclePlanToANewcomer() async throws {
+        let f = try await Fixture()
+        let (group, cycle, _) = try await f.group(["fac", "ana"])
+        try await f.enroll("ben", group: group.id)
+        let ben = try await f.unlock("ben")
+        await expectVaultError(.notFound) { _ = try await ben.plan(of: cycle.id) }
+        #expect(try await f.unlock("ana").report.membersSealedIn == 1)
+        #expect(try await ben.plan(of: cycle.id).topics == ["feedback"])
+        #expect(try await f.unlock("fac").report.membersSealedIn == 0, "sealed in once")
+        #expect(try await f.unlock("ana").report.membersSealedIn == 0)
+    }
+
+    @Test func aGroupObjectThatDoesNotCheckIsNotSealedOn() async throws {
+        let f = try await Fixture()
+        let (group, cycle, _) = try await f.group(["fac", "ana"])
+        try await f.enroll("ben", group: group.id)
+        let ben = try await f.unlock("ben")
+        try f.sql("UPDATE group_object SET signature = ?", [Data(repeating: 7, count: 64)])
+        let ana = try await f.unlock("ana")
+        #expect(ana.report.membersSealedIn == 0, "a key that fails the facilitator's signature is not passed on")
+        await expectVaultError(.notFound) { _ = try await ben.plan(of: cycle.id) }
+        await expectVaultError(.authenticationFailed) { _ = try await ana.plan(of: cycle.id) }
+    }
+
     @Test func jotsBecomePracticeEntriesAtNextUnlock() async throws {
         let f = try await Fixture()
         let (_, cycle, _) = try await f.group(["fac", "ana"])

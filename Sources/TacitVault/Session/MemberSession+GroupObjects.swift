@@ -168,43 +168,12 @@ extension MemberSession {
     /// - Throws: `VaultError.notFound` when nothing is sealed to the member; `.authenticationFailed`.
     public func plan(of cycleID: CycleID) async throws(VaultError) -> CyclePlan {
         let keys = try keys()
-        let me = me
         return try await vault.write { access in
             guard let object = try access.groupObjects(ofCycle: cycleID).first(where: { $0.kind == Self.planKind }) else {
                 throw VaultError.notFound("the cycle's plan")
             }
-            let key: SecretBytes
-            if object.author == me {
-                key = try mapping("a group object's wrapped key") {
-                    try AESGCM.open(object.wrappedKey, key: keys.entryWrap,
-                                    associatedData: FormatV1.groupObjectKeyAD(object.id, version: object.version).bytes)
-                }
-            } else {
-                guard let seal = try access.groupObjectSeal(object.id, for: me) else { throw VaultError.notFound("the cycle's plan") }
-                key = try mapping("a group object's seal") {
-                    try SealedBox.open(seal, with: keys.agreement,
-                                       context: FormatV1.groupObjectSealContext(object.id, member: me, version: object.version),
-                                       plaintextByteCount: 32)
-                }
-            }
-            let signing: [UInt8]
-            if object.author == me {
-                signing = keys.signing.publicKey.rawRepresentation
-            } else {
-                // Pinning the facilitator at first use changes the member's set of pins: the manifest
-                // must learn it in the same transaction, or the next unlock reports a foreign pin.
-                let pinned = try self.pinnedKeys(of: object.author, access: access, keys: keys, allowFirstUse: true)
-                if let element = pinned.newElement {
-                    try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element])
-                }
-                signing = pinned.signing
-            }
-            let message = FormatV1.groupObjectSignatureMessage(object.id, group: object.group, cycle: object.cycle,
-                                                               version: object.version,
-                                                               ciphertextHash: SHA256.hash(object.ciphertext),
-                                                               commitment: try FormatV1.keyCommitment(key))
-            guard try Ed25519.PublicKey(rawRepresentation: signing).isValidSignature(object.signature, for: message.bytes) else {
-                throw VaultError.tampered("a group object's signature")
+            guard let key = try self.groupObjectKey(object, access: access, keys: keys) else {
+                throw VaultError.notFound("the cycle's plan")
             }
             let padded = try mapping("a group object") {
                 try AESGCM.open(object.ciphertext, key: key, associatedData: FormatV1.groupObjectPayloadAD(
@@ -215,18 +184,70 @@ extension MemberSession {
         }
     }
 
-    /// Seals the member's group objects to roster members who joined since (facilitator's unlock).
+    /// The key `G` of a group object, from the member's wrapped key (its author) or their seal,
+    /// checked against the object's commitment and its author's signature (with the pinned key) —
+    /// so what a member opens, or seals on to a newcomer, is what the facilitator signed. `nil`
+    /// when nothing is sealed to the member.
+    ///
+    /// - Throws: `VaultError.authenticationFailed` for a seal, key or signature that does not check.
+    private func groupObjectKey(_ object: GroupObjectRow, access: StorageAccess, keys: MemberKeys) throws -> SecretBytes? {
+        let key: SecretBytes
+        let signing: [UInt8]
+        if object.author == me {
+            key = try mapping("a group object's wrapped key") {
+                try AESGCM.open(object.wrappedKey, key: keys.entryWrap,
+                                associatedData: FormatV1.groupObjectKeyAD(object.id, version: object.version).bytes)
+            }
+            signing = keys.signing.publicKey.rawRepresentation
+        } else {
+            guard let seal = try access.groupObjectSeal(object.id, for: me) else { return nil }
+            key = try mapping("a group object's seal") {
+                try SealedBox.open(seal, with: keys.agreement,
+                                   context: FormatV1.groupObjectSealContext(object.id, member: me, version: object.version),
+                                   plaintextByteCount: 32)
+            }
+            // Pinning the facilitator at first use changes the member's set of pins: the manifest
+            // must learn it in the same transaction, or the next unlock reports a foreign pin.
+            let pinned = try self.pinnedKeys(of: object.author, access: access, keys: keys, allowFirstUse: true)
+            if let element = pinned.newElement {
+                try Self.updateManifest(access: access, keys: keys, removing: [], adding: [element])
+            }
+            signing = pinned.signing
+        }
+        let message = FormatV1.groupObjectSignatureMessage(object.id, group: object.group, cycle: object.cycle,
+                                                           version: object.version,
+                                                           ciphertextHash: SHA256.hash(object.ciphertext),
+                                                           commitment: try FormatV1.keyCommitment(key))
+        guard try Ed25519.PublicKey(rawRepresentation: signing).isValidSignature(object.signature, for: message.bytes) else {
+            throw VaultError.tampered("a group object's signature")
+        }
+        return key
+    }
+
+    /// Seals the group objects the member can open — their own (the facilitator's) and those sealed
+    /// to them — to roster members who joined since, at the member's unlock. Each key is checked
+    /// against its object's signature first; an object that does not check is left to the others.
+    ///
+    /// - Returns: how many members were sealed in to at least one object.
     func sealGroupObjectsToNewMembers() async throws(VaultError) -> Int {
         let keys = try keys()
         let me = me
+        let logger = vault.logger
         return try await vault.write { access in
-            var count = 0
-            for object in try access.groupObjects(by: me) {
+            var sealedIn = Set<PrincipalID>()
+            for object in try access.groupObjects(heldBy: me) {
                 let sealed = try access.sealedMembers(of: object.id)
-                let missing = try access.members(of: object.group).filter { $0 != me && !sealed.contains($0) }
+                let missing = try access.members(of: object.group).filter { $0 != object.author && $0 != me && !sealed.contains($0) }
                 guard !missing.isEmpty else { continue }
-                let key = try AESGCM.open(object.wrappedKey, key: keys.entryWrap,
-                                          associatedData: FormatV1.groupObjectKeyAD(object.id, version: object.version).bytes)
+                let key: SecretBytes
+                do {
+                    guard let opened = try self.groupObjectKey(object, access: access, keys: keys) else { continue }
+                    key = opened
+                } catch {
+                    logger.warning("a group object did not check; not sealed on", metadata: [
+                        "object": "\(object.id)", "error": "\(VaultError.wrap(error).code.rawValue)"])
+                    continue
+                }
                 for member in missing {
                     // Only members whose pinned keys match (or who can be pinned now) are sealed in.
                     guard let pinned = try? self.pinnedKeys(of: member, access: access, keys: keys, allowFirstUse: true) else {
@@ -238,10 +259,10 @@ extension MemberSession {
                     try access.insertGroupObjectSeal(object.id, member: member, seal: try SealedBox.seal(
                         key, to: X25519.PublicKey(rawRepresentation: pinned.agreement),
                         context: FormatV1.groupObjectSealContext(object.id, member: member, version: object.version)))
-                    count += 1
+                    sealedIn.insert(member)
                 }
             }
-            return count
+            return sealedIn.count
         }
     }
 }

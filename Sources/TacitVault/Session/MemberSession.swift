@@ -108,7 +108,7 @@ public final class MemberSession: Sendable {
             return UnlockScan(problems: try Self.checkManifest(access: access, keys: keys, live: live),
                               counter: try access.manifest(of: me).map { UInt64($0.counter) } ?? 0,
                               jotsWaiting: try access.hasJots(of: me), rekeyWaiting: live.anyMarkedForRekey,
-                              sealsWaiting: try access.hasGroupObjectsMissingMembers(by: me))
+                              sealsWaiting: try access.hasGroupObjectsMissingMembers(heldBy: me))
         }
         reportState.withLock { $0.problems = scan.problems }
         guard runMaintenance else { return }

@@ -796,14 +796,25 @@ extension StorageAccess {
                               arguments: [object.uuid]).map(PrincipalID.init))
     }
 
-    /// Whether a group object of `author` lacks a seal for a member of its group (the author aside).
-    func hasGroupObjectsMissingMembers(by author: PrincipalID) throws -> Bool {
+    /// The group objects `holder` can open: those they wrote, and those sealed to them.
+    private static let groupObjectsHeldBy = """
+        (o.author_id = ?1 OR EXISTS (SELECT 1 FROM group_object_seal own WHERE own.object_id = o.id AND own.member_id = ?1))
+        """
+
+    /// Whether a group object `holder` can open lacks a seal for a member of its group (its author aside).
+    func hasGroupObjectsMissingMembers(heldBy holder: PrincipalID) throws -> Bool {
         try Bool.fetchOne(statement("""
             SELECT EXISTS (SELECT 1 FROM group_object o JOIN membership m ON m.group_id = o.group_id
-                           WHERE o.author_id = ? AND m.principal_id != o.author_id
+                           WHERE \(Self.groupObjectsHeldBy) AND m.principal_id != o.author_id
                            AND NOT EXISTS (SELECT 1 FROM group_object_seal s
                                            WHERE s.object_id = o.id AND s.member_id = m.principal_id))
-            """), arguments: [author.uuid]) ?? false
+            """), arguments: [holder.uuid]) ?? false
+    }
+
+    /// The group objects `holder` can open (see `hasGroupObjectsMissingMembers(heldBy:)`).
+    func groupObjects(heldBy holder: PrincipalID) throws -> [GroupObjectRow] {
+        try Row.fetchAll(statement("SELECT * FROM group_object o WHERE \(Self.groupObjectsHeldBy)"),
+                         arguments: [holder.uuid]).map { try self.groupObjectRow($0) }
     }
 
     func insertGroupObjectSeal(_ object: GroupObjectID, member: PrincipalID, seal: [UInt8]) throws {
