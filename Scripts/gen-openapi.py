@@ -59,8 +59,8 @@ schemas = {
     "CycleCreate": obj(["group", "session1", "session2", "topics"], {"group": string, "session1": date, "session2": date,
                                                                      "topics": strings}),
     "CycleSchedule": obj([], {"session1": date, "session2": date}),
-    "CycleScheduled": obj(["cycle", "sharesKeepingPreviousEnd", "previousEnd"], {"cycle": S("Cycle"),
-        "sharesKeepingPreviousEnd": {"type": "integer"}, "previousEnd": date}),
+    "CycleScheduled": obj(["cycle", "sharesEndingEarly", "groupSharesGoneBySession2"], {"cycle": S("Cycle"),
+        "sharesEndingEarly": {"type": "integer"}, "firstShareEnd": date, "groupSharesGoneBySession2": {"type": "integer"}}),
     "Agenda": obj(["items", "markdown"], {"items": {"type": "array", "items": obj(["title", "author", "kind", "topic"], {
         "title": string, "author": string, "kind": string, "topic": string})}, "markdown": string}),
     "EntryInput": obj(["body"], {"title": string, "body": string, "tags": strings, "topic": string,

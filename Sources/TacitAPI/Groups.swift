@@ -179,17 +179,20 @@ public struct CycleScheduleRequest: Codable, Sendable {
 public struct CycleScheduleResponse: Codable, Sendable {
     /// The cycle with its new dates.
     public var cycle: CycleInfo
-    /// Live shares of the cycle's entries made without an end date: they end when the cycle was to
-    /// close (`previousEnd`), which their authors signed, not at its new close.
-    public var sharesKeepingPreviousEnd: Int
-    /// When the cycle was to close before this change.
-    public var previousEnd: Date
+    /// Live shares of the cycle's entries that end before its (new) close: each author signed a
+    /// share's end when sharing — by default the cycle's close as it was then.
+    public var sharesEndingEarly: Int
+    /// When the first of them ends.
+    public var firstShareEnd: Date?
+    /// How many of them are shares to the group that end by session 2: not on its agenda.
+    public var groupSharesGoneBySession2: Int
 
     /// Creates the answer.
-    public init(cycle: CycleInfo, sharesKeepingPreviousEnd: Int, previousEnd: Date) {
+    public init(cycle: CycleInfo, sharesEndingEarly: Int, firstShareEnd: Date?, groupSharesGoneBySession2: Int) {
         self.cycle = cycle
-        self.sharesKeepingPreviousEnd = sharesKeepingPreviousEnd
-        self.previousEnd = previousEnd
+        self.sharesEndingEarly = sharesEndingEarly
+        self.firstShareEnd = firstShareEnd
+        self.groupSharesGoneBySession2 = groupSharesGoneBySession2
     }
 }
 

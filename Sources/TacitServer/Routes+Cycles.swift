@@ -80,9 +80,10 @@ extension Routes {
             let moved = try await identity.session.rescheduleCycle(cycle.id, session1: input.session1, session2: input.session2,
                                                                    recording: auditDraft(state, identity, "rescheduleCycle", cycle.id.description))
             let topics = (try? await identity.session.plan(of: cycle.id))?.topics
+            let early = moved.sharesEndingEarly
             return try Response.json(CycleScheduleResponse(cycle: cycleInfo(moved.cycle, state: state, topics: topics),
-                                                           sharesKeepingPreviousEnd: moved.sharesKeepingPreviousEnd,
-                                                           previousEnd: moved.previousEnd))
+                                                           sharesEndingEarly: early.count, firstShareEnd: early.first,
+                                                           groupSharesGoneBySession2: early.groupSharesGoneBySession2))
         }
 
         // The session-2 agenda, from what members shared with the group in this cycle.

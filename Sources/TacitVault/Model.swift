@@ -205,3 +205,15 @@ public struct EntryDraft: Sendable {
         self.created = created
     }
 }
+
+/// The live shares of a cycle's entries that end before the cycle closes (each share's end is
+/// signed by its author when sharing: by default the cycle's close as it was then).
+public struct SharesEndingEarly: Sendable, Equatable {
+    /// How many.
+    public let count: Int
+    /// When the first of them ends.
+    public let first: Date?
+    /// How many of them are shares to the group that end by session 2's start: the session-2
+    /// agenda will not list them.
+    public let groupSharesGoneBySession2: Int
+}

@@ -98,7 +98,7 @@ struct DaemonFailure: Error, CustomStringConvertible {
             "share-outside-group": "you can share only with members of the entry's group",
             "facilitator-outside-group": "a facilitator must be a member of the group",
             "closed-cycle": "the cycle is closed — nothing can be written into it or changed in it (deleting stays possible)",
-            "closed-cycle-schedule": "those dates are over (that cycle would already be closed) — schedule dates still ahead",
+            "closed-cycle-schedule": "a closed cycle's dates are history (it stays as it ran) — a new cycle is scheduled on days still ahead",
             "export-below-thresholds": "the cohort is below the minimum sizes (by default 3 groups with a cycle that month, "
                 + "each of 5 members or more, and 15 members in all; docs/metrics-schema.md), so nothing can be released",
             "export-over-budget": "this period's privacy budget is spent",

@@ -11,8 +11,8 @@ extension Tacit.CycleCommand {
             Before session 1's day both sessions can move; from that day on, session 1 stays on its \
             day (its hour can change) and session 2 can move to any later day that has not passed. \
             Topics, entries and shares stay in the cycle; a closed cycle stays as it ran. A share \
-            made without --until keeps the end its author signed (the cycle's old close): the \
-            command says how many. A date alone means 09:00 local time.
+            made without --until keeps the end its author signed (the cycle's close as it was then): the \
+            command says how many shares end before the new close. A date alone means 09:00 local time.
 
             Examples:
               tacit cycle reschedule 3c9d01aa --session2 2026-04-13
@@ -53,12 +53,15 @@ extension Tacit.CycleCommand {
             }
             print("rescheduled cycle \(cycle.id.short): session 1 \(DateText.minute(cycle.session1)), "
                   + "session 2 \(DateText.minute(cycle.session2)) (now: \(cycle.phase))")
-            if moved.sharesKeepingPreviousEnd > 0 {
-                let count = moved.sharesKeepingPreviousEnd
-                Terminal.warn("note: \(count == 1 ? "1 share" : "\(count) shares") of this cycle's entries, made without --until, "
-                              + "still end\(count == 1 ? "s" : "") \(DateText.minute(moved.previousEnd)), when the cycle was to close: "
-                              + "the end is signed by each author; they can unshare and share again to reach the new close")
+            if moved.sharesEndingEarly > 0, let first = moved.firstShareEnd {
+                let count = moved.sharesEndingEarly, agenda = moved.groupSharesGoneBySession2
+                let gone = agenda == 0 ? "" : "; \(agenda == count ? (count == 1 ? "it is" : "they are") : "\(agenda) of them are") "
+                    + "shared with the group and end\(agenda == 1 ? "s" : "") by session 2, so the agenda will not list \(agenda == 1 ? "it" : "them")"
+                Terminal.warn("note: \(count == 1 ? "1 share" : "\(count) shares") of this cycle's entries end\(count == 1 ? "s" : "") "
+                              + "before its close (the first \(DateText.minute(first)))\(gone). Authors set a share's end when they "
+                              + "share (without --until, the close as it was then): they can unshare and share again to reach the new close")
             }
+            if found.phase == "planning" { Create.noteBegun(cycle) }
             Create.noteShortPractice(cycle, fix: "tacit cycle reschedule \(cycle.id.short) --session2 DATE")
         }
     }

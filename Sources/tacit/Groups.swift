@@ -352,7 +352,16 @@ extension Tacit {
                 if json { return try JSONOutput.print(cycle) }
                 print(cycle.id.lower)
                 Terminal.warn("scheduled: session 1 \(DateText.minute(cycle.session1)), session 2 \(DateText.minute(cycle.session2)) (now: \(cycle.phase))")
+                Self.noteBegun(cycle)
                 Self.noteShortPractice(cycle, fix: "tacit cycle reschedule \(cycle.id.short) --session2 DATE")
+            }
+
+            /// A session 1 today begins the cycle at once: from then on it cannot be cancelled and
+            /// session 1 keeps its day, which the facilitator hears now rather than when trying.
+            static func noteBegun(_ cycle: CycleInfo) {
+                guard cycle.phase != "planning" else { return }
+                Terminal.warn("note: session 1 is today, so the cycle has begun (\(cycle.phase)): it can no longer be cancelled, "
+                              + "and session 1 stays on this day (session 2 can still move)")
             }
 
             /// Dates typed wrong (a day and a month swapped, a week for a month) make a cycle with

@@ -228,12 +228,31 @@ import Testing
         #expect(moved.status == 0, "\(moved.stderr)")
         #expect(moved.stdout.contains("rescheduled cycle \(short): session 1 2026-03-02 09:00, session 2 2026-04-13 09:00 (now: practice)"),
                 "\(moved.stdout)")
-        #expect(moved.stderr.contains("note: 1 share of this cycle's entries, made without --until, still ends 2026-04-14"), "\(moved.stderr)")
+        #expect(moved.stderr.contains("note: 1 share of this cycle's entries ends before its close (the first 2026-04-14 00:00). "
+                                      + "Authors set a share's end"), "\(moved.stderr)")
         #expect(try home.ok("fiona", ["cycle", "list"]).contains("2026-04-13 09:00"))
         let again = try home.ok("fiona", ["cycle", "reschedule", short, "--session2", "2026-04-13"])
         #expect(again.contains("already has these dates"), "\(again)")
+        // Moved again, past the share's end: still said, and the agenda's loss with it.
+        let further = try home.run("fiona", ["cycle", "reschedule", short, "--session2", "2026-04-27"])
+        #expect(further.stderr.contains("(the first 2026-04-14 00:00); it is shared with the group and ends by session 2, "
+                                        + "so the agenda will not list it"), "\(further.stderr)")
         let first = try home.run("fiona", ["cycle", "reschedule", short, "--session1", "2026-03-16"])
         #expect(first.status == 3 && first.stderr.contains("session 1 stays on its day"), "\(first.stderr)")
+    }
+
+    /// Moving session 1 onto today begins the cycle at once, and the facilitator hears what that
+    /// closes off; a move between days ahead says nothing of it.
+    @Test func movingSessionOneOntoTodaySaysTheCycleHasBegun() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        try home.setTime("2026-02-20T08:00:00Z")
+        let cycle = try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        let ahead = try home.run("fiona", ["cycle", "reschedule", String(cycle.prefix(8)), "--session1", "2026-02-27"])
+        #expect(ahead.status == 0 && !ahead.stderr.contains("has begun"), "\(ahead.stderr)")
+        let today = try home.run("fiona", ["cycle", "reschedule", String(cycle.prefix(8)), "--session1", "2026-02-20 10:00"])
+        #expect(today.status == 0 && today.stderr.contains("note: session 1 is today, so the cycle has begun (session-1): "
+                                                           + "it can no longer be cancelled"), "\(today.stderr)")
     }
 
     /// A member of two groups with cycles open is told which group's cycle an entry went to, and

@@ -139,28 +139,38 @@ import Testing
         }
     }
 
-    /// A share made without an end date ends when its cycle was to close then (its author signed
-    /// that end): moving session 2 counts those still live, and leaves them and their signatures whole.
-    @Test func reschedulingCountsTheSharesThatKeepTheOldEnd() async throws {
+    /// A share's end is signed by its author (without one, the cycle's close as it was then):
+    /// moving session 2 says which live shares end before the new close and which group shares
+    /// will be gone by session 2 — at every move, not only the first — and leaves them whole.
+    @Test func reschedulingSaysWhichSharesEndBeforeTheNewClose() async throws {
         let fixture = try await Fixture()
         let (group, cycle, sessions) = try await fixture.group(["fac", "m1", "m2"])
         let vault = fixture.vault!
-        let m1 = try #require(sessions["m1"])
+        let facilitator = try #require(sessions["fac"]), m1 = try #require(sessions["m1"])
+        let day: TimeInterval = 86_400
         let byDefault = try await m1.write(EntryDraft(title: "kept", body: "first"))
         let withEnd = try await m1.write(EntryDraft(title: "chosen", body: "second"))
         let share = try await m1.share(byDefault.id, with: .group(group.id))
-        _ = try await m1.share(withEnd.id, with: .group(group.id), until: cycle.session2)
+        _ = try await m1.share(withEnd.id, with: .members([try await fixture.id("m2")]), until: cycle.session2)
         let oldEnd = vault.end(of: cycle)
-        let moved = try await sessions["fac"]!.rescheduleCycle(cycle.id, session1: nil, session2: cycle.session2.addingTimeInterval(14 * 86_400))
-        #expect(moved.sharesKeepingPreviousEnd == 1)
-        #expect(moved.previousEnd == oldEnd)
-        #expect(vault.end(of: moved.cycle) > oldEnd)
+        #expect(try await facilitator.rescheduleCycle(cycle.id, session1: nil, session2: cycle.session2).sharesEndingEarly
+                == SharesEndingEarly(count: 1, first: cycle.session2, groupSharesGoneBySession2: 0),
+                "unmoved: only the share whose author chose an earlier end")
+
+        // A week later: both end before the new close; the group share still outlives session 2.
+        let week = try await facilitator.rescheduleCycle(cycle.id, session1: nil, session2: cycle.session2.addingTimeInterval(7 * day))
+        #expect(week.sharesEndingEarly == SharesEndingEarly(count: 2, first: cycle.session2, groupSharesGoneBySession2: 0))
+        // Two weeks later, a second move: the group share now ends before session 2.
+        let twoWeeks = try await facilitator.rescheduleCycle(cycle.id, session1: nil, session2: cycle.session2.addingTimeInterval(14 * day))
+        #expect(twoWeeks.sharesEndingEarly == SharesEndingEarly(count: 2, first: cycle.session2, groupSharesGoneBySession2: 1))
+        #expect(vault.end(of: twoWeeks.cycle) > oldEnd)
         // The share still opens (nothing signed was touched), until the end it was made with.
         #expect(try await sessions["m2"]!.sharedEntry(share).entry.content.title == "kept")
+        fixture.clock.set(cycle.session2.addingTimeInterval(60))
+        let later = try await facilitator.rescheduleCycle(cycle.id, session1: nil, session2: cycle.session2.addingTimeInterval(15 * day))
+        #expect(later.sharesEndingEarly == SharesEndingEarly(count: 1, first: oldEnd, groupSharesGoneBySession2: 1),
+                "a share that has ended is not counted")
         fixture.clock.set(oldEnd.addingTimeInterval(60))
         await expectVaultError(.notFound) { _ = try await sessions["m2"]!.sharedEntry(share) }
-        // Moved once more: no share was made with the close this replaces.
-        let again = try await sessions["fac"]!.rescheduleCycle(cycle.id, session1: nil, session2: cycle.session2.addingTimeInterval(21 * 86_400))
-        #expect(again.sharesKeepingPreviousEnd == 0)
     }
 }

@@ -109,16 +109,16 @@ extension MemberSession {
 
     /// Moves a cycle's sessions: both while it is planned; once session 1's day has come, session 1
     /// stays on its day (its hour may change) and session 2 may move to any later day not already past.
-    /// Entries, topics and shares stay in the cycle. A share made without an end date ends with the
-    /// cycle as it was scheduled then (its end is signed by its author), so `sharesKeepingPreviousEnd`
-    /// counts those still live (`previousEnd` is that end): the caller says so.
+    /// Entries, topics and shares stay in the cycle. A share's end is signed by its author (by
+    /// default the cycle's close as it was when they shared), so `sharesEndingEarly` says which
+    /// live shares end before the new close: the caller says so.
     ///
     /// - Throws: `VaultError.notFound`; `.notPermitted` for a non-facilitator or a closed cycle, or
     ///   session 1 moved off its day after it came; `.invalidInput` for a session on a day already
     ///   past, session 2 not on a later day than session 1, or days reaching into another cycle.
     /// - Parameter record: the audit record; it commits with the change (none when nothing moved).
     public func rescheduleCycle(_ id: CycleID, session1: Date?, session2: Date?, recording record: AuditDraft? = nil)
-        async throws(VaultError) -> (cycle: Cycle, sharesKeepingPreviousEnd: Int, previousEnd: Date) {
+        async throws(VaultError) -> (cycle: Cycle, sharesEndingEarly: SharesEndingEarly) {
         let me = me
         let vault = vault
         return try await vault.write { access in
@@ -127,7 +127,7 @@ extension MemberSession {
                 throw VaultError(.notPermitted, "only the group's facilitator reschedules its cycles")
             }
             let phase = vault.phase(of: cycle)
-            guard phase != .closed else { throw VaultError(.notPermitted, "this cycle is closed: its sessions cannot move") }
+            guard phase != .closed else { throw VaultError(.notPermitted, "this cycle is closed: it stays as it ran") }
             let calendar = vault.calendar
             let today = calendar.startOfDay(vault.now)
             // Stored to the second, as `createCycle` stores them.
@@ -148,17 +148,17 @@ extension MemberSession {
                     throw VaultError.invalid("session 2 would be on a day already past (it may be today)")
                 }
             }
-            let oldEnd = vault.end(of: cycle)
-            guard first != cycle.session1 || second != cycle.session2 else { return (cycle, 0, oldEnd) }
-            try vault.checkSchedule(session1: first, session2: second,
-                                    against: try access.cycles(in: cycle.group).filter { $0.id != id })
-            try access.updateSchedule(of: id, session1: first, session2: second)
-            try access.appendAudit(record)
             let moved = Cycle(id: id, group: cycle.group, session1: first, session2: second,
                               sessionMinutes: cycle.sessionMinutes, createdAt: cycle.createdAt)
-            let keeping = vault.end(of: moved) == oldEnd ? 0 : try access.countShares(
-                inCycle: id, expiringAt: Int64(oldEnd.timeIntervalSince1970), after: vault.nowSeconds)
-            return (moved, keeping, oldEnd)
+            if first != cycle.session1 || second != cycle.session2 {
+                try vault.checkSchedule(session1: first, session2: second,
+                                        against: try access.cycles(in: cycle.group).filter { $0.id != id })
+                try access.updateSchedule(of: id, session1: first, session2: second)
+                try access.appendAudit(record)
+            }
+            let early = try access.sharesEnding(inCycle: id, before: Int64(vault.end(of: moved).timeIntervalSince1970),
+                                                session2: Int64(second.timeIntervalSince1970), after: vault.nowSeconds)
+            return (moved, early)
         }
     }
 

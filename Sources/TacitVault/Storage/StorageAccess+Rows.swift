@@ -496,12 +496,19 @@ extension StorageAccess {
                     [Int64(session1.timeIntervalSince1970), Int64(session2.timeIntervalSince1970), id.uuid])
     }
 
-    /// How many shares of entries in cycle `id` expire exactly at `expiry` and are still live after `now`.
-    func countShares(inCycle id: CycleID, expiringAt expiry: Int64, after now: Int64) throws -> Int {
-        try Int.fetchOne(statement("""
-            SELECT COUNT(*) FROM share JOIN entry ON entry.id = share.entry_id
-            WHERE entry.cycle_id = ? AND share.expires_at = ? AND share.expires_at > ?
-            """), arguments: [id.uuid, expiry, now]) ?? 0
+    /// The live shares (ending after `now`) of entries in cycle `id` that end before `close`: how
+    /// many, when the first ends, and how many of them are to the group and end before `session2`.
+    func sharesEnding(inCycle id: CycleID, before close: Int64, session2: Int64, after now: Int64) throws -> SharesEndingEarly {
+        let row = try Row.fetchOne(statement("""
+            SELECT COUNT(*) AS n, MIN(share.expires_at) AS first,
+                   COALESCE(SUM(share.to_group AND share.expires_at <= ?), 0) AS agenda
+            FROM share JOIN entry ON entry.id = share.entry_id
+            WHERE entry.cycle_id = ? AND share.expires_at > ? AND share.expires_at < ?
+            """), arguments: [session2, id.uuid, now, close])
+        let count: Int = row?["n"] ?? 0
+        let first: Int64? = row?["first"]
+        return SharesEndingEarly(count: count, first: first.map { Date(timeIntervalSince1970: Double($0)) },
+                                 groupSharesGoneBySession2: row?["agenda"] ?? 0)
     }
 
     func countEntries(inCycle id: CycleID) throws -> Int {
