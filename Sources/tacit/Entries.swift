@@ -186,7 +186,9 @@ extension Tacit {
             if !own { facts.append("by \(entry.author)") }
             if !entry.topic.isEmpty { facts.append("topic: \(entry.topic)") }
             if !entry.tags.isEmpty { facts.append("tags: \(entry.tags.joined(separator: ", "))") }
-            if entry.version > 1 { facts.append("edited \(DateText.minute(entry.updated))") }
+            // Its author's change, not a new version's: re-encrypting after a reader left makes
+            // one too, and keeps the time of the last edit.
+            if entry.updated > entry.created { facts.append("edited \(DateText.minute(entry.updated))") }
             text += "_" + DisplayText.line(facts.joined(separator: " · ")) + "_\n\n"
             text += DisplayText.block(entry.body.trimmingCharacters(in: .newlines))
             return text

@@ -255,6 +255,26 @@ import Testing
                                                            + "it can no longer be cancelled"), "\(today.stderr)")
     }
 
+    /// Re-encrypting an entry after a reader left makes a new version, not an edit: `show` says
+    /// "edited" only when its author changed it.
+    @Test func aReencryptedEntryIsNotShownAsEdited() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        let entry = try home.ok("ali", ["write", "Let Sam run the stand-up."])
+        try home.ok("ali", ["share", entry, "--group", "north"])
+        try home.ok("olivia", ["group", "remove", "north", "eli"])
+        try home.setTime("2026-03-11T10:00:00Z")
+        #expect(try home.ok("ali", ["login", "--name", "ali"]).contains("re-encrypted"))
+        #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", entry, "--json"])).version == 2)
+        let shown = try home.ok("ali", ["show", entry])
+        #expect(!shown.contains("edited"), "\(shown)")
+        try home.setTime("2026-03-12T10:00:00Z")
+        try home.ok("ali", ["edit", entry, "--title", "Stand-up"])
+        #expect(try home.ok("ali", ["show", entry]).contains("edited 2026-03-12 10:00"))
+    }
+
     /// A member of two groups with cycles open is told which group's cycle an entry went to, and
     /// how to choose; naming the cycle, or being in one group, brings no note.
     @Test func aMemberOfTwoGroupsIsToldWhereAnEntryWent() throws {
