@@ -20,8 +20,11 @@ extension Routes {
             let input = try await request.decodeStrictly(CycleCreateRequest.self, limit: limit)
             let group = try await resolveGroup(input.group, state: state)
             guard input.session2 > input.session1 else { throw APIError.badRequest("session 2 must come after session 1") }
-            guard input.topics.count <= 20, input.topics.allSatisfy({ (1...200).contains($0.count) }) else {
-                throw APIError.badRequest("at most 20 topics of 1 to 200 characters")
+            guard !input.topics.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+                throw APIError.badRequest("a topic is empty: give each topic a name")
+            }
+            guard input.topics.count <= 20, input.topics.allSatisfy({ $0.count <= 200 }) else {
+                throw APIError.badRequest("at most 20 topics of at most 200 characters")
             }
             for topic in input.topics { try requireOneLine(topic, "a topic") }
             let pending = EntityUID("Cycle", "new")

@@ -258,6 +258,11 @@ extension Vault {
     public func changePassphrase(name: String, current: SecretBytes, new: SecretBytes, rotate: Bool = false,
                                  recording record: AuditDraft? = nil) async throws(VaultError) -> RecoveryKey? {
         try PassphrasePolicy.check(new, name: name)
+        // A change to the same passphrase would change nothing (and cost a derivation); rotating
+        // the keys under it is another matter.
+        if !rotate && new == current {
+            throw VaultError.invalid("the new passphrase is the current one: nothing to change (--rotate renews the keys under it)")
+        }
         let (row, root) = try await unwrapRoot(name: name, passphrase: current)
         if rotate {
             let keys = try MemberKeys(root: root, row: row)

@@ -39,7 +39,12 @@ extension Tacit {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
             let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw CLIError("cannot write \(temporary.path): \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else {
+                // Said of the file asked for: the temporary name beside it is the command's own.
+                let reason = errno == ENOENT ? "the folder \(target.deletingLastPathComponent().path) does not exist"
+                    : String(cString: strerror(errno))
+                throw CLIError("cannot write \(file): \(reason)")
+            }
             let progress = ProgressBar("backup", total: nil)
             var total = 0
             var fdOpen = true

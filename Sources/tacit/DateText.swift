@@ -28,7 +28,8 @@ enum DateText {
         return formatter.date(from: text)
     }
 
-    /// Parses what a person typed: `YYYY-MM-DD` (at `hour` local time), `YYYY-MM-DD HH:MM` or ISO 8601.
+    /// Parses what a person typed: `YYYY-MM-DD` (at `hour` local time), `YYYY-MM-DD HH:MM` (or with
+    /// a `T`, or seconds: local time) or ISO 8601 with a zone.
     ///
     /// - Throws: `ValidationError` (exit 2) naming the option and the accepted forms.
     static func parse(_ text: String, option: String, hour: Int = 0) throws -> Date {
@@ -36,8 +37,12 @@ enum DateText {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = .current
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        if let date = formatter.date(from: text) { return date }
+        // Local times, with a space or ISO 8601's T, with or without seconds (no zone: ISO 8601's
+        // own forms, with one, are read above).
+        for format in ["yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
         formatter.dateFormat = "yyyy-MM-dd"
         formatter.isLenient = false
         if text.count == 10, let day = formatter.date(from: text) {

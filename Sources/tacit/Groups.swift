@@ -337,6 +337,9 @@ extension Tacit {
 
             func validate() throws {
                 try Arguments.checkGroup(group, "<group>")
+                if topics.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                    throw ValidationError("--topic is empty: give each topic a name")
+                }
                 let first = try DateText.parse(session1, option: "--session1", hour: 9)
                 let second = try DateText.parse(session2, option: "--session2", hour: 9)
                 if second <= first { throw ValidationError("--session2 must come after --session1") }

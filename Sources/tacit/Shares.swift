@@ -240,6 +240,9 @@ extension Tacit {
             }
             let note = text == ["-"] ? try Terminal.readStandardInput()
                 : text.joined(separator: " ")
+            guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw CLIError("nothing to jot: the text is empty", status: .usage)
+            }
             do {
                 let created: CreatedResponse = try await connection.client.call(
                     .POST, "/v1/jots", body: JotRequest(text: note, agreementKey: member.agreementKey),

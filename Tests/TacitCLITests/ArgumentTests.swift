@@ -17,6 +17,13 @@ import Testing
         let backup = try home.run("olivia", ["backup", "bk"])
         #expect(backup.status == 2)
         #expect(backup.stderr == "tacit: bk is a folder — give the name of a file to write, in it or elsewhere\n")
+        // A folder that does not exist is named as such, not by the command's temporary file.
+        let nowhere = try home.run("olivia", ["backup", "nodir/b.sqlite"])
+        #expect(nowhere.status == 1 && nowhere.stderr.contains("cannot write nodir/b.sqlite: the folder")
+                && nowhere.stderr.contains("does not exist") && !nowhere.stderr.contains("partial"), "\(nowhere.stderr)")
+        // Nothing to jot is a usage error, as nothing to write is.
+        let jot = try home.run("ali", ["jot", " "])
+        #expect(jot.status == 2 && jot.stderr.contains("nothing to jot: the text is empty"), "\(jot.stderr)")
         let written = try home.run("ali", ["write", "-"], stdinFrom: home.root.path)
         #expect(written.status == 1)
         #expect(written.stderr == "tacit: standard input is a folder — give a file with `< FILE` or pipe the text in\n")

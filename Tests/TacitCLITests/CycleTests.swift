@@ -171,6 +171,8 @@ import Testing
     @Test func aTopicOrTagGivenTwiceIsKeptOnce() throws {
         let home = try CLIHarness.started()
         try home.organise()
+        let empty = try home.run("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06", "--topic", " "])
+        #expect(empty.status == 2 && empty.stderr.contains("--topic is empty"), "\(empty.stderr)")
         let cycle = try CLIHarness.decode(CycleInfo.self, try home.ok("fiona", [
             "cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06",
             "--topic", "Delegation", "--topic", "Feedback", "--topic", "Delegation", "--json"]))
@@ -248,8 +250,10 @@ import Testing
         try home.organise()
         try home.setTime("2026-02-20T08:00:00Z")
         let cycle = try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
-        let ahead = try home.run("fiona", ["cycle", "reschedule", String(cycle.prefix(8)), "--session1", "2026-02-27"])
+        // (A local time may be written the ISO 8601 way, with a T.)
+        let ahead = try home.run("fiona", ["cycle", "reschedule", String(cycle.prefix(8)), "--session1", "2026-02-27T11:30"])
         #expect(ahead.status == 0 && !ahead.stderr.contains("has begun"), "\(ahead.stderr)")
+        #expect(ahead.stdout.contains("session 1 2026-02-27 11:30"), "\(ahead.stdout)")
         let today = try home.run("fiona", ["cycle", "reschedule", String(cycle.prefix(8)), "--session1", "2026-02-20 10:00"])
         #expect(today.status == 0 && today.stderr.contains("note: session 1 is today, so the cycle has begun (session-1): "
                                                            + "it can no longer be cancelled"), "\(today.stderr)")

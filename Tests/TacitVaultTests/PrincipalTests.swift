@@ -67,6 +67,10 @@ import TacitCrypto
         let enrollment = try await f.enroll("alice")
         let s = try await f.unlock("alice")
         let written = try await s.write(EntryDraft(title: "kept", body: "through every change"))
+        // Changing to the same passphrase changes nothing, and says so.
+        await expectVaultError(.invalidInput) {
+            _ = try await f.vault.changePassphrase(name: "alice", current: Fixture.passphrase("alice"), new: Fixture.passphrase("alice"))
+        }
         let newPass = SecretBytes(utf8: "another long passphrase 2")
         try await f.vault.changePassphrase(name: "alice", current: Fixture.passphrase("alice"), new: newPass)
         await expectVaultError(.invalidCredentials) { _ = try await f.unlock("alice") }
