@@ -184,10 +184,13 @@ public struct ShareInfo: Codable, Sendable, Equatable {
     public var expired: Bool
     /// Whether it was revoked.
     public var revoked: Bool
+    /// Whether it is paused: its author is no longer a member of the entry's group, so nobody may
+    /// read it; it runs again if they are added back (until it ends or is revoked).
+    public var paused: Bool
 
     /// Creates a share description.
     public init(id: UUID, entry: UUID, title: String, audience: [String], group: Bool = false, expiresAt: Date, expired: Bool = false,
-                revoked: Bool) {
+                revoked: Bool, paused: Bool = false) {
         self.id = id
         self.entry = entry
         self.title = title
@@ -196,6 +199,7 @@ public struct ShareInfo: Codable, Sendable, Equatable {
         self.expiresAt = expiresAt
         self.expired = expired
         self.revoked = revoked
+        self.paused = paused
     }
 }
 

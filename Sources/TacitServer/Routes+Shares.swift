@@ -59,15 +59,16 @@ extension Routes {
             let created = try await identity.session.share(metadata.id, with: audience, until: input.until,
                                                            recording: auditDraft(state, identity, "shareEntry"))
             guard let stored = try await identity.session.shareInfo(created) else { throw APIError.notFound("share") }
-            let info = try await shareInfo(stored, session: identity.session, state: state)
+            let info = try await shareInfo(stored, session: identity.session, state: state, authorGroups: Set(stored.group.map { [$0] } ?? []))
             return try Response.json(info, status: .created)
         }
 
         v1.get("shares") { _, context in
             let identity = try context.requireIdentity()
             var infos: [TacitAPI.ShareInfo] = []
+            let groups = Set(try await state.vault.groupIDs(of: identity.principal.id))
             for share in try await identity.session.shares() {
-                infos.append(try await shareInfo(share, session: identity.session, state: state))
+                infos.append(try await shareInfo(share, session: identity.session, state: state, authorGroups: groups))
             }
             return try Response.json(infos)
         }
@@ -182,11 +183,15 @@ extension Routes {
                               principalGroups: readerGroups)
     }
 
-    static func shareInfo(_ share: TacitVault.ShareInfo, session: MemberSession, state: DaemonState) async throws -> TacitAPI.ShareInfo {
+    /// A share as its author sees it; paused when the author is not in the share's group now
+    /// (`authorGroups`): the policy lets nobody read it then.
+    static func shareInfo(_ share: TacitVault.ShareInfo, session: MemberSession, state: DaemonState,
+                          authorGroups: Set<GroupID>) async throws -> TacitAPI.ShareInfo {
         var names: [String] = []
         for reader in share.readers { names.append(try await state.vault.principal(reader)?.name ?? reader.description) }
         let title = (try? await session.entry(share.entry))?.content.title ?? ""
         return TacitAPI.ShareInfo(id: share.id.uuid, entry: share.entry.uuid, title: title, audience: names.sorted(),
-                                  group: share.toGroup, expiresAt: share.expiresAt, expired: share.expiresAt <= state.now, revoked: false)
+                                  group: share.toGroup, expiresAt: share.expiresAt, expired: share.expiresAt <= state.now, revoked: false,
+                                  paused: share.group.map { !authorGroups.contains($0) } ?? false)
     }
 }

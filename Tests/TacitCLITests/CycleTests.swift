@@ -279,6 +279,28 @@ import Testing
         #expect(try home.ok("ali", ["show", entry]).contains("edited 2026-03-12 10:00"))
     }
 
+    /// A member removed from the group keeps their shares into it, paused: `shares` says so (it had
+    /// listed them as running while nobody could read them), and re-adding them runs them again.
+    @Test func aRemovedAuthorsSharesAreShownPaused() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
+        try home.setTime("2026-03-10T10:00:00Z")
+        let entry = try home.ok("eli", ["write", "Asked for feedback first."])
+        try home.ok("eli", ["share", entry, "--group", "north"])
+        #expect(try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("eli", ["shares", "--json"])).map(\.paused) == [false])
+        #expect(try CLIHarness.decode([FeedItem].self, try home.ok("ali", ["feed", "--json"])).map(\.author) == ["eli"])
+        try home.ok("olivia", ["group", "remove", "north", "eli"])
+        let listed = try home.run("eli", ["shares"])
+        #expect(listed.status == 0 && listed.stdout.contains("(paused)") && listed.stderr.contains("paused: you are no longer in the entry's group"),
+                "\(listed.stdout)\(listed.stderr)")
+        #expect(try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("eli", ["shares", "--json"])).map(\.paused) == [true])
+        #expect(try CLIHarness.decode([FeedItem].self, try home.ok("ali", ["feed", "--json"])).isEmpty, "nobody reads a paused share")
+        try home.ok("olivia", ["group", "add", "north", "eli"])
+        #expect(try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("eli", ["shares", "--json"])).map(\.paused) == [false])
+        #expect(!(try home.ok("eli", ["shares"]).contains("paused")))
+    }
+
     /// A member of two groups with cycles open is told which group's cycle an entry went to, and
     /// how to choose; naming the cycle, or being in one group, brings no note.
     @Test func aMemberOfTwoGroupsIsToldWhereAnEntryWent() throws {

@@ -27,6 +27,8 @@ public struct ShareInfo: Sendable, Equatable, Identifiable {
     public let reads: [PrincipalID: Date]
     /// Shared with the group (its roster when shared), not with chosen members.
     public let toGroup: Bool
+    /// The entry's group, the share's.
+    public let group: GroupID?
 }
 
 /// An entry shared with the reader, opened with the reader's own keys.
@@ -312,7 +314,7 @@ extension MemberSession {
                   expiresAt: Date(timeIntervalSince1970: Double(share.expiresAt)),
                   reads: Dictionary(try access.reads(of: share.id).map {
                       ($0.0, Date(timeIntervalSince1970: Double($0.1)))
-                  }, uniquingKeysWith: { a, _ in a }), toGroup: share.toGroup)
+                  }, uniquingKeysWith: { a, _ in a }), toGroup: share.toGroup, group: share.group)
     }
 
     // MARK: Reading shares
