@@ -85,8 +85,9 @@ schemas = {
     "FeedItem": obj(["share", "entry", "author", "title", "kind", "sharedAt", "expiresAt", "group"], {"share": uuid, "entry": uuid,
         "author": string, "title": string, "kind": string, "sharedAt": date, "expiresAt": date,
         "group": {"type": "boolean", "description": "shared with the whole group rather than with the caller by name"}}),
-    "Whois": obj(["principal", "fingerprint", "pin"], {"principal": S("Principal"), "fingerprint": string,
-                                                       "pin": {"enum": ["unpinned", "pinned", "changed"]}}),
+    "Whois": obj(["principal", "fingerprint", "pin", "relation"], {"principal": S("Principal"), "fingerprint": string,
+                                                       "pin": {"enum": ["unpinned", "pinned", "changed"]},
+                                                       "relation": {"enum": ["you", "group-member", "outside-your-groups"]}}),
     "ConfirmKey": obj(["fingerprint"], {"fingerprint": string}),
     "AuditRecord": obj(["sequence", "time", "actor", "action", "resource", "decision", "policies"], {
         "sequence": {"type": "integer"}, "time": date, "actor": string, "action": string, "resource": string,

@@ -245,12 +245,16 @@ public struct WhoisResponse: Codable, Sendable, Equatable {
     /// `unpinned`, `pinned`, or `changed` (their key differs from the one pinned: sharing with them
     /// is refused until confirmed).
     public var pin: String
+    /// Who they are to the caller: `you`, `group-member` (in a group with the caller: their key is
+    /// pinned at the first share with them), or `outside-your-groups` (nothing is shared with them).
+    public var relation: String
 
     /// Creates the response.
-    public init(principal: PrincipalInfo, fingerprint: String, pin: String) {
+    public init(principal: PrincipalInfo, fingerprint: String, pin: String, relation: String) {
         self.principal = principal
         self.fingerprint = fingerprint
         self.pin = pin
+        self.relation = relation
     }
 }
 

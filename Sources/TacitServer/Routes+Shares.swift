@@ -134,7 +134,8 @@ extension Routes {
             let peer: PeerIdentity
             do { peer = try await identity.session.whois(name) } catch let error as VaultError where error.code == .notFound { throw await noPrincipal(named: name, state: state) }
             return try Response.json(WhoisResponse(principal: info(peer.principal), fingerprint: peer.fingerprint,
-                                                   pin: peer.status.rawValue))
+                                                   pin: peer.status.rawValue,
+                                                   relation: try await relation(of: peer.principal, to: identity, state: state)))
         }
 
         v1.post("whois/{name}/confirm") { request, context in
@@ -146,8 +147,17 @@ extension Routes {
             try await audit(state, identity, "confirmKey", name)
             let peer = try await identity.session.whois(name)
             return try Response.json(WhoisResponse(principal: info(peer.principal), fingerprint: peer.fingerprint,
-                                                   pin: peer.status.rawValue))
+                                                   pin: peer.status.rawValue,
+                                                   relation: try await relation(of: peer.principal, to: identity, state: state)))
         }
+    }
+
+    /// Who `peer` is to the caller, for `whois`: themselves, a member of one of their groups, or
+    /// someone they share no group with (whose key is never pinned: nothing is shared with them).
+    static func relation(of peer: Principal, to identity: Identity, state: DaemonState) async throws -> String {
+        if peer.id == identity.principal.id { return "you" }
+        let mine = Set(try await state.vault.groupIDs(of: identity.principal.id))
+        return try await state.vault.groupIDs(of: peer.id).contains(where: mine.contains) ? "group-member" : "outside-your-groups"
     }
 
     static func pendingShare(_ entry: EntryMetadata, readers: [PrincipalID], expiry: Date, gate: PolicyGate) -> Entity {

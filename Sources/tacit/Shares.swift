@@ -305,8 +305,11 @@ extension Tacit {
             switch answer.pin {
             case "pinned": print("pinned: this is the key your journal knows")
             case "changed": print("CHANGED: differs from the key your journal pinned — compare in person, then `tacit whois \(name) --confirm FINGERPRINT`")
+            case _ where answer.relation == "you": print("this is you: the fingerprint others compare with you in person")
             case _ where answer.principal.role != "member":
                 print("not pinned: \(answer.principal.role == "operator" ? "operators" : "compliance staff") are never shared with")
+            case _ where answer.relation == "outside-your-groups":
+                print("not pinned: you are in no group with \(answer.principal.name), so nothing is shared between you")
             default: print("not pinned yet: it is pinned the first time you share with \(answer.principal.name)")
             }
         }

@@ -249,6 +249,13 @@ import Testing
         #expect(try home.ok("bea", ["whois", "ali"]).contains("pinned"))
         // Staff are never shared with, so never pinned: whois does not promise otherwise.
         #expect(try home.ok("bea", ["whois", "olivia"]).contains("not pinned: operators are never shared with"))
+        // Nor is anyone with no group in common, and one's own key is one's own.
+        #expect(whois.relation == "group-member")
+        #expect(try home.ok("bea", ["whois", "bea"]).contains("this is you"))
+        try home.ok("olivia", ["group", "create", "south"])
+        try home.enroll("sam", role: "member", group: "south")
+        let stranger = try home.ok("bea", ["whois", "sam"])
+        #expect(stranger.contains("not pinned: you are in no group with sam") && !stranger.contains("first time you share"), "\(stranger)")
         let confirmed = try CLIHarness.decode(WhoisResponse.self, try home.ok("bea", ["whois", "ali", "--confirm", whois.fingerprint, "--json"]))
         #expect(confirmed.pin == "pinned")
 
