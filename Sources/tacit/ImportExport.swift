@@ -28,8 +28,10 @@ extension Tacit {
             abstract: "Export your own entries, decrypted, as Markdown files or JSON. The output is PLAINTEXT.",
             discussion: """
             Markdown: one file per entry with its front matter, in DIR (default ./tacit-export). JSON: \
-            one array, in DIR/tacit-export.json, or on standard output without --out. Files are 0600 in \
-            a 0700 folder; keep them somewhere as safe as your journal, or delete them.
+            one array, in DIR/tacit-export.json (or in FILE.json when --out names one), or on standard \
+            output without --out. Files are 0600 in a 0700 folder; keep them somewhere as safe as your \
+            journal, or delete them. Exporting again into the same folder replaces each entry's file and \
+            says how many files of an earlier export it left (entries deleted since).
 
             Examples:
               tacit export --format markdown --out ~/journal-backup
@@ -40,7 +42,8 @@ extension Tacit {
         @OptionGroup var connection: Connection
         @OptionGroup var passphrase: PassphraseOptions
         @Option(help: "markdown or json.") var format: String
-        @Option(help: ArgumentHelp("The folder to write into.", valueName: "DIR")) var out: String?
+        @Option(help: ArgumentHelp("The folder to write into (for JSON, a FILE.json may be named instead).", valueName: "DIR"))
+        var out: String?
 
         func validate() throws {
             guard ["markdown", "json"].contains(format) else { throw ValidationError("--format must be markdown or json") }
@@ -79,6 +82,18 @@ extension Tacit {
                 FileHandle.standardOutput.write(try encoder.encode(entries) + Data("\n".utf8))
                 return
             }
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isFolder)
+            if format == "json" && target.hasSuffix(".json") && !(exists && isFolder.boolValue) {
+                // A file named: written there (its folder must exist), not made a folder of that name.
+                let file = URL(fileURLWithPath: target)
+                guard FileManager.default.fileExists(atPath: file.deletingLastPathComponent().path) else {
+                    throw CLIError("cannot write \(target): the folder \(file.deletingLastPathComponent().path) does not exist")
+                }
+                try SessionStore.writePrivately(try encoder.encode(entries) + Data("\n".utf8), to: file)
+                print("exported \(entries.count.counted("entry", "entries")) to \(file.path)")
+                return
+            }
             let folder = URL(fileURLWithPath: target)
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
@@ -92,13 +107,35 @@ extension Tacit {
                 print("exported \(entries.count.counted("entry", "entries")) to \(folder.appendingPathComponent("tacit-export.json").path)")
                 return
             }
+            var written = Set<String>()
             for entry in entries {
                 let name = "\(DateText.day(entry.created))-\(entry.id.short)\(Self.slug(entry.title)).md"
                 var text = try Self.frontMatter(entry) + entry.body
                 if !text.hasSuffix("\n") { text += "\n" }
                 try SessionStore.writePrivately(Data(text.utf8), to: folder.appendingPathComponent(name))
+                written.insert(name)
             }
             print("exported \(entries.count.counted("entry", "entries")) to \(folder.path)/")
+            // Files an earlier export wrote for entries deleted (or retitled) since stay, in plaintext:
+            // nothing here deletes a file, so it is said.
+            let left = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+                !written.contains($0) && Self.looksExported($0)
+            }
+            if !left.isEmpty {
+                Terminal.warn("note: \(left.count == 1 ? "1 other entry file" : "\(left.count) other entry files") in \(folder.path) "
+                              + "\(left.count == 1 ? "is" : "are") from an earlier export (entries deleted or retitled since) and "
+                              + "\(left.count == 1 ? "stays" : "stay") there in plaintext until you remove \(left.count == 1 ? "it" : "them")")
+            }
+        }
+
+        /// Whether `name` has the form of an exported entry's file: `YYYY-MM-DD-` and eight hex digits, `.md`.
+        static func looksExported(_ name: String) -> Bool {
+            let characters = Array(name)
+            guard name.hasSuffix(".md"), characters.count >= 22 else { return false }
+            let digits = [0, 1, 2, 3, 5, 6, 8, 9]
+            return digits.allSatisfy { characters[$0].isASCII && characters[$0].isNumber }
+                && [4, 7, 10].allSatisfy { characters[$0] == "-" }
+                && characters[11..<19].allSatisfy(\.isHexDigit)
         }
 
         /// YAML front matter that Markdown tools read as written: every string double-quoted with

@@ -92,6 +92,22 @@ import Testing
         #expect(read.title == title && read.tags == ["a: b"] && read.kind == "practice" && read.body == "Body\n", "\(read)")
         let json = try CLIHarness.decode([EntryResponse].self, try home.ok("ali", ["export", "--format", "json"]))
         #expect(json.count == 7)
+        // JSON into a file named so: that file, not a folder of that name.
+        let named = try home.run("ali", ["export", "--format", "json", "--out", "mine.json"])
+        #expect(named.status == 0 && named.stdout.contains("mine.json"), "\(named.stderr)")
+        #expect(try CLIHarness.decode([EntryResponse].self, try String(contentsOf: folder.appendingPathComponent("mine.json"),
+                                                                       encoding: .utf8)).count == 7)
+        #expect(mode(of: folder.appendingPathComponent("mine.json").path) == 0o600)
+        // Exporting again into the same folder replaces each file; after a deletion, the deleted
+        // entry's earlier file is left (nothing deletes a person's files), and said.
+        let unchanged = try home.run("ali", ["export", "--format", "markdown", "--out", "out"])
+        #expect(unchanged.status == 0 && !unchanged.stderr.contains("earlier export"), "\(unchanged.stderr)")
+        let retroID = try #require(text.split(separator: "\n").first { $0.hasPrefix("id: ") }).dropFirst(4).filter { $0 != "\"" }
+        try home.ok("ali", ["delete", String(retroID), "--yes"])
+        let second = try home.run("ali", ["export", "--format", "markdown", "--out", "out"])
+        #expect(second.status == 0 && second.stdout.contains("exported 6 entries"), "\(second.stdout)")
+        #expect(second.stderr.contains("note: 1 other entry file in") && second.stderr.contains("from an earlier export"), "\(second.stderr)")
+        #expect(FileManager.default.fileExists(atPath: retro.path))
     }
 
     /// An id reads the same everywhere: `--json` writes ids in lower case, as tables, `show`
