@@ -143,7 +143,8 @@ extension Routes {
             // In no group, the facilitator can do nothing about it; in a group, every cycle is over
             // or none was planned yet — either way the next one is the facilitator's to schedule.
             guard !facts.authorGroups.isEmpty else {
-                return APIError(.conflict, "no-cycle", "you are in no group: the operator adds you to one (`tacit group add`)")
+                return APIError(.conflict, "no-cycle", "you are in no group: the operator adds you to one (`tacit group add`); "
+                                + "meanwhile `tacit jot TEXT` keeps a sealed note")
             }
             return APIError(.conflict, "no-cycle", "your group has no cycle open now (none yet, or the last one closed): "
                             + "your facilitator schedules the next with `tacit cycle create`")
