@@ -88,15 +88,17 @@ struct PolicyGate {
     }
 
     /// `decide` on facts already read, without waiting on anything: usable inside a vault
-    /// transaction.
+    /// transaction. `recordingDenial: false` is for filtering a listing the caller may make (the
+    /// feed, the agenda): leaving out what they may not read is not a refused request, and
+    /// recording it would put a denied read they never tried in their audit log at every listing.
     func decideNow(_ principal: Principal, _ action: String, on resource: EntityUID, context: [String: Value] = [:],
-                   entities: [Entity], principalGroups: [GroupID]) -> Decision {
+                   entities: [Entity], principalGroups: [GroupID], recordingDenial: Bool = true) -> Decision {
         var context = context
         context["now"] = .long(Int64(state.now.timeIntervalSince1970.rounded(.down)))
         let me = member(principal, groups: principalGroups)
         let request = Request(principal: me.uid, action: .action(action), resource: resource, context: context)
         let decision = state.authorizer.isAuthorized(request, entities: Entities([me] + entities + Self.placeholders))
-        if !decision.isAllowed {
+        if !decision.isAllowed && recordingDenial {
             state.audit.record(AuditDraft(actor: principal.id, action: action, resource: resource.id, decision: "deny",
                                           policies: decision.determining, policyHash: state.policyHash, time: state.now))
         }

@@ -179,18 +179,20 @@ extension Routes {
         return share
     }
 
-    /// Whether the policy lets the caller read a share now, decided on facts read in one snapshot.
+    /// Whether a listing (the feed, the agenda) includes a share, decided on facts read in one
+    /// snapshot; a share left out is not recorded as a denied read (only opening one is a read).
     static func mayRead(_ facts: ShareReadFacts, identity: Identity, readerGroups: [GroupID], gate: PolicyGate) -> Bool {
-        decide(facts, identity: identity, readerGroups: readerGroups, gate: gate).isAllowed
+        decide(facts, identity: identity, readerGroups: readerGroups, gate: gate, recordingDenial: false).isAllowed
     }
 
     /// The decision on reading a shared entry, on facts already read (usable inside a vault read).
-    static func decide(_ facts: ShareReadFacts, identity: Identity, readerGroups: [GroupID], gate: PolicyGate) -> Decision {
+    static func decide(_ facts: ShareReadFacts, identity: Identity, readerGroups: [GroupID], gate: PolicyGate,
+                       recordingDenial: Bool = true) -> Decision {
         var entities = [gate.entry(facts.entry), gate.share(facts.share), gate.member(facts.author, groups: facts.authorGroups)]
         if let group = facts.group { entities.append(gate.group(group)) }
         return gate.decideNow(identity.principal, "readShared", on: PolicyGate.uid(facts.entry.id),
                               context: ["share": .entity(PolicyGate.uid(facts.share.id))], entities: entities,
-                              principalGroups: readerGroups)
+                              principalGroups: readerGroups, recordingDenial: recordingDenial)
     }
 
     /// A share as its author sees it; paused when the author is not in the share's group now

@@ -778,4 +778,27 @@ extension DaemonFlowTests {
             #expect(try await test.daemon.vault.auditRecords { $0.action == "rescheduleCycle" }.count == 2)
         }
     }
+    /// Leaving a share out of a listing is not a refused read: the feed and the agenda record no
+    /// denial for a paused share (an author removed from the group), while opening it does.
+    @Test func aListingRecordsNoDenialForWhatItLeavesOut() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let org = try await Self.organise(test, client)
+            let fiona = org.members["fiona"]!, eli = org.members["eli"]!, bea = org.members["bea"]!
+            let cycle = try fiona.decode(CycleInfo.self, try await fiona.call(.post, "/v1/cycles", json: CycleCreateRequest(
+                group: "north", session1: date("2026-03-02T09:00:00Z"), session2: date("2026-04-06T09:00:00Z"), topics: [])))
+            let written = try eli.decode(EntryResponse.self, try await eli.call(.post, "/v1/entries", json: EntryInput(body: "a practice note")))
+            let shared = try await eli.call(.post, "/v1/shares", json: ShareRequest(entry: written.id, group: true, with: [], until: nil))
+            #expect(shared.status == .created, "\(String(buffer: shared.body))")
+            let share = try eli.decode(TacitAPI.ShareInfo.self, shared).id
+            #expect(try await org.olivia.call(.delete, "/v1/groups/north/members/eli").status == .noContent)
+            #expect(try bea.decode([FeedItem].self, try await bea.call(.get, "/v1/feed")).isEmpty)
+            #expect(try await fiona.call(.get, "/v1/cycles/\(cycle.id.uuidString)/agenda").status == .ok)
+            await test.daemon.state.audit.flush()
+            #expect(try await test.daemon.vault.auditRecords { $0.action == "readShared" }.isEmpty, "listings recorded denied reads")
+            #expect(try await bea.call(.get, "/v1/feed/\(share.uuidString)").status == .notFound)
+            await test.daemon.state.audit.flush()
+            #expect(try await test.daemon.vault.auditRecords { $0.action == "readShared" && $0.decision == "deny" }.count == 1)
+        }
+    }
 }
