@@ -46,7 +46,7 @@ schemas = {
     "Name": obj(["name"], {"name": string}),
     "Cycle": obj(["id", "group", "session1", "session2", "phase"], {"id": uuid, "group": uuid, "session1": date,
         "session2": date, "phase": {"enum": ["planning", "session-1", "practice", "reflection", "session-2", "closed"]},
-        "topics": strings}),
+        "topics": strings, "topicsPending": {"type": "boolean", "description": "the caller is a member the topics are not sealed to yet"}}),
     "GroupDetail": obj(["group", "members", "sizeStatus", "cycles"], {"group": S("GroupSummary"),
         "members": {"type": "array", "items": S("Principal")}, "sizeStatus": {"type": "string", "enum": ["below-minimum", "allowed", "recommended"]},
         "cycles": {"type": "array", "items": S("Cycle")}}),

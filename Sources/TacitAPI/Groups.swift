@@ -128,15 +128,19 @@ public struct CycleInfo: Codable, Sendable, Equatable {
     public var phase: String
     /// The topics, for members of the group (sealed to the roster; absent for others).
     public var topics: [String]?
+    /// `true` for a member of the group the topics are not sealed to yet (they joined since): the
+    /// next login of the facilitator or of a member who holds them seals them in. Absent otherwise.
+    public var topicsPending: Bool?
 
     /// Creates a cycle description.
-    public init(id: UUID, group: UUID, session1: Date, session2: Date, phase: String, topics: [String]?) {
+    public init(id: UUID, group: UUID, session1: Date, session2: Date, phase: String, topics: [String]?, topicsPending: Bool? = nil) {
         self.id = id
         self.group = group
         self.session1 = session1
         self.session2 = session2
         self.phase = phase
         self.topics = topics
+        self.topicsPending = topicsPending
     }
 }
 

@@ -54,8 +54,12 @@ extension Routes {
             var infos: [CycleInfo] = []
             for group in groups {
                 for cycle in try await state.vault.cycles(in: group.id) {
-                    let topics = mine.contains(group.id) ? (try? await identity.session.plan(of: cycle.id))?.topics : nil
-                    infos.append(cycleInfo(cycle, state: state, topics: topics))
+                    let member = mine.contains(group.id)
+                    let topics = member ? (try? await identity.session.plan(of: cycle.id))?.topics : nil
+                    var info = cycleInfo(cycle, state: state, topics: topics)
+                    // Every cycle has a plan: a member who cannot open it was not sealed in yet.
+                    if member && topics == nil { info.topicsPending = true }
+                    infos.append(info)
                 }
             }
             return try Response.json(infos.sorted { $0.session1 < $1.session1 })

@@ -401,7 +401,8 @@ extension Tacit {
                 for cycle in cycles {
                     table.add(cycle.id.short, groups.first { $0.id == cycle.group }?.name ?? cycle.group.short,
                               DateText.minute(cycle.session1), DateText.minute(cycle.session2), cycle.phase,
-                              cycle.topics?.joined(separator: ", ") ?? "-")
+                              cycle.topicsPending == true ? "(sealed to you at a member's next login)"
+                                  : cycle.topics.map { $0.isEmpty ? "-" : $0.joined(separator: ", ") } ?? "-")
                 }
                 // Without a group, only the caller's groups are listed: the operator and compliance
                 // are in none, and name the group they mean.

@@ -301,6 +301,22 @@ import Testing
         #expect(!(try home.ok("eli", ["shares"]).contains("paused")))
     }
 
+    /// Someone who joins after the cycle was planned sees that its topics are on their way (not
+    /// "no topics"), and reads them after any member who holds them logs in — not only the facilitator.
+    @Test func aNewcomerReadsTheTopicsAfterAnyMembersLogin() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06", "--topic", "Delegation"])
+        try home.enroll("gus", role: "member", group: "north")
+        let pending = try CLIHarness.decode([CycleInfo].self, try home.ok("gus", ["cycle", "list", "--json"]))
+        #expect(pending.map(\.topicsPending) == [true] && pending.first?.topics == nil)
+        #expect(try home.ok("gus", ["cycle", "list"]).contains("(sealed to you at a member's next login)"))
+        let login = try home.ok("ali", ["login", "--name", "ali"])
+        #expect(login.contains("1 new member of your group can now read its cycle topics"), "\(login)")
+        let sealed = try CLIHarness.decode([CycleInfo].self, try home.ok("gus", ["cycle", "list", "--json"]))
+        #expect(sealed.first?.topics == ["Delegation"] && sealed.first?.topicsPending == nil)
+    }
+
     /// A member of two groups with cycles open is told which group's cycle an entry went to, and
     /// how to choose; naming the cycle, or being in one group, brings no note.
     @Test func aMemberOfTwoGroupsIsToldWhereAnEntryWent() throws {
