@@ -131,6 +131,9 @@ public struct CycleInfo: Codable, Sendable, Equatable {
     /// `true` for a member of the group the topics are not sealed to yet (they joined since): the
     /// next login of the facilitator or of a member who holds them seals them in. Absent otherwise.
     public var topicsPending: Bool?
+    /// `true` on the caller's current cycle: where an entry they write without naming a cycle goes
+    /// (and whose phase gives its kind). Absent on the others.
+    public var current: Bool?
 
     /// Creates a cycle description.
     public init(id: UUID, group: UUID, session1: Date, session2: Date, phase: String, topics: [String]?, topicsPending: Bool? = nil) {

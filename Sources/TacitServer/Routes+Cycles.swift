@@ -51,6 +51,7 @@ extension Routes {
                 groups = try await state.vault.groups(of: identity.principal.id)
             }
             let mine = Set(try await state.vault.groupIDs(of: identity.principal.id))
+            let current = try await state.vault.currentCycle(of: identity.principal.id)?.id
             var infos: [CycleInfo] = []
             for group in groups {
                 for cycle in try await state.vault.cycles(in: group.id) {
@@ -59,6 +60,7 @@ extension Routes {
                     var info = cycleInfo(cycle, state: state, topics: topics)
                     // Every cycle has a plan: a member who cannot open it was not sealed in yet.
                     if member && topics == nil { info.topicsPending = true }
+                    if cycle.id == current { info.current = true }
                     infos.append(info)
                 }
             }

@@ -73,7 +73,8 @@ extension Tacit {
                 var comment = "Fill in the lines below; save and quit to keep the entry, empty it to cancel."
                 if kind == nil {
                     let cycles: [CycleInfo] = try await account.call(.GET, "/v1/cycles")
-                    let current = cycleID.flatMap { id in cycles.first { $0.id == id } } ?? Resolve.current(of: cycles)
+                    // The daemon's own choice of the cycle the entry goes to, so the kind shown is the one it gets.
+                    let current = cycleID.flatMap { id in cycles.first { $0.id == id } } ?? cycles.first { $0.current == true }
                     if let current {
                         fields.kind = GuidingQuestions.kind(forPhase: current.phase)
                         comment += "\nPhase: \(current.phase) — the kind follows it unless you change it."

@@ -74,6 +74,28 @@ import Testing
         #expect(try String(contentsOf: side.appendingPathComponent("seen-template"), encoding: .utf8).contains("What did I try?"))
     }
 
+    /// On the day one cycle's session 2 closes it and the next cycle's session 1 opens, after the
+    /// new session 1 began: the editor shows the cycle and kind the entry gets (the new cycle's
+    /// commitment), as the daemon chooses them — it had shown the closing cycle's, and the kind it
+    /// wrote into the front matter was sent as chosen.
+    @Test func theEditorShowsTheCycleTheEntryGoesTo() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali", "bea", "cal", "dee"], compliance: false)
+        try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06 09:00"])
+        let next = try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-04-06 14:00", "--session2", "2026-05-11"])
+        try home.setTime("2026-04-06T15:00:00Z")
+        let cycles = try CLIHarness.decode([CycleInfo].self, try home.ok("ali", ["cycle", "list", "--json"]))
+        #expect(cycles.filter { $0.current == true }.map { $0.id.uuidString.lowercased() } == [next])
+        let side = try home.sideFolder("editor-side")
+        let editor = try Self.fakeEditor(in: side, writing: "A commitment for the new cycle.", alsoRunning: "")
+        // The fake editor replaces the whole file, front matter included: the kind is the daemon's.
+        let id = try home.ok("ali", ["write"], environment: ["EDITOR": editor.path])
+        let template = try String(contentsOf: side.appendingPathComponent("seen-template"), encoding: .utf8)
+        #expect(template.contains("kind: commitment") && template.contains("Phase: session-1"), "\(template)")
+        let entry = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
+        #expect(entry.cycle?.uuidString.lowercased() == next && entry.kind == "commitment")
+    }
+
     @Test func anEmptyEditorSavesNothing() throws {
         let home = try CLIHarness.inPractice()
         let side = try home.sideFolder()
