@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 import TacitVault
 
 /// Turns every error a handler throws into a JSON 4xx (or, for a fault of the daemon itself, a JSON
@@ -31,6 +33,12 @@ struct ErrorMiddleware: RouterMiddleware {
             throw APIError.badRequest(error.message)
         } catch is DecodingError {
             throw APIError.badRequest("the JSON body does not have the expected fields and types")
+        } catch is NIOTooManyBytesError {
+            // A body with no Content-Length (chunked) is only found too large while it is read.
+            throw APIError(.contentTooLarge, "too-large", "the request body is over the daemon's limit")
+        } catch is HTTPParserError {
+            // A request cut short or malformed while its body was read: the client's, not the daemon's.
+            throw APIError.badRequest("the request could not be read: it is malformed or was cut short")
         } catch {
             context.logger.error("unexpected error", metadata: ["type": "\(type(of: error))"])
             throw APIError(.internalServerError, "internal", "the daemon could not complete the request")

@@ -63,6 +63,22 @@ import TacitVault
     /// its own explicit mode (tacit.json and clock are the test's files, written before the daemon).
     /// With `socketGroup` the socket is 0660 and that group's; a group that does not exist stops
     /// the start before the home is touched (the daemon used to serve a 0600 socket and log an error).
+    /// A body streamed without a Content-Length is found too large only while it is read: it is
+    /// the same 413 as a declared one (it was a 500), before and after logging in.
+    @Test func aStreamedBodyOverTheLimitIs413() async throws {
+        let test = try await TestDaemon()
+        let task = try await Self.start(test)
+        let path = test.daemon.layout.socketPath
+        let token = try await Self.enrollOperatorAndLogIn(test)
+        for (target, token) in [("/v1/sessions", nil), ("/v1/enroll", nil), ("/v1/groups", token), ("/v1/entries/import", token)] {
+            let response = try await UnixHTTP.postChunked(socket: path, target, token: token, size: 1_048_576 + 65_536)
+            #expect(response.status == 413, "\(target): \(response.status) \(String(decoding: response.body, as: UTF8.self))")
+            #expect(String(decoding: response.body, as: UTF8.self).contains("too-large"), "\(target)")
+        }
+        await test.daemon.stop()
+        try await task.value
+    }
+
     @Test func aConfiguredSocketGroupGetsTheSocketOrTheStartIsRefused() async throws {
         let group = try #require(getgrgid(getegid())).pointee
         let name = String(cString: group.gr_name)

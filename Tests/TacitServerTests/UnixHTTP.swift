@@ -50,6 +50,54 @@ enum UnixHTTP {
         return try parse(received)
     }
 
+    /// `POST target` with a body of `size` bytes sent as chunks (no Content-Length), as a streaming
+    /// client sends it; a server that answers before the end and closes is not an error (the rest is
+    /// not sent), and its answer is returned.
+    static func postChunked(socket path: String, _ target: String, token: String? = nil, size: Int,
+                            timeout: Int = 10) async throws -> Response {
+        try await onOwnThread {
+            let descriptor = try connect(path)
+            defer { close(descriptor) }
+            var tv = timeval(tv_sec: timeout, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            func put(_ bytes: [UInt8]) -> Bool {
+                var sent = 0
+                while sent < bytes.count {
+                    // An answer already there (the server refused the body early): stop sending.
+                    var ready = pollfd(fd: descriptor, events: Int16(POLLIN | POLLOUT), revents: 0)
+                    guard poll(&ready, 1, Int32(timeout * 1000)) > 0, ready.revents & Int16(POLLIN) == 0 else { return false }
+                    let n = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    guard n > 0 else { return false }
+                    sent += n
+                }
+                return true
+            }
+            let authorization = token.map { "Authorization: Bearer \($0)\r\n" } ?? ""
+            var going = put(Array(("POST \(target) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\(authorization)"
+                                   + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").utf8))
+            let chunk = 65_536
+            var left = size
+            while going && left > 0 {
+                let count = min(chunk, left)
+                going = put(Array("\(String(count, radix: 16))\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: count) + Array("\r\n".utf8))
+                left -= count
+            }
+            if going { _ = put(Array("0\r\n\r\n".utf8)) }
+            // Read up to the end of the answer (its Content-Length): a server that answered before
+            // the body ended need not close at once.
+            var received = Data()
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                if let answer = try? parse(received), let length = answer.headers["content-length"].flatMap(Int.init),
+                   answer.body.count >= length { return answer }
+                let n = recv(descriptor, &buffer, buffer.count, 0)
+                if n <= 0 { break }
+                received.append(contentsOf: buffer[0..<n])
+            }
+            return try parse(received)
+        }
+    }
+
     static func connect(_ path: String) throws -> Int32 {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         let result = withUnixSocketAddress(path) { Glibc.connect(descriptor, $0, $1) }
