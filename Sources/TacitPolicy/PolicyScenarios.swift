@@ -214,6 +214,9 @@ public enum PolicyScenarios {
                        expected: .deny, determining: ["export-over-budget"]),
         PolicyScenario("the operator asks for an export", export("olga", "2026-01", requested: 2, left: 10),
                        expected: .deny, determining: ["export-by-non-compliance"]),
+        PolicyScenario("a member asks for a small month's export over its budget: told only that exports are compliance's",
+                       export("bob", "tiny", requested: 11, left: 10),
+                       expected: .deny, determining: ["export-by-non-compliance"]),
 
         // An operator layer on top.
         PolicyScenario("permit-everything cannot let the facilitator read a private entry",
