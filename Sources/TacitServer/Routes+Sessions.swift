@@ -27,12 +27,7 @@ extension Routes {
             do {
                 session = try await state.vault.unlock(name: name, passphrase: passphrase)
             } catch let error as VaultError where error.code == .invalidCredentials {
-                state.recordUnlockFailure(for: name)
-                // A failed unlock of an existing name is recorded under it, so its owner (and the
-                // operator) can see attempts on the account; the answer is the same either way.
-                let target = try? await state.vault.principal(named: name)
-                state.audit.record(AuditDraft(actor: target?.id, action: "unlock", resource: "session", decision: "deny",
-                                              policies: ["invalid-credentials"], policyHash: state.policyHash, time: state.now))
+                await recordCredentialFailure(state, name: name, action: "unlock")
                 throw ErrorMiddleware.map(error)
             } catch let error as VaultError where error.code == .busy {
                 throw APIError(.serviceUnavailable, "busy", "too many unlocks at once: try again in a moment", retryAfter: 1)
@@ -173,7 +168,7 @@ extension Routes {
                 try await state.vault.recover(name: name, recoveryKey: key, newPassphrase: fields.secret("passphrase"),
                                               recording: principalAuditDraft(state, "recover"))
             } catch let error as VaultError where error.code == .invalidCredentials {
-                state.recordUnlockFailure(for: name)
+                await recordCredentialFailure(state, name: name, action: "recover")
                 throw ErrorMiddleware.map(error)
             }
             if let principal = try await state.vault.principal(named: name) {
@@ -181,6 +176,16 @@ extension Routes {
             }
             return Response.noContent
         }
+    }
+
+    /// A wrong passphrase or recovery key for `name`: counted for the backoff, and recorded — under
+    /// the name's principal when it exists, so its owner (and the operator) see attempts on the
+    /// account. The answer is the same either way.
+    static func recordCredentialFailure(_ state: DaemonState, name: String, action: String) async {
+        state.recordUnlockFailure(for: name)
+        let target = try? await state.vault.principal(named: name)
+        state.audit.record(AuditDraft(actor: target?.id, action: action, resource: "session", decision: "deny",
+                                      policies: ["invalid-credentials"], policyHash: state.policyHash, time: state.now))
     }
 
     static func info(_ principal: Principal) -> PrincipalInfo {

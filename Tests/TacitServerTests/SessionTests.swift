@@ -6,6 +6,8 @@ import Logging
 import Testing
 import TacitAPI
 @testable import TacitServer
+import TacitCrypto
+@testable import TacitVault
 
 @Suite struct SessionTests {
     @Test func wrongPassphraseAndUnknownNameLookTheSame() async throws {
@@ -46,6 +48,27 @@ import TacitAPI
             #expect(failed.map(\.actor) == ["olivia", "olivia", "olivia", "-", "-", "-"], "\(records.map { "\($0.actor) \($0.action)" })")
             let all = try await test.daemon.vault.auditRecords { $0.action == "unlock" && $0.decision == "deny" }
             #expect(all.filter { $0.draft.actor == nil }.count == 3, "nobody's three, with no actor")
+        }
+    }
+
+    /// Guessing a recovery key is recorded as a failed unlock is: under the name's owner, who sees
+    /// it in their audit (it left no trace, while the backoff already counted it).
+    @Test func aWrongRecoveryKeyIsRecordedUnderTheName() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let anonymous = API(client: client)
+            let (_, enrolled) = try await anonymous.enroll("olivia", code: test.daemon.bootstrapCode!)
+            // Another well-formed key: the real one with its secret's bytes reversed.
+            let real = try RecoveryKey(parsing: enrolled.recoveryKey)
+            let other = try RecoveryKey(parsing: Base32.grouped(real.secret.unprotectedCopy().reversed()))
+            let guessed = try await anonymous.call(.post, "/v1/recover", json: RecoverRequest(
+                name: "olivia", recoveryKey: other.displayed, passphrase: "a fresh long passphrase for olivia"))
+            #expect(guessed.status == .unauthorized, "\(String(buffer: guessed.body))")
+            let olivia = try await anonymous.login("olivia")
+            await test.daemon.state.audit.flush()
+            let records = try olivia.decode([AuditRecordInfo].self, try await olivia.call(.get, "/v1/audit"))
+            #expect(records.filter { $0.action == "recover" && $0.decision == "deny" }.map(\.actor) == ["olivia"],
+                    "\(records.map { "\($0.actor) \($0.action) \($0.decision)" })")
         }
     }
 
