@@ -83,24 +83,36 @@ enum StrictJSON {
         case let .keyNotFound(key, context):
             return "missing field \"\(name(context.codingPath + [key]))\""
         case let .typeMismatch(type, context):
-            return "field \"\(name(context.codingPath))\" should be \(typeName(type))"
+            let subject = context.codingPath.isEmpty ? "the body" : "field \"\(name(context.codingPath))\""
+            return typeName(type).map { "\(subject) should be \($0)" } ?? "\(subject) has the wrong type"
         case let .valueNotFound(type, context):
-            return "field \"\(name(context.codingPath))\" should be \(typeName(type)), not null"
+            let subject = "field \"\(name(context.codingPath))\""
+            return typeName(type).map { "\(subject) should be \($0), not null" } ?? "\(subject) should not be null"
         case let .dataCorrupted(context):
-            return context.codingPath.isEmpty ? "the body is not valid JSON"
-                : "field \"\(name(context.codingPath))\": \(context.debugDescription)"
+            guard !context.codingPath.isEmpty else { return "the body is not valid JSON" }
+            // Our own messages (dates) are for people; Foundation's name Swift types, and are not.
+            let field = "field \"\(name(context.codingPath))\""
+            if context.debugDescription.hasPrefix("not a date") { return "\(field): \(context.debugDescription)" }
+            if context.debugDescription.contains("UUID") { return "\(field) should be an id (a UUID)" }
+            return "\(field) does not hold a value it can take"
         @unknown default:
             return "the body does not match the expected shape"
         }
     }
 
-    private static func typeName(_ type: Any.Type) -> String {
+    /// The JSON kind a Swift type is read from, in words (`nil` for a type without a plain name).
+    private static func typeName(_ type: Any.Type) -> String? {
         switch type {
         case is String.Type: "a string"
         case is Bool.Type: "true or false"
         case is Int.Type, is UInt64.Type, is Int64.Type: "a whole number"
         case is [String].Type: "a list of strings"
-        default: "\(type)"
+        case is Double.Type, is Float.Type: "a number"
+        case is UUID.Type: "an id (a UUID)"
+        case is Date.Type: "a date"
+        case is [String: Any].Type: "a JSON object"
+        case is [Any].Type: "a list"
+        default: nil
         }
     }
 }

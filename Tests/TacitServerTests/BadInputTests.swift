@@ -26,6 +26,19 @@ import TacitAPI
                 let error = try olivia.decode(APIErrorBody.self, response)
                 #expect(!error.error.message.isEmpty, "\(what)")
             }
+            // Messages speak of JSON, not of Swift's types or Foundation's wording.
+            let notObject = try await olivia.call(.post, "/v1/groups", raw: "[]")
+            #expect(try olivia.decode(APIErrorBody.self, notObject).error.message == "the body should be a JSON object")
+            let group = try await olivia.call(.post, "/v1/groups", raw: #"{"name": "south"}"#)
+            #expect(group.status == .created)
+            let fiona = try await API(client: client).enroll("fiona", code: try olivia.decode(InvitationResponse.self, try await olivia.call(
+                .post, "/v1/invitations", json: InvitationRequest(name: "fiona", role: "member", group: "south"))).code).0
+            let badID = try await fiona.call(.post, "/v1/entries", raw: #"{"body": "x", "cycle": "nope"}"#)
+            #expect(try fiona.decode(APIErrorBody.self, badID).error.message == #"field "cycle" should be an id (a UUID)"#)
+            for response in [notObject, badID] {
+                let message = try olivia.decode(APIErrorBody.self, response).error.message
+                #expect(!message.contains("Dictionary") && !message.contains("Attempted"), "\(message)")
+            }
             let unknown = try await olivia.call(.post, "/v1/groups", raw: #"{"name": "south", "colour": "red"}"#)
             #expect(try olivia.decode(APIErrorBody.self, unknown).error.message.contains("colour"))
             // Unlock bodies are read without JSONDecoder; they are strict too.
