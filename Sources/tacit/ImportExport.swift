@@ -337,6 +337,8 @@ extension Tacit {
                     var audios: [JSONValue]?
                     var pdfAttachments: [JSONValue]?
                 }
+                /// Day One's export header: present in every Journal.json (a jrnl export has `tags` instead).
+                var metadata: JSONValue
                 var entries: [Entry]
             }
 

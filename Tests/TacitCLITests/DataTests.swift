@@ -48,10 +48,14 @@ import Testing
         #expect(shown.contains("_note · 2023-05-01 08:00"))
         #expect(!shown.contains("dayone-moment"))
         #expect(!shown.contains("imported from"))
+        #expect(!shown.contains("edited"), "an imported entry was never edited: \(shown)")
         // A Day One file given as jrnl's: refused, naming the file and what it should be.
         let wrongKind = try home.run("ali", ["import", "jrnl", "Journal.json"])
         #expect(wrongKind.status == 1)
         #expect(wrongKind.stderr.contains("Journal.json is not jrnl's JSON export"), "\(wrongKind.stderr)")
+        // And a jrnl file given as Day One's: the same, not a complaint about its entries' dates.
+        let wrongWay = try home.run("ali", ["import", "dayone", "jrnl.json"])
+        #expect(wrongWay.status == 1 && wrongWay.stderr.contains("jrnl.json is not Day One's Journal.json"), "\(wrongWay.stderr)")
         let missing = try home.run("ali", ["import", "dayone", "nowhere.json"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot read nowhere.json"), "\(missing.stderr)")

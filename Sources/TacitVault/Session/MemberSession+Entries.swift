@@ -88,8 +88,10 @@ extension MemberSession {
                       decodingBack: Bool, id: EntryID? = nil) throws -> PreparedEntry {
         let (cycle, group, kind) = classified
         let created = draft.created ?? date
+        // Not edited yet: an imported entry or an opened jot keeps its own time as its last change
+        // (stamping the import's time made `show` call it edited).
         let content = EntryContent(title: draft.title, body: draft.body, tags: draft.tags, topic: draft.topic,
-                                   created: created, updated: date)
+                                   created: created, updated: created)
         let (padded, bucket) = try PayloadCodec.encode(content)
         let columns = EntryColumns(id: try id ?? EntryID.random(), author: me, group: group, cycle: cycle, kind: kind,
                                    isoWeek: vault.calendar.isoWeek(created), sizeBucket: bucket, version: 1)
