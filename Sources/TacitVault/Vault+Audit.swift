@@ -143,28 +143,31 @@ extension Vault {
     ///
     /// - Throws: `VaultError.storage`.
     public func verifyAuditChain() async throws(VaultError) -> AuditChainCheck {
-        try await read { access in
-            let storedHead = try access.instanceState().auditHead
-            var head = [UInt8](repeating: 0, count: 32)
-            var records: Int64 = 0
-            var firstBroken: Int64?
-            try access.forEachAuditRecord { sequence, record, hash in
-                records += 1
-                guard firstBroken == nil else { return }
-                head = SHA256.hash(head + record)
-                // A record is broken where its place, the sequence stored beside it, the sequence
-                // inside it or its hash disagree.
-                if sequence != records || Self.sequence(of: record) != UInt64(records) || !ConstantTime.equals(head, hash) {
-                    firstBroken = records
-                }
+        try await read { access in try Self.checkAuditChain(access) }
+    }
+
+    /// `verifyAuditChain`'s work on one database (the vault's, or a backup's before it is staged).
+    static func checkAuditChain(_ access: StorageAccess) throws -> AuditChainCheck {
+        let storedHead = try access.instanceState().auditHead
+        var head = [UInt8](repeating: 0, count: 32)
+        var records: Int64 = 0
+        var firstBroken: Int64?
+        try access.forEachAuditRecord { sequence, record, hash in
+            records += 1
+            guard firstBroken == nil else { return }
+            head = SHA256.hash(head + record)
+            // A record is broken where its place, the sequence stored beside it, the sequence
+            // inside it or its hash disagree.
+            if sequence != records || Self.sequence(of: record) != UInt64(records) || !ConstantTime.equals(head, hash) {
+                firstBroken = records
             }
-            if let firstBroken {
-                return AuditChainCheck(isIntact: false, records: UInt64(records), head: storedHead, firstBroken: UInt64(firstBroken))
-            }
-            let intact = ConstantTime.equals(head, storedHead)
-            return AuditChainCheck(isIntact: intact, records: UInt64(records), head: storedHead,
-                                   firstBroken: intact ? nil : UInt64(records + 1))
         }
+        if let firstBroken {
+            return AuditChainCheck(isIntact: false, records: UInt64(records), head: storedHead, firstBroken: UInt64(firstBroken))
+        }
+        let intact = ConstantTime.equals(head, storedHead)
+        return AuditChainCheck(isIntact: intact, records: UInt64(records), head: storedHead,
+                               firstBroken: intact ? nil : UInt64(records + 1))
     }
 
     // MARK: record encoding (Keys/README.md, "Other secrets": the audit chain)

@@ -60,18 +60,25 @@ extension Vault {
         }
     }
 
-    /// Checks that `source` is a sound Tacit database (integrity check, format 1) without changing it.
+    /// Checks that `source` is a sound Tacit database (integrity check, format 1) whose audit chain
+    /// is whole, without changing it: a backup changed after it was made (a record taken out, a
+    /// row edited with the chain left as it was) is not restored.
     ///
-    /// - Throws: `VaultError.invalidInput` for anything else.
+    /// - Throws: `VaultError.invalidInput` for anything else, naming the first broken audit record.
     public static func checkBackup(at source: URL) throws(VaultError) {
-        try mapping("checking the backup") {
+        let chain: AuditChainCheck = try mapping("checking the backup") {
             let queue = try readOnlyQueue(source)
             defer { try? queue.close() }
-            let ok = try queue.read { db in
+            let sound = try queue.read { db in
                 try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"]
                     && (try Int.fetchOne(db, sql: "SELECT format FROM instance_state WHERE id = 1")) == 1
             }
-            guard ok else { throw VaultError.invalid("the backup is not a sound Tacit database") }
+            guard sound else { throw VaultError.invalid("the backup is not a sound Tacit database") }
+            return try queue.read { db in try Vault.checkAuditChain(StorageAccess(db: db)) }
+        }
+        guard chain.isIntact else {
+            throw VaultError.invalid("the backup's audit log is broken at record \(chain.firstBroken ?? 0) of \(chain.records): "
+                                     + "it was changed after it was made, and is not restored")
         }
     }
 

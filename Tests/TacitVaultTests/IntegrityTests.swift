@@ -141,6 +141,41 @@ import TacitCrypto
         f.vault = nil
     }
 
+    /// A backup whose audit log was changed after it was made — a record taken out, or one edited
+    /// — is refused before anything is replaced, naming the first broken record.
+    @Test func aBackupWithABrokenAuditChainIsNotRestored() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let s = try await f.unlock("ana")
+        _ = try await s.write(EntryDraft(title: "kept", body: "yes"))
+        let ana = try await f.id("ana")
+        _ = try await f.vault.appendAudit((0..<3).map { index in
+            AuditDraft(actor: ana, action: "writeEntry", resource: "\(index)", decision: "allow", policies: [], policyHash: "h", time: Date())
+        })
+        var bytes: [UInt8] = []
+        for try await chunk in f.vault.backup(chunkSize: 4096) { bytes += chunk }
+        #expect(try await f.vault.verifyAuditChain().records == 3)
+        for (index, change) in ["DELETE FROM audit_record WHERE sequence = 2",
+                                "UPDATE audit_record SET record = substr(record, 1, length(record) - 1) || x'00' WHERE sequence = 2"].enumerated() {
+            let file = f.root.appendingPathComponent("tampered-\(index).sqlite")
+            try Data(bytes).write(to: file)
+            let queue = try DatabaseQueue(path: file.path)
+            try await queue.write { try $0.execute(sql: change) }
+            try queue.close()
+            do {
+                try Vault.checkBackup(at: file)
+                Issue.record("a backup changed by \(change) was accepted")
+            } catch {
+                #expect(error.code == .invalidInput)
+                #expect(error.message.contains("audit log is broken at record 2 of"), "\(error.message)")
+            }
+        }
+        // The untouched backup passes.
+        let whole = f.root.appendingPathComponent("whole.sqlite")
+        try Data(bytes).write(to: whole)
+        try Vault.checkBackup(at: whole)
+    }
+
     @Test func canaryNeverReachesDisk() async throws {
         let f = try await Fixture()
         let marker = "CANARY" + (try SecureRandom.bytes(count: 8)).map { String($0, radix: 16) }.joined()
