@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "tacit",
             dependencies: [
-                "TacitPolicy", "TacitAPI", "TacitMetrics", "TacitServer", "TacitSpawn", "TacitVault",
+                "TacitPolicy", "TacitAPI", "TacitCrypto", "TacitMetrics", "TacitServer", "TacitSpawn", "TacitVault",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

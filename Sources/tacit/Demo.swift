@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TacitCrypto
 import TacitSpawn
 
 extension Tacit {
@@ -25,6 +26,7 @@ extension Tacit {
 
         func run() async throws {
             let tour = try DemoTour(quiet: quiet)
+            tour.cleanUpOnSignals()
             defer { tour.finish() }
             try tour.run()
         }
@@ -50,6 +52,33 @@ final class DemoTour {
             throw CLIError("cannot create a temporary home in /tmp")
         }
         home = URL(fileURLWithPath: String(cString: made))
+    }
+
+    /// The daemon's process id once it runs, for a signal's clean-up (which runs on another thread).
+    private let daemonPID = Locked<pid_t?>(nil)
+    private var signalSources: [any DispatchSourceSignal] = []
+
+    /// Interrupted (Ctrl-C, SIGTERM, a closed terminal), the demo still stops its daemon and removes
+    /// its temporary home, then exits as the signal would have: it had left the daemon running after
+    /// SIGTERM, and the home (keys and database) behind after Ctrl-C.
+    func cleanUpOnSignals() {
+        let home = home, pid = daemonPID
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if let daemon = pid.withLock({ $0 }) {
+                    kill(daemon, SIGTERM)
+                    var status: Int32 = 0
+                    waitpid(daemon, &status, 0)
+                }
+                try? FileManager.default.removeItem(at: home)
+                FileHandle.standardError.write(Data("\n(interrupted: the demo stopped its daemon and removed \(home.path))\n".utf8))
+                exit(128 + number)
+            }
+            source.resume()
+            signalSources.append(source)
+        }
     }
 
     private var socket: String { home.appendingPathComponent("tacit.sock").path }
@@ -153,6 +182,7 @@ final class DemoTour {
                                             input: .null, output: .file(log.path),
                                             error: .file(home.appendingPathComponent("daemon.err").path))
         self.daemon = daemon
+        daemonPID.withLock { $0 = daemon.pid }
         var output = ""
         for _ in 0..<300 where !output.contains("listening on") {
             guard daemon.isRunning else { break }
