@@ -64,6 +64,10 @@ public struct Configuration: Sendable, Equatable {
     ///
     /// - Throws: `Problem`, naming the key (or `file` when the text is not a JSON object).
     public static func parse(_ data: Data, file: String = "(file)") throws -> Configuration {
+        // Strict JSON, as documented: Foundation's decoder also takes a trailing comma.
+        if let (line, column) = JSONKeyTrie.syntaxError(in: data) {
+            throw Problem(key: file, message: "not valid JSON at line \(line), column \(column)")
+        }
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: data), case .object(let root) = value else {
             throw Problem(key: file, message: "not a JSON object")
         }

@@ -196,6 +196,27 @@ struct JSONKeyTrie {
         }
     }
 
+    /// Where `data` stops being one strict JSON value (RFC 8259: no trailing commas, no comments),
+    /// as a line and a column counted from 1; `nil` when it is one (a key given twice is
+    /// `firstDuplicateKey`'s to report).
+    static func syntaxError(in data: Data) -> (line: Int, column: Int)? {
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var scanner = Scanner(bytes: bytes)
+            var path: [JSONPathStep] = []
+            switch scanner.check(against: nil, path: &path, depth: 0) {
+            case .repeated: return nil
+            case .invalid: break
+            default: if scanner.atEnd { return nil }
+            }
+            var line = 1, column = 1
+            for byte in bytes[..<min(scanner.offset, bytes.count)] {
+                if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
+            }
+            return (line, column)
+        }
+    }
+
     static func name(_ path: [JSONPathStep]) -> String {
         path.reduce(into: "") { text, step in
             switch step {

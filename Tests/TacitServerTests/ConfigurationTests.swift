@@ -68,6 +68,18 @@ import TacitMetrics
         #expect("\(Configuration.Problem(key: file.path, message: "not a JSON object"))" == "configuration: \(file.path): not a JSON object")
     }
 
+    /// Strict JSON, as the docs say: a trailing comma is refused (Foundation's decoder took it), and
+    /// a syntax error says where it is.
+    @Test func aConfigurationIsStrictJSONAndSyntaxErrorsSayWhere() throws {
+        #expect(throws: Configuration.Problem(key: "tacit.json", message: "not valid JSON at line 1, column 37")) {
+            try Configuration.parse(Data(#"{"testing": true, "scryptLog2N": 10,}"#.utf8), file: "tacit.json")
+        }
+        #expect(throws: Configuration.Problem(key: "tacit.json", message: "not valid JSON at line 2, column 3")) {
+            try Configuration.parse(Data("{\n  testing: true}".utf8), file: "tacit.json")
+        }
+        #expect(try Configuration.parse(Data(#"{"testing": true, "scryptLog2N": 10}"#.utf8)).testing)
+    }
+
     /// The start-up line calls scrypt fast only when it is.
     @Test func theTestNoticeSaysWhatScryptCosts() async throws {
         let full = try await TestDaemon(scryptLog2N: 17)
