@@ -79,8 +79,48 @@ public enum PassphrasePolicy {
         let isCommon = folded.withUnsafeBytes { raw in
             let candidate = UnsafeRawBufferPointer(rebasing: raw[0..<foldedCount])
             return commonBytes.contains { $0.elementsEqual(candidate) } || foldedName.elementsEqual(candidate)
+                || hasCommonCore(candidate, name: foldedName)
         }
         return isCommon ? .common : .acceptable
+    }
+
+    /// Words that, padded with digits and symbols (`Password1234!`, `Summer2024!!`), or with the
+    /// principal's own name, make the passphrases people reach for first.
+    static let commonCores: [[UInt8]] = [
+        "password", "passwrd", "psswrd", "pass", "summer", "winter", "spring", "autumn", "fall", "welcome", "letmein",
+        "qwerty", "qwertyuiop", "asdf", "asdfgh", "zxcvbn", "iloveyou", "admin", "administrator", "changeme", "secret",
+        "monkey", "dragon", "football", "baseball", "soccer", "sunshine", "princess", "master", "hello", "login",
+        "tacit", "journal", "practice", "manager", "company", "january", "february", "march", "april", "may", "june",
+        "july", "august", "september", "october", "november", "december",
+    ].map { Array($0.utf8) }
+
+    /// Whether `folded` (an ASCII passphrase, folded) is a common word or its owner's name, alone or
+    /// together, padded with digits and symbols: its letters, less the name at either end, are
+    /// one of `commonCores` or nothing. A passphrase of digits and symbols only is left to the
+    /// length and common-list checks; one with letters beyond ASCII is taken as chosen.
+    static func hasCommonCore(_ folded: UnsafeRawBufferPointer, name: [UInt8]) -> Bool {
+        guard folded.allSatisfy({ $0 < 0x80 }) else { return false }
+        let isLetter = { (byte: UInt8) in (0x61...0x7A).contains(byte) }
+        var letters = 0
+        let core = SecretBytes(count: max(1, folded.count)) { out in
+            for byte in folded where isLetter(byte) {
+                out[letters] = byte
+                letters += 1
+            }
+        }
+        guard letters > 0 else { return false }
+        let nameLetters = name.filter(isLetter)
+        return core.withUnsafeBytes { raw in
+            var word = UnsafeRawBufferPointer(rebasing: raw[0..<letters])
+            if !nameLetters.isEmpty && word.count >= nameLetters.count {
+                if word.starts(with: nameLetters) {
+                    word = UnsafeRawBufferPointer(rebasing: word[nameLetters.count...])
+                } else if word.suffix(nameLetters.count).elementsEqual(nameLetters) {
+                    word = UnsafeRawBufferPointer(rebasing: word[..<(word.count - nameLetters.count)])
+                }
+            }
+            return word.isEmpty || commonCores.contains { $0.elementsEqual(word) }
+        }
     }
 
     /// U+FFFD, which an invalid UTF-8 sequence counts as.

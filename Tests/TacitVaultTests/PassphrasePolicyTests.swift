@@ -17,12 +17,20 @@ import TacitCrypto
         #expect(verdict("Password 1234") == .common, "case and spaces do not hide a common passphrase")
         #expect(verdict("CORRECT horse BATTERY staple") == .common)
         #expect(verdict("Olivia Olivia Xy", name: "oliviaoliviaxy") == .common, "the member's own name")
+        // A common word or one's own name padded with digits and symbols, as people first reach for.
+        #expect(verdict("Password1234!") == .common)
+        #expect(verdict("Summer2024!!") == .common)
+        #expect(verdict("wen.password.1", name: "wen") == .common, "the name and a common word")
+        #expect(verdict("Olivia-2026-!!") == .common, "the name padded")
         // Twelve invalid bytes are twelve U+FFFD: long enough, one distinct character.
         #expect(verdict([UInt8](repeating: 0xFF, count: 12)) == .tooFewDistinct)
     }
 
     @Test func acceptsWhatIsStrong() {
         #expect(verdict("a long passphrase for olivia!") == .acceptable)
+        #expect(verdict("march on, quietly 42") == .acceptable, "a common word among others")
+        #expect(verdict("4 blue lamps 9!") == .acceptable)
+        #expect(verdict("839201847362") == .acceptable, "digits only are left to the length and list checks")
         #expect(verdict("çà et là, toujours") == .acceptable, "non-ASCII counts by character")
         #expect(verdict("ÅÄÖåäöéèêëü!") == .acceptable, "12 two-byte characters")
     }
