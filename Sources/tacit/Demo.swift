@@ -56,23 +56,44 @@ final class DemoTour {
 
     /// The daemon's process id once it runs, for a signal's clean-up (which runs on another thread).
     private let daemonPID = Locked<pid_t?>(nil)
+    /// Set by a signal's clean-up: the tour starts nothing more and writes nothing more.
+    private let stopping = Locked(false)
+
+    /// Parks the tour for good once a signal's clean-up began (the process exits from there).
+    private func haltIfStopping() {
+        while stopping.withLock({ $0 }) { pause() }
+    }
     private var signalSources: [any DispatchSourceSignal] = []
 
     /// Interrupted (Ctrl-C, SIGTERM, a closed terminal), the demo still stops its daemon and removes
     /// its temporary home, then exits as the signal would have: it had left the daemon running after
     /// SIGTERM, and the home (keys and database) behind after Ctrl-C.
     func cleanUpOnSignals() {
-        let home = home, pid = daemonPID
+        let home = home, pid = daemonPID, stopping = stopping
         for number in [SIGINT, SIGTERM, SIGHUP] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                if let daemon = pid.withLock({ $0 }) {
-                    kill(daemon, SIGTERM)
-                    var status: Int32 = 0
-                    waitpid(daemon, &status, 0)
+                // The tour stops before its next step; the daemon and a step's `tacit` command that
+                // may be running (either would write into the home after it is gone) are stopped
+                // and waited for, then the home removed — again until nothing is left, as the
+                // tour may have been between its check and its next command.
+                stopping.withLock { $0 = true }
+                for _ in 0..<40 {
+                    let daemon = pid.withLock { $0 }
+                    let children = Set(Self.childProcesses() + (daemon.map { [$0] } ?? []))
+                    // The daemon stops cleanly on SIGTERM; a step's command inherited the ignored
+                    // signals and holds nothing worth keeping.
+                    for child in children { kill(child, child == daemon ? SIGTERM : SIGKILL) }
+                    for child in children {
+                        var status: Int32 = 0
+                        waitpid(child, &status, 0)
+                    }
+                    try? FileManager.default.removeItem(at: home)
+                    if children.isEmpty && !FileManager.default.fileExists(atPath: home.path) { break }
+                    Thread.sleep(forTimeInterval: 0.02)
+                    pid.withLock { $0 = nil }
                 }
-                try? FileManager.default.removeItem(at: home)
                 FileHandle.standardError.write(Data("\n(interrupted: the demo stopped its daemon and removed \(home.path))\n".utf8))
                 exit(128 + number)
             }
@@ -81,11 +102,24 @@ final class DemoTour {
         }
     }
 
+    /// This process's children, from `/proc` (field 4 of each `stat` is the parent's id).
+    static func childProcesses() -> [pid_t] {
+        let me = String(getpid())
+        return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry -> pid_t? in
+            guard let id = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            return stat[stat.index(after: close)...].split(separator: " ").dropFirst().first == Substring(me) ? id : nil
+        }
+    }
+
     private var socket: String { home.appendingPathComponent("tacit.sock").path }
     private var clock: URL { home.appendingPathComponent("clock") }
 
     /// Stops the daemon and removes the temporary home.
     func finish() {
+        // A step that failed because a signal's clean-up stopped the daemon ends here: the clean-up
+        // finishes and exits.
+        haltIfStopping()
         if let daemon, daemon.isRunning {
             daemon.terminate()
             daemon.wait()
@@ -108,6 +142,7 @@ final class DemoTour {
     }
 
     private func setClock(_ time: String, _ what: String) throws {
+        haltIfStopping()
         try Data((time + "\n").utf8).write(to: clock)
         narrate("[clock] \(time) — \(what)")
     }
@@ -118,6 +153,7 @@ final class DemoTour {
     /// environment), prints the command and its output unless `silent`, and checks the exit status.
     @discardableResult
     func tacit(_ person: String?, _ arguments: [String], expect: Int32? = 0, silent: Bool = false, stdin: String? = nil) throws -> String {
+        haltIfStopping()
         let folder = home.appendingPathComponent("people/\(person ?? "anyone")")
         for sub in ["run", "state"] {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true,
@@ -133,6 +169,7 @@ final class DemoTour {
         if let person { environment["TACIT_PASSPHRASE"] = Self.passphrase(person) }
         let run = try ChildProcess.run(tacit, arguments, environment: environment, directory: folder.path,
                                        input: Array((stdin ?? "").utf8))
+        haltIfStopping()
         let result = (status: run.termination.status, stdout: run.outputText, stderr: run.errorText)
         if !silent && !quiet {
             let shown = arguments.map { $0.contains(" ") || $0.isEmpty ? "\"\($0)\"" : $0 }.joined(separator: " ")
