@@ -235,6 +235,11 @@ public final class Daemon: Sendable {
 
         // The chain goes on from the restored database's head: its next record says a restore
         // was accepted here (who typed yes is the host's to know: the daemon's console).
+        if options.acceptRestore && accepted == nil {
+            // Asked for, with nothing to accept: said, so the operator does not take it for done.
+            notices.append("--accept-restore: nothing to restore (no backup is staged, and the database is not behind its "
+                           + "anchor); serving the database as it is")
+        }
         if let accepted {
             do {
                 try await vault.appendAudit([AuditDraft(actor: nil, action: "acceptRestore", resource: accepted, decision: "allow",

@@ -28,6 +28,10 @@ public enum DaemonClock: Sendable {
     /// - Throws: `DaemonError.startup` with a message naming the file.
     public func check() throws {
         if case .file(let file) = self {
+            guard FileManager.default.fileExists(atPath: file.url.path) else {
+                throw DaemonError.startup("the clock file \(file.url.path) does not exist: write a time into it first "
+                                          + "(ISO 8601 or Unix seconds)")
+            }
             do { _ = try file.readNow() } catch {
                 throw DaemonError.startup("the clock file \(file.url.path) must hold an ISO 8601 time or Unix seconds")
             }

@@ -79,7 +79,7 @@ extension Tacit {
                     print(DisplayText.line("facilitator: \(detail.group.facilitator ?? "none yet")"))
                 }
                 let roster = detail.members.map { $0.disabled == true ? "\($0.name) (disabled)" : $0.name }
-                print(DisplayText.line("members: \(roster.joined(separator: ", "))"))
+                print(DisplayText.line("members: \(roster.isEmpty ? "none yet — `tacit group add \(detail.group.name) NAME` (operator)" : roster.joined(separator: ", "))"))
                 if detail.cycles.isEmpty {
                     print("cycles: none")
                 } else {

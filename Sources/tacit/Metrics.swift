@@ -78,6 +78,14 @@ extension Tacit {
                 if !replace, let existing = [file, file + ".sig"].first(where: { FileManager.default.fileExists(atPath: $0) }) {
                     throw Self.refusal(existing)
                 }
+                let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                    throw CLIError("cannot write \(file): the folder \(folder) does not exist (nothing was exported)", status: .usage)
+                }
+                guard access(folder, W_OK) == 0 else {
+                    throw CLIError("cannot write \(file): the folder \(folder) is not writable (nothing was exported)", status: .usage)
+                }
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                 let export: ExportResponse = try await account.call(.POST, "/v1/metrics/exports",
                                                                     body: ExportRequest(period: period, format: format))

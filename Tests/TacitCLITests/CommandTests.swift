@@ -589,8 +589,15 @@ import Testing
         // with the thresholds named.
         let refused = try home.run("ali", ["metrics", "export", "--period", "2026-02"])
         #expect(refused.status == 3)
-        // The reason a member hears is their role, not the cohort's size (both policies forbid it).
-        #expect(refused.stderr.contains("only compliance staff export metrics"), "\(refused.stderr)")
+        // The reason a member hears is their role, and nothing of the cohort's size.
+        #expect(refused.stderr.contains("only compliance staff export metrics") && !refused.stderr.contains("thresholds"),
+                "\(refused.stderr)")
+        // A folder that is not there is said before anything is asked of the daemon (an export spends budget).
+        let nowhere = try home.run("carl", ["metrics", "export", "--period", "2026-02", "--out", "nodir/feb.json"])
+        #expect(nowhere.status == 2 && nowhere.stderr.contains("does not exist (nothing was exported)"), "\(nowhere.stderr)")
+        // An empty group says how it fills, not a bare "members:".
+        try home.ok("olivia", ["group", "create", "east"])
+        #expect(try home.ok("olivia", ["group", "show", "east"]).contains("members: none yet — `tacit group add east NAME`"))
         let small = try home.run("carl", ["metrics", "export", "--period", "2026-02", "--format", "csv", "--out", "feb.csv"])
         #expect(small.status == 3 && small.stderr.contains("export-below-thresholds") && small.stderr.contains("3 groups"), "\(small.stderr)")
         // A file signed by the instance key, as the daemon signs its exports.

@@ -67,6 +67,25 @@ import TacitVault
         }
     }
 
+    /// `--accept-restore` with nothing to accept says so (it had started silently, as if done); a
+    /// clock file that does not exist is called missing, not malformed.
+    @Test func startOptionsThatFindNothingSaySo() async throws {
+        let test = try await TestDaemon()
+        await test.daemon.shutDown()
+        let again = try await Daemon.prepare(.init(layout: HomeLayout(home: test.home), acceptRestore: true, clockFile: test.clockFile),
+                                             logger: Logger(label: "restart"), testingUID: getuid())
+        #expect(again.notices.contains { $0.contains("--accept-restore: nothing to restore") }, "\(again.notices)")
+        await again.shutDown()
+        let missing = test.home.appendingPathComponent("no-such-clock")
+        do {
+            _ = try await Daemon.prepare(.init(layout: HomeLayout(home: test.home), clockFile: missing),
+                                         logger: Logger(label: "restart"), testingUID: getuid())
+            Issue.record("a missing clock file was accepted")
+        } catch let error as DaemonError {
+            #expect("\(error)".contains("does not exist"), "\(error)")
+        }
+    }
+
     @Test func aRestartBeforeTheOperatorEnrollsKeepsAWorkingBootstrapCode() async throws {
         let test = try await TestDaemon()
         let file = test.home.appendingPathComponent("Keys/bootstrap-code")
