@@ -81,10 +81,10 @@ extension Tacit {
                 let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
                 var isFolder: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-                    throw CLIError("cannot write \(file): the folder \(folder) does not exist (nothing was exported)", status: .usage)
+                    throw CLIError("cannot write \(file): the folder \(folder) does not exist (nothing was exported)")
                 }
                 guard access(folder, W_OK) == 0 else {
-                    throw CLIError("cannot write \(file): the folder \(folder) is not writable (nothing was exported)", status: .usage)
+                    throw CLIError("cannot write \(file): the folder \(folder) is not writable (nothing was exported)")
                 }
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                 let export: ExportResponse = try await account.call(.POST, "/v1/metrics/exports",
