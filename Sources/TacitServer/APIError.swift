@@ -10,6 +10,8 @@ import TacitAPI
 struct APIError: HTTPResponseError {
     let status: HTTPResponse.Status
     let detail: APIErrorBody.Detail
+    /// The methods a path answers, for a 405's `Allow` header.
+    var allow: [String]?
 
     init(_ status: HTTPResponse.Status, _ code: String, _ message: String, policies: [String]? = nil,
          retryAfter: Int? = nil) {
@@ -21,6 +23,7 @@ struct APIError: HTTPResponseError {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if let retryAfter = detail.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let allow { headers[.allow] = allow.joined(separator: ", ") }
         return Response(status: status, headers: headers, body: .init(byteBuffer: jsonText()))
     }
 
@@ -57,6 +60,13 @@ struct APIError: HTTPResponseError {
                                        "no valid session: log in with `tacit login`")
     static func denied(_ policies: [String]) -> APIError {
         APIError(.forbidden, "denied", "denied by policy \(policies.joined(separator: ", "))", policies: policies)
+    }
+    /// A path that exists, asked with a method it does not answer.
+    static func methodNotAllowed(_ method: String, allowed: [String]) -> APIError {
+        var error = APIError(.methodNotAllowed, "method-not-allowed",
+                             "\(method) is not served here; this path answers \(allowed.joined(separator: ", "))")
+        error.allow = allowed
+        return error
     }
     static func conflict(_ message: String) -> APIError { APIError(.conflict, "conflict", message) }
 }

@@ -9,6 +9,8 @@ import TacitVault
 /// 500 that says nothing more): no stack, no content, no bound values.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = TacitRequestContext
+    /// The router's paths and their methods, for telling a wrong method from a missing route.
+    let allowed: AllowedMethods
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -23,6 +25,11 @@ struct ErrorMiddleware: RouterMiddleware {
             case .contentTooLarge:
                 throw APIError(.contentTooLarge, "too-large", "the request body is over the daemon's limit")
             case .notFound:
+                // The router answers 404 for a path it has under another method too.
+                let methods = allowed.methods(at: request.uri.path)
+                if !methods.isEmpty, !methods.contains(request.method.rawValue) {
+                    throw APIError.methodNotAllowed(request.method.rawValue, allowed: methods)
+                }
                 throw APIError.notFound("route")
             case .methodNotAllowed:
                 throw APIError(.methodNotAllowed, "method-not-allowed", "that method is not allowed here")

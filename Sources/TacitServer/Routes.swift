@@ -11,7 +11,8 @@ enum Routes {
     static func build(_ state: DaemonState) -> Router<TacitRequestContext> {
         let router = Router(context: TacitRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
-        router.add(middleware: ErrorMiddleware())
+        let allowed = AllowedMethods()
+        router.add(middleware: ErrorMiddleware(allowed: allowed))
         router.add(middleware: BodyLimitMiddleware(limit: state.configuration.bodyLimitBytes))
         router.add(middleware: AuthenticationMiddleware(daemon: state))
         let v1 = router.group("v1")
@@ -37,6 +38,7 @@ enum Routes {
         addCycleRoutes(to: v1, state: state)
         addOperationRoutes(to: v1, state: state)
         addMetricsRoutes(to: v1, state: state)
+        allowed.fill(router.routes)
         return router
     }
 }

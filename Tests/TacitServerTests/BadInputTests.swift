@@ -77,6 +77,31 @@ import TacitAPI
         }
     }
 
+    /// A path that exists asked with another method is a 405 naming the methods it answers (curl
+    /// users had been told "no such route" for `-X DELETE /v1/entries`).
+    @Test func aWrongMethodOnARealPathIs405WithAllow() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let (olivia, _) = try await API(client: client).enroll("olivia", code: test.daemon.bootstrapCode!)
+            let cases: [(HTTPRequest.Method, String, String)] = [
+                (.delete, "/v1/health", "GET"),
+                (.patch, "/v1/entries", "GET, POST"),
+                (.post, "/v1/feed/\(UUID().uuidString)", "GET"),
+                (.put, "/v1/sessions/current", "DELETE"),
+            ]
+            for (method, path, allowed) in cases {
+                let response = try await olivia.call(method, path)
+                #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                #expect(response.headers[.allow] == allowed, "\(method) \(path)")
+                let error = try olivia.decode(APIErrorBody.self, response)
+                #expect(error.error.code == "method-not-allowed" && error.error.message.contains(allowed), "\(error.error.message)")
+            }
+            // A path no method answers stays a 404, and the right method still works.
+            #expect(try await olivia.call(.delete, "/v1/nothing-here").status == .notFound)
+            #expect(try await olivia.call(.get, "/v1/health").status == .ok)
+        }
+    }
+
     @Test func unauthenticatedRequestsAre401() async throws {
         let test = try await TestDaemon()
         try await test.application.test(.router) { client in
