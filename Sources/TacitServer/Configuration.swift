@@ -20,6 +20,9 @@ public struct Configuration: Sendable, Equatable {
     public var enrollmentCodeSeconds = 72 * 3600
     /// The largest request body accepted (413 above it).
     public var bodyLimitBytes = 1 << 20
+    /// A connection that sends nothing for this long — idle between requests, or stopped halfway
+    /// through one — is closed. A request being answered is never cut off.
+    public var connectionIdleSeconds = 60
     /// Unix group that may use the socket (mode 0660); `nil` for the owner only (0600).
     public var socketGroup: String?
     /// The `metrics` section: thresholds (raised, never lowered), ε per metric, monthly budget.
@@ -93,6 +96,8 @@ public struct Configuration: Sendable, Equatable {
         configuration.enrollmentCodeSeconds = try reader.int("enrollmentCodeSeconds", in: 300...(30 * 86_400))
             ?? configuration.enrollmentCodeSeconds
         configuration.bodyLimitBytes = try reader.int("bodyLimitBytes", in: 4096...(64 << 20)) ?? configuration.bodyLimitBytes
+        configuration.connectionIdleSeconds = try reader.int("connectionIdleSeconds", in: (configuration.testing ? 1 : 5)...3600)
+            ?? configuration.connectionIdleSeconds
         configuration.socketGroup = try reader.string("socketGroup")
         let minimumLog2N = configuration.testing ? 1 : Self.minimumScryptLog2N
         configuration.scryptLog2N = try reader.int("scryptLog2N", in: minimumLog2N...20) ?? configuration.scryptLog2N

@@ -342,6 +342,9 @@ public final class Daemon: Sendable {
         let misplaced = Locked<SocketPlacement.Problem?>(nil)
         let application = Application(
             router: router(),
+            // A client that stops sending (a request cut off halfway, or an idle connection) is
+            // let go of; a request being answered is not timed.
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(state.configuration.connectionIdleSeconds)))),
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
             onServerRunning: { [self] _ in
                 do {

@@ -39,6 +39,9 @@ struct DaemonClient: Sendable {
     private static func makeHTTPClient(read: TimeAmount?) -> HTTPClient {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: read))
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Let go of an idle connection before the daemon does (`connectionIdleSeconds`, at least 5 s
+        // outside tests), so a request is not sent down a connection the daemon is closing.
+        configuration.connectionPool.idleTimeout = .seconds(4)
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 

@@ -21,12 +21,16 @@ import TacitMetrics
         #expect(custom.sessionIdleSeconds == 300)
         #expect(custom.metrics.minimumCohortMembers == 20)
         #expect(custom.metrics.monthlyBudget == (try Rational(2, 1)))
+        #expect(try Configuration.parse(Data(#"{"connectionIdleSeconds": 30}"#.utf8)).connectionIdleSeconds == 30)
+        #expect(try Configuration.parse(Data(#"{"testing": true, "connectionIdleSeconds": 1}"#.utf8)).connectionIdleSeconds == 1)
     }
 
     @Test func eachMistakeNamesItsKey() {
         #expect(problem(#"{"colour": 1}"#) == "colour")
         #expect(problem(#"{"sessionIdleSeconds": 5}"#) == "sessionIdleSeconds")
         #expect(problem(#"{"sessionIdleSeconds": "600"}"#) == "sessionIdleSeconds")
+        #expect(problem(#"{"connectionIdleSeconds": 1}"#) == "connectionIdleSeconds")
+        #expect(problem(#"{"connectionIdleSeconds": 3601}"#) == "connectionIdleSeconds")
         #expect(problem(#"{"testing": 1}"#) == "testing")
         #expect(problem(#"{"metrics": {"minimumGroupSize": 4}}"#) == "metrics.minimumGroupSize")
         #expect(problem(#"{"metrics": {"minimumCohortGroups": 2}}"#) == "metrics.minimumCohortGroups")

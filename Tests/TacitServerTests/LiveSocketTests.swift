@@ -79,6 +79,44 @@ import TacitVault
         try await task.value
     }
 
+    /// A client that stops halfway through a request — in its headers, or in a body shorter than
+    /// its Content-Length — is let go of after `connectionIdleSeconds`, instead of holding its
+    /// connection (and the handler waiting for the body) for ever; so is one idle between requests.
+    /// The daemon logs no error for it and goes on serving.
+    @Test func aClientThatStopsSendingIsLetGo() async throws {
+        let test = try await TestDaemon(configuration: #", "connectionIdleSeconds": 1"#)
+        let task = try await Self.start(test)
+        let path = test.daemon.layout.socketPath
+        let stalls = [
+            "POST /v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"name\":",
+            "GET /v1/health HTTP/1.1\r\nHost: local",
+            "",
+        ]
+        for stall in stalls {
+            let (closed, seconds) = try await onOwnThread { () throws -> (Bool, Double) in
+                let descriptor = try UnixHTTP.connect(path)
+                defer { close(descriptor) }
+                var tv = timeval(tv_sec: 15, tv_usec: 0)
+                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+                let bytes = Array(stall.utf8)
+                _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                let started = ContinuousClock.now
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                var n = recv(descriptor, &buffer, buffer.count, 0)
+                // A reply before the close is allowed; the connection must end all the same.
+                while n > 0 { n = recv(descriptor, &buffer, buffer.count, 0) }
+                let elapsed = ContinuousClock.now - started
+                return (n == 0, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            }
+            #expect(closed, "the daemon closes the connection of \(stall.debugDescription)")
+            #expect(seconds < 10, "\(stall.debugDescription): closed after \(seconds) s")
+        }
+        #expect(try await UnixHTTP.send(socket: path, "GET", "/v1/health").status == 200)
+        #expect(!test.logs.text.contains("unexpected error"), "a stalled client is not the daemon's fault")
+        await test.daemon.stop()
+        try await task.value
+    }
+
     @Test func aConfiguredSocketGroupGetsTheSocketOrTheStartIsRefused() async throws {
         let group = try #require(getgrgid(getegid())).pointee
         let name = String(cString: group.gr_name)
