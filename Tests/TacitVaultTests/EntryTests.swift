@@ -86,6 +86,28 @@ import TacitCrypto
         #expect(throws: VaultError.self) { _ = try PayloadCodec.decode(SecretBytes(copying: bytes)) }
     }
 
+    /// Entries written in the same second (an import of a jrnl file, whose times have minutes only)
+    /// are paged through without one repeated or skipped, and every listing orders them alike (the
+    /// listing and the export had put them in different orders).
+    @Test func entriesOfTheSameSecondPageThroughOnceEach() async throws {
+        let f = try await Fixture()
+        let (_, _, s) = try await f.group(["fac", "ana"])
+        let ana = s["ana"]!
+        var written: Set<EntryID> = []
+        for index in 0..<40 { written.insert(try await ana.write(EntryDraft(title: "same second \(index)", body: "x")).id) }
+        var seen: [EntryID] = []
+        var offset = 0
+        while true {
+            let page = try await ana.search("", offset: offset, limit: 7)
+            seen += page.entries.map(\.metadata.id)
+            offset += page.entries.count
+            if page.entries.isEmpty || offset >= page.total { break }
+        }
+        #expect(seen.count == 40 && Set(seen) == written, "\(seen.count) listed, \(Set(seen).count) distinct")
+        #expect(try await ana.search("", offset: 0, limit: 40).entries.map(\.metadata.id) == seen)
+        #expect(try await ana.entries().map(\.metadata.id) == seen)
+    }
+
     @Test func searchIsCaseAndDiacriticInsensitiveWithPhrasesAndFilters() async throws {
         let f = try await Fixture()
         let (_, cycle, s) = try await f.group(["fac", "ana"])

@@ -232,7 +232,9 @@ extension MemberSession {
             try access.entries(by: me).map { row in
                 let (_, content) = try Self.openEntry(row, key: try Self.unwrapEntryKey(row, keys: keys), expected: row.columns.id)
                 return Entry(metadata: EntryMetadata(row.columns), content: content)
-            }.sorted { $0.content.created > $1.content.created }
+            }.sorted { a, b in
+                a.content.created != b.content.created ? a.content.created > b.content.created : a.metadata.id > b.metadata.id
+            }
         }
     }
 

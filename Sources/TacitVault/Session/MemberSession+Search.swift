@@ -268,9 +268,12 @@ extension MemberSession {
                 if let tag, !item.hasTag(tag) { continue }
                 if parsed.matches(item.text) { matches.append(header.id) }
             }
-            // Newest first by the cached times; only the requested page is decrypted and verified,
-            // from the rows as stored.
-            let ordered = matches.sorted { items[$0]!.created > items[$1]!.created }
+            // Newest first by the cached times, entries of the same second by id (as every listing
+            // orders them); only the requested page is decrypted and verified, from the rows as stored.
+            let ordered = matches.sorted { a, b in
+                let (first, second) = (items[a]!.created, items[b]!.created)
+                return first != second ? first > second : a > b
+            }
             let page = ordered.dropFirst(max(0, offset)).prefix(max(0, limit))
             let entries = try page.compactMap { id -> Entry? in
                 guard let row = try access.entry(id) else { return nil }

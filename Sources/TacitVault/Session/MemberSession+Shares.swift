@@ -442,7 +442,9 @@ extension MemberSession {
                                                                              "error": "\(VaultError.wrap(error).code.rawValue)"])
                 }
             }
-            return (entries.sorted { $0.sharedAt > $1.sharedAt }, failures)
+            return (entries.sorted { a, b in
+                a.sharedAt != b.sharedAt ? a.sharedAt > b.sharedAt : a.share > b.share
+            }, failures)
         }
         return needsPins ? try await vault.write(body) : try await vault.read(body)
     }
