@@ -233,7 +233,7 @@ extension Tacit {
                 }
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                 var cycleID: UUID?
-                if let cycle { cycleID = try await Resolve.cycle(cycle, account).id }
+                if let cycle { cycleID = try await Resolve.ownCycle(cycle, account).id }
                 let progress = ProgressBar("import", total: prepared.count)
                 var imported = 0
                 do {

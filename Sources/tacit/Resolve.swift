@@ -92,6 +92,22 @@ enum Resolve {
         return current
     }
 
+    /// A cycle an entry can be written into: `cycle(_:_:)`, and one of the caller's own groups'.
+    /// Checked before an editor opens or an import starts, so nothing is typed or read for a cycle
+    /// the daemon would refuse.
+    ///
+    /// - Throws: `CLIError` when nothing matches, or when the cycle is another group's.
+    static func ownCycle(_ text: String, _ account: Authenticated) async throws -> CycleInfo {
+        let found = try await cycle(text, account)
+        let mine: [CycleInfo] = try await account.call(.GET, "/v1/cycles")
+        guard mine.contains(where: { $0.id == found.id }) else {
+            let whose = (try? await account.call(.GET, "/v1/groups") as [GroupSummary])?.first { $0.id == found.group }?.name
+            let what = whose.map { "you are not in group \($0)" } ?? "cycle \(text) is not one of your groups' cycles"
+            throw CLIError("\(what): entries go only into your own groups' cycles — see `tacit cycle list`")
+        }
+        return found
+    }
+
     /// The cycle a new entry goes into by default: one in progress, else one being planned.
     static func current(of cycles: [CycleInfo]) -> CycleInfo? {
         let active = ["session-1", "practice", "reflection", "session-2"]

@@ -49,7 +49,7 @@ extension Tacit {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             var fields = FrontMatter(title: title ?? "", tags: tags, topic: topic ?? "", kind: kind ?? "", body: "")
             var cycleID: UUID?
-            if let cycle { cycleID = try await Resolve.cycle(cycle, account).id }
+            if let cycle { cycleID = try await Resolve.ownCycle(cycle, account).id }
             var fromEditor = false
             if text == ["-"] {
                 let input = try Terminal.readStandardInput()

@@ -338,6 +338,12 @@ import Testing
         #expect(entry.cycle?.uuidString.lowercased() == south)
         let single = try home.run("dee", ["write", "One group only."])
         #expect(single.status == 0 && !single.stderr.contains("note:"), "\(single.stderr)")
+        // Another group's cycle is refused before anything is written (it had said "no open cycle").
+        let other = try home.run("dee", ["write", "Not my group.", "--cycle", "south"])
+        #expect(other.status == 1 && other.stderr.contains("you are not in group south"), "\(other.stderr)")
+        let byID = try home.run("dee", ["write", "Not my group.", "--cycle", south])
+        #expect(byID.status == 1 && byID.stderr.contains("is not one of your groups' cycles"), "\(byID.stderr)")
+        #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("dee", ["list", "--json"])).count == 1)
     }
 
     @Test func everyListingPrintsJSON() throws {
