@@ -112,6 +112,18 @@ public struct EnrollRequest: Codable, Sendable {
 
 /// The answer to a passphrase change with `rotate`: the new recovery key, shown once (the old one
 /// no longer opens anything).
+/// The answer to a passphrase change without rotation: every capture token of the member was
+/// revoked with the old passphrase, and this one replaces the caller's.
+public struct PassphraseChangeResponse: Codable, Sendable {
+    /// A fresh capture token for `tacit jot` on the device that made the change.
+    public var captureToken: String
+
+    /// Creates a passphrase change response.
+    public init(captureToken: String) {
+        self.captureToken = captureToken
+    }
+}
+
 public struct RotationResponse: Codable, Sendable {
     /// The new recovery key in groups of four; it is never shown again.
     public var recoveryKey: String

@@ -141,7 +141,7 @@ extension Routes {
                                           resource: identity.principal.id.description, decision: "allow", policies: [],
                                           policyHash: state.policyHash, time: state.now))
             } catch let error as VaultError where error.code == .invalidCredentials {
-                state.recordUnlockFailure(for: name)
+                await recordCredentialFailure(state, name: name, action: rotate ? "rotate" : "passphrase")
                 throw ErrorMiddleware.map(error)
             }
             // Every session holds keys derived from the old root key after a rotation: end them all.
@@ -150,7 +150,9 @@ extension Routes {
             // A rotation drew a new recovery key and the old one no longer opens anything: this
             // answer is the one place it is shown.
             if let recoveryKey { return try Response.json(RotationResponse(recoveryKey: recoveryKey.displayed)) }
-            return Response.noContent
+            // The change revoked every capture token; this device's jots go on with a new one.
+            let capture = try await state.vault.issueCaptureToken(for: identity.principal.id)
+            return try Response.json(PassphraseChangeResponse(captureToken: capture))
         }
 
         v1.post("recover") { request, _ in

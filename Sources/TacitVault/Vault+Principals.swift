@@ -247,7 +247,8 @@ extension Vault {
         return session
     }
 
-    /// Changes `name`'s passphrase (new salt, current default scrypt parameters). With `rotate`, also
+    /// Changes `name`'s passphrase (new salt, current default scrypt parameters) and revokes their
+    /// capture tokens. With `rotate`, also
     /// draws a new root key and re-wraps every entry key, private key, pin and the manifest under
     /// it in one transaction, and returns a new recovery key (the old one stops working).
     ///
@@ -273,7 +274,8 @@ extension Vault {
         return nil
     }
 
-    /// Recovers `name` with the recovery key: unwraps the root key and wraps it under a new passphrase.
+    /// Recovers `name` with the recovery key: unwraps the root key and wraps it under a new passphrase;
+    /// their capture tokens are revoked with it.
     ///
     /// - Parameter record: makes an audit record from the principal's id; it commits with the change.
     /// - Throws: `.invalidCredentials` for a wrong key or unknown name, `.weakPassphrase`, `.principalDisabled`.
@@ -305,6 +307,9 @@ extension Vault {
         try await write { access in
             try access.updatePassphraseWrap(row.id, salt: salt, log2N: parameters.log2N, r: parameters.r, p: parameters.p,
                                             wrapped: wrapped)
+            // Whoever knew the old passphrase may have logged in with it: their capture tokens
+            // (jots into this journal) end with it.
+            try access.deleteCaptureTokens(of: row.id)
             try access.appendAudit(record)
         }
     }

@@ -271,8 +271,9 @@ extension Tacit {
                     for line in Enroll.grouped(rotated.recoveryKey) { print("    \(line)") }
                     print("")
                 } else {
-                    try await account.send(.POST, "/v1/passphrase", body: change)
-                    print("passphrase changed; your sessions elsewhere ended (this one goes on)")
+                    let changed: PassphraseChangeResponse = try await account.call(.POST, "/v1/passphrase", body: change)
+                    account.store.replaceCaptureToken(changed.captureToken)
+                    print("passphrase changed; your sessions and jots elsewhere ended (this one goes on)")
                 }
             } catch let failure as DaemonFailure where failure.code == "weak-passphrase" {
                 throw CLIError("that passphrase is too weak: \(failure.message)")

@@ -102,6 +102,16 @@ struct SessionStore {
         try? FileManager.default.removeItem(at: sessionFile)
     }
 
+    /// After a passphrase change, which revoked every capture token of the member: keeps the new
+    /// one for the member logged in here (nothing when this device holds none for them).
+    func replaceCaptureToken(_ token: String) {
+        var state = state()
+        guard let name = session().map(\.name).flatMap({ $0.isEmpty ? state.lastName : $0 }),
+              state.members[name] != nil else { return }
+        state.members[name]?.captureToken = token
+        try? save(state)
+    }
+
     /// The state of this socket (empty when none).
     func state() -> State {
         guard let data = try? Data(contentsOf: stateFile),

@@ -126,6 +126,28 @@ import Testing
         #expect(revoked.status == 1 && revoked.stderr.contains("no longer works"), "\(revoked.stderr)")
     }
 
+    /// Someone who once logged in with a member's passphrase keeps no way into the journal after
+    /// the member changes it: their jot token ends too, while the member's own device jots on.
+    @Test func aPassphraseChangeEndsJotsElsewhere() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali"], compliance: false)
+        let old = ["TACIT_PASSPHRASE": CLIHarness.passphrase("ali")]
+        try home.ok("mallory", ["login", "--name", "ali"], environment: old)
+        try home.ok("mallory", ["logout"], environment: old)
+        #expect(try home.run("mallory", ["jot", "before the change"], environment: old).status == 0)
+        let changed = try home.ok("ali", ["passphrase"], environment: ["TACIT_NEW_PASSPHRASE": "a brand new long passphrase 7"])
+        #expect(changed.contains("jots elsewhere ended"), "\(changed)")
+        let refused = try home.run("mallory", ["jot", "INJECTED after the change"], environment: old)
+        #expect(refused.status == 1 && refused.stderr.contains("no longer works"), "\(refused.stderr)")
+        #expect(try home.run("ali", ["jot", "still jotting here"]).status == 0, "the device that changed it keeps jotting")
+        // A wrong current passphrase is recorded for the owner to see, as a wrong login is.
+        let wrong = try home.run("ali", ["passphrase"], environment: ["TACIT_PASSPHRASE": "not the passphrase at all 1",
+                                                                      "TACIT_NEW_PASSPHRASE": "yet another long passphrase 8"])
+        #expect(wrong.status == 1)
+        let audit = try home.ok("ali", ["audit"])
+        #expect(audit.split(separator: "\n").contains { $0.contains("passphrase") && $0.contains("deny (invalid-credentials)") }, "\(audit)")
+    }
+
     @Test func aLowerManifestCounterIsRefusedLoudly() throws {
         let home = try CLIHarness.started()
         try home.organise(members: ["ali"], compliance: false)

@@ -162,7 +162,8 @@ import TacitCrypto
             let newer = "a newer practice passphrase"
             let changed = try await here.call(.post, "/v1/passphrase",
                                              json: PassphraseChangeRequest(current: TestDaemon.passphrase, new: newer, rotate: false))
-            #expect(changed.status == .noContent)
+            #expect(changed.status == .ok)
+            #expect(try here.decode(PassphraseChangeResponse.self, changed).captureToken.count == 43, "a fresh capture token for this device")
             #expect(try await here.call(.get, "/v1/whoami").status == .ok)
             #expect(try await elsewhere.call(.get, "/v1/whoami").status == .unauthorized)
 

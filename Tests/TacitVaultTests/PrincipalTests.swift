@@ -72,7 +72,14 @@ import TacitCrypto
             _ = try await f.vault.changePassphrase(name: "alice", current: Fixture.passphrase("alice"), new: Fixture.passphrase("alice"))
         }
         let newPass = SecretBytes(utf8: "another long passphrase 2")
+        // Each change of credentials revokes the capture tokens issued before it (jots from whoever
+        // knew the old passphrase); a token issued after it works.
+        let id = try await f.id("alice")
+        let beforeChange = try await f.vault.issueCaptureToken(for: id)
         try await f.vault.changePassphrase(name: "alice", current: Fixture.passphrase("alice"), new: newPass)
+        #expect(try await f.vault.principal(forCaptureToken: beforeChange) == nil)
+        let afterChange = try await f.vault.issueCaptureToken(for: id)
+        #expect(try await f.vault.principal(forCaptureToken: afterChange) == id)
         await expectVaultError(.invalidCredentials) { _ = try await f.unlock("alice") }
         let s2 = try await f.vault.unlock(name: "alice", passphrase: newPass)
         #expect(try await s2.entry(written.id).content.title == "kept")
@@ -81,6 +88,8 @@ import TacitCrypto
         let third = SecretBytes(utf8: "third long passphrase 333")
         let newRecovery = try await f.vault.changePassphrase(name: "alice", current: newPass, new: third, rotate: true)
         #expect(newRecovery != nil)
+        #expect(try await f.vault.principal(forCaptureToken: afterChange) == nil, "a rotation revokes capture tokens")
+        let afterRotation = try await f.vault.issueCaptureToken(for: id)
         let s3 = try await f.vault.unlock(name: "alice", passphrase: third)
         #expect(s3.report.problems.isEmpty)
         #expect(try await s3.entry(written.id).content.body == "through every change")
@@ -91,6 +100,7 @@ import TacitCrypto
         // Recovery with the current recovery key sets a new passphrase.
         let typed = try RecoveryKey(parsing: newRecovery!.displayed.lowercased())
         try await f.vault.recover(name: "alice", recoveryKey: typed, newPassphrase: Fixture.passphrase("alice"))
+        #expect(try await f.vault.principal(forCaptureToken: afterRotation) == nil, "a recovery revokes capture tokens")
         let s4 = try await f.unlock("alice")
         #expect(try await s4.entry(written.id).content.title == "kept")
 

@@ -297,6 +297,7 @@ public final class MemberSession: Sendable {
                                             wrapped: wrappedPass)
             try access.updateRootWraps(me, recovery: wrappedRecovery, agreementPrivate: wrappedPrivate.agreement,
                                        signingPrivate: wrappedPrivate.signing)
+            try access.deleteCaptureTokens(of: me)
             guard let row = try access.principal(me) else { throw VaultError.notFound("the principal") }
             let new = try MemberKeys(root: root, row: row)
             for var entry in try access.entries(by: me) {
