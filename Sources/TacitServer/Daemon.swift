@@ -209,6 +209,14 @@ public final class Daemon: Sendable {
                                          configuration: vaultConfiguration, acceptRestore: false)
         } catch let error where error.code == .databaseBehindAnchor || error.code == .anchorInvalid {
             guard options.acceptRestore else { throw DaemonError.startup(error.message) }
+            // A database put in place by hand is checked as an uploaded backup is: sound, and its
+            // audit chain intact.
+            let file = layout.data.appendingPathComponent(Vault.databaseFileName)
+            do {
+                try Vault.checkBackup(at: file)
+            } catch {
+                throw DaemonError.startup("\(file.path): \(error.message); nothing changed")
+            }
             let states = try? Vault.anchorStates(directory: layout.data, keysDirectory: layout.keys)
             let summary = """
                 database: \(states.map { "\($0.database)" } ?? "unreadable")

@@ -110,7 +110,14 @@ public final class Vault: Sendable {
             }
         case let anchored?:
             let behind = database.counter < anchored.counter
-            let diverged = database.counter == anchored.counter && database != anchored
+            // Ahead of the anchor is what a crash leaves — but then the anchor's audit head is a
+            // record of this database's log, which only grows. A database with another history
+            // (another instance's, or a copy put in by hand) has no such record.
+            var holdsHead = true
+            if database.counter > anchored.counter {
+                holdsHead = try storage.readSync { try $0.hasAuditRecord(hash: anchored.auditHead) }
+            }
+            let diverged = database.counter == anchored.counter ? database != anchored : !holdsHead
             if (behind || diverged) && !acceptRestore {
                 throw VaultError(.databaseBehindAnchor, "the database is \(behind ? "behind" : "not the one recorded by") "
                                  + "its anchor: a restored or rolled-back copy. database: \(database); anchor: \(anchored). "

@@ -104,6 +104,53 @@ import TacitCrypto
         await expectVaultError(.databaseBehindAnchor) { try await f.reopen() }
     }
 
+    /// A database ahead of its anchor opens when the anchor's audit head is in its log (what a
+    /// crash between a commit and the anchor's write leaves); one ahead with another history — an
+    /// older copy whose counter was raised, or another instance's database put in by hand — is
+    /// refused until the operator accepts it (it used to open without a word).
+    @Test func aDatabaseAheadOfItsAnchorMustShareItsHistory() async throws {
+        let f = try await Fixture()
+        try await f.enroll("ana")
+        let s = try await f.unlock("ana")
+        // As in the daemon, every write leaves audit records.
+        func record(_ action: String) async throws {
+            try await f.vault.appendAudit([AuditDraft(actor: nil, action: action, resource: "r", decision: "allow", policies: [],
+                                                      policyHash: "h", time: Date())])
+        }
+        _ = try await s.write(EntryDraft(body: "one"))
+        try await record("one")
+        try await f.vault.checkpoint()
+        let db = f.data.appendingPathComponent(Vault.databaseFileName)
+        let anchorFile = f.keys.appendingPathComponent("anchor")
+        let olderDatabase = try Data(contentsOf: db)
+        let olderAnchor = try Data(contentsOf: anchorFile)
+        _ = try await s.write(EntryDraft(body: "two"))
+        try await record("two")
+        let counter = try await f.vault.state().counter
+        try f.vault.close()
+
+        // The same history, the anchor left behind: opens.
+        let newerAnchor = try Data(contentsOf: anchorFile)
+        try olderAnchor.write(to: anchorFile)
+        try await f.reopen()
+        try f.vault.close()
+        try newerAnchor.write(to: anchorFile)
+
+        // Another history, ahead: refused, then accepted on request.
+        try olderDatabase.write(to: db)
+        for sidecar in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db.path + sidecar) }
+        let queue = try DatabaseQueue(path: db.path)
+        try await queue.write { db in try db.execute(sql: "UPDATE instance_state SET write_counter = ?", arguments: [Int64(counter + 5)]) }
+        try queue.close()
+        do {
+            try await f.reopen()
+            Issue.record("a database with another history opened")
+        } catch let error as VaultError {
+            #expect(error.code == .databaseBehindAnchor && error.message.contains("not the one recorded by"), "\(error.message)")
+        }
+        try await f.reopen(acceptRestore: true)
+    }
+
     @Test func missingAnchorStopsTheVault() async throws {
         let f = try await Fixture()
         try await f.enroll("ana")

@@ -184,6 +184,13 @@ extension StorageAccess {
         try Data.fetchOne(statement("SELECT hash FROM audit_record WHERE sequence = 1")).map { [UInt8]($0) }
     }
 
+    /// Whether the log holds a record with this hash; the empty log's head (32 zero bytes) is in
+    /// every log. A scan: asked only when a database opens ahead of its anchor.
+    func hasAuditRecord(hash: [UInt8]) throws -> Bool {
+        if hash.allSatisfy({ $0 == 0 }) { return true }
+        return try Bool.fetchOne(statement("SELECT EXISTS (SELECT 1 FROM audit_record WHERE hash = ?)"), arguments: [Data(hash)]) ?? false
+    }
+
     func lastAuditSequence() throws -> Int64 {
         try Int64.fetchOne(statement("SELECT MAX(sequence) FROM audit_record")) ?? 0
     }
