@@ -174,8 +174,10 @@ extension Routes {
                          state: DaemonState) async throws -> ShareMetadata {
         guard let id = context.parameters.get("id").flatMap(ShareID.init),
               let share = try await state.vault.shareMetadata(id) else { throw APIError.notFound("share") }
+        // Its author knows the share exists: a refusal names its policies (403), as for their
+        // entries; anyone else learns nothing (404).
         try await gate.require(identity.principal, action, on: PolicyGate.uid(share.id), entities: [gate.share(share)],
-                               hideExistence: true, what: "share")
+                               hideExistence: share.author != identity.principal.id, what: "share")
         return share
     }
 

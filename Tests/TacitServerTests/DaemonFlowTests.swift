@@ -490,6 +490,29 @@ extension DaemonFlowTests {
         }
     }
 
+    /// A share's author refused by an operator's policy is told so (403, naming it), not that the
+    /// share does not exist — they had believed an unshare had nothing to undo; anyone else still
+    /// learns nothing (404).
+    @Test func anAuthorRefusedOnTheirOwnShareIsToldWhy() async throws {
+        let test = try await TestDaemon(policy: """
+            @id("no-unshare")
+            forbid (principal, action in [Action::"revokeShare", Action::"seeReaders"], resource);
+            """)
+        try await test.application.test(.router) { client in
+            let (org, share) = try await Self.aliSharesWithEli(test, client)
+            let ali = org.members["ali"]!, eli = org.members["eli"]!
+            for (method, path) in [(HTTPRequest.Method.delete, "/v1/shares/\(share.id.uuidString)"),
+                                   (.get, "/v1/shares/\(share.id.uuidString)/readers")] {
+                let refused = try await ali.call(method, path)
+                #expect(refused.status == .forbidden, "\(method) \(path)")
+                #expect(try ali.decode(APIErrorBody.self, refused).error.policies == ["no-unshare"])
+                #expect(try await eli.call(method, path).status == .notFound, "a reader learns nothing")
+            }
+            let live = try ali.decode([TacitAPI.ShareInfo].self, try await ali.call(.get, "/v1/shares"))
+            #expect(live.map(\.id) == [share.id], "the share still runs")
+        }
+    }
+
     /// An entry's audit records commit with the entry's changes: each is in the chain when the
     /// write, the edit or the deletion is answered, without waiting for the audit window, and
     /// nothing about them is left queued.
