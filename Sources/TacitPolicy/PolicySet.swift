@@ -94,6 +94,8 @@ public struct PolicySet: Sendable {
         if let schema {
             let validator = Validator(schema: schema)
             for policy in policies { problems += validator.problems(in: policy) }
+            // An operator's layer: names where ids belong would silently never match.
+            if base != nil { for policy in policies { problems += EntityIDCheck.problems(in: policy, schema: schema) } }
         }
         return problems.sorted { ($0.location ?? .init(line: 0, column: 0)) < ($1.location ?? .init(line: 0, column: 0)) }
     }

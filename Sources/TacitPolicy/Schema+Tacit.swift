@@ -19,18 +19,20 @@ extension Schema {
         let member = ["Member"]
         return Schema(
             entityTypes: [
+                // Ids are the daemon's lowercase UUIDs; "none" and "new" stand for the group or
+                // cycle of an entry outside any, and for what is being created.
                 "Member": EntityType(attributes: ["role": .string, "disabled": .bool], memberOf: ["Group"],
-                                     stringValues: ["role": Schema.roles]),
-                "Group": EntityType(attributes: ["facilitators": .set(.entity("Member"))]),
+                                     stringValues: ["role": Schema.roles], uuidIDs: true),
+                "Group": EntityType(attributes: ["facilitators": .set(.entity("Member"))], uuidIDs: true, placeholderIDs: ["none"]),
                 "Cycle": EntityType(attributes: ["group": .entity("Group"), "phase": .string],
-                                    stringValues: ["phase": Schema.phases]),
+                                    stringValues: ["phase": Schema.phases], uuidIDs: true, placeholderIDs: ["none", "new"]),
                 "Entry": EntityType(attributes: [
                     "author": .entity("Member"), "group": .entity("Group"), "cycle": .entity("Cycle"), "deleted": .bool,
-                ]),
+                ], uuidIDs: true, placeholderIDs: ["new"]),
                 "Share": EntityType(attributes: [
                     "entry": .entity("Entry"), "author": .entity("Member"), "audience": .set(.entity("Member")),
                     "expiresAt": .long, "revoked": .bool,
-                ]),
+                ], uuidIDs: true, placeholderIDs: ["new"]),
                 "Export": EntityType(attributes: ["period": .string, "groups": .long, "members": .long]),
                 "Instance": EntityType(),
             ],

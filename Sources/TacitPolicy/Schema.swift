@@ -11,12 +11,21 @@ public struct Schema: Sendable {
         /// validator refuses `==` or `!=` with any other literal, which could never match. Cedar's
         /// schema has no such lists, so `tacit policy schema` leaves them out.
         public var stringValues: [String: [String]]
+        /// Whether every entity of this type has a lowercase UUID as its id: an operator's policy
+        /// that names one otherwise (`Member::"alice"`) is refused, since it could never match.
+        public var uuidIDs: Bool
+        /// Ids other than UUIDs that entities of a `uuidIDs` type may have (the placeholder cycle
+        /// of an entry written outside any cycle, `Cycle::"none"`).
+        public var placeholderIDs: [String]
 
         /// Makes an entity type.
-        public init(attributes: [String: SchemaType] = [:], memberOf: [String] = [], stringValues: [String: [String]] = [:]) {
+        public init(attributes: [String: SchemaType] = [:], memberOf: [String] = [], stringValues: [String: [String]] = [:],
+                    uuidIDs: Bool = false, placeholderIDs: [String] = []) {
             self.attributes = attributes
             self.memberOf = memberOf
             self.stringValues = stringValues
+            self.uuidIDs = uuidIDs
+            self.placeholderIDs = placeholderIDs
         }
     }
 

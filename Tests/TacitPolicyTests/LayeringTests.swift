@@ -23,6 +23,26 @@ import Testing
         #expect(problems.first?.message.contains("base policy") == true)
     }
 
+    /// Members, groups, cycles, entries and shares are named by id in policies: an operator's
+    /// `Member::"bea"` (a name) passed every check and then never applied. Each such reference is
+    /// refused where it stands; ids, and the placeholders the daemon uses, are accepted.
+    @Test func anOperatorPolicyNamingPeopleByNameIsRefused() throws {
+        let bea = "18522597-61a8-43b3-a5c0-57f875b502d0"
+        let text = """
+        forbid (principal == Member::"bea", action == Action::"writeEntry", resource);
+        forbid (principal, action == Action::"shareEntry", resource) when { principal in Group::"north" };
+        forbid (principal, action == Action::"readEntry", resource) when { [Member::"\(bea.uppercased())"].contains(principal) };
+        forbid (principal == Member::"\(bea)", action == Action::"editEntry", resource) when { resource.cycle == Cycle::"none" };
+        """
+        let problems = PolicySet.problems(inOperatorPolicy: text)
+        #expect(problems.map(\.location) == [SourceLocation(line: 1, column: 22), SourceLocation(line: 2, column: 82),
+                                              SourceLocation(line: 3, column: 69)], "\(problems)")
+        #expect(problems.first?.message.contains("`Member::\"bea\"` can never match") == true, "\(problems)")
+        #expect(problems.first?.message.contains("tacit principal list --json") == true)
+        #expect(throws: PolicyError.self) { try PolicySet.load(operator: text) }
+        _ = try PolicySet.load(operator: String(text.split(separator: "\n")[3]))
+    }
+
     @Test func duplicateIDsInOneFileAreRejected() {
         let text = """
         @id("a") permit (principal, action == Action::"readEntry", resource);
