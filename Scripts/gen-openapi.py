@@ -50,7 +50,7 @@ schemas = {
         "topics": strings, "topicsPending": {"type": "boolean", "description": "the caller is a member the topics are not sealed to yet"},
         "current": {"type": "boolean", "description": "the caller's current cycle: where an entry without a cycle goes"}}),
     "GroupDetail": obj(["group", "members", "sizeStatus", "cycles"], {"group": S("GroupSummary"),
-        "members": {"type": "array", "items": S("Principal")}, "sizeStatus": {"type": "string", "enum": ["below-minimum", "allowed", "recommended"]},
+        "members": {"type": "array", "items": S("Principal")}, "sizeStatus": {"type": "string", "enum": ["below-minimum", "allowed", "recommended", "above-maximum"]},
         "cycles": {"type": "array", "items": S("Cycle")}}),
     "Invitation": obj(["name", "role"], {"name": string, "role": {"enum": ["member", "facilitator", "compliance", "operator"]},
                                          "group": string}),

@@ -26,7 +26,7 @@ public struct GroupDetail: Codable, Sendable, Equatable {
     public var group: GroupSummary
     /// The roster (rosters are public within the organisation).
     public var members: [PrincipalInfo]
-    /// `below-minimum`, `allowed` (outside the recommended size) or `recommended`, from the
+    /// `below-minimum`, `allowed` (outside the recommended size), `recommended` or `above-maximum`, from the
     /// configured sizes.
     public var sizeStatus: String
     /// The group's cycles.

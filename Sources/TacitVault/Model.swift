@@ -70,6 +70,8 @@ public enum GroupSizeStatus: String, Sendable {
     case allowed
     /// Within the recommended size.
     case recommended
+    /// More members than allowed: `groupMaximum` was lowered below the group's size since.
+    case aboveMaximum = "above-maximum"
 }
 
 /// The kind of an entry.

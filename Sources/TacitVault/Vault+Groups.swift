@@ -48,6 +48,7 @@ extension Vault {
         }
         let rules = configuration.groupSize
         if count < rules.allowed.lowerBound { return .belowMinimum }
+        if count > rules.allowed.upperBound { return .aboveMaximum }
         return rules.recommended.contains(count) ? .recommended : .allowed
     }
 
@@ -82,7 +83,8 @@ extension Vault {
     static func requireRoom(in group: Group, maximum: Int, access: StorageAccess, after: String = "") throws {
         let members = try access.members(of: group.id)
         guard members.count >= maximum else { return }
-        var message = "\(group.name) already has \(maximum) members, the most a group may have"
+        var message = members.count == maximum ? "\(group.name) already has \(maximum) members, the most a group may have"
+            : "\(group.name) already has \(members.count) members, more than the \(maximum) a group may now have"
         let disabled = try members.compactMap { try access.principal($0) }.filter(\.disabled).map(\.name).sorted()
         if !disabled.isEmpty {
             let who = disabled.count == 1 ? "\(disabled[0]) is disabled" : "\(disabled.joined(separator: ", ")) are disabled"

@@ -67,6 +67,7 @@ extension Tacit {
                     "below-minimum": "below the minimum size: still forming",
                     "allowed": "an allowed size, outside the recommended one",
                     "recommended": "a good size",
+                    "above-maximum": "above the maximum size (groupMaximum was lowered since): no one can join until members leave",
                 ]
                 // The size is judged on the members who take part; a disabled one still holds a place.
                 let disabled = Set(detail.members.filter { $0.disabled == true }.map(\.name))

@@ -356,6 +356,14 @@ import Testing
         try home.ok("jo", ["enroll", "--code", code, "--name", "jo"])
         let roster = try home.ok("olivia", ["group", "show", "north"])
         #expect(roster.contains("jo") && !roster.contains("dee"), "\(roster)")
+        // groupMaximum lowered below the group's size: said as it is, not as "4 members" or "an allowed size".
+        home.stopDaemon()
+        try Data(#"{"testing": true, "scryptLog2N": 10, "groupMaximum": 4}"#.utf8).write(to: home.root.appendingPathComponent("tacit.json"))
+        try home.startDaemon()
+        let over = try home.ok("olivia", ["group", "show", "north"])
+        #expect(over.contains("north — 8 members, above the maximum size"), "\(over)")
+        let refused = try home.run("olivia", ["invite", "kim", "--role", "member", "--group", "north"])
+        #expect(refused.stderr.contains("north already has 8 members, more than the 4 a group may now have"), "\(refused.stderr)")
     }
 
     @Test func backupAndRestore() throws {
