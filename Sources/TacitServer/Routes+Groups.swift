@@ -111,7 +111,9 @@ extension Routes {
             if try await state.vault.principal(named: name) != nil { throw APIError.conflict("\(name) is already enrolled") }
             let code = try await state.vault.createEnrollmentCode(name: name, role: role, group: group?.id,
                                                                   facilitator: input.role == "facilitator")
-            try await audit(state, identity, "invite", role.rawValue)
+            // Who was invited, as what and into which group: a roster's newcomer can be traced to
+            // the invitation that brought them.
+            try await audit(state, identity, "invite", "\(name) (\(input.role)\(group.map { " in \($0.name)" } ?? ""))")
             return try Response.json(InvitationResponse(code: code.code, expiresAt: code.expiresAt), status: .created)
         }
 

@@ -243,6 +243,9 @@ import TacitVault
             #expect(late.status == .unauthorized, "a withdrawn code enrolls nobody")
             let records = try await test.daemon.vault.auditRecords { $0.action == "revokeInvitation" }
             #expect(records.map(\.draft.resource) == ["hal"])
+            // An invitation's record says who, as what and into which group.
+            let invited = try await test.daemon.vault.auditRecords { $0.action == "invite" }.map(\.draft.resource)
+            #expect(invited.filter { $0 != "invitee" }.suffix(2) == ["hal (facilitator in south)", "gus (compliance)"], "\(invited)")
         }
     }
 
