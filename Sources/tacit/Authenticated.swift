@@ -108,7 +108,13 @@ final class Authenticated {
             }
             // Name the person this computer last logged in as, when it knows.
             let login = "`tacit login --name \(name ?? "NAME")`"
-            throw CLIError(expired ? "your session expired — log in again with \(login)" : "not logged in — run \(login) first")
+            if expired { throw CLIError("your session expired — log in again with \(login)") }
+            // A token this computer held and the daemon no longer knows: ended, not never begun.
+            if failure != nil {
+                throw CLIError("your session ended (a logout or passphrase change elsewhere, the daemon restarting, or the "
+                               + "operator) — log in again with \(login)")
+            }
+            throw CLIError("not logged in — run \(login) first")
         }
         let prompt = expired || failure != nil ? "Session ended. Passphrase for \(name): " : "Passphrase for \(name): "
         let passphrase = try Secrets.read("passphrase", file: passphraseFile, prompt: prompt)

@@ -133,10 +133,13 @@ import Testing
         try home.organise(members: ["ali"], compliance: false)
         let old = ["TACIT_PASSPHRASE": CLIHarness.passphrase("ali")]
         try home.ok("mallory", ["login", "--name", "ali"], environment: old)
-        try home.ok("mallory", ["logout"], environment: old)
         #expect(try home.run("mallory", ["jot", "before the change"], environment: old).status == 0)
         let changed = try home.ok("ali", ["passphrase"], environment: ["TACIT_NEW_PASSPHRASE": "a brand new long passphrase 7"])
         #expect(changed.contains("jots elsewhere ended"), "\(changed)")
+        // The session there ended: said so, not "not logged in".
+        let ended = try home.run("mallory", ["whoami"], passphrase: false)
+        #expect(ended.status == 1 && ended.stderr.contains("your session ended") && ended.stderr.contains("tacit login --name ali"),
+                "\(ended.stderr)")
         let refused = try home.run("mallory", ["jot", "INJECTED after the change"], environment: old)
         #expect(refused.status == 1 && refused.stderr.contains("no longer works"), "\(refused.stderr)")
         #expect(try home.run("ali", ["jot", "still jotting here"]).status == 0, "the device that changed it keeps jotting")
