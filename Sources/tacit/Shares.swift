@@ -337,6 +337,11 @@ extension Tacit {
             func run() async throws {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                 let (records, headers) = try await account.getReadingHeaders("/v1/audit", as: [AuditRecordInfo].self)
+                // A record edited in the database reads as well as a true one: the listing is only
+                // as good as the chain, so the chain is checked with it and records from its first
+                // break on are marked.
+                let check: AuditVerification? = try? await account.call(.GET, "/v1/audit/verify")
+                let brokenAt = check.flatMap { $0.ok ? nil : $0.brokenAt }
                 // Records the daemon could not read are left out and named: the intact ones still
                 // show, and the exit status says the log is damaged.
                 if output.json {
@@ -347,14 +352,23 @@ extension Tacit {
                         var decision = record.decision
                         if !record.policies.isEmpty { decision += " (\(record.policies.joined(separator: ", ")))" }
                         let resource = UUID(uuidString: record.resource)?.short ?? record.resource
-                        table.add(String(record.sequence), DateText.minute(record.time), record.actor, record.action, resource, decision)
+                        let suspect = brokenAt.map { record.sequence >= $0 } ?? false
+                        table.add((suspect ? "!" : "") + String(record.sequence), DateText.minute(record.time), record.actor,
+                                  record.action, resource, decision)
                     }
                     table.print(empty: "no audit records")
                 }
+                var warnings: [String] = []
                 if let unreadable = headers.first(name: "Tacit-Unreadable-Audit-Records") {
-                    let line = "WARNING: audit records \(DisplayText.line(unreadable)) cannot be read and are not shown "
-                        + "— `tacit audit verify` checks the chain\n"
-                    FileHandle.standardError.write(Data(line.utf8))
+                    warnings.append("WARNING: audit records \(DisplayText.line(unreadable)) cannot be read and are not shown "
+                                    + "— `tacit audit verify` checks the chain")
+                }
+                if let brokenAt {
+                    warnings.append("WARNING: the audit chain is broken at record \(brokenAt): records from there on (marked ! in "
+                                    + "the table) may have been changed in the database — `tacit audit verify` checks it")
+                }
+                if !warnings.isEmpty {
+                    FileHandle.standardError.write(Data((warnings.joined(separator: "\n") + "\n").utf8))
                     throw ExitCode(1)
                 }
             }

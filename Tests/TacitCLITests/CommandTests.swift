@@ -435,9 +435,35 @@ import Testing
         let listed = try home.run("olivia", ["audit"])
         #expect(listed.status == 1, "\(listed.stderr)")
         #expect(listed.stderr.contains("WARNING: audit records 3 cannot be read and are not shown"), "\(listed.stderr)")
-        let sequences = listed.stdout.split(separator: "\n").dropFirst().compactMap { Int($0.split(separator: " ").first ?? "") }
+        let sequences = listed.stdout.split(separator: "\n").dropFirst()
+            .compactMap { Int(($0.split(separator: " ").first ?? "").trimmingPrefix("!")) }
         #expect(sequences.contains(2) && sequences.contains(4) && !sequences.contains(3), "\(listed.stdout)")
         #expect(try home.run("olivia", ["audit", "verify"]).status == 1)
+    }
+
+    /// A record edited in the database so that it still reads — a read made to look denied — is
+    /// not shown as genuine: the listing checks the chain, marks the records from its break on,
+    /// warns and exits 1, for the member reading who read their entries as for the operator.
+    @Test func anEditedAuditRecordIsMarkedInTheListing() throws {
+        let home = try CLIHarness.started()
+        try home.organise(members: ["ali"], compliance: false)
+        #expect(try home.run("ali", ["audit"]).stderr.isEmpty)
+        home.stopDaemon()
+        let database = home.root.appendingPathComponent("Data/tacit.sqlite").path
+        let edit = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            + "s, r = c.execute(\"SELECT sequence, record FROM audit_record WHERE instr(record, CAST('allow' AS BLOB)) > 0 "
+            + "ORDER BY sequence DESC LIMIT 1\").fetchone(); "
+            + "c.execute('UPDATE audit_record SET record = ? WHERE sequence = ?', (bytes(r).replace(b'allow', b'deny!'), s)); "
+            + "c.commit(); print(s)"
+        let edited = try ChildProcess.run("/usr/bin/env", ["python3", "-c", edit, database])
+        #expect(edited.termination == .exited(0), "\(edited.errorText)")
+        let sequence = try #require(Int(edited.outputText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        try home.startDaemon()
+        let listed = try home.run("olivia", ["audit"])
+        #expect(listed.status == 1)
+        #expect(listed.stderr.contains("WARNING: the audit chain is broken at record \(sequence)"), "\(listed.stderr)")
+        #expect(listed.stdout.split(separator: "\n").contains { $0.hasPrefix("!\(sequence) ") && $0.contains("deny!") }, "\(listed.stdout)")
+        #expect(!listed.stdout.split(separator: "\n").contains { $0.hasPrefix("!\(sequence - 1) ") })
     }
 
     /// A group's size is judged on the members who take part, and a disabled facilitator is said
