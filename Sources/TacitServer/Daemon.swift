@@ -257,6 +257,18 @@ public final class Daemon: Sendable {
             }
         }
 
+        // Passphrases stored with a cost this configuration refuses (a home made under a test
+        // configuration, started without it): nobody could unlock, and an unlock attempt would
+        // tell an enrolled name from an unknown one. Not served.
+        let cheap = try vault.namesWithUnacceptedPassphraseCost()
+        if !cheap.isEmpty {
+            try? vault.close()
+            let names = cheap.prefix(5).joined(separator: ", ") + (cheap.count > 5 ? ", …" : "")
+            throw DaemonError.startup("the stored passphrases of \(cheap.count) \(cheap.count == 1 ? "principal" : "principals") (\(names)) "
+                                      + "have a cost outside this configuration's range: this home was made under a test configuration (\"testing\": true in "
+                                      + "tacit.json). Start it with that configuration; it is not for real journals")
+        }
+
         // Until the operator enrolls, a bootstrap code that works: the one kept from an earlier start
         // while it is unused and unexpired (pointed to, not printed again), else a new one.
         var bootstrapCode: String?

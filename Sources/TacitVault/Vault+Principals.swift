@@ -233,6 +233,18 @@ extension Vault {
         return (row, root)
     }
 
+    /// The names whose stored passphrase cost this configuration does not accept (made under a
+    /// test configuration, which allows cheaper scrypt): none of them could unlock, and a start
+    /// that served them would tell their names from unknown ones.
+    public func namesWithUnacceptedPassphraseCost() throws(VaultError) -> [String] {
+        let policy = configuration.scryptPolicy
+        return try readShort { access in
+            try access.principals().filter { row in
+                (try? ScryptParameters(log2N: row.log2N, r: row.r, p: row.p, policy: policy)) == nil
+            }.map(\.name).sorted()
+        }
+    }
+
     /// Unlocks `name` with its passphrase: returns a session holding the keys, after checking the
     /// manifest, opening pending jots into entries, re-keying entries marked by revocations or
     /// removals, and sealing group objects to members who joined.

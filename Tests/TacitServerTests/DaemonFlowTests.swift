@@ -190,6 +190,24 @@ import TacitVault
         await accepted.shutDown()
     }
 
+    /// A home made under a test configuration (cheap scrypt) is not served without it: nobody could
+    /// unlock, and a known name's unlock failed differently from an unknown one's.
+    @Test func aTestHomeIsNotServedWithoutTheTestConfiguration() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            _ = try await API(client: client).enroll("olivia", code: test.daemon.bootstrapCode!)
+        }
+        await test.daemon.shutDown()
+        try "{}".write(to: test.home.appendingPathComponent("tacit.json"), atomically: true, encoding: .utf8)
+        do {
+            _ = try await Daemon.prepare(.init(layout: HomeLayout(home: test.home)), logger: Logger(label: "real"), testingUID: getuid())
+            Issue.record("a test home was served under a real configuration")
+        } catch let error as DaemonError {
+            #expect(error.description.contains("the stored passphrases of 1 principal (olivia)") && error.description.contains("test configuration"),
+                    "\(error)")
+        }
+    }
+
     /// A database SQLite cannot read stops the start with the way back: the latest backup in its place.
     @Test func anUnreadableDatabaseSaysHowToRestoreIt() async throws {
         let test = try await TestDaemon()
