@@ -103,6 +103,9 @@ extension Vault {
         async throws(VaultError) {
         try await write { access in
             guard try access.removeMembership(group, principal) else { throw VaultError.notFound("the membership") }
+            // A facilitator who leaves the group stops being its facilitator: added back later,
+            // they are a member until the operator appoints them again.
+            try access.clearFacilitator(group, ifItIs: principal)
             let affected = try access.deleteSeals(of: principal, inGroup: group)
             try access.markForRekey(affected)
             try access.deleteGroupObjectSeals(of: principal, inGroup: group)

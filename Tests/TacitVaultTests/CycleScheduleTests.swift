@@ -174,3 +174,23 @@ import Testing
         await expectVaultError(.notFound) { _ = try await sessions["m2"]!.sharedEntry(share) }
     }
 }
+
+/// A facilitator removed from their group stops facilitating it: added back, they are a member
+/// until appointed again (they had silently become facilitator again), and another member can be
+/// appointed meanwhile.
+@Suite struct FacilitatorRemovalTests {
+    @Test func aRemovedFacilitatorIsNoLongerTheGroupsFacilitator() async throws {
+        let f = try await Fixture()
+        let (group, _, _) = try await f.group(["fac", "ana", "bo"])
+        let fac = try await f.id("fac")
+        #expect(try await f.vault.group(group.id)?.facilitator == fac)
+        try await f.vault.removeMember(fac, from: group.id)
+        #expect(try await f.vault.group(group.id)?.facilitator == nil)
+        try await f.vault.addMember(fac, to: group.id)
+        #expect(try await f.vault.group(group.id)?.facilitator == nil, "re-adding does not re-appoint")
+        // Removing another member leaves the facilitator in place.
+        try await f.vault.appointFacilitator(fac, of: group.id)
+        try await f.vault.removeMember(try await f.id("bo"), from: group.id)
+        #expect(try await f.vault.group(group.id)?.facilitator == fac)
+    }
+}

@@ -421,6 +421,10 @@ extension StorageAccess {
         try execute("UPDATE tacit_group SET facilitator_id = ? WHERE id = ?", [principal.uuid, group.uuid])
     }
 
+    func clearFacilitator(_ group: GroupID, ifItIs principal: PrincipalID) throws {
+        try execute("UPDATE tacit_group SET facilitator_id = NULL WHERE id = ? AND facilitator_id = ?", [group.uuid, principal.uuid])
+    }
+
     func members(of group: GroupID) throws -> [PrincipalID] {
         try UUID.fetchAll(statement("SELECT principal_id FROM membership WHERE group_id = ?"), arguments: [group.uuid])
             .map(PrincipalID.init)
