@@ -86,7 +86,7 @@ extension Routes {
                                                     asBackupAt: temporary)
             } catch let error as VaultError {
                 try? FileManager.default.removeItem(at: temporary)
-                throw APIError.badRequest("this is not a Tacit backup: \(error.message)")
+                throw APIError.badRequest("the backup is refused: \(error.message)")
             }
             if sameInstance == false {
                 try? FileManager.default.removeItem(at: temporary)

@@ -77,8 +77,10 @@ extension Vault {
             return try queue.read { db in try Vault.checkAuditChain(StorageAccess(db: db)) }
         }
         guard chain.isIntact else {
-            throw VaultError.invalid("the backup's audit log is broken at record \(chain.firstBroken ?? 0) of \(chain.records): "
-                                     + "it was changed after it was made, and is not restored")
+            let broken = chain.firstBroken ?? 0
+            let place = broken > chain.records ? "after its last record (\(chain.records)): records were removed from its end"
+                : "at record \(broken) of \(chain.records): that record was changed or removed after it was written"
+            throw VaultError.invalid("the backup's audit log is broken \(place), and it is not restored")
         }
     }
 

@@ -78,6 +78,13 @@ extension Tacit {
             }
             progress.finish()
             print("backup written to \(file) (\(total) bytes); back up Keys/ separately")
+            // A restore refuses a backup whose audit chain is broken; one taken of a database whose
+            // chain is already broken would be found unusable only when it is needed.
+            if let check: AuditVerification = try? await account.call(.GET, "/v1/audit/verify"), !check.ok {
+                Terminal.warn("WARNING: the live audit log is already broken at record \(check.brokenAt.map(String.init) ?? "?") "
+                              + "(`tacit audit verify`): `tacit restore` will refuse this backup; keep your earlier backups")
+                throw ExitCode(1)
+            }
         }
 
         static func refusal(_ file: String) -> CLIError {

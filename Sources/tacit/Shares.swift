@@ -390,7 +390,11 @@ extension Tacit {
                 if json { try JSONOutput.print(check) } else if check.ok {
                     print("audit chain intact: \(check.records) records, head \(check.head.prefix(16))…")
                 } else {
-                    print("AUDIT CHAIN BROKEN at record \(check.brokenAt.map(String.init) ?? "?") of \(check.records)")
+                    if let broken = check.brokenAt, broken > check.records {
+                        print("AUDIT CHAIN BROKEN after its last record (\(check.records)): records were removed from its end")
+                    } else {
+                        print("AUDIT CHAIN BROKEN at record \(check.brokenAt.map(String.init) ?? "?") of \(check.records)")
+                    }
                 }
                 if !check.ok { throw ExitCode(1) }
             }

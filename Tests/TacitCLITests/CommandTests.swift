@@ -464,6 +464,11 @@ import Testing
         #expect(listed.stderr.contains("WARNING: the audit chain is broken at record \(sequence)"), "\(listed.stderr)")
         #expect(listed.stdout.split(separator: "\n").contains { $0.hasPrefix("!\(sequence) ") && $0.contains("deny!") }, "\(listed.stdout)")
         #expect(!listed.stdout.split(separator: "\n").contains { $0.hasPrefix("!\(sequence - 1) ") })
+        // A backup of it is written, and said to be one a restore will refuse.
+        let file = home.root.appendingPathComponent("broken.sqlite").path
+        let backup = try home.run("olivia", ["backup", file])
+        #expect(backup.status == 1 && backup.stderr.contains("`tacit restore` will refuse this backup"), "\(backup.stderr)")
+        #expect(FileManager.default.fileExists(atPath: file))
     }
 
     /// A group's size is judged on the members who take part, and a disabled facilitator is said

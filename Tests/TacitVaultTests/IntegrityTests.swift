@@ -217,6 +217,18 @@ import TacitCrypto
                 #expect(error.message.contains("audit log is broken at record 2 of"), "\(error.message)")
             }
         }
+        // The last record removed: said as records removed from the end, not "record 3 of 2".
+        let cut = f.root.appendingPathComponent("cut.sqlite")
+        try Data(bytes).write(to: cut)
+        let queue = try DatabaseQueue(path: cut.path)
+        try await queue.write { try $0.execute(sql: "DELETE FROM audit_record WHERE sequence = 3") }
+        try queue.close()
+        do {
+            try Vault.checkBackup(at: cut)
+            Issue.record("a backup with its last audit record removed was accepted")
+        } catch {
+            #expect(error.message.contains("broken after its last record (2): records were removed from its end"), "\(error.message)")
+        }
         // The untouched backup passes.
         let whole = f.root.appendingPathComponent("whole.sqlite")
         try Data(bytes).write(to: whole)
