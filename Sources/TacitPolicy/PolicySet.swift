@@ -107,3 +107,23 @@ public struct PolicySet: Sendable {
         return candidatesByAction[action] ?? anyActionCandidates
     }
 }
+
+extension PolicySet {
+    /// Warnings about an operator's policy that loads: each permit that grants its actions to every
+    /// principal — members, compliance officers and operators alike — with no condition, which is
+    /// rarely what was meant (`permit(principal, action, resource);` makes every member an operator,
+    /// though the base policy's forbids still hold). Empty for a file with problems.
+    public static func warnings(inOperatorPolicy text: String) -> [PolicyError] {
+        guard let policies = try? Parser.policies(in: text) else { return [] }
+        return policies.compactMap { policy in
+            guard policy.effect == .permit, policy.conditions.isEmpty else { return nil }
+            switch policy.principal {
+            case .any, .is: break
+            default: return nil
+            }
+            let actions = policy.action.named.map { $0.map(\.id).sorted().joined(separator: ", ") } ?? "every action"
+            return PolicyError(.validation, "`\(policy.id)` permits \(actions) to every principal whatever their role, with no "
+                               + "condition (the base policy's forbids still apply)", at: policy.location, policy: policy.id)
+        }
+    }
+}

@@ -132,6 +132,16 @@ public final class Daemon: Sendable {
             let name = options.policyFile?.lastPathComponent ?? "policy"
             throw DaemonError.startup("\(name):\(error)")
         }
+        if let operatorText, let file = options.policyFile {
+            // Which rules this daemon decides with, said at every start.
+            let added = policies.policies.suffix(policies.policies.count - PolicySet.base.policies.count).map(\.id)
+            notices.append("operator policy \(file.path): \(added.count) \(added.count == 1 ? "policy" : "policies") on top of the "
+                           + "base policy (\(added.prefix(10).joined(separator: ", "))\(added.count > 10 ? ", …" : ""))")
+            for warning in PolicySet.warnings(inOperatorPolicy: operatorText) {
+                notices.append("operator policy \(file.lastPathComponent):\(warning.location.map { "\($0.line):\($0.column)" } ?? ""): "
+                               + "warning: \(warning.message)")
+            }
+        }
         let policyHash = SHA256.hash(Array((PolicySet.baseText + "\n" + (operatorText ?? "")).utf8))
             .map { String(format: "%02x", $0) }.joined()
 

@@ -49,6 +49,10 @@ extension Tacit.PolicyCommand {
                 FileHandle.standardError.write(Data("\(file): \(count)\n".utf8))
                 throw ExitCode(1)
             }
+            for warning in PolicySet.warnings(inOperatorPolicy: text) {
+                let at = warning.location.map { "\($0.line):\($0.column): " } ?? " "
+                print("\(file):\(at)warning: \(warning.message)")
+            }
             let added = (try? PolicySet.load(operator: text).policies.count).map { $0 - PolicySet.base.policies.count } ?? 0
             print("\(file): ok (\(added) \(added == 1 ? "policy" : "policies") on top of the base policy's \(PolicySet.base.policies.count))")
         }

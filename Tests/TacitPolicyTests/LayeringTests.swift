@@ -43,6 +43,22 @@ import Testing
         _ = try PolicySet.load(operator: String(text.split(separator: "\n")[3]))
     }
 
+    /// A permit for every principal with no condition loads (the base forbids still hold) but is
+    /// pointed out: `permit(principal, action, resource);` gives every member the operator's work.
+    @Test func aPermitForEveryoneWithoutConditionIsWarnedAbout() {
+        let text = """
+        permit (principal, action, resource);
+        permit (principal is Member, action == Action::"invite", resource);
+        permit (principal, action == Action::"scheduleCycle", resource) when { principal.role == "member" };
+        forbid (principal, action, resource);
+        """
+        #expect(PolicySet.problems(inOperatorPolicy: text).isEmpty)
+        let warnings = PolicySet.warnings(inOperatorPolicy: text)
+        #expect(warnings.map(\.location) == [SourceLocation(line: 1, column: 1), SourceLocation(line: 2, column: 1)])
+        #expect(warnings.first?.message.contains("`policy0` permits every action to every principal") == true, "\(warnings)")
+        #expect(warnings.last?.message.contains("permits invite to every principal") == true, "\(warnings)")
+    }
+
     @Test func duplicateIDsInOneFileAreRejected() {
         let text = """
         @id("a") permit (principal, action == Action::"readEntry", resource);

@@ -499,6 +499,9 @@ extension DaemonFlowTests {
             permit (principal, action == Action::"readShared", resource is Entry)
             when { context.share.audience.contains(principal) && principal in resource.group };
             """)
+        // The start says which operator policies it decides with.
+        #expect(test.daemon.notices.contains { $0.hasSuffix("extra.cedar: 1 policy on top of the base policy (operator-audience-reads)") },
+                "\(test.daemon.notices)")
         try await test.application.test(.router) { client in
             let (org, share) = try await Self.aliSharesWithEli(test, client)
             let ali = org.members["ali"]!, eli = org.members["eli"]!
