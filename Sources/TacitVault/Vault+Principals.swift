@@ -24,10 +24,13 @@ public struct RecoveryKey: Sendable {
 
     /// Parses a typed recovery key (case, spaces and dashes ignored).
     ///
-    /// - Throws: `VaultError.invalidCredentials` for anything that is not 32 bytes of base32.
+    /// - Throws: `VaultError.invalidInput` for anything that is not 32 bytes of base32 (a typing
+    ///   slip, said as such: its form tells nothing about any account).
     public init(parsing text: String) throws(VaultError) {
         guard var bytes = Base32.decode(text, byteCount: 32) else {
-            throw VaultError(.invalidCredentials, "this is not a recovery key (52 base32 characters)")
+            let count = text.filter { !"- \t".contains($0) }.count
+            throw VaultError.invalid("this is not a recovery key: it has 52 characters, letters A–Z and digits 2–7 "
+                                     + "(\(count) given\(text.contains("1") ? "; 1 is not one of them — it is I or L" : ""))")
         }
         secret = SecretBytes(copying: bytes)
         for i in bytes.indices { bytes[i] = 0 }
@@ -274,7 +277,7 @@ extension Vault {
         // A change to the same passphrase would change nothing (and cost a derivation); rotating
         // the keys under it is another matter.
         if !rotate && new == current {
-            throw VaultError.invalid("the new passphrase is the current one: nothing to change (--rotate renews the keys under it)")
+            throw VaultError.invalid("the new passphrase is the same as the one given as current: nothing to change (--rotate renews the keys under it)")
         }
         let (row, root) = try await unwrapRoot(name: name, passphrase: current)
         if rotate {

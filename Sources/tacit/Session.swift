@@ -264,7 +264,8 @@ extension Tacit {
                 if rotate {
                     let rotated: RotationResponse = try await account.call(.POST, "/v1/passphrase", body: change)
                     account.store.forgetSession()
-                    print("passphrase changed and root key rotated; every session ended — log in again")
+                    print(current == new ? "root key rotated (the passphrase is unchanged); every session ended — log in again"
+                                         : "passphrase changed and root key rotated; every session ended — log in again")
                     print("")
                     print("NEW RECOVERY KEY — shown this once; the old one no longer works. Write it down and keep it offline.")
                     print("")
@@ -277,6 +278,9 @@ extension Tacit {
                 }
             } catch let failure as DaemonFailure where failure.code == "weak-passphrase" {
                 throw CLIError("that passphrase is too weak: \(failure.message)")
+            } catch let failure as DaemonFailure where failure.code == "invalid-credentials" {
+                // The session is good: only the current passphrase can have been wrong.
+                throw CLIError("wrong current passphrase; nothing changed")
             }
         }
     }
@@ -322,7 +326,8 @@ extension Tacit {
                 throw CLIError("that passphrase is too weak: \(failure.message)")
             }
             SessionStore(socketPath: connection.socketPath).forgetSession()
-            print("new passphrase set for \(name); every session ended — log in with `tacit login --name \(name)`")
+            print("new passphrase set for \(name); every session and jot token ended — log in with `tacit login --name \(name)`")
+            print("your recovery key still works; if someone else may have seen it, replace it: `tacit passphrase --rotate`")
         }
     }
 }

@@ -66,7 +66,7 @@ import Testing
         #expect(noCycle.status == 1)
         #expect(noCycle.stderr.contains("no cycle"))
         let wrong = try home.run("ali", ["login", "--name", "ali"], environment: ["TACIT_PASSPHRASE": "not the passphrase at all"])
-        #expect(wrong.status == 1)
+        #expect(wrong.status == 1 && wrong.stderr.contains("wrong current passphrase; nothing changed"), "\(wrong.stderr)")
         #expect(wrong.stderr.contains("wrong name or passphrase"))
         #expect(!wrong.stderr.contains("lowercase"), "\(wrong.stderr)")
         // A capital letter: names are lowercase, and the right one is offered.
@@ -257,9 +257,17 @@ import Testing
         #expect(newKey.count == recoveryKey.count && newKey != recoveryKey)
         let stale = try home.run("ali", recover)
         #expect(stale.status == 1 && stale.stderr.contains("wrong name or recovery key"))
-        try Data(newKey.utf8).write(to: keyFile)
+        // A slip in typing it is said as such, not as a wrong key; 0 and 8 are read as O and B.
+        try Data(String(newKey.dropLast(3)).utf8).write(to: keyFile)
+        let short = try home.run("ali", recover)
+        #expect(short.status == 1 && short.stderr.contains("this is not a recovery key: it has 52 characters"), "\(short.stderr)")
+        try Data((String(newKey.dropLast()) + "1").utf8).write(to: keyFile)
+        #expect(try home.run("ali", recover).stderr.contains("1 is not one of them — it is I or L"))
+        try Data(newKey.replacingOccurrences(of: "O", with: "0").replacingOccurrences(of: "B", with: "8").utf8).write(to: keyFile)
         // `tacit passphrase` calls the new one --new-passphrase-file; recover takes that name too.
-        try home.ok("ali", ["recover", "--name", "ali", "--recovery-key-file", keyFile.path, "--new-passphrase-file", passphraseFile.path])
+        let recovered = try home.ok("ali", ["recover", "--name", "ali", "--recovery-key-file", keyFile.path,
+                                            "--new-passphrase-file", passphraseFile.path])
+        #expect(recovered.contains("your recovery key still works") && recovered.contains("tacit passphrase --rotate"), "\(recovered)")
         #expect(try home.run("ali", recover + ["--new-passphrase-file", passphraseFile.path]).status == 2)
         try home.ok("ali", ["login", "--name", "ali", "--passphrase-file", passphraseFile.path])
 

@@ -1,5 +1,6 @@
 /// RFC 4648 base32 without padding, shown in groups of four: how recovery keys and enrollment
-/// codes are displayed. Input ignores case, spaces and dashes.
+/// codes are displayed. Input ignores case, spaces and dashes, and reads the digits 0 and 8, which
+/// the alphabet lacks, as the letters O and B they are mistaken for (1 could be I or L: refused).
 enum Base32 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
 
@@ -30,7 +31,8 @@ enum Base32 {
         var buffer = 0, bits = 0
         for scalar in text.unicodeScalars {
             if scalar == "-" || scalar == " " || scalar == "\t" { continue }
-            let upper = scalar.value >= 97 && scalar.value <= 122 ? scalar.value - 32 : scalar.value
+            var upper = scalar.value >= 97 && scalar.value <= 122 ? scalar.value - 32 : scalar.value
+            if upper == 0x30 { upper = 0x4F } else if upper == 0x38 { upper = 0x42 }  // 0 → O, 8 → B
             guard let index = alphabet.firstIndex(of: UInt8(truncatingIfNeeded: upper)), upper < 128 else { return nil }
             buffer = ((buffer << 5) | index) & 0xFFFF
             bits += 5
