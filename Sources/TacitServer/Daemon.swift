@@ -195,7 +195,10 @@ public final class Daemon: Sendable {
             let foreign = Vault.isSameInstance(database, asBackupAt: staged) == false
             Self.removeSidecars(of: staged)
             if foreign { throw DaemonError.startup("\(staged.path): \(Self.foreignBackup); nothing changed") }
-            guard confirmRestore(Self.restoreSummary(staged: staged, layout: layout)) else {
+            // Read before asking; the files SQLite leaves beside the staged one go whatever the answer.
+            let summary = Self.restoreSummary(staged: staged, layout: layout)
+            Self.removeSidecars(of: staged)
+            guard confirmRestore(summary) else {
                 throw DaemonError.startup("restore not confirmed; nothing changed")
             }
             do {
@@ -246,7 +249,8 @@ public final class Daemon: Sendable {
             // say how to put the latest backup in its place.
             let file = layout.data.appendingPathComponent(Vault.databaseFileName).path
             throw DaemonError.startup("cannot open \(file): \(error.message). If it is damaged, put your latest backup in its place "
-                                      + "(cp BACKUP \(file), and remove \(file)-wal and \(file)-shm), then start with --accept-restore")
+                                      + "(keep the damaged file aside first: mv \(file) \(file).damaged; then cp BACKUP \(file), and remove \(file)-wal "
+                                      + "and \(file)-shm), then start with --accept-restore")
         } catch {
             throw DaemonError.startup(error.message)
         }
