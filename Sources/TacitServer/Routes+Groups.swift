@@ -108,7 +108,11 @@ extension Routes {
             if input.role == "facilitator" && group == nil {
                 throw APIError.badRequest("a facilitator is invited into a group: add --group")
             }
-            if try await state.vault.principal(named: name) != nil { throw APIError.conflict("\(name) is already enrolled") }
+            if let existing = try await state.vault.principal(named: name) {
+                throw APIError.conflict(existing.isDisabled
+                    ? "\(name) is enrolled and disabled: a name is never enrolled twice, so invite them under another name"
+                    : "\(name) is already enrolled")
+            }
             let code = try await state.vault.createEnrollmentCode(name: name, role: role, group: group?.id,
                                                                   facilitator: input.role == "facilitator")
             // Who was invited, as what and into which group: a roster's newcomer can be traced to

@@ -321,6 +321,11 @@ extension Tacit {
             do {
                 try await connection.client.send(.POST, "/v1/recover", body: RecoverRequest(name: name, recoveryKey: key, passphrase: new))
             } catch let failure as DaemonFailure where failure.status == 401 {
+                // As at login: the naming rule's hint, which says nothing about who exists.
+                let lower = name.lowercased()
+                if lower != name, (try? Names.checkPrincipal(lower)) != nil {
+                    throw CLIError("wrong name or recovery key — names are lowercase: did you mean --name \(lower)?")
+                }
                 throw CLIError("wrong name or recovery key")
             } catch let failure as DaemonFailure where failure.code == "weak-passphrase" {
                 throw CLIError("that passphrase is too weak: \(failure.message)")

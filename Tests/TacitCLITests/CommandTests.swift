@@ -257,6 +257,8 @@ import Testing
         #expect(newKey.count == recoveryKey.count && newKey != recoveryKey)
         let stale = try home.run("ali", recover)
         #expect(stale.status == 1 && stale.stderr.contains("wrong name or recovery key"))
+        let capital = try home.run("ali", ["recover", "--name", "Ali"] + recover.dropFirst(3))
+        #expect(capital.stderr.contains("names are lowercase: did you mean --name ali?"), "\(capital.stderr)")
         // A slip in typing it is said as such, not as a wrong key; 0 and 8 are read as O and B.
         try Data(String(newKey.dropLast(3)).utf8).write(to: keyFile)
         let short = try home.run("ali", recover)
@@ -325,6 +327,8 @@ import Testing
         try home.ok("dee", ["login", "--name", "dee"])
         try home.ok("olivia", ["principal", "disable", "dee"])
         #expect(try home.run("dee", ["login", "--name", "dee"]).status != 0)
+        let again = try home.run("olivia", ["invite", "dee", "--role", "member"])
+        #expect(again.status != 0 && again.stderr.contains("dee is enrolled and disabled"), "\(again.stderr)")
         // The operator sees who is disabled, in the principal list and in the group's roster.
         let principals = try home.ok("olivia", ["principal", "list"])
         #expect(principals.split(separator: "\n").contains { $0.hasPrefix("dee ") && $0.hasSuffix("disabled") }, "\(principals)")
