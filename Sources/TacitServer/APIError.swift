@@ -58,8 +58,13 @@ struct APIError: HTTPResponseError {
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "not-found", "no such \(what)") }
     static let unauthorized = APIError(.unauthorized, "unauthorized",
                                        "no valid session: log in with `tacit login`")
-    static func denied(_ policies: [String]) -> APIError {
-        APIError(.forbidden, "denied", "denied by policy \(policies.joined(separator: ", "))", policies: policies)
+    /// `failed`: those of `policies` that denied because they could not be evaluated on this
+    /// request (a forbid fails closed), said so rather than as if their condition held.
+    static func denied(_ policies: [String], failed: Set<String> = []) -> APIError {
+        let failing = policies.filter(failed.contains)
+        let note = failing.isEmpty ? ""
+            : " (\(failing.joined(separator: ", ")) could not be evaluated on this request, and a rule that cannot be evaluated denies)"
+        return APIError(.forbidden, "denied", "denied by policy \(policies.joined(separator: ", "))\(note)", policies: policies)
     }
     /// A path that exists, asked with a method it does not answer.
     static func methodNotAllowed(_ method: String, allowed: [String]) -> APIError {

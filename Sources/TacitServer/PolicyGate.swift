@@ -119,6 +119,7 @@ struct PolicyGate {
     static func refusal(_ decision: Decision, hideExistence: Bool, what: String) -> APIError? {
         guard !decision.isAllowed else { return nil }
         if hideExistence { return APIError.notFound(what) }
-        return APIError.denied(decision.determining.isEmpty ? ["default-deny"] : decision.determining)
+        return APIError.denied(decision.determining.isEmpty ? ["default-deny"] : decision.determining,
+                               failed: Set(decision.errors.map(\.policyID)))
     }
 }

@@ -514,6 +514,22 @@ extension DaemonFlowTests {
         }
     }
 
+    /// A forbid that cannot be evaluated on a request denies (it fails closed), and the refusal
+    /// says which one that was, rather than reading as if its condition held: the operator's entry
+    /// has no cycle, so `closed-cycle` cannot look at one.
+    @Test func aForbidThatCouldNotBeEvaluatedIsSaidSo() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            let (olivia, _) = try await API(client: client).enroll("olivia", code: test.daemon.bootstrapCode!)
+            let refused = try await olivia.call(.post, "/v1/entries", json: EntryInput(body: "x"))
+            #expect(refused.status == .forbidden)
+            let error = try olivia.decode(APIErrorBody.self, refused).error
+            #expect(error.policies == ["closed-cycle", "staff-and-content"])
+            #expect(error.message.contains("(closed-cycle could not be evaluated on this request"), "\(error.message)")
+            #expect(!error.message.contains("staff-and-content could not"))
+        }
+    }
+
     /// A share's author refused by an operator's policy is told so (403, naming it), not that the
     /// share does not exist — they had believed an unshare had nothing to undo; anyone else still
     /// learns nothing (404).
