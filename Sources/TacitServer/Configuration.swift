@@ -168,7 +168,15 @@ public struct Configuration: Sendable, Equatable {
             default: whole = nil
             }
             guard let int = whole else {
-                throw Problem(key: key(name), message: "must be a whole number")
+                let what: String
+                switch value {
+                case .string: what = "a string (write the number without quotes)"
+                case .number(let number) where number.rounded() == number: what = "a number too large"
+                case .integer: what = "a number too large"
+                case .number: what = "a fraction"
+                default: what = "not a number"
+                }
+                throw Problem(key: key(name), message: "must be a whole number \(range.lowerBound)…\(range.upperBound); got \(what)")
             }
             guard range.contains(int) else {
                 throw Problem(key: key(name), message: "must be \(range.lowerBound)…\(range.upperBound), got \(int)")

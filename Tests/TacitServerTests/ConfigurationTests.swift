@@ -118,6 +118,16 @@ import TacitMetrics
         } catch {
             #expect("\(error)" == "configuration: metrics.minimumGroupSize: may be raised from 5, never lowered; got 3")
         }
+        // A number in quotes is told apart from a fraction ("must be a whole number" for both had puzzled).
+        for (json, said) in [(#"{"sessionIdleSeconds": "600"}"#, "got a string (write the number without quotes)"),
+                             (#"{"sessionIdleSeconds": 600.5}"#, "got a fraction")] {
+            do {
+                _ = try Configuration.parse(Data(json.utf8))
+                Issue.record("\(json) loaded")
+            } catch {
+                #expect("\(error)" == "configuration: sessionIdleSeconds: must be a whole number 60…86400; \(said)", "\(error)")
+            }
+        }
     }
 
     /// Every group size the configuration accepts starts a daemon (a maximum of 3 or 4, or a minimum
