@@ -300,7 +300,9 @@ extension Tacit {
                 answer = try await account.call(.GET, path)
             }
             if json { return try JSONOutput.print(answer) }
-            print(DisplayText.line("\(answer.principal.name) (\(answer.principal.role))"))
+            let disabled = answer.principal.disabled == true ? ", disabled by the operator" : ""
+            print(DisplayText.line("\(answer.principal.name) (\(answer.principal.role)\(disabled))"))
+            if confirm != nil, answer.pin == "pinned" { print("confirmed: your journal now knows this key") }
             print("fingerprint: \(answer.fingerprint)")
             switch answer.pin {
             case "pinned": print("pinned: this is the key your journal knows")

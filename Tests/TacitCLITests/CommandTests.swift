@@ -293,6 +293,7 @@ import Testing
         #expect(stranger.contains("not pinned: you are in no group with sam") && !stranger.contains("first time you share"), "\(stranger)")
         let confirmed = try CLIHarness.decode(WhoisResponse.self, try home.ok("bea", ["whois", "ali", "--confirm", whois.fingerprint, "--json"]))
         #expect(confirmed.pin == "pinned")
+        #expect(try home.ok("bea", ["whois", "ali", "--confirm", whois.fingerprint]).contains("confirmed: your journal now knows this key"))
 
         // Edit, delete, search.
         try home.ok("bea", ["edit", entry, "--title", "Renamed"])
@@ -336,6 +337,7 @@ import Testing
         let listed = try CLIHarness.decode([PrincipalInfo].self, try home.ok("olivia", ["principal", "list", "--json"]))
         #expect(listed.filter { $0.disabled == true }.map(\.name) == ["dee"])
         #expect(try home.ok("olivia", ["group", "show", "north"]).contains("dee (disabled)"))
+        #expect(try home.ok("ali", ["whois", "dee"]).hasPrefix("dee (member, disabled by the operator)"))
     }
 
     /// A group's size is kept however a member comes in — added, invited, or enrolling with an
