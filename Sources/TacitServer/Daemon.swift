@@ -129,8 +129,11 @@ public final class Daemon: Sendable {
         do {
             policies = try PolicySet.load(operator: operatorText)
         } catch {
+            // Every problem, as `tacit policy check` lists them, not only the first.
             let name = options.policyFile?.lastPathComponent ?? "policy"
-            throw DaemonError.startup("\(name):\(error)")
+            let problems = operatorText.map { PolicySet.problems(inOperatorPolicy: $0) } ?? []
+            guard problems.count > 1 else { throw DaemonError.startup("\(name):\(error)") }
+            throw DaemonError.startup(problems.map { "\(name):\($0)" }.joined(separator: "\n"))
         }
         if let operatorText, let file = options.policyFile {
             // Which rules this daemon decides with, said at every start.
@@ -231,10 +234,13 @@ public final class Daemon: Sendable {
                 throw DaemonError.startup("\(file.path): \(error.message); nothing changed")
             }
             let states = try? Vault.anchorStates(directory: layout.data, keysDirectory: layout.keys)
-            let summary = """
+            var summary = """
                 database: \(states.map { "\($0.database)" } ?? "unreadable")
                 anchor:   \(states?.anchor.map { "\($0)" } ?? "missing or unverifiable")
                 """
+            if let states, let anchor = states.anchor, anchor.counter > states.database.counter {
+                summary += "\n\(anchor.counter - states.database.counter) writes behind the anchor: they are lost if you accept"
+            }
             guard confirmRestore(summary) else { throw DaemonError.startup("restore not confirmed; nothing changed") }
             do {
                 vault = try await Vault.open(directory: layout.data, keysDirectory: layout.keys,

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import GRDB
+import TacitCrypto
 import Logging
 import Testing
 import TacitAPI
@@ -185,8 +186,15 @@ import TacitVault
         }
         #expect(try Data(contentsOf: anchor) == anchored, "the refused start did not re-anchor")
         try putInPlace(backup)
-        let accepted = try await restart(accepting: true)
+        // The operator is shown how many writes accepting loses.
+        let asked = Locked<String>("")
+        let accepted = try await Daemon.prepare(.init(layout: HomeLayout(home: test.home), acceptRestore: true, clockFile: test.clockFile),
+                                                logger: Logger(label: "restart"),
+                                                confirmRestore: { summary in asked.withLock { $0 = summary }; return true },
+                                                testingUID: getuid())
         #expect(accepted.notices.contains { $0.contains("accepted the restored database") }, "\(accepted.notices)")
+        #expect(asked.withLock { $0 }.range(of: #"\n\d+ writes behind the anchor: they are lost if you accept"#,
+                                            options: .regularExpression) != nil, "\(asked.withLock { $0 })")
         await accepted.shutDown()
     }
 
@@ -926,6 +934,24 @@ extension DaemonFlowTests {
             #expect(try await bea.call(.get, "/v1/feed/\(share.uuidString)").status == .notFound)
             await test.daemon.state.audit.flush()
             #expect(try await test.daemon.vault.auditRecords { $0.action == "readShared" && $0.decision == "deny" }.count == 1)
+        }
+    }
+}
+
+extension DaemonFlowTests {
+    /// An operator policy with several problems stops the start with all of them, as `tacit policy
+    /// check` lists them (the daemon had shown only the first).
+    @Test func aBadOperatorPolicyStopsTheStartWithEveryProblem() async throws {
+        do {
+            _ = try await TestDaemon(policy: """
+                permit (principal, action == Action::"readEntry", resource) when { resource.title == "x" };
+                forbid (principal == Member::"bea", action == Action::"writeEntry", resource);
+                """)
+            Issue.record("a bad operator policy started")
+        } catch let error as DaemonError {
+            let lines = error.description.split(separator: "\n")
+            #expect(lines.count == 2, "\(error)")
+            #expect(lines.first?.contains("extra.cedar:1:") == true && lines.last?.contains("extra.cedar:2:") == true, "\(error)")
         }
     }
 }
