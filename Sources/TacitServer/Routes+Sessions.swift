@@ -71,6 +71,7 @@ extension Routes {
         v1.delete("sessions/current") { _, context in
             let identity = try context.requireIdentity()
             state.closeSession(token: identity.token)
+            try await audit(state, identity, "logout", "session")
             return Response.noContent
         }
         v1.delete("sessions") { _, context in

@@ -40,7 +40,8 @@ public enum PassphrasePolicy {
         case .tooFewDistinct:
             throw VaultError(.weakPassphrase, "a passphrase needs more than a few different characters")
         case .common:
-            throw VaultError(.weakPassphrase, "this passphrase is among the commonly used ones; choose another")
+            throw VaultError(.weakPassphrase, "this passphrase is a commonly used one, or a common word or your own name "
+                             + "padded with digits and symbols; choose another (a few unrelated words work well)")
         }
     }
 

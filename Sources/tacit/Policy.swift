@@ -9,6 +9,12 @@ extension Tacit {
         static let configuration = CommandConfiguration(
             commandName: "policy",
             abstract: "Check, try out and read Tacit's confidentiality policies (offline).",
+            discussion: """
+            Examples:
+              tacit policy check site.cedar
+              tacit policy scenarios | head -1 | tacit policy eval
+              tacit policy base
+            """,
             subcommands: [Check.self, Eval.self, Scenarios.self, Base.self, SchemaJSON.self]
         )
     }

@@ -13,7 +13,7 @@ extension Tacit {
             if you forget your passphrase — nobody else, not the operator, can recover it.
 
             Example:
-              tacit enroll --code 7KQ2-M4XD-9PLT --name ali
+              tacit enroll --code 7KQ2-M4XD-9PLT-RW3F-HBNA-C6JE-QU --name ali
             """
         )
 

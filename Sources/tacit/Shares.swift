@@ -258,7 +258,8 @@ extension Tacit {
                     Terminal.warn(try Write.kept(note, first: "once the problem below is solved", saveWith: "tacit jot -"))
                 }
                 if let failure = error as? DaemonFailure, failure.status == 401 {
-                    throw CLIError("the capture token no longer works (revoked by `logout --all`?) — log in again with `tacit login --name \(name)`")
+                    throw CLIError("the capture token no longer works (`logout --all`, a passphrase change elsewhere or a recovery "
+                                   + "revokes it) — log in again with `tacit login --name \(name)`")
                 }
                 throw error
             }

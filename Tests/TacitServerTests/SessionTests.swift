@@ -138,6 +138,8 @@ import TacitCrypto
             let (olivia, _) = try await API(client: client).enroll("olivia", code: test.daemon.bootstrapCode!)
             #expect(try await olivia.call(.delete, "/v1/sessions/current").status == .noContent)
             #expect(try await olivia.call(.get, "/v1/whoami").status == .unauthorized)
+            // Logging out is in the audit log, as the README says.
+            #expect(try await test.daemon.vault.auditRecords { $0.action == "logout" }.count == 1)
             for forged in ["x", String(repeating: "A", count: 43), "Bearer", "../../etc/passwd", String(repeating: "z", count: 150)] {
                 let response = try await API(client: client, token: forged).call(.get, "/v1/whoami")
                 #expect(response.status == .unauthorized, "\(forged)")
