@@ -129,7 +129,7 @@ final class DemoTour {
     }
 
     private func say(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        StandardOutput.write(Data((text + "\n").utf8))
     }
 
     private func title(_ text: String) {

@@ -79,7 +79,7 @@ extension Tacit {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             encoder.dateEncodingStrategy = .iso8601
             if format == "json" && out == nil {
-                FileHandle.standardOutput.write(try encoder.encode(entries) + Data("\n".utf8))
+                StandardOutput.write(try encoder.encode(entries) + Data("\n".utf8))
                 return
             }
             var isFolder: ObjCBool = false

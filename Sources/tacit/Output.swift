@@ -6,6 +6,22 @@ extension Int {
     func counted(_ one: String, _ many: String) -> String { self == 1 ? "1 \(one)" : "\(self) \(many)" }
 }
 
+/// Bytes for standard output, after whatever `print` buffered: a reader that went away (`| head`,
+/// a pager quit early) ends the output quietly, as it does for `print`, where `FileHandle.write`
+/// trapped on EPIPE with a backtrace.
+enum StandardOutput {
+    static func write(_ data: Data) {
+        fflush(nil)
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
+                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
+            }
+        }
+    }
+}
+
 /// `--json` output: pretty, sorted, ISO 8601 dates.
 enum JSONOutput {
     /// Prints `value` as JSON on standard output.
@@ -14,7 +30,7 @@ enum JSONOutput {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        StandardOutput.write(data + Data("\n".utf8))
     }
 }
 

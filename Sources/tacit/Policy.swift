@@ -103,7 +103,7 @@ extension Tacit.PolicyCommand {
                     output = .object(["error": .string(error.description)])
                 }
                 let data = try encoder.encode(output)
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
+                StandardOutput.write(data + Data("\n".utf8))
             }
             if failures > 0 { throw ExitCode(1) }
         }

@@ -134,6 +134,16 @@ final class CLIHarness: @unchecked Sendable {
         return Run(status: result.termination.status, stdout: result.outputText, stderr: result.errorText)
     }
 
+    /// Runs `tacit ARGS` as `person` with standard output into a pipe whose reader is already gone
+    /// (a `| head` that stopped reading): the command's exit status and standard error.
+    func runIntoClosedPipe(_ person: String, _ arguments: [String]) throws -> Run {
+        let script = #"( exec "$0" "$@" ) | { exec <&-; sleep 1; }; exit "${PIPESTATUS[0]}""#
+        let result = try ChildProcess.run("/bin/bash", ["-c", script, Self.binary.path] + arguments,
+                                          environment: try environment(of: person, [:], passphrase: true),
+                                          directory: folder(of: person).path, newSession: true, timeout: .seconds(120))
+        return Run(status: result.termination.status, stdout: result.outputText, stderr: result.errorText)
+    }
+
     /// Runs `tacit ARGS` as `person` on a terminal of its own (a pseudo-terminal from `script(1)`),
     /// `typing` the answers to its questions; stdout is what the terminal showed.
     func runAtTerminal(_ person: String, _ arguments: [String], typing: String) throws -> Run {

@@ -371,5 +371,11 @@ import Testing
         let byKind = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json", "--kind", "practice",
                                                                                      "--since", "2026-03-01", "--until", "2026-03-05"]))
         #expect(byKind.count == 1)
+        // Output into a pipe whose reader stopped (`| head`, a pager quit) ends quietly: JSON had
+        // trapped on EPIPE with a backtrace and exit 132.
+        for arguments in [["list", "--json"], ["search", "searchable", "--json"], ["export", "--format", "json"], ["list"]] {
+            let piped = try home.runIntoClosedPipe("ali", arguments)
+            #expect(piped.status == 0 && !piped.stderr.contains("Fatal error"), "\(arguments): \(piped.status) \(piped.stderr.prefix(300))")
+        }
     }
 }
