@@ -349,10 +349,7 @@ extension Tacit {
                 let entries = export.entries.map { entry -> ImportedEntry? in
                     skipped += (entry.photos?.count ?? 0) + (entry.videos?.count ?? 0) + (entry.audios?.count ?? 0)
                         + (entry.pdfAttachments?.count ?? 0)
-                    // Day One marks attachments in the text as ![](dayone-moment://…): drop the markers.
-                    let text = (entry.text ?? "").split(separator: "\n", omittingEmptySubsequences: false)
-                        .filter { !$0.contains("](dayone-moment:") }.joined(separator: "\n")
-                        .replacingOccurrences(of: "\\", with: "")
+                    let text = ImportCommand.plainText(entry.text ?? "")
                     var lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                     var title = ""
                     if lines.count == 2, lines[0].count <= 200 {
@@ -367,6 +364,31 @@ extension Tacit {
                 if skipped > 0 { Terminal.warn("warning: skipped \(skipped) attachment(s): Tacit keeps text only") }
                 try await target.send(entries, source: file)
             }
+        }
+
+        /// Day One's Markdown as plain text: the attachment markers `![](dayone-moment://…)` taken
+        /// out (the rest of their line kept; a line that was only markers goes), and its backslash
+        /// escapes (`\.` `\-` `\\`) read as the characters they escape.
+        static func plainText(_ markdown: String) -> String {
+            let marker = /!\[[^\]]*\]\(dayone-moment:[^)]*\)/
+            let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line -> String? in
+                let kept = line.replacing(marker, with: "")
+                return kept.count < line.count && kept.allSatisfy(\.isWhitespace) ? nil : String(kept)
+            }
+            var out = ""
+            var escaped = false
+            for character in lines.joined(separator: "\n") {
+                if escaped {
+                    out.append(character)
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else {
+                    out.append(character)
+                }
+            }
+            if escaped { out.append("\\") }
+            return out
         }
 
         /// The export in `file`, decoded; a file that cannot be read or decoded is an error naming

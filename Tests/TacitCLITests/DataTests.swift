@@ -49,6 +49,22 @@ import Testing
         #expect(!shown.contains("dayone-moment"))
         #expect(!shown.contains("imported from"))
         #expect(!shown.contains("edited"), "an imported entry was never edited: \(shown)")
+        // Day One's Markdown escapes come back as the characters they escape (every backslash had
+        // been dropped: C:\Users\ali became C:Usersali), and a marker inside a line goes alone (its
+        // whole line had gone).
+        let escaped = #"""
+            {"metadata": {"version": "1.0"}, "entries": [
+              {"uuid": "B1", "creationDate": "2023-04-01T08:00:00Z", "starred": false,
+               "text": "Paths\nSaved in C:\\\\Users\\\\ali, step 3\\. done\nLook ![](dayone-moment://DEF) at the lake"}
+            ]}
+            """#
+        try Data(escaped.utf8).write(to: folder.appendingPathComponent("Escaped.json"))
+        try home.ok("ali", ["import", "dayone", "Escaped.json"])
+        let paths = try #require(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json", "--all"]))
+            .first { $0.title == "Paths" })
+        let body = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", paths.id.uuidString, "--json"])).body
+        #expect(body == "Saved in C:\\Users\\ali, step 3. done\nLook  at the lake", "\(body)")
+        try home.ok("ali", ["delete", "--yes", paths.id.uuidString])
         // A Day One file given as jrnl's: refused, naming the file and what it should be.
         let wrongKind = try home.run("ali", ["import", "jrnl", "Journal.json"])
         #expect(wrongKind.status == 1)
