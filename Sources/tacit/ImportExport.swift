@@ -59,6 +59,16 @@ extension Tacit {
                                + "names show your titles: export into a folder only you can open (chmod 700 \(target)), or a new one",
                                status: .usage)
             }
+            // A FILE.json in a folder that does not exist fails before the journal is fetched (for a
+            // long journal, minutes), not after.
+            var named: ObjCBool = false
+            if format == "json", target.hasSuffix(".json"),
+               !(FileManager.default.fileExists(atPath: target, isDirectory: &named) && named.boolValue) {
+                let parent = URL(fileURLWithPath: target).deletingLastPathComponent().path
+                guard FileManager.default.fileExists(atPath: parent) else {
+                    throw CLIError("cannot write \(target): the folder \(parent) does not exist")
+                }
+            }
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let summaries = try await Resolve.allEntries(account)
             let token = try await account.token()

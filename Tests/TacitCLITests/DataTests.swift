@@ -118,6 +118,11 @@ import Testing
         #expect(try CLIHarness.decode([EntryResponse].self, try String(contentsOf: folder.appendingPathComponent("mine.json"),
                                                                        encoding: .utf8)).count == 7)
         #expect(mode(of: folder.appendingPathComponent("mine.json").path) == 0o600)
+        // Into a folder that does not exist: refused before the journal is fetched (nothing asked
+        // of the daemon, so not even the plaintext warning).
+        let nowhere = try home.run("ali", ["export", "--format", "json", "--out", "/nonexistent-\(UUID().uuidString.prefix(6))/x.json"])
+        #expect(nowhere.status == 1 && nowhere.stderr.contains("does not exist") && !nowhere.stderr.contains("PLAINTEXT"),
+                "\(nowhere.stderr)")
         // Exporting again into the same folder replaces each file; after a deletion, the deleted
         // entry's earlier file is left (nothing deletes a person's files), and said.
         let unchanged = try home.run("ali", ["export", "--format", "markdown", "--out", "out"])
