@@ -328,6 +328,11 @@ extension Tacit {
                 if let conflict { throw CLIError("\(conflict) — run the command again to edit the newest version") }
                 throw error
             }
+            // An entry deleted while it was being edited cannot take the text back: it goes into a new one.
+            if let failure = error as? DaemonFailure, failure.status == 404 {
+                throw CLIError("the entry was deleted while you edited it; "
+                               + (try Write.kept(fields.render(), first: "it can become a new entry", saveWith: "tacit write -")))
+            }
             let command = "tacit edit \(id.short) -"
             if let conflict {
                 throw CLIError("\(conflict); " + (try Write.kept(fields.render(), first: "see the newest with `tacit show \(id.short)`",

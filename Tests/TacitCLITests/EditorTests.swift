@@ -163,6 +163,19 @@ import Testing
         #expect(try String(contentsOf: folder.appendingPathComponent(kept), encoding: .utf8).contains("Kept somewhere."))
     }
 
+    /// An entry deleted from another terminal while it was open in the editor: the text is kept and
+    /// the way to save it is a new entry (`tacit write -`), not an edit of one that is gone.
+    @Test func anEntryDeletedWhileEditedKeepsTheTextForANewEntry() throws {
+        let home = try CLIHarness.inPractice()
+        let id = try home.ok("ali", ["write", "--title", "Doomed", "first text"])
+        let side = try home.sideFolder()
+        let editor = try Self.fakeEditor(in: side, writing: "---\ntitle: Doomed\ntags:\ntopic:\nkind: practice\n---\nRewritten at length.",
+                                         alsoRunning: "\"\(CLIHarness.binary.path)\" delete --yes \(id) >/dev/null")
+        let edited = try home.run("ali", ["edit", id], environment: ["EDITOR": editor.path])
+        #expect(edited.status == 1 && edited.stderr.contains("the entry was deleted while you edited it")
+                && edited.stderr.contains("tacit write - < tacit-unsaved-") && !edited.stderr.contains("tacit edit"), "\(edited.stderr)")
+    }
+
     /// A write refused after a long time in the editor (here the cycle ended meanwhile) keeps the
     /// text in a private file, which `tacit write -` saves as it was.
     @Test func aRefusedWriteKeepsWhatWasTyped() throws {
