@@ -46,6 +46,10 @@ extension Tacit {
                     throw CLIError("not found: no group \(group)")
                 }
                 guard entry.group == detail.group.id else {
+                    if entry.group == nil {
+                        throw CLIError("this entry is in no group's cycle (it was written outside one), and entries are shared "
+                                       + "only within their group: it stays yours")
+                    }
                     throw CLIError("this entry belongs to another group than \(detail.group.name); an entry is shared only within its own group")
                 }
             }

@@ -242,6 +242,26 @@ import TacitCrypto
         #expect(try await s.entry(EntryID(jot.uuid)).content.body == "quick thought after the 1:1")
     }
 
+    /// A jot goes into the cycle that was the member's when it was jotted, however late the login
+    /// that opens it: it had gone into whatever cycle was open at that login (here the next one).
+    @Test func aJotOpenedAfterItsCycleClosedStaysInThatCycle() async throws {
+        let f = try await Fixture()
+        let (group, cycle, s) = try await f.group(["fac", "ana"])
+        let ana = try await f.id("ana")
+        _ = try await f.vault.jot("noted during the practice weeks", for: ana)
+        // Weeks later: the cycle has closed and the next one is under way.
+        f.clock.advance(days: 45)
+        let now = f.clock.clock.now()
+        let next = try await s["fac"]!.createCycle(in: group.id, session1: now.addingTimeInterval(86_400),
+                                                   session2: now.addingTimeInterval(86_400 * 36), plan: CyclePlan(topics: []))
+        f.clock.advance(days: 2)
+        let opened = try await f.unlock("ana")
+        #expect(opened.report.jotsOpened == 1)
+        let entry = try #require(try await opened.entries().first)
+        #expect(entry.metadata.cycle == cycle.id && entry.metadata.cycle != next.id)
+        #expect(entry.metadata.kind == .practice)
+    }
+
     @Test func importIsOneTransaction() async throws {
         let f = try await Fixture()
         try await f.enroll("ana")

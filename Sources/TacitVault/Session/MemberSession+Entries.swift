@@ -312,8 +312,12 @@ extension MemberSession {
                 let content = try PayloadCodec.decode(padded)
                 let draft = EntryDraft(title: content.title, body: content.body, tags: content.tags, topic: content.topic,
                                        kind: .practice, created: content.created)
-                // Under the jot's id: the one its author was given when jotting.
-                let (_, element) = try self.newEntry(draft, access: access, keys: keys, at: date, id: EntryID(jot.id.uuid))
+                // Under the jot's id: the one its author was given when jotting; and in the cycle that
+                // was the member's when it was jotted, not the one open at this login (a jot from a
+                // cycle's practice weeks opened after its close had gone into the next cycle, or none).
+                let classified = try self.classify(draft, access: access, at: content.created)
+                let (_, element) = try self.newEntry(draft, access: access, keys: keys, at: date, classified: classified,
+                                                     id: EntryID(jot.id.uuid))
                 added.append(element)
                 try access.deleteJot(jot.id)
             }
