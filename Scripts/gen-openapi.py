@@ -200,7 +200,7 @@ paths = {
     "/v1/entries": {
         "get": op("listEntries", "The caller's entries", [ok(200, S("EntryList")), E(400)],
                   query=[("kind", False), ("tag", False), ("cycle", False), ("since", False), ("until", False),
-                         ("limit", False), ("cursor", False)]),
+                         ("idPrefix", False), ("limit", False), ("cursor", False)]),
         "post": op("writeEntry", "Write an entry", [ok(201, S("Entry")), E(403, 404, 409)], body="EntryInput"),
     },
     "/v1/entries/import": {"post": op("importEntries",

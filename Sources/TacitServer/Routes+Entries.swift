@@ -270,6 +270,13 @@ extension Routes {
             filter.cycle = id
         }
         if let tag = query["tag"] { filter.tag = String(tag) }
+        if let prefix = query["idPrefix"] {
+            let text = String(prefix).lowercased()
+            guard (1...36).contains(text.count), text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+                throw APIError.badRequest("idPrefix must be the start of an id: hexadecimal digits and dashes")
+            }
+            filter.idPrefix = text
+        }
         if let since = query["since"] {
             guard let date = DateParsing.parse(String(since)) else { throw APIError.badRequest("since must be a date (YYYY-MM-DD)") }
             filter.from = date

@@ -168,7 +168,8 @@ extension Tacit {
             }
             try Resolve.checkPrefix(text)
             let prefix = text.lowercased()
-            let own = try await Resolve.allEntries(account).filter { $0.id.lower.hasPrefix(prefix) }.map(\.id)
+            let own = try await Resolve.newestEntries(account, query: [("idPrefix", prefix)], limit: 2).entries
+                .filter { $0.id.lower.hasPrefix(prefix) }.map(\.id)
             let feed: [FeedItem] = try await account.call(.GET, "/v1/feed")
             let shared = feed.filter { $0.share.lower.hasPrefix(prefix) || $0.entry.lower.hasPrefix(prefix) }
             if own.count == 1 && shared.isEmpty { return try await account.call(.GET, "/v1/entries/\(own[0].lower)") }

@@ -33,7 +33,11 @@ enum Resolve {
     static func entry(_ text: String, _ account: Authenticated) async throws -> UUID {
         if let id = UUID(uuidString: text) { return id }
         try checkPrefix(text)
-        let matches = try await allEntries(account).filter { $0.id.lower.hasPrefix(text.lowercased()) }
+        // The daemon picks the matches by id, so only they are decrypted (two say it is ambiguous;
+        // the answer's total says how many there are).
+        let list = try await newestEntries(account, query: [("idPrefix", text.lowercased())], limit: 2)
+        let matches = list.entries.filter { $0.id.lower.hasPrefix(text.lowercased()) }
+        if let total = list.total, total > 1 { throw CLIError("'\(text)' matches \(total) entries — give more characters") }
         return try single(matches.map(\.id), text, what: "entry")
     }
 

@@ -72,6 +72,7 @@ import TacitAPI
                 #expect((try? olivia.decode(APIErrorBody.self, response)) != nil, "\(path) has a JSON body")
             }
             #expect(try await olivia.call(.get, "/v1/search").status == .badRequest)
+            #expect(try await olivia.call(.get, "/v1/entries?idPrefix=xyz!").status == .badRequest)
             #expect(try await olivia.call(.get, "/v1/entries?limit=0").status == .badRequest)
             #expect(try await olivia.call(.get, "/v1/entries?since=yesterday").status == .badRequest)
         }

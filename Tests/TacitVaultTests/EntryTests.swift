@@ -106,6 +106,10 @@ import TacitCrypto
         #expect(seen.count == 40 && Set(seen) == written, "\(seen.count) listed, \(Set(seen).count) distinct")
         #expect(try await ana.search("", offset: 0, limit: 40).entries.map(\.metadata.id) == seen)
         #expect(try await ana.entries().map(\.metadata.id) == seen)
+        // An id's start (as tables show it) finds that entry alone: how the CLI resolves typed ids.
+        let one = try #require(written.first)
+        let found = try await ana.search("", filter: SearchFilter(idPrefix: String(one.description.prefix(8))), offset: 0, limit: 10)
+        #expect(found.entries.map(\.metadata.id) == [one] && found.total == 1)
     }
 
     @Test func searchIsCaseAndDiacriticInsensitiveWithPhrasesAndFilters() async throws {

@@ -13,14 +13,19 @@ public struct SearchFilter: Sendable, Equatable {
     public var from: Date?
     /// Only entries created before this time.
     public var to: Date?
+    /// Only entries whose id (lowercase, as tables show it) starts with this: resolving the
+    /// 8-character ids people type, without decrypting the rest of the journal.
+    public var idPrefix: String?
 
     /// Creates a filter; every criterion is optional.
-    public init(kind: EntryKind? = nil, cycle: CycleID? = nil, tag: String? = nil, from: Date? = nil, to: Date? = nil) {
+    public init(kind: EntryKind? = nil, cycle: CycleID? = nil, tag: String? = nil, from: Date? = nil, to: Date? = nil,
+                idPrefix: String? = nil) {
         self.kind = kind
         self.cycle = cycle
         self.tag = tag
         self.from = from
         self.to = to
+        self.idPrefix = idPrefix
     }
 }
 
@@ -260,6 +265,7 @@ extension MemberSession {
             }
             var matches: [EntryID] = []
             for header in headers {
+                if let prefix = filter.idPrefix, !header.id.description.hasPrefix(prefix) { continue }
                 guard let item = items[header.id], item.version == header.version else { continue }
                 if let kind = filter.kind, header.kind != kind { continue }
                 if let cycle = filter.cycle, header.cycle != cycle { continue }
