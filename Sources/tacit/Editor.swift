@@ -37,8 +37,25 @@ enum Editor {
             throw CLIError("cannot start the editor \(editor): \(error)")
         }
         // While the editor runs, Ctrl-C belongs to it; the temporary file is still wiped afterwards.
+        // Terminated or hung up on (a closed terminal) meanwhile, the command stops the editor and
+        // wipes the file before it exits as the signal would have: the plaintext had stayed on disk.
         let previous = signal(SIGINT, SIG_IGN)
+        let stops = [SIGTERM, SIGHUP].map { number -> (Int32, sighandler_t?, any DispatchSourceSignal) in
+            let before = signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                kill(child.pid, SIGKILL)
+                wipe(folder: folder)
+                exit(128 + number)
+            }
+            source.resume()
+            return (number, before, source)
+        }
         let end = child.wait()
+        for (number, before, source) in stops {
+            source.cancel()
+            signal(number, before)
+        }
         signal(SIGINT, previous)
         guard end.succeeded else {
             throw CLIError("the editor (\(editor)) ended with \(end); nothing was saved")

@@ -134,6 +134,12 @@ final class CLIHarness: @unchecked Sendable {
         return Run(status: result.termination.status, stdout: result.outputText, stderr: result.errorText)
     }
 
+    /// Starts `tacit ARGS` as `person` without waiting for it (its output discarded).
+    func spawn(_ person: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> ChildProcess {
+        try ChildProcess.spawn(Self.binary.path, arguments, environment: try environment(of: person, extra, passphrase: true),
+                               directory: folder(of: person).path, input: .null, output: .null, error: .null, newSession: true)
+    }
+
     /// Runs `tacit ARGS` as `person` with standard output into a pipe whose reader is already gone
     /// (a `| head` that stopped reading): the command's exit status and standard error.
     func runIntoClosedPipe(_ person: String, _ arguments: [String]) throws -> Run {

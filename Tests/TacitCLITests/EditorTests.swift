@@ -163,6 +163,28 @@ import Testing
         #expect(try String(contentsOf: folder.appendingPathComponent(kept), encoding: .utf8).contains("Kept somewhere."))
     }
 
+    /// A command terminated or hung up on (a closed terminal) while its editor is open stops the
+    /// editor and wipes the temporary file before it exits: the text had stayed on disk in plaintext.
+    @Test(arguments: [SIGTERM, SIGHUP]) func aSignalWhileEditingLeavesNoPlaintext(_ number: Int32) throws {
+        let home = try CLIHarness.inPractice()
+        let side = try home.sideFolder()
+        let editor = side.appendingPathComponent("slow-editor.sh")
+        try Data("#!/bin/sh\necho 'PLAINTEXT-CANARY typed so far' >> \"$1\"\ntouch \"\(side.path)/editing\"\nsleep 30\n".utf8).write(to: editor)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: editor.path)
+        let writing = try home.spawn("ali", ["write"], environment: ["EDITOR": editor.path])
+        let started = Date()
+        while !FileManager.default.fileExists(atPath: side.appendingPathComponent("editing").path), Date().timeIntervalSince(started) < 20 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let runtime = home.folder(of: "ali").appendingPathComponent("run")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: runtime.path).contains { $0.hasPrefix("tacit-edit-") })
+        writing.send(number)
+        let end = writing.wait()
+        #expect(end == .exited(128 + number), "\(end)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: runtime.path).filter { $0.hasPrefix("tacit-edit-") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
     /// An entry deleted from another terminal while it was open in the editor: the text is kept and
     /// the way to save it is a new entry (`tacit write -`), not an edit of one that is gone.
     @Test func anEntryDeletedWhileEditedKeepsTheTextForANewEntry() throws {
