@@ -216,7 +216,8 @@ extension Tacit {
             ///
             /// - Throws: `CLIError` for entries without a usable date (before anything is sent);
             ///   the daemon's refusal of a batch, after saying how many entries went in before it.
-            func send(_ entries: [ImportedEntry?], source: String) async throws {
+            /// `shortened`: the entries whose title or tags were cut to fit, said before they go.
+            func send(_ entries: [ImportedEntry?], source: String, shortened: [Int] = []) async throws {
                 let undated = entries.indices.filter { entries[$0] == nil }
                 if !undated.isEmpty {
                     throw CLIError("\(ImportCommand.entryList(undated)) of \(source) \(undated.count == 1 ? "has" : "have") no date "
@@ -240,6 +241,11 @@ extension Tacit {
                 guard !prepared.isEmpty else {
                     print("imported 0 entries from \(source): \(skip == 0 ? "it has none" : "all \(skip) were skipped")")
                     return
+                }
+                let cut = shortened.filter { $0 >= skip }
+                if !cut.isEmpty {
+                    Terminal.warn("note: \(ImportCommand.entryList(cut)) of \(source) \(cut.count == 1 ? "is" : "are") shortened to fit: "
+                                  + "titles to 500 characters, tags to 64 characters and 50 an entry")
                 }
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                 var cycleID: UUID?
@@ -323,7 +329,9 @@ extension Tacit {
                     guard let created = try? DateText.parse(when, option: "date") else { return nil }
                     return ImportCommand.entry(title: entry.title ?? "", body: entry.body ?? "", tags: tags, created: created)
                 }
-                try await target.send(entries, source: file)
+                try await target.send(entries, source: file, shortened: export.entries.indices.filter {
+                    ImportCommand.isShortened(title: export.entries[$0].title ?? "", tags: export.entries[$0].tags ?? [])
+                })
             }
         }
 
@@ -372,7 +380,9 @@ extension Tacit {
                     return ImportCommand.entry(title: title, body: lines.joined(separator: "\n"), tags: tags, created: created)
                 }
                 if skipped > 0 { Terminal.warn("warning: skipped \(skipped) attachment(s): Tacit keeps text only") }
-                try await target.send(entries, source: file)
+                try await target.send(entries, source: file, shortened: export.entries.indices.filter {
+                    ImportCommand.isShortened(title: "", tags: export.entries[$0].tags ?? [])
+                })
             }
         }
 
@@ -415,6 +425,11 @@ extension Tacit {
         /// An entry for the daemon, with its original date, and the title and tags made one line
         /// (a tab or a line break becomes a space, as the daemon refuses control characters there)
         /// and cut to the daemon's limits; the body is kept as written (surrounding blank lines aside).
+        /// Whether `entry(title:…)` cuts this title or these tags to fit the daemon's limits.
+        static func isShortened(title: String, tags: [String]) -> Bool {
+            title.count > 500 || tags.contains { $0.count > 64 } || Set(tags).count > 50
+        }
+
         static func entry(title: String, body: String, tags: [String], created: Date) -> ImportedEntry {
             let cleanTags = Array(Set(tags.map { String(DisplayText.field($0).prefix(64)) }.filter { !$0.isEmpty })).sorted().prefix(50)
             return ImportedEntry(title: String(DisplayText.field(title).prefix(500)), body: body.trimmingCharacters(in: .whitespacesAndNewlines),

@@ -49,6 +49,14 @@ import Testing
         #expect(!shown.contains("dayone-moment"))
         #expect(!shown.contains("imported from"))
         #expect(!shown.contains("edited"), "an imported entry was never edited: \(shown)")
+        // A title or tags cut to fit are said, naming the entries (they had been cut silently).
+        let long = #"{"tags": {}, "entries": [{"title": "\#(String(repeating: "t", count: 600))", "body": "b", "date": "2023-03-01", "time": "09:00", "tags": [\#((0..<55).map { "\"@t\($0)\"" }.joined(separator: ", "))], "starred": false}]}"#
+        try Data(long.utf8).write(to: folder.appendingPathComponent("long.json"))
+        let cut = try home.run("ali", ["import", "jrnl", "long.json"])
+        #expect(cut.status == 0 && cut.stderr.contains("note: entry 1 of long.json is shortened to fit"), "\(cut.stderr)")
+        let longID = try #require(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json", "--all"]))
+            .first { $0.title.hasPrefix("ttt") }).id.uuidString
+        try home.ok("ali", ["delete", "--yes", longID])
         // Day One's Markdown escapes come back as the characters they escape (every backslash had
         // been dropped: C:\Users\ali became C:Usersali), and a marker inside a line goes alone (its
         // whole line had gone).
