@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TacitAPI
+import TacitCrypto
 
 /// Runs `work` over `items` with at most `width` requests in flight, in order of completion.
 func forEachConcurrently<Item: Sendable, Output: Sendable>(
@@ -252,8 +253,43 @@ extension Tacit {
                 if let cycle { cycleID = try await Resolve.ownCycle(cycle, account).id }
                 let progress = ProgressBar("import", total: prepared.count)
                 var imported = 0
+                // Interrupted (Ctrl-C, SIGTERM, a closed terminal), the batch being sent finishes and
+                // the import stops there, saying how to go on: it had stopped without a word, and
+                // running it again imported everything twice. A second signal stops at once.
+                let interrupted = Locked<Int32?>(nil)
+                let stops = [SIGINT, SIGTERM, SIGHUP].map { (number: Int32) -> (Int32, sighandler_t?, any DispatchSourceSignal) in
+                    let before = signal(number, SIG_IGN)
+                    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                    source.setEventHandler {
+                        let again = interrupted.withLock { state -> Bool in
+                            defer { state = number }
+                            return state != nil
+                        }
+                        if again {
+                            Terminal.warn("\nstopped at once: the batch being sent may or may not have gone in; "
+                                          + "`tacit list -n 5` shows the newest entries")
+                            Glibc.exit(128 + number)
+                        }
+                    }
+                    source.resume()
+                    return (number, before, source)
+                }
+                defer {
+                    for (number, before, source) in stops {
+                        source.cancel()
+                        signal(number, before)
+                    }
+                }
                 do {
                     for batch in ImportBatches(prepared) {
+                        if let number = interrupted.withLock({ $0 }) {
+                            progress.finish()
+                            let done = skip + imported
+                            Terminal.warn("interrupted: imported \(imported) of \(prepared.count) entries"
+                                          + (imported > 0 ? " (entries \(skip + 1)–\(done) of \(source))" : "")
+                                          + "; the same import with --skip \(done) goes on from entry \(done + 1)")
+                            Glibc.exit(128 + number)
+                        }
                         imported += try await Self.importBatch(batch, startingAt: skip + imported, cycle: cycleID, account,
                                                                source: source) { progress.advance(by: $0) }
                     }

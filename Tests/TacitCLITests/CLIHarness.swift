@@ -134,10 +134,13 @@ final class CLIHarness: @unchecked Sendable {
         return Run(status: result.termination.status, stdout: result.outputText, stderr: result.errorText)
     }
 
-    /// Starts `tacit ARGS` as `person` without waiting for it (its output discarded).
-    func spawn(_ person: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> ChildProcess {
+    /// Starts `tacit ARGS` as `person` without waiting for it; its standard error goes to
+    /// `errorFile` when given, else with its output nowhere.
+    func spawn(_ person: String, _ arguments: [String], environment extra: [String: String] = [:],
+               errorFile: URL? = nil) throws -> ChildProcess {
         try ChildProcess.spawn(Self.binary.path, arguments, environment: try environment(of: person, extra, passphrase: true),
-                               directory: folder(of: person).path, input: .null, output: .null, error: .null, newSession: true)
+                               directory: folder(of: person).path, input: .null, output: .null,
+                               error: errorFile.map { .file($0.path) } ?? .null, newSession: true)
     }
 
     /// Runs `tacit ARGS` as `person` with standard output into a pipe whose reader is already gone

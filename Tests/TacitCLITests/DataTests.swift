@@ -145,6 +145,34 @@ import Testing
 
     /// An id reads the same everywhere: `--json` writes ids in lower case, as tables, `show`
     /// and the audit log do, so the short id a table shows is found in the JSON as it is.
+    /// An import interrupted midway finishes the batch it is sending, stops, and says how many
+    /// entries went in and the --skip that goes on (it had stopped without a word, and running it
+    /// again imported everything twice); the journal holds exactly that many.
+    @Test func anInterruptedImportSaysWhereToGoOn() throws {
+        let home = try CLIHarness.inPractice()
+        let folder = home.folder(of: "ali")
+        let entries = (0..<20_000).map { index in
+            #"{"title": "Entry \#(index)", "body": "Body \#(index)", "date": "2024-01-01", "time": "09:00", "tags": [], "starred": false}"#
+        }
+        try Data(#"{"tags": {}, "entries": [\#(entries.joined(separator: ","))]}"#.utf8).write(to: folder.appendingPathComponent("big.json"))
+        let errors = folder.appendingPathComponent("import.err")
+        let importing = try home.spawn("ali", ["import", "jrnl", "big.json"], errorFile: errors)
+        // Once its first batch is in.
+        let started = Date()
+        while importing.isRunning, Date().timeIntervalSince(started) < 60,
+              !(try home.run("ali", ["list", "-n", "1"])).stdout.contains("Entry ") {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(importing.isRunning, "the import ended before it could be interrupted")
+        importing.send(SIGTERM)
+        #expect(importing.wait() == .exited(128 + SIGTERM))
+        let said = try String(contentsOf: errors, encoding: .utf8)
+        let match = try #require(said.firstMatch(of: /interrupted: imported (\d+) of 20000 entries.*--skip (\d+) goes on/), "\(said)")
+        #expect(match.1 == match.2)
+        let listed = try home.run("ali", ["list", "-n", "1"])
+        #expect(listed.stderr.contains("of \(match.1)"), "\(listed.stderr)")
+    }
+
     @Test func idsReadTheSameInTablesAndJSON() throws {
         let home = try CLIHarness.inPractice()
         try home.ok("ali", ["write", "Let Sam run it.", "--title", "Standup"])
