@@ -1,4 +1,5 @@
 import Foundation
+import TacitCrypto
 import TacitSpawn
 
 /// `$VISUAL`, `$EDITOR` or `vi` on a private temporary file: 0600 in a 0700 folder under
@@ -40,10 +41,12 @@ enum Editor {
         // Terminated or hung up on (a closed terminal) meanwhile, the command stops the editor and
         // wipes the file before it exits as the signal would have: the plaintext had stayed on disk.
         let previous = signal(SIGINT, SIG_IGN)
+        let stopping = Locked(false)
         let stops = [SIGTERM, SIGHUP].map { number -> (Int32, sighandler_t?, any DispatchSourceSignal) in
             let before = signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
+                stopping.withLock { $0 = true }
                 kill(child.pid, SIGKILL)
                 wipe(folder: folder)
                 exit(128 + number)
@@ -52,6 +55,8 @@ enum Editor {
             return (number, before, source)
         }
         let end = child.wait()
+        // The editor ended because a signal's clean-up stopped it: that clean-up exits.
+        while stopping.withLock({ $0 }) { pause() }
         for (number, before, source) in stops {
             source.cancel()
             signal(number, before)
