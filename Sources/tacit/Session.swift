@@ -318,6 +318,14 @@ extension Tacit {
                                        prompt: "Recovery key: ")
             let new = try Secrets.read("new passphrase", file: newPassphraseFile ?? passphrase.passphraseFile, option: "--new-passphrase-file",
                                        prompt: "New passphrase (12 characters or more): ", confirm: true)
+            // A slip in typing the key is said here, where it was typed (the daemon's answer repeats
+            // nothing of it): how many characters it has, and a 1, which is I or L.
+            let characters = key.filter { !"- \t".contains($0) }
+            let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz23456708")
+            if characters.count != 52 || !characters.allSatisfy(alphabet.contains) {
+                throw CLIError("this is not a recovery key: it has 52 characters, letters A–Z and digits 2–7 (\(characters.count) given"
+                               + (characters.contains("1") ? "; 1 is not one of them — it is I or L" : "") + ")")
+            }
             do {
                 try await connection.client.send(.POST, "/v1/recover", body: RecoverRequest(name: name, recoveryKey: key, passphrase: new))
             } catch let failure as DaemonFailure where failure.status == 401 {

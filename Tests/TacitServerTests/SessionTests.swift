@@ -64,6 +64,12 @@ import TacitCrypto
             let guessed = try await anonymous.call(.post, "/v1/recover", json: RecoverRequest(
                 name: "olivia", recoveryKey: other.displayed, passphrase: "a fresh long passphrase for olivia"))
             #expect(guessed.status == .unauthorized, "\(String(buffer: guessed.body))")
+            // A key that is not one (a slip in typing it) is a 400 that repeats nothing of it.
+            let slip = try await anonymous.call(.post, "/v1/recover", json: RecoverRequest(
+                name: "olivia", recoveryKey: "ABCD-1234-WXYZ", passphrase: "a fresh long passphrase for olivia"))
+            #expect(slip.status == .badRequest)
+            let said = try anonymous.decode(APIErrorBody.self, slip).error.message
+            #expect(said.contains("this is not a recovery key") && !said.contains("ABCD") && !said.contains("12"), "\(said)")
             let olivia = try await anonymous.login("olivia")
             await test.daemon.state.audit.flush()
             let records = try olivia.decode([AuditRecordInfo].self, try await olivia.call(.get, "/v1/audit"))
