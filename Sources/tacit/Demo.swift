@@ -63,42 +63,36 @@ final class DemoTour {
     private func haltIfStopping() {
         while stopping.withLock({ $0 }) { pause() }
     }
-    private var signalSources: [any DispatchSourceSignal] = []
+    private var signalTraps: SignalTraps?
 
     /// Interrupted (Ctrl-C, SIGTERM, a closed terminal), the demo still stops its daemon and removes
     /// its temporary home, then exits as the signal would have: it had left the daemon running after
     /// SIGTERM, and the home (keys and database) behind after Ctrl-C.
     func cleanUpOnSignals() {
         let home = home, pid = daemonPID, stopping = stopping
-        for number in [SIGINT, SIGTERM, SIGHUP] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                // The tour stops before its next step; the daemon and a step's `tacit` command that
-                // may be running (either would write into the home after it is gone) are stopped
-                // and waited for, then the home removed — again until nothing is left, as the
-                // tour may have been between its check and its next command.
-                stopping.withLock { $0 = true }
-                for _ in 0..<40 {
-                    let daemon = pid.withLock { $0 }
-                    let children = Set(Self.childProcesses() + (daemon.map { [$0] } ?? []))
-                    // The daemon stops cleanly on SIGTERM; a step's command inherited the ignored
-                    // signals and holds nothing worth keeping.
-                    for child in children { kill(child, child == daemon ? SIGTERM : SIGKILL) }
-                    for child in children {
-                        var status: Int32 = 0
-                        waitpid(child, &status, 0)
-                    }
-                    try? FileManager.default.removeItem(at: home)
-                    if children.isEmpty && !FileManager.default.fileExists(atPath: home.path) { break }
-                    Thread.sleep(forTimeInterval: 0.02)
-                    pid.withLock { $0 = nil }
+        signalTraps = SignalTraps([SIGINT, SIGTERM, SIGHUP]) { number in
+            // The tour stops before its next step; the daemon and a step's `tacit` command that
+            // may be running (either would write into the home after it is gone) are stopped
+            // and waited for, then the home removed — again until nothing is left, as the
+            // tour may have been between its check and its next command.
+            stopping.withLock { $0 = true }
+            for _ in 0..<40 {
+                let daemon = pid.withLock { $0 }
+                let children = Set(Self.childProcesses() + (daemon.map { [$0] } ?? []))
+                // The daemon stops cleanly on SIGTERM; a step's command inherited the ignored
+                // signals and holds nothing worth keeping.
+                for child in children { kill(child, child == daemon ? SIGTERM : SIGKILL) }
+                for child in children {
+                    var status: Int32 = 0
+                    waitpid(child, &status, 0)
                 }
-                FileHandle.standardError.write(Data("\n(interrupted: the demo stopped its daemon and removed \(home.path))\n".utf8))
-                exit(128 + number)
+                try? FileManager.default.removeItem(at: home)
+                if children.isEmpty && !FileManager.default.fileExists(atPath: home.path) { break }
+                Thread.sleep(forTimeInterval: 0.02)
+                pid.withLock { $0 = nil }
             }
-            source.resume()
-            signalSources.append(source)
+            FileHandle.standardError.write(Data("\n(interrupted: the demo stopped its daemon and removed \(home.path))\n".utf8))
+            exit(128 + number)
         }
     }
 

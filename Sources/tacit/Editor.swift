@@ -42,25 +42,16 @@ enum Editor {
         // wipes the file before it exits as the signal would have: the plaintext had stayed on disk.
         let previous = signal(SIGINT, SIG_IGN)
         let stopping = Locked(false)
-        let stops = [SIGTERM, SIGHUP].map { number -> (Int32, sighandler_t?, any DispatchSourceSignal) in
-            let before = signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                stopping.withLock { $0 = true }
-                kill(child.pid, SIGKILL)
-                wipe(folder: folder)
-                exit(128 + number)
-            }
-            source.resume()
-            return (number, before, source)
+        let traps = SignalTraps([SIGTERM, SIGHUP]) { number in
+            stopping.withLock { $0 = true }
+            kill(child.pid, SIGKILL)
+            wipe(folder: folder)
+            exit(128 + number)
         }
         let end = child.wait()
         // The editor ended because a signal's clean-up stopped it: that clean-up exits.
         while stopping.withLock({ $0 }) { pause() }
-        for (number, before, source) in stops {
-            source.cancel()
-            signal(number, before)
-        }
+        traps.release()
         signal(SIGINT, previous)
         guard end.succeeded else {
             throw CLIError("the editor (\(editor)) ended with \(end); nothing was saved")

@@ -257,29 +257,18 @@ extension Tacit {
                 // the import stops there, saying how to go on: it had stopped without a word, and
                 // running it again imported everything twice. A second signal stops at once.
                 let interrupted = Locked<Int32?>(nil)
-                let stops = [SIGINT, SIGTERM, SIGHUP].map { (number: Int32) -> (Int32, sighandler_t?, any DispatchSourceSignal) in
-                    let before = signal(number, SIG_IGN)
-                    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                    source.setEventHandler {
-                        let again = interrupted.withLock { state -> Bool in
-                            defer { state = number }
-                            return state != nil
-                        }
-                        if again {
-                            Terminal.warn("\nstopped at once: the batch being sent may or may not have gone in; "
-                                          + "`tacit list -n 5` shows the newest entries")
-                            Glibc.exit(128 + number)
-                        }
+                let traps = SignalTraps([SIGINT, SIGTERM, SIGHUP]) { number in
+                    let again = interrupted.withLock { state -> Bool in
+                        defer { state = number }
+                        return state != nil
                     }
-                    source.resume()
-                    return (number, before, source)
-                }
-                defer {
-                    for (number, before, source) in stops {
-                        source.cancel()
-                        signal(number, before)
+                    if again {
+                        Terminal.warn("\nstopped at once: the batch being sent may or may not have gone in; "
+                                      + "`tacit list -n 5` shows the newest entries")
+                        Glibc.exit(128 + number)
                     }
                 }
+                defer { traps.release() }
                 do {
                     for batch in ImportBatches(prepared) {
                         if let number = interrupted.withLock({ $0 }) {
