@@ -213,7 +213,8 @@ paths = {
         "delete": op("deleteEntry", "Delete an own entry and its shares", [ok(204), E(404)], params=["id"]),
     },
     "/v1/search": {"get": op("search", "Search the caller's entries", [ok(200, S("EntryList")), E(400)],
-                             query=[("q", True), ("kind", False), ("tag", False), ("cycle", False), ("since", False), ("until", False)])},
+                             query=[("q", True), ("kind", False), ("tag", False), ("cycle", False), ("since", False), ("until", False),
+                                    ("idPrefix", False), ("limit", False), ("cursor", False)])},
     "/v1/shares": {
         "get": op("listShares", "The caller's shares", [ok(200, arr("Share"))]),
         "post": op("share", "Share an entry with the group or chosen members", [ok(201, S("Share")), E(403, 404, 409)], body="ShareRequest"),

@@ -48,23 +48,7 @@ extension Routes {
         v1.get("entries") { request, context in
             let identity = try context.requireIdentity()
             let query = request.uri.queryParameters
-            let filter = try searchFilter(query)
-            let limitCount = try query["limit"].map { text -> Int in
-                guard let value = Int(String(text)), (1...100_000).contains(value) else {
-                    throw APIError.badRequest("limit must be 1 to 100000")
-                }
-                return value
-            } ?? 100
-            let offset = try query["cursor"].map { text -> Int in
-                guard let value = Int(String(text)), value >= 0 else { throw APIError.badRequest("invalid cursor") }
-                return value
-            } ?? 0
-            // Only the page is decrypted; the order and filters come from the session's cache.
-            let (page, total) = try await identity.session.search("", filter: filter, offset: offset, limit: limitCount)
-            let shared = Set(try await state.vault.sharedEntryIDs(of: identity.principal.id, now: state.now))
-            let next = offset + page.count < total ? String(offset + page.count) : nil
-            return try Response.json(EntryList(entries: page.map { summaryOf($0, shared: shared.contains($0.id)) }, next: next,
-                                               total: total))
+            return try await entryPage("", query: query, identity: identity, state: state)
         }
 
         v1.get("search") { request, context in
@@ -76,9 +60,7 @@ extension Routes {
             guard MemberSession.searchHasTerms(text) else {
                 throw APIError.badRequest("the query holds no word to look for: give words or a \"quoted phrase\"")
             }
-            let shared = Set(try await state.vault.sharedEntryIDs(of: identity.principal.id, now: state.now))
-            let entries = try await identity.session.search(text, filter: try searchFilter(query))
-            return try Response.json(EntryList(entries: entries.map { summaryOf($0, shared: shared.contains($0.id)) }, next: nil))
+            return try await entryPage(text, query: query, identity: identity, state: state)
         }
 
         v1.get("entries/{id}") { _, context in
@@ -257,6 +239,29 @@ extension Routes {
             throw APIError.badRequest("If-Match names one version of the entry, in quotes, as its ETag gives it (\"3\")")
         }
         return version
+    }
+
+    /// One page of the caller's entries matching `text` (all of them for "") and the query's
+    /// filters, newest first: `limit` (default 100) and `cursor` (where the last page ended) page
+    /// through them, `next` says where the next page starts and `total` how many match. Only the
+    /// page is decrypted; the order and filters come from the session's cache.
+    static func entryPage(_ text: String, query: Parameters, identity: Identity, state: DaemonState) async throws -> Response {
+        let filter = try searchFilter(query)
+        let limit = try query["limit"].map { text -> Int in
+            guard let value = Int(String(text)), (1...100_000).contains(value) else {
+                throw APIError.badRequest("limit must be 1 to 100000")
+            }
+            return value
+        } ?? 100
+        let offset = try query["cursor"].map { text -> Int in
+            guard let value = Int(String(text)), value >= 0 else { throw APIError.badRequest("invalid cursor") }
+            return value
+        } ?? 0
+        let (page, total) = try await identity.session.search(text, filter: filter, offset: offset, limit: limit)
+        let shared = Set(try await state.vault.sharedEntryIDs(of: identity.principal.id, now: state.now))
+        let next = offset + page.count < total ? String(offset + page.count) : nil
+        return try Response.json(EntryList(entries: page.map { summaryOf($0, shared: shared.contains($0.id)) }, next: next,
+                                           total: total))
     }
 
     static func searchFilter(_ query: Parameters) throws -> SearchFilter {

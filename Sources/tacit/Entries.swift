@@ -104,11 +104,15 @@ extension Tacit {
     /// `tacit search QUERY`.
     struct Search: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Search your entries' titles, text, tags and topics.",
+            abstract: "Search your entries' titles, text, tags and topics (the newest \(List.defaultLimit) matches unless told otherwise).",
             discussion: """
+            As with `tacit list`, the newest \(List.defaultLimit) matches are shown without --limit or --all, and a \
+            line on standard error says how many more there are.
+
             Examples:
               tacit search "stand-up"
               tacit search feedback --kind reflection --json
+              tacit search delegation --all
             """
         )
 
@@ -116,17 +120,27 @@ extension Tacit {
         @OptionGroup var passphrase: PassphraseOptions
         @Argument(help: "The words to look for.") var query: [String]
         @OptionGroup var filters: EntryFilters
+        @Option(name: [.customShort("n"), .long], help: "Show the newest N matches (default \(List.defaultLimit)).") var limit: Int?
+        @Flag(help: "Show every match.") var all = false
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             if query.joined().allSatisfy(\.isWhitespace) { throw ValidationError("give some words to search for") }
+            if query.joined(separator: " ").count > 500 { throw ValidationError("a search is at most 500 characters") }
+            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+            if all && limit != nil { throw ValidationError("give --limit N or --all, not both") }
         }
 
         func run() async throws {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let parameters = [("q", query.joined(separator: " "))] + (try await filters.query(account))
-            let found: EntryList = try await account.call(.GET, "/v1/search", query: parameters)
+            let found = try await Resolve.newestEntries(account, query: parameters, limit: all ? nil : limit ?? List.defaultLimit,
+                                                        path: "/v1/search")
             try printEntries(found.entries, json: output.json, empty: "nothing found")
+            if found.next != nil {
+                let of = found.total.map { " of \($0)" } ?? ""
+                Terminal.warn("showing the newest \(found.entries.count)\(of) matches — `--limit N` for more, `--all` for every one")
+            }
         }
     }
 

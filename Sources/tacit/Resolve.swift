@@ -11,7 +11,8 @@ enum Resolve {
 
     /// The newest `limit` own entries (all with `nil`), newest first, in pages of at most 1,000; the
     /// answer's `next` says whether more match, and `total` how many (from a daemon that says).
-    static func newestEntries(_ account: Authenticated, query: [(String, String)] = [], limit: Int?) async throws -> EntryList {
+    static func newestEntries(_ account: Authenticated, query: [(String, String)] = [], limit: Int?,
+                              path: String = "/v1/entries") async throws -> EntryList {
         var entries: [EntrySummary] = []
         var cursor: String?
         var total: Int?
@@ -19,7 +20,7 @@ enum Resolve {
             let pageSize = min(1000, (limit ?? Int.max) - entries.count)
             var parameters = query + [("limit", String(pageSize))]
             if let cursor { parameters.append(("cursor", cursor)) }
-            let page: EntryList = try await account.call(.GET, "/v1/entries", query: parameters)
+            let page: EntryList = try await account.call(.GET, path, query: parameters)
             entries += page.entries
             cursor = page.next
             total = page.total

@@ -211,6 +211,26 @@ import Testing
         #expect(found.contains("Standup") && !found.contains("Retro"), "\(found)")
     }
 
+    /// A search shows the newest 50 matches as `list` does, says how many there are, and pages
+    /// with -n and --all (it had printed every match: 40,000 rows for a common word).
+    @Test func aSearchShowsTheNewestMatchesAndSaysHowMany() throws {
+        let home = try CLIHarness.inPractice()
+        let folder = home.folder(of: "ali")
+        let entries = (0..<60).map { index in
+            #"{"title": "Delegation \#(index)", "body": "Handed over part \#(index).", "date": "2024-01-01", "time": "09:\#(String(format: "%02d", index))", "tags": [], "starred": false}"#
+        }
+        try Data(#"{"tags": {}, "entries": [\#(entries.joined(separator: ","))]}"#.utf8).write(to: folder.appendingPathComponent("sixty.json"))
+        try home.ok("ali", ["import", "jrnl", "sixty.json"])
+        let first = try home.run("ali", ["search", "handed"])
+        #expect(first.status == 0 && first.stdout.split(separator: "\n").count == 51, "a header and 50 rows")
+        #expect(first.stderr.contains("showing the newest 50 of 60 matches"), "\(first.stderr)")
+        #expect(first.stdout.contains("Delegation 59") && !first.stdout.contains("Delegation 9\n"))
+        #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["search", "handed", "-n", "3", "--json"])).count == 3)
+        let every = try home.run("ali", ["search", "handed", "--all", "--json"])
+        #expect(try CLIHarness.decode([EntrySummary].self, every.stdout).count == 60 && !every.stderr.contains("showing"))
+        #expect(try home.run("ali", ["search", String(repeating: "x", count: 501)]).status == 2)
+    }
+
     @Test func largeImportsGoInBatchesAndAPartialOneSaysHowFarItGot() throws {
         let home = try CLIHarness.inPractice()
         let folder = home.folder(of: "ali")
