@@ -82,11 +82,15 @@ public struct InvitationResponse: Codable, Sendable {
     public var code: String
     /// When it stops working.
     public var expiresAt: Date
+    /// `true` when it replaced the name's earlier invitation, unused until now, whose code no
+    /// longer works; absent otherwise.
+    public var replaced: Bool?
 
     /// Creates the response.
-    public init(code: String, expiresAt: Date) {
+    public init(code: String, expiresAt: Date, replaced: Bool? = nil) {
         self.code = code
         self.expiresAt = expiresAt
+        self.replaced = replaced
     }
 }
 

@@ -117,8 +117,10 @@ extension Routes {
                                                                   facilitator: input.role == "facilitator")
             // Who was invited, as what and into which group: a roster's newcomer can be traced to
             // the invitation that brought them.
-            try await audit(state, identity, "invite", "\(name) (\(input.role)\(group.map { " in \($0.name)" } ?? ""))")
-            return try Response.json(InvitationResponse(code: code.code, expiresAt: code.expiresAt), status: .created)
+            try await audit(state, identity, "invite", "\(name) (\(input.role)\(group.map { " in \($0.name)" } ?? "")"
+                            + "\(code.replacedEarlier ? ", replacing an earlier invitation" : ""))")
+            return try Response.json(InvitationResponse(code: code.code, expiresAt: code.expiresAt,
+                                                        replaced: code.replacedEarlier ? true : nil), status: .created)
         }
 
         // The invitations waiting to be used, and withdrawing one: the operator's, as inviting is.

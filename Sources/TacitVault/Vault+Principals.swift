@@ -13,6 +13,8 @@ public struct EnrollmentCode: Sendable {
     public let group: GroupID?
     /// When it stops working.
     public let expiresAt: Date
+    /// Whether it replaced an unused invitation of the same name, whose code stopped working.
+    public var replacedEarlier = false
 }
 
 /// A member's recovery key: shown once, then only the member has it.
@@ -69,7 +71,7 @@ extension Vault {
         let row = EnrollmentCodeRow(codeHash: SHA256.hash(raw), name: name, role: role, group: group,
                                     expiresAt: Int64(expires.timeIntervalSince1970), usedAt: nil, facilitator: facilitator)
         let maximum = configuration.groupSize.allowed.upperBound
-        try await write { access in
+        let replaced = try await write { access in
             if let group {
                 // A full group is said now, not when the invitee enrolls.
                 guard let groupRow = try access.group(group) else { throw VaultError.notFound("the group") }
@@ -77,10 +79,13 @@ extension Vault {
             }
             // The newest invitation of a name is the one that works: an earlier one, unused,
             // would otherwise enroll them with its older role or group.
-            if let name { try access.dropUnusedEnrollmentCodes(for: name) }
+            let dropped = try name.map { try access.dropUnusedEnrollmentCodes(for: $0) } ?? 0
             try access.insertEnrollmentCode(row)
+            return dropped > 0
         }
-        return EnrollmentCode(code: Base32.grouped(raw), name: name, role: role, group: group, expiresAt: expires)
+        var code = EnrollmentCode(code: Base32.grouped(raw), name: name, role: role, group: group, expiresAt: expires)
+        code.replacedEarlier = replaced
+        return code
     }
 
     /// The invitations not used yet, expired ones included (an operator re-invites those), by name.

@@ -231,6 +231,9 @@ extension Tacit {
                                                                         body: InvitationRequest(name: name, role: role, group: group))
             if json { return try JSONOutput.print(invitation) }
             print("enrollment code for \(name): \(invitation.code)")
+            if invitation.replaced == true {
+                print("this replaces the invitation \(name) had not used yet: its code no longer works")
+            }
             print("it works once, until \(DateText.minute(invitation.expiresAt)): tacit enroll --code \(invitation.code) --name \(name)")
         }
     }

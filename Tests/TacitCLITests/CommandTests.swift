@@ -521,8 +521,9 @@ import Testing
         #expect(login.status == 0, "\(login.stderr)")
     }
 
-    /// Inviting a name again replaces the earlier invitation: the older code, made without the
-    /// group, had enrolled the member into no group and left the newer one refused ("name taken").
+    /// Inviting a name again replaces the earlier invitation, and says so: the older code, made
+    /// without the group, had enrolled the member into no group and left the newer one refused
+    /// ("name taken").
     @Test func aNewInvitationReplacesTheEarlierOne() throws {
         let home = try CLIHarness.started()
         try home.organise(members: ["ali"], compliance: false)
@@ -531,6 +532,11 @@ import Testing
             return try #require((try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["code"] as? String)
         }
         let first = try code([]), second = try code(["--group", "north"])
+        // The operator is told when a code they may already have handed out stops working.
+        let third = try home.ok("olivia", ["invite", "kim", "--role", "member"])
+        #expect(!third.contains("replaces"), "\(third)")
+        let fourth = try home.ok("olivia", ["invite", "kim", "--role", "member", "--group", "north"])
+        #expect(fourth.contains("this replaces the invitation kim had not used yet: its code no longer works"), "\(fourth)")
         let old = try home.run("jo", ["enroll", "--code", first, "--name", "jo"])
         #expect(old.status != 0 && old.stderr.contains("not valid"), "\(old.stderr)")
         try home.ok("jo", ["enroll", "--code", second, "--name", "jo"])
