@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TacitAPI
+import TacitVault
 
 /// `--since`, `--until`, `--kind`, `--tag`, `--cycle`: the filters of `list` and `search`.
 struct EntryFilters: ParsableArguments {
@@ -127,6 +128,10 @@ extension Tacit {
         func validate() throws {
             if query.joined().allSatisfy(\.isWhitespace) { throw ValidationError("give some words to search for") }
             if query.joined(separator: " ").count > 500 { throw ValidationError("a search is at most 500 characters") }
+            // Quotes or punctuation alone: the same usage error as no words, before anything is asked.
+            if !MemberSession.searchHasTerms(query.joined(separator: " ")) {
+                throw ValidationError("the search holds no word to look for: give words or a \"quoted phrase\"")
+            }
             if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
             if all && limit != nil { throw ValidationError("give --limit N or --all, not both") }
         }

@@ -198,14 +198,15 @@ import Testing
         #expect(try home.ok("ali", ["show", id.uppercased()]).contains("Let Sam run it."))
     }
 
-    /// A query with no word in it (a lone quote) is refused rather than matching every entry.
+    /// A query with no word in it (a lone quote) is refused rather than matching every entry: a
+    /// usage error (exit 2), as a blank one is.
     @Test func aSearchWithNoWordIsRefused() throws {
         let home = try CLIHarness.inPractice()
         try home.ok("ali", ["write", "Let Sam run it.", "--title", "Standup"])
         try home.ok("ali", ["write", "Asked before advising.", "--title", "Retro"])
         for query in ["\"", "\"\"", "\" \""] {
             let refused = try home.run("ali", ["search", query])
-            #expect(refused.status == 1 && refused.stderr.contains("holds no word to look for"), "\(query): \(refused.stderr)")
+            #expect(refused.status == 2 && refused.stderr.contains("holds no word to look for"), "\(query): \(refused.stderr)")
         }
         let found = try home.ok("ali", ["search", "\"run it\""])
         #expect(found.contains("Standup") && !found.contains("Retro"), "\(found)")

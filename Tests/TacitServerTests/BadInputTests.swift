@@ -72,6 +72,9 @@ import TacitAPI
                 #expect((try? olivia.decode(APIErrorBody.self, response)) != nil, "\(path) has a JSON body")
             }
             #expect(try await olivia.call(.get, "/v1/search").status == .badRequest)
+            // A lone quote holds no word: refused, not an answer of every entry.
+            let quotes = try await olivia.call(.get, "/v1/search?q=%22%22")
+            #expect(quotes.status == .badRequest && String(buffer: quotes.body).contains("holds no word"), "\(String(buffer: quotes.body))")
             #expect(try await olivia.call(.get, "/v1/entries?idPrefix=xyz!").status == .badRequest)
             #expect(try await olivia.call(.get, "/v1/entries?limit=0").status == .badRequest)
             #expect(try await olivia.call(.get, "/v1/entries?since=yesterday").status == .badRequest)
