@@ -180,34 +180,40 @@ extension Tacit {
     struct ImportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import entries from jrnl or Day One exports into your journal, with their original dates.",
+            abstract: "Import entries from jrnl, Day One or Tacit's own JSON export into your journal, with their original dates.",
             discussion: """
-            Entries keep the date they were written and their text as written. They are sent in batches \
-            of up to 500, each one transaction: if the daemon refuses a batch (an entry dated in the \
-            future, say), the batches before it stay imported, and the command says how many and how \
-            to go on: after fixing the file, the same import with --skip N leaves out the N entries \
-            already in, so nothing is imported twice.
+            Entries keep the date they were written and their text as written. An entry your journal \
+            already has — the same date, to the second, and the same title — is left out and counted, \
+            so an import run again brings in only what is new (--keep-duplicates imports them anyway). \
+            They are sent in batches of up to 500, each one transaction: if the daemon refuses a batch \
+            (an entry dated in the future, say), the batches before it stay imported, and the command \
+            says how many and how to go on.
 
             Examples:
               jrnl --export json > jrnl.json && tacit import jrnl jrnl.json
               tacit import dayone Journal.json      # from inside Day One's export zip
+              tacit import tacit journal.json       # made by `tacit export --format json`
             """,
-            subcommands: [Jrnl.self, DayOne.self]
+            subcommands: [Jrnl.self, DayOne.self, TacitJSON.self]
         )
 
         /// What both importers share: where entries go and how they are sent.
         struct Target: ParsableArguments {
             @OptionGroup var connection: Connection
             @OptionGroup var passphrase: PassphraseOptions
-            @Option(help: ArgumentHelp("The kind of the imported entries.", valueName: "KIND")) var kind = "note"
+            @Option(help: ArgumentHelp("The kind of the imported entries (default: note; a Tacit export keeps each entry's own).",
+                                       valueName: "KIND"))
+            var kind: String?
             @Option(help: ArgumentHelp("The cycle (id) or group (name) to import into (default: your current cycle).", valueName: "C"))
             var cycle: String?
             @Option(help: ArgumentHelp("Leave out the first N entries of the file (those an interrupted import brought in).",
                                        valueName: "N"))
             var skip = 0
+            @Flag(help: "Also import entries your journal already has (the same date and title), which are otherwise left out.")
+            var keepDuplicates = false
 
             func validate() throws {
-                if !entryKinds.contains(kind) { throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))") }
+                if let kind, !entryKinds.contains(kind) { throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))") }
                 if skip < 0 { throw ValidationError("--skip must be 0 or more") }
                 if let cycle { try Arguments.checkCycle(cycle, "--cycle") }
             }
@@ -234,11 +240,13 @@ extension Tacit {
                     throw CLIError("--skip \(skip) leaves out more entries than \(source) has (\(entries.count)); nothing was imported",
                                    status: .usage)
                 }
-                let prepared = entries.dropFirst(skip).map { entry -> ImportedEntry in
+                var prepared = entries.dropFirst(skip).map { entry -> ImportedEntry in
                     var entry = entry!
-                    entry.kind = kind
+                    entry.kind = kind ?? entry.kind ?? "note"
                     return entry
                 }
+                // Where each entry to send is in the file, counting from 0: what messages name.
+                var positions = Array(skip..<entries.count)
                 guard !prepared.isEmpty else {
                     print("imported 0 entries from \(source): \(skip == 0 ? "it has none" : "all \(skip) were skipped")")
                     return
@@ -251,6 +259,23 @@ extension Tacit {
                 let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
                 var cycleID: UUID?
                 if let cycle { cycleID = try await Resolve.ownCycle(cycle, account).id }
+                // An import run twice (or again after an interruption) had brought everything in
+                // twice: what the journal already has is left out, and said.
+                if !keepDuplicates {
+                    let present = try await ImportCommand.presentEntries(around: prepared, account)
+                    let kept = ImportCommand.leavingOut(present, from: prepared)
+                    let left = prepared.count - kept.count
+                    if left > 0 {
+                        Terminal.warn("left out \(left.counted("entry", "entries")) of \(source) that your journal already has "
+                                      + "(the same date and title); --keep-duplicates imports \(left == 1 ? "it" : "them") too")
+                    }
+                    prepared = kept.map { prepared[$0] }
+                    positions = kept.map { positions[$0] }
+                    guard !prepared.isEmpty else {
+                        print("imported 0 entries from \(source): your journal has \(left == 1 ? "it" : "all of them") already")
+                        return
+                    }
+                }
                 let progress = ProgressBar("import", total: prepared.count)
                 var imported = 0
                 // Interrupted (Ctrl-C, SIGTERM, a closed terminal), the batch being sent finishes and
@@ -269,23 +294,26 @@ extension Tacit {
                     }
                 }
                 defer { traps.release() }
+                /// How many entries of the file are behind once `imported` of those sent are in: the
+                /// --skip that goes on from there.
+                func done() -> Int { imported == 0 ? skip : positions[imported - 1] + 1 }
                 do {
                     for batch in ImportBatches(prepared) {
                         if let number = interrupted.withLock({ $0 }) {
                             progress.finish()
-                            let done = skip + imported
+                            let done = done()
                             Terminal.warn("interrupted: imported \(imported) of \(prepared.count) entries"
                                           + (imported > 0 ? " (entries \(skip + 1)–\(done) of \(source))" : "")
                                           + "; the same import with --skip \(done) goes on from entry \(done + 1)")
                             Glibc.exit(128 + number)
                         }
-                        imported += try await Self.importBatch(batch, startingAt: skip + imported, cycle: cycleID, account,
+                        imported += try await Self.importBatch(batch, positions: positions[batch.indices], cycle: cycleID, account,
                                                                source: source) { progress.advance(by: $0) }
                     }
                 } catch {
                     progress.finish()
                     if imported > 0 {
-                        let done = skip + imported
+                        let done = done()
                         Terminal.warn("imported \(imported) of \(prepared.count) entries (entries \(skip + 1)–\(done) of \(source)) "
                                       + "before this error; once it is fixed, the same import with --skip \(done) goes on from entry \(done + 1)")
                     }
@@ -295,10 +323,11 @@ extension Tacit {
                 print("imported \(imported.counted("entry", "entries")) from \(source), with their original dates")
             }
 
-            /// Sends one batch; one the daemon finds too large goes again as two halves.
+            /// Sends one batch; one the daemon finds too large goes again as two halves. `positions`:
+            /// where each of its entries is in the file, for messages.
             ///
             /// - Returns: how many entries were written.
-            static func importBatch(_ batch: ArraySlice<ImportedEntry>, startingAt first: Int, cycle: UUID?,
+            static func importBatch(_ batch: ArraySlice<ImportedEntry>, positions: ArraySlice<Int>, cycle: UUID?,
                                     _ account: Authenticated, source: String,
                                     progress: (Int) -> Void) async throws -> Int {
                 do {
@@ -308,15 +337,16 @@ extension Tacit {
                     return answer.imported
                 } catch let failure as DaemonFailure where failure.status == 413 && batch.count > 1 {
                     let middle = batch.startIndex + batch.count / 2
-                    let head = try await importBatch(batch[..<middle], startingAt: first, cycle: cycle, account, source: source,
-                                                     progress: progress)
-                    return head + (try await importBatch(batch[middle...], startingAt: first + head, cycle: cycle, account,
+                    let head = try await importBatch(batch[..<middle], positions: positions[..<middle], cycle: cycle, account,
+                                                     source: source, progress: progress)
+                    return head + (try await importBatch(batch[middle...], positions: positions[middle...], cycle: cycle, account,
                                                          source: source, progress: progress))
                 } catch let failure as DaemonFailure where failure.status == 413 {
-                    throw CLIError("entry \(first + 1) of \(source) is larger than the daemon accepts in one request")
+                    throw CLIError("entry \(positions.first! + 1) of \(source) is larger than the daemon accepts in one request")
                 } catch let failure as DaemonFailure where failure.status == 400 {
                     // The daemon counts from the start of the batch; say which entry of the file it means.
-                    throw CLIError("the daemon refused the import: \(ImportCommand.renumbered(failure.message, from: first, in: source))")
+                    throw CLIError("the daemon refused the import: "
+                                   + ImportCommand.renumbered(failure.message, positions: Array(positions), in: source))
                 }
             }
         }
@@ -411,6 +441,63 @@ extension Tacit {
             }
         }
 
+        struct TacitJSON: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "tacit",
+                abstract: "Import a JSON export of Tacit (`tacit export --format json`): titles, text, tags, topics, kinds and dates.",
+                discussion: """
+                Moves a journal from one Tacit to another, or brings back entries deleted since the \
+                export. Each entry keeps its kind unless --kind is given; it goes into your current \
+                cycle (or --cycle), as the export's cycles are another instance's or over.
+
+                Example:
+                  tacit import tacit journal.json --cycle north
+                """)
+
+            @OptionGroup var target: Target
+            @Argument(help: "The JSON file.") var file: String
+
+            /// An entry as `tacit export --format json` writes it (`EntryResponse`); what is not
+            /// listed here (ids, author, cycle, version) belongs to the instance that exported it.
+            struct Exported: Decodable {
+                var title: String
+                var body: String
+                var tags: [String]
+                var topic: String?
+                var kind: String
+                var created: Date
+            }
+
+            func run() async throws {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CLIError("cannot read \(file): \(Secrets.unreadable(file))")
+                }
+                let decoder = JSONDecoder()
+                decoder.dateDecodingStrategy = .iso8601
+                let exported: [Exported]
+                do {
+                    exported = try decoder.decode([Exported].self, from: data)
+                } catch {
+                    throw CLIError("\(file) is not a JSON export of Tacit (make it with `tacit export --format json`)")
+                }
+                let unknown = exported.indices.filter { !entryKinds.contains(exported[$0].kind) }
+                if !unknown.isEmpty, target.kind == nil {
+                    throw CLIError("\(ImportCommand.entryList(unknown)) of \(file) \(unknown.count == 1 ? "has a kind" : "have kinds") "
+                                   + "Tacit does not know (\(entryKinds.joined(separator: ", "))); give --kind KIND for them all; "
+                                   + "nothing was imported")
+                }
+                let entries = exported.map { item -> ImportedEntry? in
+                    var entry = ImportCommand.entry(title: item.title, body: item.body, tags: item.tags, created: item.created)
+                    entry.topic = String(DisplayText.field(item.topic ?? "").prefix(200))
+                    entry.kind = item.kind
+                    return entry
+                }
+                try await target.send(entries, source: file, shortened: exported.indices.filter {
+                    ImportCommand.isShortened(title: exported[$0].title, tags: exported[$0].tags)
+                })
+            }
+        }
+
         /// Day One's Markdown as plain text: the attachment markers `![](dayone-moment://…)` taken
         /// out (the rest of their line kept; a line that was only markers goes), and its backslash
         /// escapes (`\.` `\-` `\\`) read as the characters they escape.
@@ -469,10 +556,47 @@ extension Tacit {
         }
 
         /// The daemon's message with its `entries[i]` (or `entries.[i]`), which counts from the
-        /// start of a batch, turned into "entry N of FILE".
-        static func renumbered(_ message: String, from first: Int, in source: String) -> String {
-            guard let match = message.firstMatch(of: /entries\.?\[(\d+)\]/), let index = Int(match.1) else { return message }
-            return message.replacingCharacters(in: match.range, with: "entry \(first + index + 1) of \(source)")
+        /// start of a batch, turned into "entry N of FILE"; `positions` are the batch's entries'
+        /// places in the file.
+        static func renumbered(_ message: String, positions: [Int], in source: String) -> String {
+            guard let match = message.firstMatch(of: /entries\.?\[(\d+)\]/), let index = Int(match.1),
+                  positions.indices.contains(index) else { return message }
+            return message.replacingCharacters(in: match.range, with: "entry \(positions[index] + 1) of \(source)")
+        }
+
+        /// What makes an imported entry the same as one in the journal: its date to the second
+        /// and its title, as the daemon keeps them.
+        struct SameEntry: Hashable {
+            let second: Int64
+            let title: String
+
+            init(created: Date, title: String) {
+                second = Int64(created.timeIntervalSince1970.rounded(.down))
+                self.title = title
+            }
+        }
+
+        /// The member's entries dated between the first and the last of `entries`, counted by date
+        /// and title (one listing, of those days only).
+        static func presentEntries(around entries: [ImportedEntry], _ account: Authenticated) async throws -> [SameEntry: Int] {
+            guard let first = entries.map(\.created).min(), let last = entries.map(\.created).max() else { return [:] }
+            let listed = try await Resolve.allEntries(account, query: [("since", DateText.iso(first.addingTimeInterval(-1))),
+                                                                       ("until", DateText.iso(last.addingTimeInterval(1)))])
+            var present: [SameEntry: Int] = [:]
+            for entry in listed { present[SameEntry(created: entry.created, title: entry.title), default: 0] += 1 }
+            return present
+        }
+
+        /// The indices of `entries` to send: each entry of the journal accounts for one entry of the
+        /// file with its date and title (two such entries in the file and one in the journal: one is sent).
+        static func leavingOut(_ present: [SameEntry: Int], from entries: [ImportedEntry]) -> [Int] {
+            var unmatched = present
+            return entries.indices.filter { index in
+                let key = SameEntry(created: entries[index].created, title: entries[index].title)
+                guard let count = unmatched[key], count > 0 else { return true }
+                unmatched[key] = count - 1
+                return false
+            }
         }
     }
 }

@@ -279,6 +279,13 @@ import Testing
         let later = all.filter { iso($0.created).hasPrefix("2025-02-03") }.map(\.title)
         #expect(later.count == 700 && Set(later) == Set((0..<700).map { "Entry \($0)" }))
         #expect(try home.run("ali", ["import", "jrnl", "later.json", "--skip", "701"]).status == 2)
+        // Run once more, the whole file is found in the journal and nothing comes in twice.
+        let again = try home.run("ali", ["import", "jrnl", "later.json"])
+        #expect(again.status == 0 && again.stdout.contains("imported 0 entries from later.json: your journal has all of them already"),
+                "\(again.stdout)")
+        #expect(again.stderr.contains("left out 700 entries of later.json that your journal already has (the same date and title)"),
+                "\(again.stderr)")
+        #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"])).count == 1900)
 
         // A file with an entry whose date cannot be read imports nothing.
         try Data(#"{"tags": {}, "entries": [{"title": "a", "body": "b", "date": "someday", "time": "", "tags": []}]}"#.utf8)
@@ -287,6 +294,55 @@ import Testing
         #expect(undated.status == 1)
         #expect(undated.stderr.contains("entry 1 of undated.json has no date"))
         #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"])).count == 1900)
+    }
+}
+
+/// A JSON export of Tacit imports into another journal with its titles, text, tags, topics, kinds
+/// and dates; imported where it came from, every entry is found there already and left out, and
+/// --keep-duplicates brings them in anyway. Half a journal brings in the other half only.
+@Suite struct TacitExportImportTests {
+    @Test func aJSONExportImportsBackWithoutDuplicates() throws {
+        let home = try CLIHarness.inPractice()
+        try home.ok("ali", ["write", "Let Sam run it.", "--title", "Standup", "--tag", "delegation", "--kind", "practice",
+                                 "--topic", "Delegating"])
+        try home.setTime("2026-03-11T10:00:00Z")
+        try home.ok("ali", ["write", "Asked before advising.", "--title", "Retro", "--kind", "reflection"])
+        try home.setTime("2026-03-12T10:00:00Z")
+        let exported = try home.ok("ali", ["export", "--format", "json"])
+        let aliFile = home.folder(of: "ali").appendingPathComponent("journal.json")
+        try Data(exported.utf8).write(to: aliFile)
+
+        let back = try home.run("ali", ["import", "tacit", "journal.json"])
+        #expect(back.status == 0 && back.stdout.contains("imported 0 entries"), "\(back.stdout)")
+        #expect(back.stderr.contains("left out 2 entries of journal.json that your journal already has"), "\(back.stderr)")
+        #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"])).count == 2)
+
+        // Into bea's journal: everything but ids, with the original dates and kinds.
+        try Data(exported.utf8).write(to: home.folder(of: "bea").appendingPathComponent("journal.json"))
+        #expect(try home.ok("bea", ["import", "tacit", "journal.json"]).contains("imported 2 entries"))
+        let beas = try CLIHarness.decode([EntrySummary].self, try home.ok("bea", ["list", "--json"]))
+        let alis = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"]))
+        #expect(beas.map(\.title) == alis.map(\.title) && beas.map(\.kind) == ["reflection", "practice"], "\(beas)")
+        #expect(beas.map(\.created) == alis.map(\.created) && beas.map(\.tags) == alis.map(\.tags))
+        #expect(Set(beas.map(\.id)).isDisjoint(with: alis.map(\.id)))
+        #expect(try home.ok("bea", ["search", "Sam"]).contains("Standup"))
+        let standup = try #require(beas.first { $0.title == "Standup" })
+        #expect(try home.ok("bea", ["show", standup.id.uuidString.lowercased(), "--json"]).contains("\"topic\" : \"Delegating\""))
+
+        // One entry gone from ali's journal comes back alone; --keep-duplicates brings both.
+        let retro = try #require(alis.first { $0.title == "Retro" })
+        try home.ok("ali", ["delete", String(retro.id.uuidString.lowercased().prefix(8)), "--yes"])
+        let restored = try home.run("ali", ["import", "tacit", "journal.json"])
+        #expect(restored.stdout.contains("imported 1 entry") && restored.stderr.contains("left out 1 entry"), "\(restored)")
+        #expect(try home.ok("ali", ["import", "tacit", "journal.json", "--keep-duplicates"]).contains("imported 2 entries"))
+        #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"])).count == 4)
+
+        // What is not a Tacit export says so, and imports nothing.
+        let wrong = try home.run("ali", ["import", "tacit", "journal.json.missing"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("cannot read journal.json.missing"), "\(wrong.stderr)")
+        try Data(#"{"tags": {}, "entries": []}"#.utf8).write(to: aliFile)
+        let jrnlFile = try home.run("ali", ["import", "tacit", "journal.json"])
+        #expect(jrnlFile.status != 0 && jrnlFile.stderr.contains("is not a JSON export of Tacit"), "\(jrnlFile.stderr)")
     }
 }
 
