@@ -383,8 +383,10 @@ public final class Daemon: Sendable {
         let application = Application(
             router: router(),
             // A client that stops sending (a request cut off halfway, or an idle connection) is
-            // let go of; a request being answered is not timed.
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(state.configuration.connectionIdleSeconds)))),
+            // let go of; a request being answered is not timed. Bytes that are not HTTP get the
+            // daemon's JSON 400 (`ProtocolErrorHandler`).
+            server: .http1(configuration: .init(additionalChannelHandlers: [ProtocolErrorHandler()],
+                                                idleTimeout: .seconds(Int64(state.configuration.connectionIdleSeconds)))),
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
             onServerRunning: { [self] _ in
                 do {

@@ -117,6 +117,44 @@ import TacitVault
         try await task.value
     }
 
+    /// Bytes HTTP's parser cannot read get the daemon's JSON 400 like any other refusal (they had
+    /// an empty 400 from Hummingbird), and the connection ends; the daemon serves on.
+    @Test func whatIsNotHTTPGetsAJSONBadRequest() async throws {
+        let test = try await TestDaemon()
+        let task = try await Self.start(test)
+        let path = test.daemon.layout.socketPath
+        let garbage = [
+            "HELLO THERE\r\n\r\n",
+            "GET /v1/health HTTP/1.1\r\nHost localhost\r\n\r\n",
+            "POST /v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Length: many\r\n\r\n{}",
+        ]
+        for bytes in garbage {
+            let received = try await onOwnThread { () throws -> Data in
+                let descriptor = try UnixHTTP.connect(path)
+                defer { close(descriptor) }
+                var tv = timeval(tv_sec: 10, tv_usec: 0)
+                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+                let payload = Array(bytes.utf8)
+                _ = payload.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                var data = Data(), buffer = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let n = recv(descriptor, &buffer, buffer.count, 0)
+                    if n <= 0 { break }
+                    data.append(contentsOf: buffer[0..<n])
+                }
+                return data
+            }
+            let response = try UnixHTTP.parse(received)
+            #expect(response.status == 400, "\(bytes.debugDescription)")
+            #expect(response.headers["content-type"]?.hasPrefix("application/json") == true, "\(response.headers)")
+            let error = try? JSONDecoder().decode(APIErrorBody.self, from: response.body)
+            #expect(error?.error.code == "bad-request", "\(bytes.debugDescription): \(String(decoding: response.body, as: UTF8.self))")
+        }
+        #expect(try await UnixHTTP.send(socket: path, "GET", "/v1/health").status == 200)
+        await test.daemon.stop()
+        try await task.value
+    }
+
     @Test func aConfiguredSocketGroupGetsTheSocketOrTheStartIsRefused() async throws {
         let group = try #require(getgrgid(getegid())).pointee
         let name = String(cString: group.gr_name)
