@@ -60,6 +60,12 @@ enum DateText {
         return (calendar.date(byAdding: .day, value: 1, to: date) ?? date.addingTimeInterval(86_400)).addingTimeInterval(-1)
     }
 
+    /// The first moment after a span that `text` ends: a bare day means the next day's midnight
+    /// (the whole day is in the span), a day with a time that time.
+    static func parseAfter(_ text: String, option: String) throws -> Date {
+        try parseEnd(text, option: option).addingTimeInterval(text.count == 10 ? 1 : 0)
+    }
+
     /// A date as the daemon's filters take it (ISO 8601, UTC).
     static func iso(_ date: Date) -> String {
         isoStyle.format(date)

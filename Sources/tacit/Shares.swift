@@ -48,17 +48,42 @@ extension Tacit {
                 guard entry.group == detail.group.id else {
                     if entry.group == nil {
                         throw CLIError("this entry is in no group's cycle (it was written outside one), and entries are shared "
-                                       + "only within their group: it stays yours")
+                                       + "only within their group: it stays yours", status: .denied)
                     }
-                    throw CLIError("this entry belongs to another group than \(detail.group.name); an entry is shared only within its own group")
+                    // The same refusal as sharing with a member of another group: a rule of the journal.
+                    let groups: [GroupSummary] = (try? await account.call(.GET, "/v1/groups")) ?? []
+                    let own = groups.first { $0.id == entry.group }.map(\.name)
+                    throw CLIError("this entry is in \(own.map { "\($0)'s" } ?? "another group's") cycle, not \(detail.group.name)'s: "
+                                   + "an entry is shared only within its own group"
+                                   + (own.map { " (--group \($0), or --with members of \($0))" } ?? ""), status: .denied)
                 }
             }
-            let untilDate = try until.map { try DateText.parseEnd($0, option: "--until") }
+            // "Readable through that day": the share ends at the next midnight, not a second before it.
+            let untilDate = try until.map { try DateText.parseAfter($0, option: "--until") }
             let share: TacitAPI.ShareInfo = try await account.call(
                 .POST, "/v1/shares", body: ShareRequest(entry: id, group: group != nil, with: readers, until: untilDate))
             if json { return try JSONOutput.print(share) }
             print(share.id.lower)
             Terminal.warn("shared with \(share.group ? "the group: " : "")\(share.audience.joined(separator: ", ")) until \(DateText.expiry(share.expiresAt))")
+            // Readers this share names who already read the entry through another: revoking one
+            // share alone would leave them reading it.
+            let others = try await Self.otherLiveShares(of: share.entry, besides: share.id, account)
+            let overlap = others.map { other in (other, other.audience.filter(share.audience.contains)) }.filter { !$0.1.isEmpty }
+            for (other, names) in overlap {
+                Terminal.warn("note: \(names.joined(separator: ", ")) can read this entry through share \(other.id.short) as well "
+                              + "(\(Self.audience(other))); revoking one share leaves the other open")
+            }
+        }
+
+        /// The entry's other shares that readers can open now (not revoked, expired or paused).
+        static func otherLiveShares(of entry: UUID, besides share: UUID, _ account: Authenticated) async throws -> [TacitAPI.ShareInfo] {
+            let shares: [TacitAPI.ShareInfo] = try await account.call(.GET, "/v1/shares")
+            return shares.filter { $0.entry == entry && $0.id != share && !$0.revoked && !$0.expired && !$0.paused }
+        }
+
+        /// "the group: bea, cal" or "with bea".
+        static func audience(_ share: TacitAPI.ShareInfo) -> String {
+            (share.group ? "the group: " : "with ") + share.audience.joined(separator: ", ")
         }
 
         static func pathComponent(_ text: String) -> String {
@@ -114,8 +139,22 @@ extension Tacit {
         func run() async throws {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let id = try await Self.resolve(share, account)
-            try await account.send(.DELETE, "/v1/shares/\(id.lower)")
+            let shares: [TacitAPI.ShareInfo] = (try? await account.call(.GET, "/v1/shares")) ?? []
+            do {
+                try await account.send(.DELETE, "/v1/shares/\(id.lower)")
+            } catch let failure as DaemonFailure where failure.status == 404 {
+                throw CLIError("not found: no share \(share) of yours — `tacit shares` lists them")
+            }
             print("revoked \(id.lower)")
+            // What this share's readers can still read: the entry's other shares stay open.
+            guard let revoked = shares.first(where: { $0.id == id }) else { return }
+            let open = shares.filter { $0.entry == revoked.entry && $0.id != id && !$0.revoked && !$0.expired && !$0.paused }
+            for other in open {
+                let still = other.audience.filter(revoked.audience.contains)
+                guard !still.isEmpty else { continue }
+                Terminal.warn("note: \(still.joined(separator: ", ")) can still read this entry through share \(other.id.short) "
+                              + "(\(Share.audience(other))): `tacit unshare \(other.id.short)` ends that one")
+            }
         }
 
         static func resolve(_ text: String, _ account: Authenticated) async throws -> UUID {
@@ -131,6 +170,7 @@ extension Tacit {
                 throw CLIError("not found: no share \(text) — \(text) is an entry of yours; its shares: \(listed.joined(separator: ", "))."
                                + " Unshare one of them by its id.")
             }
+            guard !matching.isEmpty else { throw CLIError("not found: no share \(text) of yours — `tacit shares` lists them") }
             return try Resolve.single(matching.map(\.id), text, what: "share")
         }
     }

@@ -70,10 +70,10 @@ import Testing
         #expect(revoked.status == 1)
         #expect(revoked.stderr.contains("not found"))
 
-        // --until DAY keeps a share readable through that whole day.
+        // --until DAY keeps a share readable through that whole day: it ends at the next midnight.
         let brief = try home.ok("ali", ["share", insight, "--with", "bea", "--until", "2026-03-20"])
         let listedBrief = try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("ali", ["shares", "--json"]))
-        #expect(listedBrief.first { $0.id.uuidString.lowercased() == brief }.map { ISO8601DateFormatter().string(from: $0.expiresAt) } == "2026-03-20T23:59:59Z")
+        #expect(listedBrief.first { $0.id.uuidString.lowercased() == brief }.map { ISO8601DateFormatter().string(from: $0.expiresAt) } == "2026-03-21T00:00:00Z")
 
         // A member leaves: their access ends at once; the author's entries are re-encrypted at her next login.
         // It cannot be undone, so at a terminal the operator is asked first (no is the default).
@@ -377,5 +377,56 @@ import Testing
             let piped = try home.runIntoClosedPipe("ali", arguments)
             #expect(piped.status == 0 && !piped.stderr.contains("Fatal error"), "\(arguments): \(piped.status) \(piped.stderr.prefix(300))")
         }
+    }
+}
+
+/// What a share leaves open: a reader named by two shares of one entry reads it through either,
+/// so sharing and revoking say so; a share "until" a day is read through its last second; a share
+/// with another group is a rule's refusal (exit 3) that names the entry's own group.
+@Suite struct ShareOverlapTests {
+    @Test func sharingAndRevokingSayWhoStillReads() throws {
+        let home = try CLIHarness.inPractice()
+        let entry = try home.ok("ali", ["write", "--title", "Standup", "Let Sam run it."]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let group = try home.ok("ali", ["share", entry, "--group", "north"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let toBea = try home.run("ali", ["share", entry, "--with", "bea"])
+        #expect(toBea.status == 0)
+        #expect(toBea.stderr.contains("note: bea can read this entry through share \(group.prefix(8)) as well (the group: ")
+                && toBea.stderr.contains("revoking one share leaves the other open"), "\(toBea.stderr)")
+        let beaShare = toBea.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let revoked = try home.run("ali", ["unshare", String(beaShare.prefix(8))])
+        #expect(revoked.status == 0 && revoked.stdout.contains("revoked \(beaShare)"))
+        #expect(revoked.stderr.contains("note: bea can still read this entry through share \(group.prefix(8))")
+                && revoked.stderr.contains("`tacit unshare \(group.prefix(8))` ends that one"), "\(revoked.stderr)")
+        #expect(try home.ok("bea", ["show", entry]).contains("Let Sam run it."))
+        // A share with nobody else's readers says nothing more.
+        let alone = try home.run("ali", ["unshare", String(group.prefix(8))])
+        #expect(alone.status == 0 && !alone.stderr.contains("note:"), "\(alone.stderr)")
+        // Gone, by its id or its first characters: the same sentence.
+        for text in [beaShare, String(beaShare.prefix(8))] {
+            let again = try home.run("ali", ["unshare", text])
+            #expect(again.status == 1 && again.stderr.contains("not found: no share \(text) of yours — `tacit shares` lists them"),
+                    "\(text): \(again.stderr)")
+        }
+    }
+
+    @Test func aShareUntilADayIsReadThroughItsLastSecond() throws {
+        let home = try CLIHarness.inPractice()
+        let entry = try home.ok("ali", ["write", "--title", "Retro", "Asked before advising."]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try home.ok("ali", ["share", entry, "--with", "cal", "--until", "2026-03-12"])
+        try home.setTime("2026-03-12T23:59:59Z")
+        #expect(try home.ok("cal", ["show", entry]).contains("Asked before advising."))
+        try home.setTime("2026-03-13T00:00:00Z")
+        #expect(try home.run("cal", ["show", entry]).status == 1)
+    }
+
+    @Test func sharingWithAnotherGroupIsARefusalNamingTheEntrysGroup() throws {
+        let home = try CLIHarness.inPractice()
+        try home.ok("olivia", ["group", "create", "south"])
+        try home.enroll("sam", role: "member", group: "south")
+        let entry = try home.ok("ali", ["write", "--title", "Retro", "Asked before advising."]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let refused = try home.run("ali", ["share", entry, "--group", "south"])
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(refused.stderr.contains("this entry is in north's cycle, not south's")
+                && refused.stderr.contains("(--group north, or --with members of north)"), "\(refused.stderr)")
     }
 }
