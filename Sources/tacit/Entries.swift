@@ -241,8 +241,16 @@ extension Tacit {
                 let title = entry.title.isEmpty ? "(untitled)" : DisplayText.line(entry.title)
                 return "Delete \(entry.kind) “\(title)” of \(DateText.minute(entry.created)) (\(id.short)) and its shares?"
             }
+            // Its readers lose it too: said, as the question said it.
+            let shares: [TacitAPI.ShareInfo] = (try? await account.call(.GET, "/v1/shares")) ?? []
+            let open = shares.filter { $0.entry == id && !$0.revoked && !$0.expired }
             try await account.send(.DELETE, "/v1/entries/\(id.lower)")
             print("deleted \(id.lower)")
+            if !open.isEmpty {
+                let readers = Set(open.flatMap(\.audience)).sorted()
+                Terminal.warn("its \(open.count == 1 ? "share" : "\(open.count) shares") ended: "
+                              + "\(readers.joined(separator: ", ")) no longer read\(readers.count == 1 ? "s" : "") it")
+            }
         }
     }
 }

@@ -159,7 +159,7 @@ extension Tacit {
 
         static func resolve(_ text: String, _ account: Authenticated) async throws -> UUID {
             if let id = UUID(uuidString: text) { return id }
-            try Resolve.checkPrefix(text)
+            try Resolve.checkPrefix(text, listedBy: "tacit shares")
             let shares: [TacitAPI.ShareInfo] = try await account.call(.GET, "/v1/shares")
             let prefix = text.lowercased()
             let matching = shares.filter { $0.id.lower.hasPrefix(prefix) }
@@ -223,7 +223,7 @@ extension Tacit {
         ///
         /// - Throws: `CLIError` when neither a share nor a shared entry matches, or several do.
         static func shares(named text: String, _ account: Authenticated) async throws -> (shares: [UUID], ofEntry: Bool) {
-            if UUID(uuidString: text) == nil { try Resolve.checkPrefix(text) }
+            if UUID(uuidString: text) == nil { try Resolve.checkPrefix(text, listedBy: "tacit shares` or `tacit list") }
             let all: [TacitAPI.ShareInfo] = try await account.call(.GET, "/v1/shares")
             let prefix = text.lowercased()
             let byShare = all.filter { $0.id.lower.hasPrefix(prefix) }.map(\.id)

@@ -401,6 +401,12 @@ import Testing
         // A share with nobody else's readers says nothing more.
         let alone = try home.run("ali", ["unshare", String(group.prefix(8))])
         #expect(alone.status == 0 && !alone.stderr.contains("note:"), "\(alone.stderr)")
+        // Deleting an entry ends its shares, and says whom that reaches.
+        let other = try home.ok("ali", ["write", "--title", "Retro", "Asked first."]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try home.ok("ali", ["share", other, "--with", "cal"])
+        try home.ok("ali", ["share", other, "--with", "dee", "--with", "cal"])
+        let deleted = try home.run("ali", ["delete", "--yes", other])
+        #expect(deleted.status == 0 && deleted.stderr.contains("its 2 shares ended: cal, dee no longer read it"), "\(deleted.stderr)")
         // Gone, by its id or its first characters: the same sentence.
         for text in [beaShare, String(beaShare.prefix(8))] {
             let again = try home.run("ali", ["unshare", text])
