@@ -42,9 +42,13 @@ extension Routes {
                     readers.append(reader)
                 }
             }
-            guard !readers.isEmpty else { throw APIError.badRequest("nobody to share with") }
+            guard !readers.isEmpty else {
+                throw APIError(.conflict, "no-readers", "\(group.name) has no member but you yet, so there is nobody to share with")
+            }
             guard readers.count <= 8 else { throw APIError.badRequest("a share has at most 8 readers") }
-            if let until = input.until, until <= state.now { throw APIError.badRequest("until must be in the future") }
+            if let until = input.until, until <= state.now {
+                throw APIError.badRequest("until must be in the future (it is \(state.now.formatted(.iso8601)) now)")
+            }
             let expiry = input.until ?? Date.distantFuture
             let share = pendingShare(metadata, readers: readers.map(\.id), expiry: expiry, gate: gate)
             var entities = [gate.entry(metadata), share, gate.group(group)]
