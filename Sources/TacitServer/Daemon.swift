@@ -195,9 +195,9 @@ public final class Daemon: Sendable {
             // A backup uploaded with `tacit restore` replaces the database now, after confirmation
             // — unless it is another instance's (staged by hand: an upload of one is refused).
             let database = layout.data.appendingPathComponent(Vault.databaseFileName)
-            let foreign = Vault.isSameInstance(database, asBackupAt: staged) == false
+            let refusal = Self.refusal(of: Vault.origin(ofBackupAt: staged, for: database))
             Self.removeSidecars(of: staged)
-            if foreign { throw DaemonError.startup("\(staged.path): \(Self.foreignBackup); nothing changed") }
+            if let refusal { throw DaemonError.startup("\(staged.path): \(refusal); nothing changed") }
             // Read before asking; the files SQLite leaves beside the staged one go whatever the answer.
             let summary = Self.restoreSummary(staged: staged, layout: layout)
             Self.removeSidecars(of: staged)
@@ -316,6 +316,20 @@ public final class Daemon: Sendable {
     static let foreignBackup = "this backup is of another Tacit instance (its audit log begins with another record), "
         + "and restoring it would replace this organisation's database; to move that instance here, stop the daemon, "
         + "move Data/ aside and start from that instance's Keys/ and backup"
+
+    /// Why a backup of `origin` is not restored over this database, or `nil` when it may be.
+    static func refusal(of origin: Vault.BackupOrigin) -> String? {
+        switch origin {
+        case .otherInstance:
+            return foreignBackup
+        case .beforeAnyEnrollment:
+            return "this backup holds no enrollment (it was taken before anyone enrolled, here or on another instance), "
+                + "and restoring it would replace everyone's journals with nothing; to start over, stop the daemon "
+                + "and start it on a new home"
+        case .thisInstance, .unknown:
+            return nil
+        }
+    }
 
     /// What the operator reads before accepting an uploaded backup: the database now, the backup,
     /// and how many writes the backup lacks (they are lost when it replaces the database).

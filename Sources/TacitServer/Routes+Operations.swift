@@ -78,19 +78,18 @@ extension Routes {
                 throw error
             }
             // A sound Tacit database, and this instance's (not another organisation's).
-            let sameInstance: Bool?
+            let origin: Vault.BackupOrigin
             do {
                 defer { Daemon.removeSidecars(of: temporary) }
                 try Vault.checkBackup(at: temporary)
-                sameInstance = Vault.isSameInstance(state.layout.data.appendingPathComponent(Vault.databaseFileName),
-                                                    asBackupAt: temporary)
+                origin = Vault.origin(ofBackupAt: temporary, for: state.layout.data.appendingPathComponent(Vault.databaseFileName))
             } catch let error as VaultError {
                 try? FileManager.default.removeItem(at: temporary)
                 throw APIError.badRequest("the backup is refused: \(error.message)")
             }
-            if sameInstance == false {
+            if let refusal = Daemon.refusal(of: origin) {
                 try? FileManager.default.removeItem(at: temporary)
-                throw APIError.badRequest(Daemon.foreignBackup)
+                throw APIError.badRequest(refusal)
             }
             // Recorded before it is staged: a backup the record could not be written for is not kept.
             do {

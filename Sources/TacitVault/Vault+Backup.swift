@@ -84,23 +84,37 @@ extension Vault {
         }
     }
 
-    /// Whether the backup at `source` is of the instance whose database is `database`, as far as
-    /// the two files can tell: both audit logs begin with the same record (the operator's
-    /// enrollment, with its random id and its time: two instances never share it, and every later
-    /// state of one instance keeps it). Both are only read.
-    ///
-    /// `nil` when either log is empty or its first record cannot be read — a backup taken before
-    /// anyone enrolled, or a damaged database, which a restore is there to replace.
-    public static func isSameInstance(_ database: URL, asBackupAt source: URL) -> Bool? {
-        func first(_ file: URL) -> [UInt8]? {
-            (try? mapping("reading a database") {
+    /// Whose state a backup is, as far as two files can tell (`origin(ofBackupAt:for:)`).
+    public enum BackupOrigin: Sendable, Equatable {
+        /// Both audit logs begin with the same record: this instance's.
+        case thisInstance
+        /// The logs begin with different records: another instance's.
+        case otherInstance
+        /// The backup's log is empty while the database's is not: a state before anyone enrolled
+        /// — this instance's first minutes or another instance's — that would replace everyone's
+        /// journals with nothing.
+        case beforeAnyEnrollment
+        /// The database's log is empty or cannot be read (a fresh or damaged database, which a
+        /// restore is there to replace), or the backup's cannot.
+        case unknown
+    }
+
+    /// Whether the backup at `source` is of the instance whose database is `database`: both audit
+    /// logs begin with the same record (the operator's enrollment, with its random id and its
+    /// time: two instances never share it, and every later state of one instance keeps it). Both
+    /// are only read.
+    public static func origin(ofBackupAt source: URL, for database: URL) -> BackupOrigin {
+        /// The first record's hash; `.some(nil)` for a readable, empty log; `nil` when unreadable.
+        func first(_ file: URL) -> [UInt8]?? {
+            try? mapping("reading a database") {
                 let queue = try readOnlyQueue(file)
                 defer { try? queue.close() }
                 return try queue.read { db in try StorageAccess(db: db).firstAuditHash() }
-            }) ?? nil
+            }
         }
-        guard let mine = first(database), let theirs = first(source) else { return nil }
-        return ConstantTime.equals(mine, theirs)
+        guard case .some(.some(let mine)) = first(database), let theirs = first(source) else { return .unknown }
+        guard let theirs else { return .beforeAnyEnrollment }
+        return ConstantTime.equals(mine, theirs) ? .thisInstance : .otherInstance
     }
 
     /// A read-only connection to a backup: reading it never changes the file.

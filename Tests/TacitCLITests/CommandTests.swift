@@ -546,6 +546,7 @@ import Testing
     /// A backup of another instance is not taken for this one's: its upload is refused, and one
     /// staged by hand is refused at `--accept-restore` — either would have replaced the whole
     /// organisation (its operator's passphrase no longer worked, only the other's principals were left).
+    /// So is a backup no one had enrolled in, which had passed as "cannot tell".
     @Test func anotherInstancesBackupIsRefused() throws {
         let home = try CLIHarness.started()
         try home.organise(members: ["ali"], compliance: false)
@@ -565,6 +566,25 @@ import Testing
             Issue.record("another instance's backup was taken at --accept-restore")
         } catch {
             #expect("\(error)".contains("restore.sqlite: this backup is of another Tacit instance"), "\(error)")
+        }
+        try FileManager.default.removeItem(at: data.appendingPathComponent("restore.sqlite"))
+
+        // A database no one enrolled in (a fresh instance's, or this one's first minutes) would
+        // replace everyone's journals with nothing: refused as an upload and staged by hand.
+        let fresh = try CLIHarness.started()
+        fresh.stopDaemon()
+        let empty = home.folder(of: "olivia").appendingPathComponent("empty.sqlite")
+        try FileManager.default.copyItem(at: fresh.root.appendingPathComponent("Data/tacit.sqlite"), to: empty)
+        try home.startDaemon()
+        let nothing = try home.run("olivia", ["restore", empty.path])
+        #expect(nothing.status == 1 && nothing.stderr.contains("this backup holds no enrollment"), "\(nothing.stderr)")
+        try FileManager.default.copyItem(at: empty, to: data.appendingPathComponent("restore.sqlite"))
+        home.stopDaemon()
+        do {
+            try home.startDaemon(["--accept-restore"], stdin: "yes\n")
+            Issue.record("a backup with no enrollment was taken at --accept-restore")
+        } catch {
+            #expect("\(error)".contains("restore.sqlite: this backup holds no enrollment"), "\(error)")
         }
         try FileManager.default.removeItem(at: data.appendingPathComponent("restore.sqlite"))
         try home.startDaemon()
