@@ -376,13 +376,14 @@ public final class Daemon: Sendable {
         Routes.build(state)
     }
 
-    /// Serves until SIGTERM or SIGINT (or `stop()`), then stops accepting, finishes requests in
-    /// flight, flushes the audit log, checkpoints the WAL, writes the anchor, wipes every session's
-    /// keys and removes the socket.
+    /// Serves until SIGTERM, SIGINT or SIGHUP (or `stop()`), then stops accepting, finishes
+    /// requests in flight, flushes the audit log, checkpoints the WAL, writes the anchor, wipes
+    /// every session's keys and removes the socket. SIGHUP is a closed terminal for a daemon
+    /// started from one: it had ended the process on the spot, its socket left behind.
     ///
     /// - Parameter signals: the signals that stop the daemon gracefully; tests pass none and call `stop()`.
     /// - Throws: `DaemonError.startup` when the socket cannot be placed; errors from the server.
-    public func run(signals: [UnixSignal] = [.sigterm, .sigint], onReady: @escaping @Sendable () -> Void = {}) async throws {
+    public func run(signals: [UnixSignal] = [.sigterm, .sigint, .sighup], onReady: @escaping @Sendable () -> Void = {}) async throws {
         let socketPath = layout.socketPath
         do {
             try SocketPlacement.prepare(path: socketPath)

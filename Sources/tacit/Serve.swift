@@ -11,7 +11,7 @@ extension Tacit {
             discussion: """
             On an empty home it creates Keys/ and Data/, prints `bootstrap code: CODE` once (the \
             operator enrolls with it) and keeps it in Keys/bootstrap-code (0600) until used. Stops \
-            gracefully on SIGTERM or SIGINT. Logs go to standard error at $TACIT_LOG_LEVEL (default info).
+            gracefully on SIGTERM, SIGINT or SIGHUP. Logs go to standard error at $TACIT_LOG_LEVEL (default info).
 
             Examples:
               tacit serve                              # the current directory is the home

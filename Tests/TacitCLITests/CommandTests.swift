@@ -543,6 +543,21 @@ import Testing
         #expect(try home.ok("olivia", ["group", "show", "north"]).contains("jo"))
     }
 
+    /// SIGHUP — the terminal a daemon was started from closing — stops it as SIGTERM does: exit 0,
+    /// the socket removed, the anchor written (it had ended the process on the spot, socket left).
+    @Test func aClosedTerminalStopsTheDaemonCleanly() throws {
+        let home = try CLIHarness.inPractice()
+        try home.ok("ali", ["write", "--title", "Before the hang-up", "Written before the terminal closed."])
+        let daemon = try #require(home.daemon)
+        daemon.send(SIGHUP)
+        #expect(daemon.wait() == .exited(0))
+        #expect(!FileManager.default.fileExists(atPath: home.socket))
+        try home.startDaemon()
+        #expect(!home.daemonOutput.contains("accept-restore"), "\(home.daemonOutput)")
+        try home.ok("ali", ["login", "--name", "ali"])
+        #expect(try home.ok("ali", ["list"]).contains("Before the hang-up"))
+    }
+
     /// A backup of another instance is not taken for this one's: its upload is refused, and one
     /// staged by hand is refused at `--accept-restore` — either would have replaced the whole
     /// organisation (its operator's passphrase no longer worked, only the other's principals were left).
