@@ -90,11 +90,17 @@ public final class Daemon: Sendable {
         umask(Self.fileCreationMask)
 
         // Configuration: a missing tacit.json means the defaults; a given --config must exist.
+        // A file or folder any local user could change would let them set the daemon's rules (a
+        // test configuration with a weak scrypt, their own socket group, a policy that permits
+        // all): refused, as a socket's folder others can write is.
+        try Self.refuseWritableByOthers(layout.home, "the home")
         let configuration: Configuration
         do {
             if let file = options.configurationFile {
+                try Self.refuseWritableByOthers(file, "the configuration \(file.lastPathComponent)")
                 configuration = try Configuration.load(contentsOf: file)
             } else if FileManager.default.fileExists(atPath: layout.configuration.path) {
+                try Self.refuseWritableByOthers(layout.configuration, "the configuration tacit.json")
                 configuration = try Configuration.load(contentsOf: layout.configuration)
             } else {
                 configuration = Configuration()
@@ -118,6 +124,7 @@ public final class Daemon: Sendable {
         // Policy: the base is compiled in; an operator file adds to it and must validate.
         let operatorText: String?
         if let policyFile = options.policyFile {
+            try Self.refuseWritableByOthers(policyFile, "the policy file \(policyFile.lastPathComponent)")
             guard let text = try? String(contentsOf: policyFile, encoding: .utf8) else {
                 throw DaemonError.startup("cannot read the policy file \(policyFile.path)")
             }
@@ -316,6 +323,15 @@ public final class Daemon: Sendable {
     static let foreignBackup = "this backup is of another Tacit instance (its audit log begins with another record), "
         + "and restoring it would replace this organisation's database; to move that instance here, stop the daemon, "
         + "move Data/ aside and start from that instance's Keys/ and backup"
+
+    /// Refuses `url` (a file or folder that exists) when users other than its owner and group can
+    /// write it; one that does not exist is left to the step that needs it.
+    static func refuseWritableByOthers(_ url: URL, _ what: String) throws {
+        var info = stat()
+        guard stat(url.path, &info) == 0, info.st_mode & S_IWOTH != 0 else { return }
+        throw DaemonError.startup("\(what) (\(url.path)) is writable by other users (mode \(String(info.st_mode & 0o777, radix: 8))): "
+                                  + "anyone on this machine could change the daemon's rules; chmod o-w \(url.path)")
+    }
 
     /// Why a backup of `origin` is not restored over this database, or `nil` when it may be.
     static func refusal(of origin: Vault.BackupOrigin) -> String? {

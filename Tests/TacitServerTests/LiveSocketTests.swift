@@ -267,6 +267,35 @@ import TacitVault
             #expect(error.description.contains("writable by other users"))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: open).isEmpty)
+        // With its socket elsewhere too; and a configuration or policy file others can write,
+        // which would let any local user set the daemon's rules.
+        let socketFolder = "/tmp/tacit-s-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: socketFolder, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: socketFolder) }
+        let home = URL(fileURLWithPath: socketFolder + "/home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let openHome = HomeLayout(home: URL(fileURLWithPath: open), socketPath: socketFolder + "/t.sock")
+        let config = home.appendingPathComponent("tacit.json"), policy = home.appendingPathComponent("extra.cedar")
+        try Data(#"{"testing": true, "scryptLog2N": 10}"#.utf8).write(to: config)
+        try Data("permit (principal, action, resource) when { false };\n".utf8).write(to: policy)
+        chmod(config.path, 0o666)
+        chmod(policy.path, 0o666)
+        for (options, named) in [(Daemon.Options(layout: openHome), open),
+                                 (Daemon.Options(layout: HomeLayout(home: home, socketPath: socketFolder + "/t.sock")), config.path),
+                                 (Daemon.Options(layout: HomeLayout(home: home, socketPath: socketFolder + "/t.sock"), policyFile: policy),
+                                  policy.path)] {
+            if named == policy.path { chmod(config.path, 0o600) }
+            do {
+                _ = try await Daemon.prepare(options, logger: Logger(label: "open"))
+                Issue.record("\(named), writable by other users, was accepted")
+            } catch let error as DaemonError {
+                #expect(error.description.contains("(\(named)) is writable by other users (mode 6") || named == open, "\(error)")
+                #expect(error.description.contains("writable by other users"), "\(error)")
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: open).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).sorted() == ["extra.cedar", "tacit.json"])
 
         let test = try await TestDaemon()
         let task = try await Self.start(test)
