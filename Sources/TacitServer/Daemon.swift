@@ -168,6 +168,11 @@ public final class Daemon: Sendable {
             throw DaemonError.startup("cannot create \(layout.home.path)")
         }
 
+        // Files another user owns (a start as root on the service user's home leaves Keys/ and the
+        // anchor root's) had been taken for missing or damaged ones, with advice to accept a
+        // restore; said for what it is instead.
+        try Self.checkOwnAccess(layout)
+
         // Keys/ and the instance key. A key made here beside an existing database would replace the
         // one its exports were signed with: such a database waits for Keys/ to come back from its
         // backup, or for --accept-restore, and a refused start creates nothing.
@@ -323,6 +328,35 @@ public final class Daemon: Sendable {
     static let foreignBackup = "this backup is of another Tacit instance (its audit log begins with another record), "
         + "and restoring it would replace this organisation's database; to move that instance here, stop the daemon, "
         + "move Data/ aside and start from that instance's Keys/ and backup"
+
+    /// Refuses to go on when this process cannot read and write every folder and file of Keys/
+    /// and Data/ that exists, naming the first such and its owner.
+    static func checkOwnAccess(_ layout: HomeLayout) throws {
+        var paths = [layout.home.path]
+        for folder in [layout.keys, layout.data] {
+            guard FileManager.default.fileExists(atPath: folder.path) else { continue }
+            paths.append(folder.path)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            paths += names.sorted().map { folder.appendingPathComponent($0).path }
+        }
+        for path in paths {
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFSOCK else { continue }
+            let folder = info.st_mode & S_IFMT == S_IFDIR
+            guard access(path, R_OK | W_OK | (folder ? X_OK : 0)) != 0 else { continue }
+            let owner = userName(info.st_uid), me = userName(geteuid())
+            let relative = path == layout.home.path ? path : String(path.dropFirst(layout.home.path.count + 1))
+            throw DaemonError.startup("\(relative) belongs to \(owner) (mode \(String(info.st_mode & 0o777, radix: 8))), and this "
+                                      + "daemon runs as \(me): it cannot \(folder ? "use" : "read and write") it. Start the daemon as "
+                                      + "\(owner), or give the home to \(me) (chown -R \(me) \(layout.home.path))")
+        }
+    }
+
+    /// The login name of `uid`, or the number when it has none.
+    static func userName(_ uid: uid_t) -> String {
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
+        return String(cString: name)
+    }
 
     /// Refuses `url` (a file or folder that exists) when users other than its owner and group can
     /// write it; one that does not exist is left to the step that needs it.

@@ -558,6 +558,33 @@ import Testing
         #expect(try home.ok("ali", ["list"]).contains("Before the hang-up"))
     }
 
+    /// A start as root on the service user's home leaves Keys/ files root's: the service user's
+    /// next start had called the anchor missing and advised accepting a restore. It now names the
+    /// file, its owner and who the daemon runs as. (Needs root, to hand the home to `nobody`.)
+    @Test func aFileAnotherUserOwnsIsSaidToBeTheirs() throws {
+        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+              let nobody = getpwnam("nobody")?.pointee else {
+            print("skipped: needs root and setpriv, to run the daemon as another user")
+            return
+        }
+        let home = try CLIHarness.started()
+        home.stopDaemon()
+        for path in [home.root.path] + (FileManager.default.subpaths(atPath: home.root.path) ?? []).map({ home.root.path + "/" + $0 }) {
+            lchown(path, nobody.pw_uid, nobody.pw_gid)
+        }
+        lchown(home.root.path + "/Keys/anchor", 0, 0)
+        let err = FileManager.default.temporaryDirectory.appendingPathComponent("owner-\(UUID().uuidString.prefix(6)).err")
+        defer { try? FileManager.default.removeItem(at: err) }
+        let process = try ChildProcess.spawn("/usr/bin/setpriv", ["--reuid=\(nobody.pw_uid)", "--regid=\(nobody.pw_gid)", "--clear-groups",
+                                                                  CLIHarness.binary.path, "serve", "--home", home.root.path,
+                                                                  "--clock", home.clock.path],
+                                             output: .null, error: .file(err.path))
+        #expect(process.wait() == .exited(1))
+        let said = try String(contentsOf: err, encoding: .utf8)
+        #expect(said.contains("Keys/anchor belongs to root (mode 600), and this daemon runs as nobody: it cannot read and write it")
+                && !said.contains("accept-restore"), "\(said)")
+    }
+
     /// A backup of another instance is not taken for this one's: its upload is refused, and one
     /// staged by hand is refused at `--accept-restore` — either would have replaced the whole
     /// organisation (its operator's passphrase no longer worked, only the other's principals were left).
