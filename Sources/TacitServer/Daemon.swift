@@ -155,6 +155,11 @@ public final class Daemon: Sendable {
         let policyHash = SHA256.hash(Array((PolicySet.baseText + "\n" + (operatorText ?? "")).utf8))
             .map { String(format: "%02x", $0) }.joined()
 
+        // The vault's settings, checked (scrypt's memory among them) before the home is touched.
+        var vaultLogger = logger
+        vaultLogger[metadataKey: "component"] = "vault"
+        let vaultConfiguration = try Self.vaultConfiguration(configuration, clock: clock, logger: vaultLogger)
+
         // The socket's place, before anything is created or opened in the home: a path too long,
         // a folder others can write or a daemon already serving this home stops here, with the
         // home untouched (a second daemon would otherwise open the first one's database).
@@ -196,9 +201,6 @@ public final class Daemon: Sendable {
         let instanceKey = try InstanceKeys.loadOrCreate(layout)
 
         // The vault, checked against its anchor.
-        var vaultLogger = logger
-        vaultLogger[metadataKey: "component"] = "vault"
-        let vaultConfiguration = try Self.vaultConfiguration(configuration, clock: clock, logger: vaultLogger)
         let vault: Vault
         // What the operator accepted at this start, for the audit log.
         var accepted: String?

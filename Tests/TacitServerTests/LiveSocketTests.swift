@@ -296,6 +296,16 @@ import TacitVault
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: open).isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).sorted() == ["extra.cedar", "tacit.json"])
+        // scrypt's memory is checked before the home is touched too (it had left Keys/ behind).
+        try Data(#"{"scryptLog2N": 19}"#.utf8).write(to: config)
+        do {
+            _ = try await Daemon.prepare(Daemon.Options(layout: HomeLayout(home: home, socketPath: socketFolder + "/t.sock")),
+                                         logger: Logger(label: "scrypt"))
+            Issue.record("scryptLog2N 19 was accepted")
+        } catch let error as DaemonError {
+            #expect(error.description.contains("scryptLog2N"), "\(error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).sorted() == ["extra.cedar", "tacit.json"])
 
         let test = try await TestDaemon()
         let task = try await Self.start(test)
