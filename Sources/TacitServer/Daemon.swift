@@ -218,6 +218,9 @@ public final class Daemon: Sendable {
             guard confirmRestore(summary) else {
                 throw DaemonError.startup("restore not confirmed; nothing changed")
             }
+            // The database it replaces is kept (ciphertext, like the database itself): a restore
+            // accepted by mistake, or of the wrong backup, can be undone by hand.
+            let kept = try Self.keepReplacedDatabase(layout, at: clock.now())
             do {
                 let restored = try await Vault.restore(from: staged, directory: layout.data, keysDirectory: layout.keys,
                                                        configuration: vaultConfiguration)
@@ -227,8 +230,9 @@ public final class Daemon: Sendable {
             } catch let error as VaultError {
                 throw DaemonError.startup(error.message)
             }
-            notices.append("restored the uploaded backup")
-            accepted = "the uploaded backup"
+            notices.append("restored the uploaded backup"
+                           + (kept.map { "; the database it replaced is kept in \($0.path) (delete it once the restore is right)" } ?? ""))
+            accepted = "the uploaded backup" + (kept.map { ", the replaced database kept as Data/\($0.lastPathComponent)" } ?? "")
         } else if FileManager.default.fileExists(atPath: staged.path) {
             // Staged by `tacit restore` and not taken: said at every start until it is taken or dropped.
             notices.append("a restore is staged (\(staged.path)): it replaces the database only when the daemon starts "
@@ -330,6 +334,27 @@ public final class Daemon: Sendable {
     static let foreignBackup = "this backup is of another Tacit instance (its audit log begins with another record), "
         + "and restoring it would replace this organisation's database; to move that instance here, stop the daemon, "
         + "move Data/ aside and start from that instance's Keys/ and backup"
+
+    /// Copies the database with its -wal into `Data/replaced-DATE/` before a restore replaces it;
+    /// `nil` when there is no database.
+    static func keepReplacedDatabase(_ layout: HomeLayout, at date: Date) throws -> URL? {
+        let database = layout.data.appendingPathComponent(Vault.databaseFileName)
+        guard FileManager.default.fileExists(atPath: database.path) else { return nil }
+        let stamp = date.formatted(.iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false)
+            .timeSeparator(.omitted)).replacingOccurrences(of: "T", with: "-")
+        let folder = layout.data.appendingPathComponent("replaced-\(stamp)")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: database.path + suffix) {
+                try FileManager.default.copyItem(atPath: database.path + suffix,
+                                                 toPath: folder.appendingPathComponent(Vault.databaseFileName + suffix).path)
+            }
+        } catch {
+            throw DaemonError.startup("cannot keep the database the restore replaces in \(folder.path) (\(error.localizedDescription)); "
+                                      + "nothing changed")
+        }
+        return folder
+    }
 
     /// Refuses to go on when this process cannot read and write every folder and file of Keys/
     /// and Data/ that exists, naming the first such and its owner.

@@ -422,6 +422,14 @@ import Testing
         try home.startDaemon(["--accept-restore"], stdin: "yes\n")
         #expect(home.daemonOutput.contains("restored"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.contains("restore") } == [])
+        // The database it replaced is kept beside it, with south in it, to undo a wrong restore by hand.
+        let kept = try #require(try FileManager.default.contentsOfDirectory(atPath: data.path).first { $0.hasPrefix("replaced-") })
+        #expect(home.daemonOutput.contains("the database it replaced is kept in \(data.appendingPathComponent(kept).path)"),
+                "\(home.daemonOutput)")
+        let keptFile = data.appendingPathComponent(kept).appendingPathComponent("tacit.sqlite")
+        #expect(try Data(contentsOf: keptFile).count > 4096)
+        var keptMode = stat()
+        #expect(stat(data.appendingPathComponent(kept).path, &keptMode) == 0 && keptMode.st_mode & 0o077 == 0)
         let asked = try String(contentsOf: home.root.appendingPathComponent("serve.err"), encoding: .utf8)
         #expect(asked.contains("database now: counter "), "\(asked)")
         #expect(asked.contains("the backup:   counter "), "\(asked)")
@@ -433,7 +441,8 @@ import Testing
         try home.ok("ali", ["login", "--name", "ali"])
         // The audit log goes on from the backup's records and says a restore was accepted.
         let audit = try home.ok("olivia", ["audit"])
-        #expect(audit.split(separator: "\n").contains { $0.contains("acceptRestore") && $0.contains("the uploaded backup") }, "\(audit)")
+        #expect(audit.split(separator: "\n").contains { $0.contains("acceptRestore") && $0.contains("the uploaded backup, the replaced database kept") },
+                "\(audit)")
         #expect(try home.ok("olivia", ["audit", "verify"]).contains("intact"))
     }
 
