@@ -127,6 +127,7 @@ import TacitVault
             "HELLO THERE\r\n\r\n",
             "GET /v1/health HTTP/1.1\r\nHost localhost\r\n\r\n",
             "POST /v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Length: many\r\n\r\n{}",
+            "GET /v1/health HTTP/1.1\r\nHost: localhost\r\nX-Padding: \(String(repeating: "x", count: 120_000))\r\n\r\n",
         ]
         for bytes in garbage {
             let received = try await onOwnThread { () throws -> Data in
