@@ -56,7 +56,12 @@ struct SessionStore {
         return String(hash, radix: 16)
     }
 
-    private var home: URL { FileManager.default.homeDirectoryForCurrentUser }
+    /// `$HOME` as the shell has it (Foundation's home directory is the password file's, which
+    /// ignored a `HOME` set for another person's state: two people's sessions overwrote each other).
+    private var home: URL {
+        if let home = environment["HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+        return FileManager.default.homeDirectoryForCurrentUser
+    }
 
     /// The folder for session tokens: `$XDG_RUNTIME_DIR/tacit`, else `$XDG_CACHE_HOME/tacit/sessions`
     /// (default `~/.cache/tacit/sessions`), created 0700.

@@ -552,6 +552,22 @@ import Testing
         #expect(try home.ok("olivia", ["group", "show", "north"]).contains("jo"))
     }
 
+    /// Without XDG folders, each person's session lives under their own `$HOME` (it was the
+    /// password file's home for everyone: one login replaced another's, and the next command ran
+    /// as the wrong person).
+    @Test func sessionsFollowHOME() throws {
+        let home = try CLIHarness.inPractice()
+        let noXDG = ["XDG_RUNTIME_DIR": "", "XDG_STATE_HOME": "", "XDG_CACHE_HOME": ""]
+        try home.ok("ali", ["login", "--name", "ali"], environment: noXDG)
+        try home.ok("bea", ["login", "--name", "bea"], environment: noXDG)
+        #expect(try home.ok("ali", ["whoami"], environment: noXDG).contains("ali"))
+        #expect(try home.ok("bea", ["whoami"], environment: noXDG).contains("bea"))
+        for person in ["ali", "bea"] {
+            let sessions = home.folder(of: person).appendingPathComponent(".cache/tacit/sessions")
+            #expect(!((try? FileManager.default.contentsOfDirectory(atPath: sessions.path)) ?? []).isEmpty, "\(person)")
+        }
+    }
+
     /// SIGHUP — the terminal a daemon was started from closing — stops it as SIGTERM does: exit 0,
     /// the socket removed, the anchor written (it had ended the process on the spot, socket left).
     @Test func aClosedTerminalStopsTheDaemonCleanly() throws {
