@@ -183,7 +183,7 @@ extension Tacit {
             abstract: "Import entries from jrnl, Day One or Tacit's own JSON export into your journal, with their original dates.",
             discussion: """
             Entries keep the date they were written and their text as written. An entry your journal \
-            already has — the same date, to the second, and the same title — is left out and counted, \
+            already has — the same date, to the second, title, kind and tags — is left out and counted, \
             so an import run again brings in only what is new (--keep-duplicates imports them anyway). \
             They are sent in batches of up to 500, each one transaction: if the daemon refuses a batch \
             (an entry dated in the future, say), the batches before it stay imported, and the command \
@@ -209,7 +209,7 @@ extension Tacit {
             @Option(help: ArgumentHelp("Leave out the first N entries of the file (those an interrupted import brought in).",
                                        valueName: "N"))
             var skip = 0
-            @Flag(help: "Also import entries your journal already has (the same date and title), which are otherwise left out.")
+            @Flag(help: "Also import entries your journal already has (the same date, title, kind and tags), which are otherwise left out.")
             var keepDuplicates = false
 
             func validate() throws {
@@ -267,7 +267,7 @@ extension Tacit {
                     let left = prepared.count - kept.count
                     if left > 0 {
                         Terminal.warn("left out \(left.counted("entry", "entries")) of \(source) that your journal already has "
-                                      + "(the same date and title); --keep-duplicates imports \(left == 1 ? "it" : "them") too")
+                                      + "(the same date, title, kind and tags); --keep-duplicates imports \(left == 1 ? "it" : "them") too")
                     }
                     prepared = kept.map { prepared[$0] }
                     positions = kept.map { positions[$0] }
@@ -564,35 +564,43 @@ extension Tacit {
             return message.replacingCharacters(in: match.range, with: "entry \(positions[index] + 1) of \(source)")
         }
 
-        /// What makes an imported entry the same as one in the journal: its date to the second
-        /// and its title, as the daemon keeps them.
+        /// What makes an imported entry the same as one in the journal: its date to the second,
+        /// its title, kind and tags, as the daemon keeps them (two entries of one second with one
+        /// title — jots, jrnl's minutes — are told apart by the rest; the text is not compared).
         struct SameEntry: Hashable {
             let second: Int64
             let title: String
+            let kind: String
+            let tags: [String]
 
-            init(created: Date, title: String) {
+            init(created: Date, title: String, kind: String, tags: [String]) {
                 second = Int64(created.timeIntervalSince1970.rounded(.down))
                 self.title = title
+                self.kind = kind
+                self.tags = tags.sorted()
             }
         }
 
-        /// The member's entries dated between the first and the last of `entries`, counted by date
-        /// and title (one listing, of those days only).
+        /// The member's entries dated between the first and the last of `entries`, counted by
+        /// `SameEntry` (one listing, of those days only).
         static func presentEntries(around entries: [ImportedEntry], _ account: Authenticated) async throws -> [SameEntry: Int] {
             guard let first = entries.map(\.created).min(), let last = entries.map(\.created).max() else { return [:] }
             let listed = try await Resolve.allEntries(account, query: [("since", DateText.iso(first.addingTimeInterval(-1))),
                                                                        ("until", DateText.iso(last.addingTimeInterval(1)))])
             var present: [SameEntry: Int] = [:]
-            for entry in listed { present[SameEntry(created: entry.created, title: entry.title), default: 0] += 1 }
+            for entry in listed {
+                present[SameEntry(created: entry.created, title: entry.title, kind: entry.kind, tags: entry.tags), default: 0] += 1
+            }
             return present
         }
 
         /// The indices of `entries` to send: each entry of the journal accounts for one entry of the
-        /// file with its date and title (two such entries in the file and one in the journal: one is sent).
+        /// file that is the same (two such entries in the file and one in the journal: one is sent).
         static func leavingOut(_ present: [SameEntry: Int], from entries: [ImportedEntry]) -> [Int] {
             var unmatched = present
             return entries.indices.filter { index in
-                let key = SameEntry(created: entries[index].created, title: entries[index].title)
+                let entry = entries[index]
+                let key = SameEntry(created: entry.created, title: entry.title, kind: entry.kind ?? "note", tags: entry.tags)
                 guard let count = unmatched[key], count > 0 else { return true }
                 unmatched[key] = count - 1
                 return false

@@ -283,7 +283,7 @@ import Testing
         let again = try home.run("ali", ["import", "jrnl", "later.json"])
         #expect(again.status == 0 && again.stdout.contains("imported 0 entries from later.json: your journal has all of them already"),
                 "\(again.stdout)")
-        #expect(again.stderr.contains("left out 700 entries of later.json that your journal already has (the same date and title)"),
+        #expect(again.stderr.contains("left out 700 entries of later.json that your journal already has (the same date, title, kind and tags)"),
                 "\(again.stderr)")
         #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"])).count == 1900)
 
@@ -336,6 +336,18 @@ import Testing
         #expect(restored.stdout.contains("imported 1 entry") && restored.stderr.contains("left out 1 entry"), "\(restored)")
         #expect(try home.ok("ali", ["import", "tacit", "journal.json", "--keep-duplicates"]).contains("imported 2 entries"))
         #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"])).count == 4)
+
+        // Two entries of one second with one title are told apart by kind and tags: the one
+        // deleted comes back, not a second copy of the other.
+        try home.ok("ali", ["write", "--title", "Same", "--kind", "insight", "First of the second."])
+        try home.ok("ali", ["write", "--title", "Same", "--kind", "reflection", "--tag", "fm", "Second of the second."])
+        try Data(try home.ok("ali", ["export", "--format", "json"]).utf8).write(to: aliFile)
+        let same = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"])).filter { $0.title == "Same" }
+        let insight = try #require(same.first { $0.kind == "insight" })
+        try home.ok("ali", ["delete", "--yes", insight.id.uuidString.lowercased()])
+        #expect(try home.ok("ali", ["import", "tacit", "journal.json"]).contains("imported 1 entry"))
+        let restoredSame = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"])).filter { $0.title == "Same" }
+        #expect(restoredSame.map(\.kind).sorted() == ["insight", "reflection"], "\(restoredSame)")
 
         // What is not a Tacit export says so, and imports nothing.
         let wrong = try home.run("ali", ["import", "tacit", "journal.json.missing"])
