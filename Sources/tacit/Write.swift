@@ -267,7 +267,12 @@ extension Tacit {
                     if tags.isEmpty, keys.contains("tags") { fields.tags = given.tags }
                     if topic == nil, keys.contains("topic") { fields.topic = given.topic }
                     if kind == nil, keys.contains("kind"), !given.kind.isEmpty { fields.kind = given.kind }
-                    fields.body = given.body
+                    // Front matter alone changes the fields it names: an empty text keeps the entry's.
+                    if !given.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { fields.body = given.body }
+                    if !flagsGiven, fields == flagsApplied(to: entry) {
+                        print("no change")
+                        return
+                    }
                 } else {
                     fields.body = input
                 }

@@ -141,7 +141,8 @@ import Testing
 
     /// Text piped into `edit ID -` replaces only what it gives: an empty pipe (a command upstream
     /// that failed) or an empty text saves nothing, a front matter that names some fields leaves
-    /// the others as they were, and a piped write whose front matter is refused keeps its text.
+    /// the others (and, with no text after it, the text) as they were, and a piped write whose
+    /// front matter is refused keeps its text.
     @Test func anEditFromAPipeReplacesOnlyWhatItGives() throws {
         let home = try CLIHarness.inPractice()
         let id = try home.ok("ali", ["write", "Let Sam run it.", "--title", "Standup", "--topic", "Delegation", "--tag", "delegation"])
@@ -154,6 +155,12 @@ import Testing
         let edited = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
         #expect(edited.title == "Standup, week 2" && edited.body == "He ran it.\n")
         #expect(edited.topic == "Delegation" && edited.tags == ["delegation"], "\(edited)")
+        // Front matter with no text changes what it names and keeps the text; naming nothing new is no change.
+        try home.ok("ali", ["edit", id, "-"], stdin: "---\ntitle: Standup, week 3\n---\n")
+        let retitled = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
+        #expect(retitled.title == "Standup, week 3" && retitled.body == "He ran it.\n", "\(retitled)")
+        #expect(try home.ok("ali", ["edit", id, "-"], stdin: "---\ntitle: Standup, week 3\n---\n").contains("no change"))
+        #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"])).version == retitled.version)
 
         let refused = try home.run("ali", ["write", "-"], stdin: "---\ntitle: Piped\nkind: bogus\n---\nKept somewhere.\n")
         #expect(refused.status == 1 && refused.stderr.contains("kind 'bogus'") && refused.stderr.contains("tacit write - < tacit-unsaved-"),
