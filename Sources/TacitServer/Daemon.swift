@@ -209,6 +209,13 @@ public final class Daemon: Sendable {
             // A backup uploaded with `tacit restore` replaces the database now, after confirmation
             // — unless it is another instance's (staged by hand: an upload of one is refused).
             let database = layout.data.appendingPathComponent(Vault.databaseFileName)
+            // Sound and whole first, as at upload (a file staged by hand was not checked then).
+            do {
+                try Vault.checkBackup(at: staged)
+            } catch {
+                Self.removeSidecars(of: staged)
+                throw DaemonError.startup("\(staged.path): \(error.message); nothing changed")
+            }
             let refusal = Self.refusal(of: Vault.origin(ofBackupAt: staged, for: database))
             Self.removeSidecars(of: staged)
             if let refusal { throw DaemonError.startup("\(staged.path): \(refusal); nothing changed") }

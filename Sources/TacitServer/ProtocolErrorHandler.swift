@@ -9,32 +9,47 @@ import NIOHTTPTypes
 /// of the daemon a client could not read a reason from.
 ///
 /// Between the HTTP codec and Hummingbird's handler, so it sees request and response parts. While
-/// a request is being answered it stays out of the way (its answer could otherwise overtake the
-/// one being written) and Hummingbird ends the connection as before.
+/// a request is being read or answered — pipelined ones included — it stays out of the way (its
+/// answer could otherwise overtake one being written, or answer a request twice) and Hummingbird
+/// ends the connection as before.
 final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    /// A request's head has come in and its response has not ended.
-    private var answering = false
+    /// Requests whose head has come in and whose response has not ended (more than one when a
+    /// client pipelines).
+    private var inFlight = 0
+    /// A request's head has come in and its body's end has not: an error now is in that body,
+    /// after an answer may already have been given to it (a 401, a 413).
+    private var reading = false
 
     /// The body every such answer carries.
     static let body = APIError.badRequest("the request could not be read as HTTP/1.1").jsonText()
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) { answering = true }
+        switch unwrapInboundIn(data) {
+        case .head:
+            inFlight += 1
+            reading = true
+        case .end:
+            reading = false
+        case .body:
+            break
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { answering = false }
+        if case .end = unwrapOutboundIn(data) { inFlight = max(0, inFlight - 1) }
         context.write(data, promise: promise)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError, !answering else {
+        // Only between requests: with one being read or answered, Hummingbird ends the
+        // connection as it always did, and no answer overtakes another or answers twice.
+        guard error is HTTPParserError, inFlight == 0, !reading else {
             context.fireErrorCaught(error)
             return
         }

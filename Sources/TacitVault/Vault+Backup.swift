@@ -104,17 +104,22 @@ extension Vault {
     /// time: two instances never share it, and every later state of one instance keeps it). Both
     /// are only read.
     public static func origin(ofBackupAt source: URL, for database: URL) -> BackupOrigin {
-        /// The first record's hash; `.some(nil)` for a readable, empty log; `nil` when unreadable.
-        func first(_ file: URL) -> [UInt8]?? {
-            try? mapping("reading a database") {
+        enum Log { case unreadable, empty, first([UInt8]) }
+        func log(_ file: URL) -> Log {
+            do {
                 let queue = try readOnlyQueue(file)
                 defer { try? queue.close() }
-                return try queue.read { db in try StorageAccess(db: db).firstAuditHash() }
+                return try queue.read { db in try StorageAccess(db: db).firstAuditHash() }.map(Log.first) ?? .empty
+            } catch {
+                return .unreadable
             }
         }
-        guard case .some(.some(let mine)) = first(database), let theirs = first(source) else { return .unknown }
-        guard let theirs else { return .beforeAnyEnrollment }
-        return ConstantTime.equals(mine, theirs) ? .thisInstance : .otherInstance
+        guard case .first(let mine) = log(database) else { return .unknown }
+        switch log(source) {
+        case .unreadable: return .unknown
+        case .empty: return .beforeAnyEnrollment
+        case .first(let theirs): return ConstantTime.equals(mine, theirs) ? .thisInstance : .otherInstance
+        }
     }
 
     /// A read-only connection to a backup: reading it never changes the file.

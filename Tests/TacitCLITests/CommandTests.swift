@@ -653,6 +653,15 @@ import Testing
         } catch {
             #expect("\(error)".contains("restore.sqlite: this backup holds no enrollment"), "\(error)")
         }
+        // A file that is not a database at all is said to be that, not an empty one.
+        try Data(repeating: 0x41, count: 8192).write(to: data.appendingPathComponent("restore.sqlite"))
+        do {
+            try home.startDaemon(["--accept-restore"], stdin: "yes\n")
+            Issue.record("a file that is no database was taken at --accept-restore")
+        } catch {
+            #expect("\(error)".contains("restore.sqlite: ") && "\(error)".contains("nothing changed")
+                    && !"\(error)".contains("no enrollment"), "\(error)")
+        }
         try FileManager.default.removeItem(at: data.appendingPathComponent("restore.sqlite"))
         try home.startDaemon()
         try home.ok("olivia", ["login", "--name", "olivia"])
