@@ -349,7 +349,13 @@ public final class Daemon: Sendable {
         guard FileManager.default.fileExists(atPath: database.path) else { return nil }
         let stamp = date.formatted(.iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false)
             .timeSeparator(.omitted)).replacingOccurrences(of: "T", with: "-")
-        let folder = layout.data.appendingPathComponent("replaced-\(stamp)")
+        // A second restore in the same second (a test clock) gets a folder of its own.
+        var folder = layout.data.appendingPathComponent("replaced-\(stamp)")
+        var number = 1
+        while FileManager.default.fileExists(atPath: folder.path) {
+            number += 1
+            folder = layout.data.appendingPathComponent("replaced-\(stamp)-\(number)")
+        }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: database.path + suffix) {
@@ -357,32 +363,41 @@ public final class Daemon: Sendable {
                                                  toPath: folder.appendingPathComponent(Vault.databaseFileName + suffix).path)
             }
         } catch {
+            // A copy cut short (a full disk) is no copy: it goes, and the database stays as it is.
+            try? FileManager.default.removeItem(at: folder)
             throw DaemonError.startup("cannot keep the database the restore replaces in \(folder.path) (\(error.localizedDescription)); "
                                       + "nothing changed")
         }
         return folder
     }
 
-    /// Refuses to go on when this process cannot read and write every folder and file of Keys/
-    /// and Data/ that exists, naming the first such and its owner.
+    /// Refuses to go on when this process cannot use a folder of the home, read a file of Keys/
+    /// or read and write a file of Data/ (the database, its -wal and -shm, the lock), naming the
+    /// first such, its owner and what mends it.
     static func checkOwnAccess(_ layout: HomeLayout) throws {
-        var paths = [layout.home.path]
-        for folder in [layout.keys, layout.data] {
+        var paths: [(path: String, write: Bool)] = [(layout.home.path, true)]
+        for (folder, write) in [(layout.keys, false), (layout.data, true)] {
             guard FileManager.default.fileExists(atPath: folder.path) else { continue }
-            paths.append(folder.path)
+            paths.append((folder.path, true))
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            paths += names.sorted().map { folder.appendingPathComponent($0).path }
+            paths += names.sorted().map { (folder.appendingPathComponent($0).path, write) }
         }
-        for path in paths {
+        for (path, write) in paths {
             var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFSOCK else { continue }
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR || info.st_mode & S_IFMT == S_IFREG else { continue }
             let folder = info.st_mode & S_IFMT == S_IFDIR
-            guard access(path, R_OK | W_OK | (folder ? X_OK : 0)) != 0 else { continue }
+            let needed = folder ? R_OK | W_OK | X_OK : write ? R_OK | W_OK : R_OK
+            guard access(path, needed) != 0 else { continue }
             let owner = userName(info.st_uid), me = userName(geteuid())
             let relative = path == layout.home.path ? path : String(path.dropFirst(layout.home.path.count + 1))
-            throw DaemonError.startup("\(relative) belongs to \(owner) (mode \(String(info.st_mode & 0o777, radix: 8))), and this "
-                                      + "daemon runs as \(me): it cannot \(folder ? "use" : "read and write") it. Start the daemon as "
-                                      + "\(owner), or give the home to \(me) (chown -R \(me) \(layout.home.path))")
+            let mode = String(info.st_mode & 0o777, radix: 8)
+            let what = folder ? "use" : write ? "read and write" : "read"
+            if info.st_uid == geteuid() {
+                throw DaemonError.startup("\(relative) (mode \(mode)) is this daemon's user's own, but it cannot \(what) it: "
+                                          + "chmod u+\(folder ? "rwx" : write ? "rw" : "r") \(path)")
+            }
+            throw DaemonError.startup("\(relative) belongs to \(owner) (mode \(mode)), and this daemon runs as \(me): it cannot "
+                                      + "\(what) it. Start the daemon as \(owner), or give the home to \(me) (chown -R \(me) \(layout.home.path))")
         }
     }
 
@@ -392,13 +407,29 @@ public final class Daemon: Sendable {
         return String(cString: name)
     }
 
-    /// Refuses `url` (a file or folder that exists) when users other than its owner and group can
-    /// write it; one that does not exist is left to the step that needs it.
+    /// Refuses `url` (a file or folder that exists) when someone other than this daemon's user
+    /// (or root) owns it, or its group or other users can write it or the folder it is in (unless
+    /// that folder is sticky, as /tmp is: there no one else can replace it). One that does not
+    /// exist is left to the step that needs it.
     static func refuseWritableByOthers(_ url: URL, _ what: String) throws {
         var info = stat()
-        guard stat(url.path, &info) == 0, info.st_mode & S_IWOTH != 0 else { return }
-        throw DaemonError.startup("\(what) (\(url.path)) is writable by other users (mode \(String(info.st_mode & 0o777, radix: 8))): "
-                                  + "anyone on this machine could change the daemon's rules; chmod o-w \(url.path)")
+        guard stat(url.path, &info) == 0 else { return }
+        let mode = String(info.st_mode & 0o777, radix: 8)
+        if info.st_uid != geteuid() && info.st_uid != 0 {
+            throw DaemonError.startup("\(what) (\(url.path)) belongs to \(userName(info.st_uid)), not to the daemon's user "
+                                      + "\(userName(geteuid())) or root, and it sets the daemon's rules: use a file of your own")
+        }
+        if info.st_mode & (S_IWGRP | S_IWOTH) != 0 {
+            throw DaemonError.startup("\(what) (\(url.path)) is writable by other users (mode \(mode)): anyone who can write it "
+                                      + "could change the daemon's rules; chmod go-w \(url.path)")
+        }
+        let parent = url.deletingLastPathComponent().path
+        var folder = stat()
+        if url.path != "/", stat(parent, &folder) == 0, folder.st_mode & (S_IWGRP | S_IWOTH) != 0, folder.st_mode & S_ISVTX == 0 {
+            throw DaemonError.startup("\(what) (\(url.path)) is in \(parent), which other users can write (mode "
+                                      + "\(String(folder.st_mode & 0o777, radix: 8))): they could put another file in its place; "
+                                      + "chmod go-w \(parent), or keep it in a folder only you can write")
+        }
     }
 
     /// Why a backup of `origin` is not restored over this database, or `nil` when it may be.

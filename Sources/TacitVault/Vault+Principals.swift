@@ -67,7 +67,8 @@ extension Vault {
             }
         }
         let raw = try mapping("an enrollment code") { try SecureRandom.bytes(count: 16) }
-        let expires = now.addingTimeInterval(configuration.enrollmentCodeLifetime)
+        let issued = now
+        let expires = issued.addingTimeInterval(configuration.enrollmentCodeLifetime)
         let row = EnrollmentCodeRow(codeHash: SHA256.hash(raw), name: name, role: role, group: group,
                                     expiresAt: Int64(expires.timeIntervalSince1970), usedAt: nil, facilitator: facilitator)
         let maximum = configuration.groupSize.allowed.upperBound
@@ -79,9 +80,11 @@ extension Vault {
             }
             // The newest invitation of a name is the one that works: an earlier one, unused,
             // would otherwise enroll them with its older role or group.
-            let dropped = try name.map { try access.dropUnusedEnrollmentCodes(for: $0) } ?? 0
+            // Replaced: a code that still worked (an expired one stopped working already).
+            let live = try name.map { try access.liveEnrollmentCodes(for: $0, now: Int64(issued.timeIntervalSince1970)) } ?? 0
+            if let name { _ = try access.dropUnusedEnrollmentCodes(for: name) }
             try access.insertEnrollmentCode(row)
-            return dropped > 0
+            return live > 0
         }
         var code = EnrollmentCode(code: Base32.grouped(raw), name: name, role: role, group: group, expiresAt: expires)
         code.replacedEarlier = replaced

@@ -573,11 +573,13 @@ extension Tacit {
             let kind: String
             let tags: [String]
 
+            /// Title and tags are made one line and cut as an import makes them (`entry(title:…)`),
+            /// on both sides: a title stored with a trailing space or a tab matches its export.
             init(created: Date, title: String, kind: String, tags: [String]) {
                 second = Int64(created.timeIntervalSince1970.rounded(.down))
-                self.title = title
+                self.title = String(DisplayText.field(title).prefix(500))
                 self.kind = kind
-                self.tags = tags.sorted()
+                self.tags = Set(tags.map { String(DisplayText.field($0).prefix(64)) }.filter { !$0.isEmpty }).sorted()
             }
         }
 

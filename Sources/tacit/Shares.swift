@@ -67,7 +67,9 @@ extension Tacit {
             Terminal.warn("shared with \(share.group ? "the group: " : "")\(share.audience.joined(separator: ", ")) until \(DateText.expiry(share.expiresAt))")
             // Readers this share names who already read the entry through another: revoking one
             // share alone would leave them reading it.
-            let others = try await Self.otherLiveShares(of: share.entry, besides: share.id, account)
+            // The share exists and its id is printed: a failure to list the others is not an error
+            // (a script that retried would make a second share).
+            let others = (try? await Self.otherLiveShares(of: share.entry, besides: share.id, account)) ?? []
             let overlap = others.map { other in (other, other.audience.filter(share.audience.contains)) }.filter { !$0.1.isEmpty }
             for (other, names) in overlap {
                 Terminal.warn("note: \(names.joined(separator: ", ")) can read this entry through share \(other.id.short) as well "

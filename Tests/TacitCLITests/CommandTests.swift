@@ -550,6 +550,11 @@ import Testing
         #expect(old.status != 0 && old.stderr.contains("not valid"), "\(old.stderr)")
         try home.ok("jo", ["enroll", "--code", second, "--name", "jo"])
         #expect(try home.ok("olivia", ["group", "show", "north"]).contains("jo"))
+        // An invitation that had expired is not "replaced": its code stopped working on its own.
+        try home.ok("olivia", ["invite", "lee", "--role", "member"])
+        try home.setTime("2026-03-10T09:00:00Z")
+        try home.ok("olivia", ["login", "--name", "olivia"])
+        #expect(!(try home.ok("olivia", ["invite", "lee", "--role", "member"])).contains("replaces"))
     }
 
     /// Without XDG folders, each person's session lives under their own `$HOME` (it was the
@@ -606,7 +611,7 @@ import Testing
                                              output: .null, error: .file(err.path))
         #expect(process.wait() == .exited(1))
         let said = try String(contentsOf: err, encoding: .utf8)
-        #expect(said.contains("Keys/anchor belongs to root (mode 600), and this daemon runs as nobody: it cannot read and write it")
+        #expect(said.contains("Keys/anchor belongs to root (mode 600), and this daemon runs as nobody: it cannot read it")
                 && !said.contains("accept-restore"), "\(said)")
     }
 

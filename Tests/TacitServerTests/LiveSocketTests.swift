@@ -299,7 +299,7 @@ import TacitVault
         let config = home.appendingPathComponent("tacit.json"), policy = home.appendingPathComponent("extra.cedar")
         try Data(#"{"testing": true, "scryptLog2N": 10}"#.utf8).write(to: config)
         try Data("permit (principal, action, resource) when { false };\n".utf8).write(to: policy)
-        chmod(config.path, 0o666)
+        chmod(config.path, 0o664)  // group-writable is refused too
         chmod(policy.path, 0o666)
         for (options, named) in [(Daemon.Options(layout: openHome), open),
                                  (Daemon.Options(layout: HomeLayout(home: home, socketPath: socketFolder + "/t.sock")), config.path),

@@ -304,6 +304,12 @@ extension StorageAccess {
         return db.changesCount
     }
 
+    /// How many of `name`'s unused codes still work at `now` (not expired).
+    func liveEnrollmentCodes(for name: String, now: Int64) throws -> Int {
+        try Int.fetchOne(statement("SELECT COUNT(*) FROM enrollment_code WHERE name = ? AND used_at IS NULL AND expires_at > ?"),
+                         arguments: [name, now]) ?? 0
+    }
+
     /// The codes given to a name and not used yet (expired ones too), by name.
     func unusedEnrollmentCodes() throws -> [EnrollmentCodeRow] {
         try Row.fetchAll(statement("""
