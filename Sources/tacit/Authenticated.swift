@@ -111,8 +111,8 @@ final class Authenticated {
             if expired { throw CLIError("your session expired — log in again with \(login)") }
             // A token this computer held and the daemon no longer knows: ended, not never begun.
             if failure != nil {
-                throw CLIError("your session ended (a logout or passphrase change elsewhere, the daemon restarting, or the "
-                               + "operator) — log in again with \(login)")
+                throw CLIError("your session ended (it timed out, or a logout or passphrase change elsewhere, the daemon "
+                               + "restarting, or the operator) — log in again with \(login)")
             }
             throw CLIError("not logged in — run \(login) first")
         }

@@ -26,7 +26,10 @@ enum Editor {
         let file = folder + "/entry.md"
         let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CLIError("cannot create \(file)") }
-        let bytes = Array(text.utf8)
+        // The file ends with a line break, as editors expect: a line added at its end starts a
+        // line of its own (it had been glued to the text's last word). Taken off again below.
+        let added = !text.hasSuffix("\n")
+        let bytes = Array((added ? text + "\n" : text).utf8)
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
 
@@ -59,7 +62,8 @@ enum Editor {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CLIError("the editor left no file; nothing was saved")
         }
-        return String(decoding: data, as: UTF8.self)
+        let edited = String(decoding: data, as: UTF8.self)
+        return added && edited.hasSuffix("\n") ? String(edited.dropLast()) : edited
     }
 
     /// Overwrites every regular file in `folder` with zeros, syncs, removes it, then the folder.

@@ -316,6 +316,9 @@ extension Tacit {
                         let done = done()
                         Terminal.warn("imported \(imported) of \(prepared.count) entries (entries \(skip + 1)–\(done) of \(source)) "
                                       + "before this error; once it is fixed, the same import with --skip \(done) goes on from entry \(done + 1)")
+                    } else if error is CLIError {
+                        Terminal.warn("nothing was imported: every batch is one transaction, and the first was refused; "
+                                      + "once it is fixed, run the same import again")
                     }
                     throw error
                 }

@@ -279,6 +279,10 @@ import Testing
         let later = all.filter { iso($0.created).hasPrefix("2025-02-03") }.map(\.title)
         #expect(later.count == 700 && Set(later) == Set((0..<700).map { "Entry \($0)" }))
         #expect(try home.run("ali", ["import", "jrnl", "later.json", "--skip", "701"]).status == 2)
+        // Refused in its first batch, an import says that nothing went in and how to go on.
+        try jrnl("future.json", count: 2) { _ in "2026-05-01" }
+        let future = try home.run("ali", ["import", "jrnl", "future.json"])
+        #expect(future.status == 1 && future.stderr.contains("nothing was imported: every batch is one transaction"), "\(future.stderr)")
         // Run once more, the whole file is found in the journal and nothing comes in twice.
         let again = try home.run("ali", ["import", "jrnl", "later.json"])
         #expect(again.status == 0 && again.stdout.contains("imported 0 entries from later.json: your journal has all of them already"),

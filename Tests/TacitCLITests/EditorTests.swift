@@ -96,6 +96,21 @@ import Testing
         #expect(entry.cycle?.uuidString.lowercased() == next && entry.kind == "commitment")
     }
 
+    /// A line an editor adds at the end of the file starts a line of its own: the file ends with a
+    /// line break (the line had been glued to the text's last word), which is not saved as text.
+    @Test func aLineAddedAtTheEndStartsItsOwnLine() throws {
+        let home = try CLIHarness.inPractice()
+        let id = try home.ok("ali", ["write", "--title", "Standup", "Let Sam run it."]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let side = try home.sideFolder("editor-append")
+        let editor = side.appendingPathComponent("append.sh")
+        try Data("#!/bin/sh\necho 'He did.' >> \"$1\"\n".utf8).write(to: editor)
+        chmod(editor.path, 0o755)
+        try home.ok("ali", ["edit", id], environment: ["EDITOR": editor.path])
+        #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"])).body == "Let Sam run it.\nHe did.")
+        // An editor that changes nothing saves nothing.
+        #expect(try home.ok("ali", ["edit", id], environment: ["EDITOR": "true"]).contains("no change"))
+    }
+
     @Test func anEmptyEditorSavesNothing() throws {
         let home = try CLIHarness.inPractice()
         let side = try home.sideFolder()
