@@ -630,16 +630,20 @@ import Testing
         #expect(refused.status == 1 && refused.stderr.contains("this backup is of another Tacit instance"), "\(refused.stderr)")
         let data = home.root.appendingPathComponent("Data")
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.contains("restore") } == [])
-        // Staged by hand, it is refused when the daemon would take it, and nothing changes.
-        try FileManager.default.copyItem(at: file, to: data.appendingPathComponent("restore.sqlite"))
-        home.stopDaemon()
-        do {
-            try home.startDaemon(["--accept-restore"], stdin: "yes\n")
-            Issue.record("another instance's backup was taken at --accept-restore")
-        } catch {
-            #expect("\(error)".contains("restore.sqlite: this backup is of another Tacit instance"), "\(error)")
+        /// Stages `contents` by hand and starts with --accept-restore: refused, saying `said`, and nothing changes.
+        func refusedWhenStaged(_ contents: Data, saying said: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            try contents.write(to: data.appendingPathComponent("restore.sqlite"))
+            home.stopDaemon()
+            do {
+                try home.startDaemon(["--accept-restore"], stdin: "yes\n")
+                Issue.record("a staged file was taken at --accept-restore: \(said)", sourceLocation: sourceLocation)
+            } catch {
+                #expect("\(error)".contains("restore.sqlite: ") && "\(error)".contains(said), "\(error)", sourceLocation: sourceLocation)
+            }
+            try FileManager.default.removeItem(at: data.appendingPathComponent("restore.sqlite"))
         }
-        try FileManager.default.removeItem(at: data.appendingPathComponent("restore.sqlite"))
+        // Staged by hand, it is refused when the daemon would take it, and nothing changes.
+        try refusedWhenStaged(try Data(contentsOf: file), saying: "this backup is of another Tacit instance")
 
         // A database no one enrolled in (a fresh instance's, or this one's first minutes) would
         // replace everyone's journals with nothing: refused as an upload and staged by hand.
@@ -650,24 +654,9 @@ import Testing
         try home.startDaemon()
         let nothing = try home.run("olivia", ["restore", empty.path])
         #expect(nothing.status == 1 && nothing.stderr.contains("this backup holds no enrollment"), "\(nothing.stderr)")
-        try FileManager.default.copyItem(at: empty, to: data.appendingPathComponent("restore.sqlite"))
-        home.stopDaemon()
-        do {
-            try home.startDaemon(["--accept-restore"], stdin: "yes\n")
-            Issue.record("a backup with no enrollment was taken at --accept-restore")
-        } catch {
-            #expect("\(error)".contains("restore.sqlite: this backup holds no enrollment"), "\(error)")
-        }
+        try refusedWhenStaged(try Data(contentsOf: empty), saying: "this backup holds no enrollment")
         // A file that is not a database at all is said to be that, not an empty one.
-        try Data(repeating: 0x41, count: 8192).write(to: data.appendingPathComponent("restore.sqlite"))
-        do {
-            try home.startDaemon(["--accept-restore"], stdin: "yes\n")
-            Issue.record("a file that is no database was taken at --accept-restore")
-        } catch {
-            #expect("\(error)".contains("restore.sqlite: ") && "\(error)".contains("nothing changed")
-                    && !"\(error)".contains("no enrollment"), "\(error)")
-        }
-        try FileManager.default.removeItem(at: data.appendingPathComponent("restore.sqlite"))
+        try refusedWhenStaged(Data(repeating: 0x41, count: 8192), saying: "not a database")
         try home.startDaemon()
         try home.ok("olivia", ["login", "--name", "olivia"])
         #expect(try home.ok("olivia", ["principal", "list"]).contains("ali"))

@@ -130,44 +130,16 @@ import TacitVault
             "GET /v1/health HTTP/1.1\r\nHost: localhost\r\nX-Padding: \(String(repeating: "x", count: 120_000))\r\n\r\n",
         ]
         for bytes in garbage {
-            let received = try await onOwnThread { () throws -> Data in
-                let descriptor = try UnixHTTP.connect(path)
-                defer { close(descriptor) }
-                var tv = timeval(tv_sec: 10, tv_usec: 0)
-                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-                let payload = Array(bytes.utf8)
-                _ = payload.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                var data = Data(), buffer = [UInt8](repeating: 0, count: 4096)
-                while true {
-                    let n = recv(descriptor, &buffer, buffer.count, 0)
-                    if n <= 0 { break }
-                    data.append(contentsOf: buffer[0..<n])
-                }
-                return data
-            }
-            let response = try UnixHTTP.parse(received)
+            let response = try UnixHTTP.parse(try await UnixHTTP.exchange(socket: path, bytes))
             #expect(response.status == 400, "\(bytes.debugDescription)")
             #expect(response.headers["content-type"]?.hasPrefix("application/json") == true, "\(response.headers)")
             let error = try? JSONDecoder().decode(APIErrorBody.self, from: response.body)
             #expect(error?.error.code == "bad-request", "\(bytes.debugDescription): \(String(decoding: response.body, as: UTF8.self))")
         }
         // Pipelined behind requests being answered, the garbage never overtakes their answers.
-        let pipelined = try await onOwnThread { () throws -> String in
-            let descriptor = try UnixHTTP.connect(path)
-            defer { close(descriptor) }
-            var tv = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            let payload = Array(("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
-                                 + "HELLO THERE\r\n\r\n").utf8)
-            _ = payload.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            var data = Data(), buffer = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = recv(descriptor, &buffer, buffer.count, 0)
-                if n <= 0 { break }
-                data.append(contentsOf: buffer[0..<n])
-            }
-            return String(decoding: data, as: UTF8.self)
-        }
+        let health = "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+        let pipelined = String(decoding: try await UnixHTTP.exchange(socket: path, health + health + "HELLO THERE\r\n\r\n"),
+                               as: UTF8.self)
         let statuses = pipelined.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
         #expect(Array(statuses.prefix(2)) == ["200", "200"], "\(pipelined)")
         #expect(try await UnixHTTP.send(socket: path, "GET", "/v1/health").status == 200)

@@ -98,6 +98,26 @@ enum UnixHTTP {
         }
     }
 
+    /// Sends `bytes` as they are on a connection of its own thread, and returns everything
+    /// received until the daemon closes it (or `timeout` seconds pass without a byte).
+    static func exchange(socket path: String, _ bytes: String, timeout: Int = 10) async throws -> Data {
+        try await onOwnThread {
+            let descriptor = try connect(path)
+            defer { close(descriptor) }
+            var tv = timeval(tv_sec: timeout, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            let payload = Array(bytes.utf8)
+            _ = payload.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            var data = Data(), buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = recv(descriptor, &buffer, buffer.count, 0)
+                if n <= 0 { break }
+                data.append(contentsOf: buffer[0..<n])
+            }
+            return data
+        }
+    }
+
     static func connect(_ path: String) throws -> Int32 {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         let result = withUnixSocketAddress(path) { Glibc.connect(descriptor, $0, $1) }
