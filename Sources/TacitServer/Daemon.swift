@@ -383,8 +383,9 @@ public final class Daemon: Sendable {
             paths += names.sorted().map { (folder.appendingPathComponent($0).path, write) }
         }
         for (path, write) in paths {
+            // Followed through symbolic links (a database on another volume), sockets and the like skipped.
             var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR || info.st_mode & S_IFMT == S_IFREG else { continue }
+            guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR || info.st_mode & S_IFMT == S_IFREG else { continue }
             let folder = info.st_mode & S_IFMT == S_IFDIR
             let needed = folder ? R_OK | W_OK | X_OK : write ? R_OK | W_OK : R_OK
             guard access(path, needed) != 0 else { continue }
@@ -407,29 +408,48 @@ public final class Daemon: Sendable {
         return String(cString: name)
     }
 
-    /// Refuses `url` (a file or folder that exists) when someone other than this daemon's user
-    /// (or root) owns it, or its group or other users can write it or the folder it is in (unless
-    /// that folder is sticky, as /tmp is: there no one else can replace it). One that does not
-    /// exist is left to the step that needs it.
+    /// Refuses `url` when someone other than this daemon's user (or root) owns it, when other
+    /// users can write it — others, or a group with anyone in it but its owner (a user's private
+    /// group, which a umask of 002 gives every file, is only them) — or when they can write the
+    /// folder it is in and that folder is not sticky (in /tmp no one else can replace it). The
+    /// folder is checked also for a `url` not made yet (the home at its first start); a missing
+    /// file is otherwise left to the step that needs it.
     static func refuseWritableByOthers(_ url: URL, _ what: String) throws {
+        func writableByOthers(_ info: stat) -> Bool {
+            info.st_mode & S_IWOTH != 0 || (info.st_mode & S_IWGRP != 0 && !isPrivateGroup(info.st_gid, of: info.st_uid))
+        }
+        let parent = url.deletingLastPathComponent().path
+        var folder = stat()
+        if url.path != "/", stat(parent, &folder) == 0, writableByOthers(folder), folder.st_mode & S_ISVTX == 0 {
+            throw DaemonError.startup("\(what) (\(url.path)) is in \(parent), which other users can write (mode "
+                                      + "\(String(folder.st_mode & 0o777, radix: 8))): they could put another in its place; "
+                                      + "chmod go-w \(parent), or keep it in a folder only you can write")
+        }
         var info = stat()
         guard stat(url.path, &info) == 0 else { return }
         let mode = String(info.st_mode & 0o777, radix: 8)
         if info.st_uid != geteuid() && info.st_uid != 0 {
-            throw DaemonError.startup("\(what) (\(url.path)) belongs to \(userName(info.st_uid)), not to the daemon's user "
-                                      + "\(userName(geteuid())) or root, and it sets the daemon's rules: use a file of your own")
+            let owner = userName(info.st_uid)
+            throw DaemonError.startup("\(what) (\(url.path)) belongs to \(owner), not to this daemon's user \(userName(geteuid())) "
+                                      + "or root, and it sets the daemon's rules: "
+                                      + (info.st_mode & S_IFMT == S_IFDIR ? "start the daemon as \(owner)" : "use a file of your own"))
         }
-        if info.st_mode & (S_IWGRP | S_IWOTH) != 0 {
-            throw DaemonError.startup("\(what) (\(url.path)) is writable by other users (mode \(mode)): anyone who can write it "
-                                      + "could change the daemon's rules; chmod go-w \(url.path)")
+        if writableByOthers(info) {
+            throw DaemonError.startup("\(what) (\(url.path)) is writable by other users (mode \(mode)\(info.st_mode & S_IWOTH == 0 ? ", group \(groupName(info.st_gid))" : "")): "
+                                      + "anyone who can write it could change the daemon's rules; chmod go-w \(url.path)")
         }
-        let parent = url.deletingLastPathComponent().path
-        var folder = stat()
-        if url.path != "/", stat(parent, &folder) == 0, folder.st_mode & (S_IWGRP | S_IWOTH) != 0, folder.st_mode & S_ISVTX == 0 {
-            throw DaemonError.startup("\(what) (\(url.path)) is in \(parent), which other users can write (mode "
-                                      + "\(String(folder.st_mode & 0o777, radix: 8))): they could put another file in its place; "
-                                      + "chmod go-w \(parent), or keep it in a folder only you can write")
-        }
+    }
+
+    /// Whether `gid` is `uid`'s private group: their primary group, with no other member named.
+    static func isPrivateGroup(_ gid: gid_t, of uid: uid_t) -> Bool {
+        guard let user = getpwuid(uid), user.pointee.pw_gid == gid, let group = getgrgid(gid) else { return false }
+        return group.pointee.gr_mem == nil || group.pointee.gr_mem.pointee == nil
+    }
+
+    /// The name of `gid`, or the number when it has none.
+    static func groupName(_ gid: gid_t) -> String {
+        guard let entry = getgrgid(gid), let name = entry.pointee.gr_name else { return "gid \(gid)" }
+        return String(cString: name)
     }
 
     /// Why a backup of `origin` is not restored over this database, or `nil` when it may be.

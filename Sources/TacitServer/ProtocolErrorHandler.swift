@@ -47,8 +47,8 @@ final class ProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Only between requests: with one being read or answered, Hummingbird ends the
-        // connection as it always did, and no answer overtakes another or answers twice.
+        // Only between requests: with one being read or answered, Hummingbird answers and ends
+        // the connection as it always did (its empty 400), and no answer of ours overtakes one.
         guard error is HTTPParserError, inFlight == 0, !reading else {
             context.fireErrorCaught(error)
             return

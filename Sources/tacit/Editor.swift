@@ -62,7 +62,8 @@ enum Editor {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CLIError("the editor left no file; nothing was saved")
         }
-        let edited = String(decoding: data, as: UTF8.self)
+        // An editor that saves Windows line ends: read as this file was written.
+        let edited = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
         return added && edited.hasSuffix("\n") ? String(edited.dropLast()) : edited
     }
 

@@ -307,8 +307,13 @@ extension Tacit {
                                           + "; the same import with --skip \(done) goes on from entry \(done + 1)")
                             Glibc.exit(128 + number)
                         }
-                        imported += try await Self.importBatch(batch, positions: positions[batch.indices], cycle: cycleID, account,
-                                                               source: source) { progress.advance(by: $0) }
+                        // Counted as each request commits: a batch split in two (413) may have its
+                        // first half in when the second is refused.
+                        _ = try await Self.importBatch(batch, positions: positions[batch.indices], cycle: cycleID, account,
+                                                       source: source) { written in
+                            progress.advance(by: written)
+                            imported += written
+                        }
                     }
                 } catch {
                     progress.finish()
@@ -316,7 +321,7 @@ extension Tacit {
                         let done = done()
                         Terminal.warn("imported \(imported) of \(prepared.count) entries (entries \(skip + 1)–\(done) of \(source)) "
                                       + "before this error; once it is fixed, the same import with --skip \(done) goes on from entry \(done + 1)")
-                    } else if error is CLIError {
+                    } else if let refusal = error as? CLIError, refusal.message.hasPrefix(Self.refusedImport) {
                         Terminal.warn("nothing was imported: every batch is one transaction, and the first was refused; "
                                       + "once it is fixed, run the same import again")
                     }
@@ -325,6 +330,9 @@ extension Tacit {
                 progress.finish()
                 print("imported \(imported.counted("entry", "entries")) from \(source), with their original dates")
             }
+
+            /// How a batch the daemon refused is reported.
+            static let refusedImport = "the daemon refused the import: "
 
             /// Sends one batch; one the daemon finds too large goes again as two halves. `positions`:
             /// where each of its entries is in the file, for messages.
@@ -348,8 +356,7 @@ extension Tacit {
                     throw CLIError("entry \(positions.first! + 1) of \(source) is larger than the daemon accepts in one request")
                 } catch let failure as DaemonFailure where failure.status == 400 {
                     // The daemon counts from the start of the batch; say which entry of the file it means.
-                    throw CLIError("the daemon refused the import: "
-                                   + ImportCommand.renumbered(failure.message, positions: Array(positions), in: source))
+                    throw CLIError(refusedImport + ImportCommand.renumbered(failure.message, positions: Array(positions), in: source))
                 }
             }
         }

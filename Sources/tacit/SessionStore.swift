@@ -59,7 +59,7 @@ struct SessionStore {
     /// `$HOME` as the shell has it (Foundation's home directory is the password file's, which
     /// ignored a `HOME` set for another person's state: two people's sessions overwrote each other).
     private var home: URL {
-        if let home = environment["HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+        if let home = environment["HOME"], home.hasPrefix("/") { return URL(fileURLWithPath: home) }
         return FileManager.default.homeDirectoryForCurrentUser
     }
 

@@ -352,6 +352,13 @@ import Testing
         #expect(try home.ok("ali", ["import", "tacit", "journal.json"]).contains("imported 1 entry"))
         let restoredSame = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"])).filter { $0.title == "Same" }
         #expect(restoredSame.map(\.kind).sorted() == ["insight", "reflection"], "\(restoredSame)")
+        // And the other way round (the file's order of the two is its ids'; one of the two ways
+        // failed when only date and title counted).
+        let reflection = try #require(restoredSame.first { $0.kind == "reflection" })
+        try home.ok("ali", ["delete", "--yes", reflection.id.uuidString.lowercased()])
+        #expect(try home.ok("ali", ["import", "tacit", "journal.json"]).contains("imported 1 entry"))
+        let again = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"])).filter { $0.title == "Same" }
+        #expect(again.map(\.kind).sorted() == ["insight", "reflection"], "\(again)")
 
         // What is not a Tacit export says so, and imports nothing.
         let wrong = try home.run("ali", ["import", "tacit", "journal.json.missing"])

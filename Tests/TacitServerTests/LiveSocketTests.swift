@@ -271,13 +271,15 @@ import TacitVault
         let config = home.appendingPathComponent("tacit.json"), policy = home.appendingPathComponent("extra.cedar")
         try Data(#"{"testing": true, "scryptLog2N": 10}"#.utf8).write(to: config)
         try Data("permit (principal, action, resource) when { false };\n".utf8).write(to: policy)
-        chmod(config.path, 0o664)  // group-writable is refused too
+        chmod(config.path, 0o664)  // group-writable is refused too, for a group not the owner's own
+        chown(config.path, getuid(), 100)
         chmod(policy.path, 0o666)
         for (options, named) in [(Daemon.Options(layout: openHome), open),
                                  (Daemon.Options(layout: HomeLayout(home: home, socketPath: socketFolder + "/t.sock")), config.path),
                                  (Daemon.Options(layout: HomeLayout(home: home, socketPath: socketFolder + "/t.sock"), policyFile: policy),
                                   policy.path)] {
             if named == policy.path { chmod(config.path, 0o600) }
+            if named == config.path, Daemon.isPrivateGroup(100, of: getuid()) { continue }
             do {
                 _ = try await Daemon.prepare(options, logger: Logger(label: "open"))
                 Issue.record("\(named), writable by other users, was accepted")
@@ -286,8 +288,28 @@ import TacitVault
                 #expect(error.description.contains("writable by other users"), "\(error)")
             }
         }
+        // A home not made yet, in a folder others can write: refused at its first start, not its second.
+        do {
+            _ = try await Daemon.prepare(Daemon.Options(layout: HomeLayout(home: URL(fileURLWithPath: open + "/child"),
+                                                                           socketPath: socketFolder + "/t.sock")),
+                                         logger: Logger(label: "child"))
+            Issue.record("a home in a folder others can write was made")
+        } catch let error as DaemonError {
+            #expect(error.description.contains("is in \(open), which other users can write"), "\(error)")
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: open).isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).sorted() == ["extra.cedar", "tacit.json"])
+        // A umask of 002 makes files writable by the owner's private group, which is only them: accepted.
+        if let me = getpwuid(getuid())?.pointee, Daemon.isPrivateGroup(me.pw_gid, of: getuid()) {
+            try Data(#"{"testing": true, "scryptLog2N": 10}"#.utf8).write(to: config)
+            chown(config.path, getuid(), me.pw_gid)
+            chmod(config.path, 0o664)
+            let accepted = try await Daemon.prepare(Daemon.Options(layout: HomeLayout(home: home, socketPath: socketFolder + "/t.sock")),
+                                                    logger: Logger(label: "private"))
+            await accepted.shutDown()
+            for made in ["Keys", "Data"] { try FileManager.default.removeItem(at: home.appendingPathComponent(made)) }
+            chmod(config.path, 0o600)
+        }
         // scrypt's memory is checked before the home is touched too (it had left Keys/ behind).
         try Data(#"{"scryptLog2N": 19}"#.utf8).write(to: config)
         do {
