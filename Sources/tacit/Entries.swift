@@ -243,7 +243,7 @@ extension Tacit {
             }
             // Its readers lose it too: said, as the question said it.
             let shares: [TacitAPI.ShareInfo] = (try? await account.call(.GET, "/v1/shares")) ?? []
-            let open = shares.filter { $0.entry == id && !$0.revoked && !$0.expired && !$0.paused }
+            let open = Share.openShares(of: id, in: shares)
             try await account.send(.DELETE, "/v1/entries/\(id.lower)")
             print("deleted \(id.lower)")
             if !open.isEmpty {

@@ -176,7 +176,7 @@ extension Tacit {
         }
     }
 
-    /// `tacit import jrnl|dayone FILE`.
+    /// `tacit import jrnl|dayone|tacit FILE`.
     struct ImportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
@@ -197,7 +197,7 @@ extension Tacit {
             subcommands: [Jrnl.self, DayOne.self, TacitJSON.self]
         )
 
-        /// What both importers share: where entries go and how they are sent.
+        /// What every importer shares: where entries go and how they are sent.
         struct Target: ParsableArguments {
             @OptionGroup var connection: Connection
             @OptionGroup var passphrase: PassphraseOptions
@@ -479,17 +479,10 @@ extension Tacit {
             }
 
             func run() async throws {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw CLIError("cannot read \(file): \(Secrets.unreadable(file))")
-                }
                 let decoder = JSONDecoder()
                 decoder.dateDecodingStrategy = .iso8601
-                let exported: [Exported]
-                do {
-                    exported = try decoder.decode([Exported].self, from: data)
-                } catch {
-                    throw CLIError("\(file) is not a JSON export of Tacit (make it with `tacit export --format json`)")
-                }
+                let exported = try ImportCommand.decode([Exported].self, from: file, decoder: decoder,
+                                                        otherwise: "is not a JSON export of Tacit (make it with `tacit export --format json`)")
                 let unknown = exported.indices.filter { !entryKinds.contains(exported[$0].kind) }
                 if !unknown.isEmpty, target.kind == nil {
                     throw CLIError("\(ImportCommand.entryList(unknown)) of \(file) \(unknown.count == 1 ? "has a kind" : "have kinds") "
@@ -535,10 +528,11 @@ extension Tacit {
 
         /// The export in `file`, decoded; a file that cannot be read or decoded is an error naming
         /// the file and, for the latter, `otherwise` (what it should have been).
-        static func decode<Export: Decodable>(_ type: Export.Type, from file: String, otherwise: String) throws -> Export {
+        static func decode<Export: Decodable>(_ type: Export.Type, from file: String, decoder: JSONDecoder = JSONDecoder(),
+                                              otherwise: String) throws -> Export {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file): \(Secrets.unreadable(file))") }
             do {
-                return try JSONDecoder().decode(type, from: data)
+                return try decoder.decode(type, from: data)
             } catch {
                 throw CLIError("\(file) \(otherwise)")
             }

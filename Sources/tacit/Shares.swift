@@ -69,7 +69,8 @@ extension Tacit {
             // share alone would leave them reading it.
             // The share exists and its id is printed: a failure to list the others is not an error
             // (a script that retried would make a second share).
-            let others = (try? await Self.otherLiveShares(of: share.entry, besides: share.id, account)) ?? []
+            let listed: [TacitAPI.ShareInfo] = (try? await account.call(.GET, "/v1/shares")) ?? []
+            let others = Self.openShares(of: share.entry, in: listed).filter { $0.id != share.id }
             let overlap = others.map { other in (other, other.audience.filter(share.audience.contains)) }.filter { !$0.1.isEmpty }
             for (other, names) in overlap {
                 Terminal.warn("note: \(names.joined(separator: ", ")) can read this entry through share \(other.id.short) as well "
@@ -77,10 +78,10 @@ extension Tacit {
             }
         }
 
-        /// The entry's other shares that readers can open now (not revoked, expired or paused).
-        static func otherLiveShares(of entry: UUID, besides share: UUID, _ account: Authenticated) async throws -> [TacitAPI.ShareInfo] {
-            let shares: [TacitAPI.ShareInfo] = try await account.call(.GET, "/v1/shares")
-            return shares.filter { $0.entry == entry && $0.id != share && !$0.revoked && !$0.expired && !$0.paused }
+        /// The shares of `entry` among `shares` that readers can open now (not revoked, expired or
+        /// paused): what `share`, `unshare` and `delete` say readers still have or lose.
+        static func openShares(of entry: UUID, in shares: [TacitAPI.ShareInfo]) -> [TacitAPI.ShareInfo] {
+            shares.filter { $0.entry == entry && !$0.revoked && !$0.expired && !$0.paused }
         }
 
         /// "the group: bea, cal" or "with bea".
@@ -150,8 +151,7 @@ extension Tacit {
             print("revoked \(id.lower)")
             // What this share's readers can still read: the entry's other shares stay open.
             guard let revoked = shares.first(where: { $0.id == id }) else { return }
-            let open = shares.filter { $0.entry == revoked.entry && $0.id != id && !$0.revoked && !$0.expired && !$0.paused }
-            for other in open {
+            for other in Share.openShares(of: revoked.entry, in: shares) where other.id != id {
                 let still = other.audience.filter(revoked.audience.contains)
                 guard !still.isEmpty else { continue }
                 Terminal.warn("note: \(still.joined(separator: ", ")) can still read this entry through share \(other.id.short) "
