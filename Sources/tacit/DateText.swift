@@ -92,8 +92,15 @@ enum DateText {
         return value < 10 ? "0\(value)" : String(value)
     }
 
-    /// A share's end, or "end of cycle" for one without a date of its own.
+    /// A share's end, or "end of cycle" for one without a date of its own. A share given a day
+    /// (`--until 2026-04-06`) ends at the midnight after it, and is shown as it was given — "end
+    /// of 2026-04-06" rather than "2026-04-07 00:00".
     static func expiry(_ date: Date) -> String {
-        date.timeIntervalSince1970 > 8_000_000_000 ? "end of cycle" : minute(date)
+        if date.timeIntervalSince1970 > 8_000_000_000 { return "end of cycle" }
+        let parts = local.dateComponents([.hour, .minute, .second, .nanosecond], from: date)
+        if parts.hour == 0, parts.minute == 0, parts.second == 0, parts.nanosecond ?? 0 < 1_000_000 {
+            return "end of " + day(date.addingTimeInterval(-1))
+        }
+        return minute(date)
     }
 }

@@ -71,7 +71,10 @@ import Testing
         #expect(revoked.stderr.contains("not found"))
 
         // --until DAY keeps a share readable through that whole day: it ends at the next midnight.
-        let brief = try home.ok("ali", ["share", insight, "--with", "bea", "--until", "2026-03-20"])
+        let sharing = try home.run("ali", ["share", insight, "--with", "bea", "--until", "2026-03-20"])
+        #expect(sharing.status == 0 && sharing.stderr.contains("shared with bea until end of 2026-03-20"), "\(sharing.stderr)")
+        let brief = sharing.text
+        #expect(try home.ok("ali", ["shares"]).split(separator: "\n").contains { $0.contains("bea") && $0.contains("end of 2026-03-20") })
         let listedBrief = try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("ali", ["shares", "--json"]))
         #expect(listedBrief.first { $0.id.uuidString.lowercased() == brief }.map { ISO8601DateFormatter().string(from: $0.expiresAt) } == "2026-03-21T00:00:00Z")
 
