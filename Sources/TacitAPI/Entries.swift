@@ -221,10 +221,13 @@ public struct FeedItem: Codable, Sendable, Equatable {
     public var expiresAt: Date
     /// Shared with the whole group, rather than with the caller (and perhaps others) by name.
     public var group: Bool
+    /// For a share by name, how many members besides the caller it reaches (0 for a group share,
+    /// which reaches the group). Who they are is the author's to say.
+    public var others: Int
 
     /// Creates a feed item.
     public init(share: UUID, entry: UUID, author: String, title: String, kind: String, sharedAt: Date, expiresAt: Date,
-                group: Bool = false) {
+                group: Bool = false, others: Int = 0) {
         self.share = share
         self.entry = entry
         self.author = author
@@ -233,6 +236,7 @@ public struct FeedItem: Codable, Sendable, Equatable {
         self.sharedAt = sharedAt
         self.expiresAt = expiresAt
         self.group = group
+        self.others = others
     }
 }
 

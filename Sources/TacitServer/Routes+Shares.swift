@@ -107,7 +107,8 @@ extension Routes {
                       mayRead(share, identity: identity, readerGroups: facts.readerGroups, gate: gate) else { continue }
                 items.append(FeedItem(share: shared.share.uuid, entry: shared.entry.id.uuid, author: shared.author.name,
                                       title: shared.entry.content.title, kind: shared.entry.metadata.kind.rawValue,
-                                      sharedAt: shared.sharedAt, expiresAt: shared.expiresAt, group: share.share.toGroup))
+                                      sharedAt: shared.sharedAt, expiresAt: shared.expiresAt, group: share.share.toGroup,
+                                      others: share.share.toGroup ? 0 : share.share.readers.filter { $0 != identity.principal.id }.count))
             }
             return try Response.json(items)
         }

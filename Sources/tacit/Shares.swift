@@ -255,7 +255,8 @@ extension Tacit {
             if output.json { return try JSONOutput.print(items) }
             var table = Table("SHARE", "SHARED", "FROM", "TO", "KIND", "TITLE")
             for item in items {
-                table.add(item.share.short, DateText.minute(item.sharedAt), item.author, item.group ? "the group" : "you",
+                let to = item.group ? "the group" : item.others == 0 ? "you" : "you and \(item.others) other\(item.others == 1 ? "" : "s")"
+                table.add(item.share.short, DateText.minute(item.sharedAt), item.author, to,
                           item.kind, item.title.isEmpty ? "(untitled)" : item.title)
             }
             table.print(empty: "nothing is shared with you now")

@@ -55,6 +55,19 @@ import Testing
         let insight = try home.ok("ali", ["write", "--kind", "insight", "--title", "Decisions", "I delegate tasks, not decisions."])
         let toCal = try home.ok("ali", ["share", insight, "--with", "cal"])
         #expect(try home.ok("cal", ["show", toCal]).contains("Decisions"))
+        // A reader's feed says whether a share by name reached others too (how many, not who).
+        func feedRow(_ person: String, _ title: String) throws -> String {
+            try home.ok(person, ["feed"]).split(separator: "\n").map(String.init).first { $0.contains(title) } ?? ""
+        }
+        let calsRow = try feedRow("cal", "Decisions")
+        #expect(calsRow.contains(" you ") && !calsRow.contains("other"), "\(calsRow)")
+        let pair = try home.ok("ali", ["write", "--kind", "insight", "--title", "Pairing", "Two readers."])
+        let toPair = try home.ok("ali", ["share", pair, "--with", "bea", "--with", "dee"])
+        let deesRow = try feedRow("dee", "Pairing")
+        #expect(deesRow.contains(" you and 1 other "), "\(deesRow)")
+        #expect(try CLIHarness.decode([FeedItem].self, try home.ok("bea", ["feed", "--json"])).map(\.others).sorted() == [0, 1])
+        try home.ok("ali", ["delete", "--yes", String(pair.prefix(8))])
+        #expect(try feedRow("dee", "Pairing").isEmpty, "\(toPair) went with its entry")
         let shares = try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("ali", ["shares", "--json"]))
         #expect(Set(shares.map(\.id.uuidString).map { $0.lowercased() }) == [share, toCal])
         // The entry's id where the share's was meant: its shares are named, nothing is revoked.

@@ -392,6 +392,7 @@ import TacitVault
             let feed = try bea.decode([FeedItem].self, try await bea.call(.get, "/v1/feed"))
             #expect(feed.map(\.title) == ["Week 1"])
             #expect(feed.map(\.group) == [true], "the feed says it went to the whole group")
+            #expect(feed.map(\.others) == [0], "a group share counts no named readers")
             let read = try await bea.call(.get, "/v1/feed/\(share.id.uuidString)")
             #expect(read.status == .ok)
             #expect(try bea.decode(EntryResponse.self, read).body == "Handed it over. Resisted fixing the charts.")
