@@ -183,7 +183,7 @@ extension Tacit {
             abstract: "Import entries from jrnl, Day One or Tacit's own JSON export into your journal, with their original dates.",
             discussion: """
             Entries keep the date they were written and their text as written. An entry your journal \
-            already has — the same date, to the second, title, kind and tags — is left out and counted, \
+            already has — the same date, to the second, title, kind, tags and text — is left out and counted, \
             so an import run again brings in only what is new (--keep-duplicates imports them anyway). \
             They are sent in batches of up to 500, each one transaction: if the daemon refuses a batch \
             (an entry dated in the future, say), the batches before it stay imported, and the command \
@@ -209,7 +209,7 @@ extension Tacit {
             @Option(help: ArgumentHelp("Leave out the first N entries of the file (those an interrupted import brought in).",
                                        valueName: "N"))
             var skip = 0
-            @Flag(help: "Also import entries your journal already has (the same date, title, kind and tags), which are otherwise left out.")
+            @Flag(help: "Also import entries your journal already has (the same date, title, kind, tags and text), which are otherwise left out.")
             var keepDuplicates = false
 
             func validate() throws {
@@ -267,7 +267,7 @@ extension Tacit {
                     let left = prepared.count - kept.count
                     if left > 0 {
                         Terminal.warn("left out \(left.counted("entry", "entries")) of \(source) that your journal already has "
-                                      + "(the same date, title, kind and tags); --keep-duplicates imports \(left == 1 ? "it" : "them") too")
+                                      + "(the same date, title, kind, tags and text); --keep-duplicates imports \(left == 1 ? "it" : "them") too")
                     }
                     prepared = kept.map { prepared[$0] }
                     positions = kept.map { positions[$0] }
@@ -568,9 +568,9 @@ extension Tacit {
             return message.replacingCharacters(in: match.range, with: "entry \(positions[index] + 1) of \(source)")
         }
 
-        /// What makes an imported entry the same as one in the journal: its date to the second,
-        /// its title, kind and tags, as the daemon keeps them (two entries of one second with one
-        /// title — jots, jrnl's minutes — are told apart by the rest; the text is not compared).
+        /// What an imported entry must share with one of the journal's to be the same, besides its
+        /// text: its date to the second, its title, kind and tags, as the daemon keeps them (two
+        /// entries of one second with one title — jots, jrnl's minutes — are told apart by the rest).
         struct SameEntry: Hashable {
             let second: Int64
             let title: String
@@ -587,28 +587,44 @@ extension Tacit {
             }
         }
 
-        /// The member's entries dated between the first and the last of `entries`, counted by
-        /// `SameEntry` (one listing, of those days only).
-        static func presentEntries(around entries: [ImportedEntry], _ account: Authenticated) async throws -> [SameEntry: Int] {
+        /// The member's entries dated between the first and the last of `entries` that match one of
+        /// them by `SameEntry`, with their text: one listing of those days, then the text of those
+        /// entries only (an import run again fetches each entry it finds; a new one, none).
+        static func presentEntries(around entries: [ImportedEntry], _ account: Authenticated) async throws -> [SameEntry: [String]] {
             guard let first = entries.map(\.created).min(), let last = entries.map(\.created).max() else { return [:] }
             let listed = try await Resolve.allEntries(account, query: [("since", DateText.iso(first.addingTimeInterval(-1))),
                                                                        ("until", DateText.iso(last.addingTimeInterval(1)))])
-            var present: [SameEntry: Int] = [:]
-            for entry in listed {
-                present[SameEntry(created: entry.created, title: entry.title, kind: entry.kind, tags: entry.tags), default: 0] += 1
+            let wanted = Set(entries.map { SameEntry(created: $0.created, title: $0.title, kind: $0.kind ?? "note", tags: $0.tags) })
+            let candidates = listed.filter { wanted.contains(SameEntry(created: $0.created, title: $0.title, kind: $0.kind, tags: $0.tags)) }
+            guard !candidates.isEmpty else { return [:] }
+            let token = try await account.token()
+            let client = account.client
+            var present: [SameEntry: [String]] = [:]
+            try await forEachConcurrently(candidates.map(\.id)) { id in
+                try await client.call(.GET, "/v1/entries/\(id.lower)", credential: .bearer(token), as: EntryResponse.self)
+            } onResult: { entry in
+                present[SameEntry(created: entry.created, title: entry.title, kind: entry.kind, tags: entry.tags), default: []]
+                    .append(sameText(entry.body))
             }
             return present
         }
 
+        /// A text as compared: line ends as LF, without the blank lines and spaces around it that an
+        /// import trims.
+        static func sameText(_ text: String) -> String {
+            text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
         /// The indices of `entries` to send: each entry of the journal accounts for one entry of the
-        /// file that is the same (two such entries in the file and one in the journal: one is sent).
-        static func leavingOut(_ present: [SameEntry: Int], from entries: [ImportedEntry]) -> [Int] {
+        /// file that is the same, text included (two such entries in the file and one in the
+        /// journal: one is sent).
+        static func leavingOut(_ present: [SameEntry: [String]], from entries: [ImportedEntry]) -> [Int] {
             var unmatched = present
             return entries.indices.filter { index in
                 let entry = entries[index]
                 let key = SameEntry(created: entry.created, title: entry.title, kind: entry.kind ?? "note", tags: entry.tags)
-                guard let count = unmatched[key], count > 0 else { return true }
-                unmatched[key] = count - 1
+                guard let position = unmatched[key]?.firstIndex(of: sameText(entry.body)) else { return true }
+                unmatched[key]?.remove(at: position)
                 return false
             }
         }
