@@ -102,6 +102,11 @@ struct FrontMatter: Equatable {
     var kind = ""
     var body = ""
 
+    /// Tags are a set: the same tags in another order (or one given twice) are no change.
+    static func == (a: FrontMatter, b: FrontMatter) -> Bool {
+        a.title == b.title && Set(a.tags) == Set(b.tags) && a.topic == b.topic && a.kind == b.kind && a.body == b.body
+    }
+
     /// The text to put in the editor.
     func render(comment: String? = nil) -> String {
         var text = "---\n"

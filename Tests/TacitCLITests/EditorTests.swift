@@ -176,6 +176,12 @@ import Testing
         #expect(retitled.title == "Standup, week 3" && retitled.body == "He ran it.\n", "\(retitled)")
         #expect(try home.ok("ali", ["edit", id, "-"], stdin: "---\ntitle: Standup, week 3\n---\n").contains("no change"))
         #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"])).version == retitled.version)
+        // Tags are a set: the same ones in another order are no change either.
+        try home.ok("ali", ["edit", id, "-"], stdin: "---\ntags: delegation, feedback\n---\n")
+        let tagged = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
+        #expect(Set(tagged.tags) == ["delegation", "feedback"] && tagged.version > retitled.version, "\(tagged)")
+        #expect(try home.ok("ali", ["edit", id, "-"], stdin: "---\ntags: feedback, delegation\n---\n").contains("no change"))
+        #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"])).version == tagged.version)
 
         let refused = try home.run("ali", ["write", "-"], stdin: "---\ntitle: Piped\nkind: bogus\n---\nKept somewhere.\n")
         #expect(refused.status == 1 && refused.stderr.contains("kind 'bogus'") && refused.stderr.contains("tacit write - < tacit-unsaved-"),
