@@ -64,8 +64,9 @@ schemas = {
     "CycleSchedule": obj([], {"session1": date, "session2": date}),
     "CycleScheduled": obj(["cycle", "sharesEndingEarly", "groupSharesGoneBySession2"], {"cycle": S("Cycle"),
         "sharesEndingEarly": {"type": "integer"}, "firstShareEnd": date, "groupSharesGoneBySession2": {"type": "integer"}}),
-    "Agenda": obj(["items", "markdown"], {"items": {"type": "array", "items": obj(["title", "author", "kind", "topic"], {
-        "title": string, "author": string, "kind": string, "topic": string})}, "markdown": string}),
+    "Agenda": obj(["items", "markdown", "unreadable"], {"items": {"type": "array", "items": obj(["title", "author", "kind", "topic"], {
+        "title": string, "author": string, "kind": string, "topic": string})}, "markdown": string,
+        "unreadable": {"type": "integer", "minimum": 0, "description": "entries shared with the group in this cycle that the caller cannot read, so not listed"}}),
     "EntryInput": obj(["body"], {"title": string, "body": string, "tags": strings, "topic": string,
         "kind": {"enum": ["commitment", "practice", "reflection", "insight", "note"]}, "cycle": uuid}),
     "Entry": obj(["id", "author", "kind", "title", "body", "tags", "topic", "created", "updated", "version"], {

@@ -234,9 +234,14 @@ public struct AgendaResponse: Codable, Sendable {
     /// The agenda as Markdown.
     public var markdown: String
 
+    /// Entries shared with the group in this cycle that the caller cannot read, so not listed
+    /// (shared before they were in the group, or not opening for them now).
+    public var unreadable: Int
+
     /// Creates the response.
-    public init(items: [Item], markdown: String) {
+    public init(items: [Item], markdown: String, unreadable: Int = 0) {
         self.items = items
         self.markdown = markdown
+        self.unreadable = unreadable
     }
 }

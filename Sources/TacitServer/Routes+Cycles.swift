@@ -95,29 +95,46 @@ extension Routes {
                                                            groupSharesGoneBySession2: early.groupSharesGoneBySession2))
         }
 
-        // The session-2 agenda, from what members shared with the group in this cycle.
+        // The session-2 agenda, from what members shared with the group in this cycle — the
+        // facilitator's own shares with it included.
         v1.get("cycles/{cycle}/agenda") { _, context in
             let identity = try context.requireIdentity()
+            let me = identity.principal.id
             let (cycle, group) = try await decidedCycle("buildAgenda", context: context, identity: identity, gate: gate, state: state)
-            var items: [AgendaResponse.Item] = []
+            var listed: [(sharedAt: Date, entry: EntryID, item: AgendaResponse.Item)] = []
             let (shared, _) = try await identity.session.feed()
             let inCycle = shared.filter { $0.entry.metadata.cycle == cycle.id }
-            let facts = try await state.vault.shareReadFacts(inCycle.map(\.share), reader: identity.principal.id)
+            let facts = try await state.vault.shareReadFacts(inCycle.map(\.share), reader: me)
             for entry in inCycle {
                 // Shared with the group (signed so by its author), whoever joined or left it since;
                 // shares with chosen members stay off the agenda.
                 guard let read = facts.shares[entry.share], read.share.toGroup,
                       mayRead(read, identity: identity, readerGroups: facts.readerGroups, gate: gate)
                 else { continue }
-                items.append(.init(title: entry.entry.content.title.isEmpty ? "(untitled)" : entry.entry.content.title,
-                                   author: entry.author.name, kind: entry.entry.metadata.kind.rawValue,
-                                   topic: entry.entry.content.topic))
+                listed.append((entry.sharedAt, entry.entry.metadata.id, agendaItem(entry.entry, author: entry.author.name)))
             }
+            // The group's shares of this cycle as the vault has them: the facilitator's own (never
+            // in their feed) are listed; others' that did not open above are counted, not shown.
+            var unreadable = Set<EntryID>()
+            var authorGroups: [PrincipalID: Set<GroupID>] = [:]
+            for share in try await state.vault.groupShares(inCycle: cycle.id, now: state.now) {
+                if authorGroups[share.author] == nil { authorGroups[share.author] = Set(try await state.vault.groupIDs(of: share.author)) }
+                // A share whose author has left its group is paused: read by nobody, on no agenda.
+                guard let shareGroup = share.group, authorGroups[share.author]?.contains(shareGroup) == true,
+                      !listed.contains(where: { $0.entry == share.entry }) else { continue }
+                if share.author == me {
+                    let entry = try await identity.session.entry(share.entry)
+                    listed.append((share.createdAt, share.entry, agendaItem(entry, author: identity.principal.name)))
+                } else {
+                    unreadable.insert(share.entry)
+                }
+            }
+            let items = listed.sorted { $0.sharedAt > $1.sharedAt }.map(\.item)
             let plan = try? await identity.session.plan(of: cycle.id)
             let markdown = Agenda.markdown(group: group.name, cycle: cycle, topics: plan?.topics ?? [], items: items,
-                                           closed: state.vault.phase(of: cycle) == .closed)
+                                           closed: state.vault.phase(of: cycle) == .closed, unreadable: unreadable.count)
             try await audit(state, identity, "buildAgenda", cycle.id.description)
-            return try Response.json(AgendaResponse(items: items, markdown: markdown))
+            return try Response.json(AgendaResponse(items: items, markdown: markdown, unreadable: unreadable.count))
         }
 
         v1.get("audit") { _, context in
@@ -172,7 +189,10 @@ extension Routes {
 /// The session-2 agenda as Markdown: what the group shared, grouped by topic.
 enum Agenda {
     /// `closed`: the cycle is over, and the shares that ended with it are no longer on the agenda.
-    static func markdown(group: String, cycle: Cycle, topics: [String], items: [AgendaResponse.Item], closed: Bool = false) -> String {
+    /// `unreadable`: entries shared with the group that the reader cannot open, said in a line
+    /// (the topics they are under are sealed in them, so "nothing shared yet" says what can be read).
+    static func markdown(group: String, cycle: Cycle, topics: [String], items: [AgendaResponse.Item], closed: Bool = false,
+                         unreadable: Int = 0) -> String {
         let day = ISO8601DateFormatter()
         day.formatOptions = [.withFullDate]
         var text = "# Session 2 agenda — \(group)\n\n"
@@ -192,13 +212,27 @@ enum Agenda {
             }
             text += "\n"
         }
+        if unreadable > 0 {
+            text += "\(unreadable == 1 ? "1 more entry" : "\(unreadable) more entries") shared with the group in this cycle "
+                + "\(unreadable == 1 ? "is" : "are") not shown: you cannot read \(unreadable == 1 ? "it" : "them") (shared before you "
+                + "were in the group, or not opening for you now: see `tacit feed`).\n"
+        }
+        // After the close, a topic without items had its shares end, not none.
         let quiet = topics.filter { byTopic[$0] == nil }
-        if !quiet.isEmpty { text += "Topics with nothing shared yet: \(quiet.joined(separator: ", "))\n" }
+        if !quiet.isEmpty, !closed {
+            text += "Topics with nothing shared yet\(unreadable > 0 ? " that you can read" : ""): \(quiet.joined(separator: ", "))\n"
+        }
         return text
     }
 }
 
 extension Routes {
+    /// An entry as the agenda lists it.
+    static func agendaItem(_ entry: Entry, author: String) -> AgendaResponse.Item {
+        AgendaResponse.Item(title: entry.content.title.isEmpty ? "(untitled)" : entry.content.title, author: author,
+                            kind: entry.metadata.kind.rawValue, topic: entry.content.topic)
+    }
+
     /// The cycle named by the path and its group, once the policy allows `action` on it (a 404 for
     /// a cycle that is not there, a 403 naming the policies otherwise).
     static func decidedCycle(_ action: String, context: TacitRequestContext, identity: Identity, gate: PolicyGate,

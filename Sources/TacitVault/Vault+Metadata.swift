@@ -46,6 +46,15 @@ extension Vault {
         try readShort { try $0.shares(of: id).map(Self.metadata) }
     }
 
+    /// The shares with the group of the entries in `cycle` that have not ended at `now` (clear
+    /// columns only): what the session-2 agenda can list, whether or not its reader holds a seal.
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func groupShares(inCycle cycle: CycleID, now: Date) async throws(VaultError) -> [ShareMetadata] {
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await read { try $0.groupShares(inCycle: cycle, at: seconds).map(Self.metadata) }
+    }
+
     /// The groups `principal` belongs to now, by id.
     ///
     /// - Throws: `VaultError.storage`.

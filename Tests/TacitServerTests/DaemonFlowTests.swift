@@ -315,6 +315,25 @@ import TacitVault
             let fiona = org.members["fiona"]!
             let agenda = try fiona.decode(AgendaResponse.self, try await fiona.call(.get, "/v1/cycles/\(cycle.id.uuidString)/agenda"))
             #expect(agenda.items.map(\.title) == ["To the group"])
+            #expect(agenda.unreadable == 0 && !agenda.markdown.contains("not shown"), "\(agenda.markdown)")
+            // The facilitator's own share with the group is on it too (it is in no feed of theirs).
+            let own = try fiona.decode(EntryResponse.self, try await fiona.call(.post, "/v1/entries", json: EntryInput(
+                title: "Fiona's own", body: "notes", topic: "Delegation")))
+            #expect(try await fiona.call(.post, "/v1/shares", json: ShareRequest(entry: own.id, group: true, with: [], until: nil)).status == .created)
+            let withOwn = try fiona.decode(AgendaResponse.self, try await fiona.call(.get, "/v1/cycles/\(cycle.id.uuidString)/agenda"))
+            #expect(withOwn.items.map(\.title) == ["Fiona's own", "To the group"], "\(withOwn.items)")
+            #expect(withOwn.markdown.contains("**Fiona's own** — fiona (reflection)"), "\(withOwn.markdown)")
+            // Handed to eli, who joined after ali's share: what eli cannot read is counted, not
+            // hidden, and no topic is called empty for it.
+            #expect(try await org.olivia.call(.put, "/v1/groups/north/facilitator", json: NameRequest(name: "eli")).status == .ok)
+            try await org.loginAgain()
+            let eli = org.members["eli"]!
+            let handed = try eli.decode(AgendaResponse.self, try await eli.call(.get, "/v1/cycles/\(cycle.id.uuidString)/agenda"))
+            #expect(handed.items.map(\.title) == ["Fiona's own"] && handed.unreadable == 1, "\(handed)")
+            #expect(handed.markdown.contains("1 more entry shared with the group in this cycle is not shown"), "\(handed.markdown)")
+            #expect(!handed.markdown.contains("Topics with nothing shared yet:"), "\(handed.markdown)")
+            #expect(try await org.olivia.call(.put, "/v1/groups/north/facilitator", json: NameRequest(name: "fiona")).status == .ok)
+            try await org.loginAgain()
             // The author's listing says which share went to the group.
             let mine = try org.members["ali"]!.decode([TacitAPI.ShareInfo].self, try await org.members["ali"]!.call(.get, "/v1/shares"))
             #expect(Dictionary(uniqueKeysWithValues: mine.map { ($0.id, $0.group) }) == [grouped.id: true, named.id: false])
@@ -326,6 +345,7 @@ import TacitVault
                                                        try await org.members["fiona"]!.call(.get, "/v1/cycles/\(cycle.id.uuidString)/agenda"))
             #expect(late.items.isEmpty)
             #expect(late.markdown.contains("This cycle is closed: what was shared with the group in it ended with it"), "\(late.markdown)")
+            #expect(!late.markdown.contains("nothing shared yet"), "its topics had shares; they ended: \(late.markdown)")
         }
     }
 

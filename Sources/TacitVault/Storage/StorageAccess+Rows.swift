@@ -730,6 +730,14 @@ extension StorageAccess {
         try each("SELECT \(Self.shareColumns) FROM share WHERE author_id = ? ORDER BY created_at", [author.uuid]) { try self.shareRow(&$0) }
     }
 
+    /// The shares with the group of entries in `cycle` that are live at `time`, oldest first.
+    func groupShares(inCycle cycle: CycleID, at time: Int64) throws -> [ShareRow] {
+        try each("""
+            SELECT \(Self.shareColumns) FROM share WHERE to_group = 1 AND expires_at > ?
+            AND entry_id IN (SELECT id FROM entry WHERE cycle_id = ?) ORDER BY created_at
+            """, [time, cycle.uuid]) { try self.shareRow(&$0) }
+    }
+
     /// Shares with a seal for `reader`, with that seal.
     func sharesSealed(to reader: PrincipalID) throws -> [(ShareRow, [UInt8])] {
         try Row.fetchAll(statement("""
