@@ -246,6 +246,13 @@ extension Tacit {
             if let kind, !entryKinds.contains(kind) {
                 throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))")
             }
+            // Words after the id had replaced the whole text: `tacit edit ID New title` lost the
+            // entry's text, with nothing asked. The text comes from the editor or from `-`.
+            guard text.isEmpty || text == ["-"] else {
+                throw ValidationError("the new text comes from your editor (`tacit edit \(id)`) or from standard input "
+                                      + "(`tacit edit \(id) - < file`), not from words after the id; nothing was changed "
+                                      + "(a new title: `tacit edit \(id) --title \"…\"`)")
+            }
         }
 
         func run() async throws {
@@ -255,13 +262,16 @@ extension Tacit {
             var fields = flagsApplied(to: entry)
             let flagsGiven = title != nil || topic != nil || kind != nil || !tags.isEmpty
             // Only flags (no new text): they apply as well to a version saved since (below).
-            let flagsOnly = flagsGiven && text.isEmpty
+            var flagsOnly = flagsGiven && text.isEmpty
             // Text typed in the editor or piped in exists nowhere else: a failed save keeps it in a file.
             var typed = false
             if text == ["-"] {
                 typed = true
                 let input = try Terminal.readStandardInput()
-                if let (given, keys) = FrontMatter.fromInput(input) {
+                if flagsGiven, input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    // Nothing piped but flags given: the flags are the edit (as without `-`).
+                    flagsOnly = true
+                } else if let (given, keys) = FrontMatter.fromInput(input) {
                     // Flags win over the front matter, and a field it leaves out stays as it was.
                     if title == nil, keys.contains("title") { fields.title = given.title }
                     if tags.isEmpty, keys.contains("tags") { fields.tags = given.tags }
@@ -276,8 +286,6 @@ extension Tacit {
                 } else {
                     fields.body = input
                 }
-            } else if !text.isEmpty {
-                fields.body = text.joined(separator: " ")
             } else if !flagsGiven {
                 let edited = try Write.parseKeeping(try Editor.edit(fields.render()), saveWith: "tacit edit \(id.short) -")
                 guard edited != fields else {

@@ -161,10 +161,21 @@ import Testing
     @Test func anEditFromAPipeReplacesOnlyWhatItGives() throws {
         let home = try CLIHarness.inPractice()
         let id = try home.ok("ali", ["write", "Let Sam run it.", "--title", "Standup", "--topic", "Delegation", "--tag", "delegation"])
-        for (arguments, stdin) in [(["edit", id, "-"], ""), (["edit", id, "-"], " \n"), (["edit", id, ""], "")] {
-            let empty = try home.run("ali", arguments, stdin: stdin)
+        for stdin in ["", " \n"] {
+            let empty = try home.run("ali", ["edit", id, "-"], stdin: stdin)
             #expect(empty.status == 1 && empty.stderr.contains("nothing to save: the new text is empty"), "\(empty.stderr)")
         }
+        // Words after the id are not the new text (they had replaced it all: `edit ID New title`).
+        for words in [[""], ["New", "title"], ["-", "more"]] {
+            let refused = try home.run("ali", ["edit", id] + words)
+            #expect(refused.status == 2 && refused.stderr.contains("not from words after the id; nothing was changed"),
+                    "\(words): \(refused.stderr)")
+        }
+        // Nothing piped, a flag given: the flag is the edit, and the text stays.
+        try home.ok("ali", ["edit", id, "-", "--tag", "delegation", "--tag", "stand-up"], stdin: "")
+        let flagged = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
+        #expect(Set(flagged.tags) == ["delegation", "stand-up"] && flagged.body == "Let Sam run it.", "\(flagged)")
+        try home.ok("ali", ["edit", id, "--tag", "delegation"])
         #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"])).body == "Let Sam run it.")
         try home.ok("ali", ["edit", id, "-"], stdin: "---\ntitle: Standup, week 2\n---\nHe ran it.\n")
         let edited = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"]))
