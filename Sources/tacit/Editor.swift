@@ -11,6 +11,13 @@ enum Editor {
     /// - Throws: `CLIError` when no private file can be made or the editor fails.
     static func edit(_ text: String) throws -> String {
         let environment = ProcessInfo.processInfo.environment
+        let chosen = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty }
+        // vi, the fallback, needs a terminal: without one it hung (standard input closed) or
+        // wrote its screen into a pipe. An editor someone chose may not need one (`code --wait`).
+        guard chosen != nil || (isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1) else {
+            throw CLIError("no text was given and there is no terminal for an editor: give the text as an argument, "
+                           + "or `-` to read it from standard input (`- < file`), or set $EDITOR", status: .usage)
+        }
         let base: String
         if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty, FileManager.default.fileExists(atPath: runtime) {
             base = runtime
@@ -33,7 +40,7 @@ enum Editor {
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
 
-        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
+        let editor = chosen ?? "vi"
         let child: ChildProcess
         do {
             child = try ChildProcess.spawn("/bin/sh", ["-c", "\(editor) \"$1\"", "sh", file])

@@ -109,6 +109,13 @@ import Testing
         #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", id, "--json"])).body == "Let Sam run it.\nHe did.")
         // An editor that changes nothing saves nothing.
         #expect(try home.ok("ali", ["edit", id], environment: ["EDITOR": "true"]).contains("no change"))
+        // No editor chosen and no terminal (a script, a pipe): vi is not started — it hung with
+        // standard input closed — and the command says how to give the text.
+        for arguments in [["write"], ["edit", id]] {
+            let refused = try home.run("ali", arguments, environment: ["EDITOR": ""])
+            #expect(refused.status == 2 && refused.stderr.contains("no text was given and there is no terminal for an editor"),
+                    "\(arguments): \(refused.stderr)")
+        }
     }
 
     @Test func anEmptyEditorSavesNothing() throws {
