@@ -48,12 +48,20 @@ extension Tacit {
 
         func validate() throws {
             guard ["markdown", "json"].contains(format) else { throw ValidationError("--format must be markdown or json") }
+            // An empty name had exported into the current folder, past the check of who can read it.
+            if out?.isEmpty == true { throw ValidationError("--out is empty: name a folder (for JSON, a FILE.json may be named)") }
         }
 
         func run() async throws {
             // A folder others can read would show them the files' names, which carry titles; checked
             // before anything is fetched. A new folder is made 0700.
             let target = out ?? "tacit-export"
+            var isFile: ObjCBool = false
+            if FileManager.default.fileExists(atPath: target, isDirectory: &isFile), !isFile.boolValue,
+               !(format == "json" && target.hasSuffix(".json")) {
+                throw CLIError("\(target) is a file, not a folder: --out names the folder to export into"
+                               + (format == "json" ? " (or a FILE.json, which is replaced)" : ""), status: .usage)
+            }
             if let attributes = try? FileManager.default.attributesOfItem(atPath: target),
                let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
                 throw CLIError("\(target) can be read by other users (mode \(String(mode & 0o777, radix: 8))) and the exported files' "

@@ -21,8 +21,15 @@ enum Secrets {
     static func read(_ what: String, file: String?, option: String = "--passphrase-file", variable: String = "TACIT_PASSPHRASE",
                      prompt: String, confirm: Bool = false) throws -> String {
         if let file {
+            guard !file.isEmpty else { throw CLIError("\(option) is empty: give the file that holds the \(what)", status: .usage) }
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw CLIError("cannot read the \(what) file \(file): \(unreadable(file))")
+            }
+            // As ssh does for a key: said, not refused (a script may depend on it).
+            var info = stat()
+            if stat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & 0o077 != 0 {
+                Terminal.warn("note: \(file) holds your \(what) and other users may read it (mode "
+                              + "\(String(info.st_mode & 0o777, radix: 8))): chmod 600 \(file)")
             }
             // Any line ending ends the line: "\r\n" is one Character to Swift, so a split on "\n" alone
             // left a Windows-made file's first line holding the whole file.

@@ -105,6 +105,7 @@ import Testing
             (["share", "4f1c", "--with", ""], "Error: --with is empty: give a name"),
             (["write", "--cycle", "", "text"], "Error: --cycle is empty: give the cycle's id, or a group (see `tacit cycle list`)"),
             (["login", "--name", ""], "Error: --name is empty: give a name"),
+            (["export", "--format", "markdown", "--out", ""], "Error: --out is empty: name a folder (for JSON, a FILE.json may be named)"),
         ]
         for (arguments, message) in cases {
             let run = try home.run("olivia", arguments)

@@ -249,7 +249,15 @@ import Testing
         try Data((CLIHarness.passphrase("ali") + "\n").utf8).write(to: passphraseFile)
         let recover = ["recover", "--name", "ali", "--recovery-key-file", keyFile.path, "--passphrase-file", passphraseFile.path]
         try home.ok("ali", recover)
-        try home.ok("ali", ["login", "--name", "ali", "--passphrase-file", passphraseFile.path])
+        // A passphrase file others may read is used, and said (as ssh says of a key).
+        chmod(passphraseFile.path, 0o644)
+        let loose = try home.run("ali", ["login", "--name", "ali", "--passphrase-file", passphraseFile.path])
+        #expect(loose.status == 0 && loose.stderr.contains("other users may read it (mode 644): chmod 600"), "\(loose.stderr)")
+        chmod(passphraseFile.path, 0o600)
+        let tight = try home.run("ali", ["login", "--name", "ali", "--passphrase-file", passphraseFile.path])
+        #expect(tight.status == 0 && !tight.stderr.contains("other users"), "\(tight.stderr)")
+        let unnamed = try home.run("ali", ["login", "--name", "ali", "--passphrase-file", ""])
+        #expect(unnamed.status == 2 && unnamed.stderr.contains("--passphrase-file is empty"), "\(unnamed.stderr)")
         // Rotating the root key draws a new recovery key, printed this once; the old one stops working.
         let rotated = try home.ok("ali", ["passphrase", "--rotate"], environment: ["TACIT_NEW_PASSPHRASE": newPassphrase])
         #expect(rotated.contains("NEW RECOVERY KEY"))

@@ -101,6 +101,12 @@ import Testing
         let refused = try home.run("ali", ["export", "--format", "markdown", "--out", "open"])
         #expect(refused.status == 2 && refused.stderr.contains("open can be read by other users (mode 755)"), "\(refused.stderr)")
         #expect(CLIHarness.files(under: open).isEmpty)
+        // A file where the folder is meant is named as such (it had a raw Foundation error, after
+        // the whole journal was fetched), and left as it was.
+        try Data("keep".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+        let onAFile = try home.run("ali", ["export", "--format", "markdown", "--out", "notes.txt"])
+        #expect(onAFile.status == 2 && onAFile.stderr.contains("notes.txt is a file, not a folder"), "\(onAFile.stderr)")
+        #expect(try String(contentsOf: folder.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep")
         let retro = try #require(files.first { $0.lastPathComponent.contains("retro") })
         let text = try String(contentsOf: retro, encoding: .utf8)
         #expect(text.hasPrefix("---\nid: \""))
