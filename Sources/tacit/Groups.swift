@@ -235,6 +235,15 @@ extension Tacit {
                 print("this replaces the invitation \(name) had not used yet: its code no longer works")
             }
             print("it works once, until \(DateText.minute(invitation.expiresAt)): tacit enroll --code \(invitation.code) --name \(name)")
+            // A group has one facilitator: enrolling hands it over, which the one in place had
+            // learned only from a denial. Said now, while the invitation can still be revoked.
+            if role == "facilitator", let group,
+               let summary = (try? await account.call(.GET, "/v1/groups", as: [GroupSummary].self))?
+                   .first(where: { $0.name == group || $0.id.lower == group }),
+               let current = summary.facilitator, current != name {
+                Terminal.warn("note: \(current) facilitates \(summary.name) now; when \(name) enrolls, \(name) takes over and "
+                              + "\(current) stays a member (to keep \(current): `tacit invite \(name) --role member --group \(summary.name)`)")
+            }
         }
     }
 

@@ -563,6 +563,12 @@ import Testing
         try home.setTime("2026-03-10T09:00:00Z")
         try home.ok("olivia", ["login", "--name", "olivia"])
         #expect(!(try home.ok("olivia", ["invite", "lee", "--role", "member"])).contains("replaces"))
+        // Inviting a facilitator into a group that has one says who is handed over, before it is.
+        let handover = try home.run("olivia", ["invite", "max", "--role", "facilitator", "--group", "north"])
+        #expect(handover.status == 0 && handover.stderr.contains("note: fiona facilitates north now; when max enrolls, max takes over"),
+                "\(handover.stderr)")
+        let asMember = try home.run("olivia", ["invite", "max", "--role", "member", "--group", "north"])
+        #expect(asMember.status == 0 && !asMember.stderr.contains("facilitates"), "\(asMember.stderr)")
     }
 
     /// Without XDG folders, each person's session lives under their own `$HOME` (it was the
