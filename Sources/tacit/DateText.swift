@@ -17,8 +17,24 @@ enum DateText {
         return calendar
     }()
 
-    /// Parses an ISO 8601 time with or without fractional seconds.
+    /// Whether the numbers of a `YYYY-MM-DD[THH:MM[:SS[.f]]][zone]` text name a real day and time:
+    /// Foundation's parsers read 2026-02-30 as March 2 and hour 25 as the next day's first hour,
+    /// which put a mistyped date into a journal unseen. A text of another shape is not judged here.
+    static func isReal(_ text: String) -> Bool {
+        let shape = /(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?(?:[Zz]|[+-](\d{2}):?(\d{2}))?/
+        guard let match = text.wholeMatch(of: shape) else { return true }
+        let year = Int(match.1) ?? 0, month = Int(match.2) ?? 0, day = Int(match.3) ?? 0
+        guard (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        guard day >= 1, day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] else { return false }
+        let limits: [(Substring?, Int)] = [(match.4, 23), (match.5, 59), (match.6, 59), (match.7, 14), (match.8, 59)]
+        return limits.allSatisfy { field, most in field.map { (Int($0) ?? .max) <= most } ?? true }
+    }
+
+    /// Parses an ISO 8601 time with or without fractional seconds; `nil` for a day or time that
+    /// does not exist (`isReal`).
     static func parseISO(_ text: String) -> Date? {
+        guard isReal(text) else { return nil }
         if let date = try? isoStyle.parse(text) { return date }
         if let date = try? isoFractionalStyle.parse(text) { return date }
         // What the styles do not take (other offsets' spellings) goes to the full formatter.
@@ -33,6 +49,9 @@ enum DateText {
     ///
     /// - Throws: `ValidationError` (exit 2) naming the option and the accepted forms.
     static func parse(_ text: String, option: String, hour: Int = 0) throws -> Date {
+        guard isReal(text) else {
+            throw ValidationError("\(option): '\(text)' is not a real day or time (a month's days, hours 00–23, minutes 00–59)")
+        }
         if let date = parseISO(text) { return date }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -483,22 +483,28 @@ extension Tacit {
                 var tags: [String]
                 var topic: String?
                 var kind: String
-                var created: Date
+                /// ISO 8601, read by `DateText.parseISO` (JSONDecoder's reading rolls 2026-02-30 over
+                /// into March), and said by entry when it cannot be read.
+                var created: String
             }
 
             func run() async throws {
-                let decoder = JSONDecoder()
-                decoder.dateDecodingStrategy = .iso8601
-                let exported = try ImportCommand.decode([Exported].self, from: file, decoder: decoder,
+                let exported = try ImportCommand.decode([Exported].self, from: file,
                                                         otherwise: "is not a JSON export of Tacit (make it with `tacit export --format json`)")
+                let dates = exported.compactMap { DateText.parseISO($0.created) }
+                let undated = exported.indices.filter { DateText.parseISO(exported[$0].created) == nil }
+                guard dates.count == exported.count else {
+                    throw CLIError("\(ImportCommand.entryList(undated)) of \(file) \(undated.count == 1 ? "has" : "have") no date that "
+                                   + "can be read (created: '\(exported[undated[0]].created.prefix(40))'); nothing was imported")
+                }
                 let unknown = exported.indices.filter { !entryKinds.contains(exported[$0].kind) }
                 if !unknown.isEmpty, target.kind == nil {
                     throw CLIError("\(ImportCommand.entryList(unknown)) of \(file) \(unknown.count == 1 ? "has a kind" : "have kinds") "
                                    + "Tacit does not know (\(entryKinds.joined(separator: ", "))); give --kind KIND for them all; "
                                    + "nothing was imported")
                 }
-                let entries = exported.map { item -> ImportedEntry? in
-                    var entry = ImportCommand.entry(title: item.title, body: item.body, tags: item.tags, created: item.created)
+                let entries = zip(exported, dates).map { item, created -> ImportedEntry? in
+                    var entry = ImportCommand.entry(title: item.title, body: item.body, tags: item.tags, created: created)
                     entry.topic = String(DisplayText.field(item.topic ?? "").prefix(200))
                     entry.kind = item.kind
                     return entry

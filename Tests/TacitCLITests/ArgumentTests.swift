@@ -87,6 +87,22 @@ import Testing
 
     /// An empty argument changed the request's route ("not found: route", or the list of groups
     /// where one group was expected), and a 100,000-character one met the HTTP server's limit.
+    /// Days and times that do not exist are refused, not rolled over into the next month, day or
+    /// hour as Foundation's readers do; a leap day is a day.
+    @Test func aDayThatDoesNotExistIsAUsageError() throws {
+        let home = try CLIHarness()
+        let cases = [["list", "--since", "2026-02-30T10:00:00Z"], ["list", "--since", "2026-02-10T10:99"],
+                     ["share", "4f1c", "--with", "bea", "--until", "2026-03-03T25:00:00Z"], ["list", "--until", "2026-04-31"],
+                     ["list", "--since", "2026-02-10T10:00:00+25:00"],
+                     ["cycle", "create", "north", "--session1", "2026-04-31T09:00:00Z", "--session2", "2026-05-20"]]
+        for arguments in cases {
+            let run = try home.run("ali", arguments)
+            #expect(run.status == 2 && run.stderr.contains("is not a real day or time"), "\(arguments): \(run.stderr)")
+        }
+        let leap = try home.run("ali", ["list", "--since", "2028-02-29T10:00:00Z"])
+        #expect(!leap.stderr.contains("not a real"), "\(leap.stderr)")
+    }
+
     @Test func emptyAndOversizedNamesAreUsageErrors() throws {
         let home = try CLIHarness()
         let long = String(repeating: "a", count: 100_000)

@@ -388,6 +388,18 @@ import Testing
                     "deleting \(deleted): \(texts)")
         }
 
+        // A date that does not exist (JSONDecoder had read 2026-02-30 as March 2) or cannot be read
+        // is named by entry, and nothing is imported.
+        let before = try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"])).count
+        for created in ["2026-02-30T10:00:00Z", "yesterday"] {
+            try Data(#"[{"title": "t", "body": "b", "tags": [], "kind": "note", "created": "2026-02-10T10:00:00Z"}, {"title": "u", "body": "c", "tags": [], "kind": "note", "created": "\#(created)"}]"#.utf8)
+                .write(to: aliFile)
+            let refused = try home.run("ali", ["import", "tacit", "journal.json"])
+            #expect(refused.status == 1 && refused.stderr.contains("entry 2 of journal.json has no date that can be read (created: '\(created)')"),
+                    "\(refused.stderr)")
+        }
+        #expect(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--all", "--json"])).count == before)
+
         // What is not a Tacit export says so, and imports nothing.
         let wrong = try home.run("ali", ["import", "tacit", "journal.json.missing"])
         #expect(wrong.status != 0 && wrong.stderr.contains("cannot read journal.json.missing"), "\(wrong.stderr)")
