@@ -20,6 +20,9 @@ extension Routes {
             let input = try await request.decodeStrictly(CycleCreateRequest.self, limit: limit)
             let group = try await resolveGroup(input.group, state: state)
             guard input.session2 > input.session1 else { throw APIError.badRequest("session 2 must come after session 1") }
+            // The dates first: one mistyped into the past is said as such, not as the policy's
+            // refusal to schedule a closed cycle.
+            try state.vault.checkNewCycle(session1: input.session1, session2: input.session2)
             guard !input.topics.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
                 throw APIError.badRequest("a topic is empty: give each topic a name")
             }

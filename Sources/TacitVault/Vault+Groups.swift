@@ -143,12 +143,50 @@ extension Vault {
         phaseBoundaries.boundaries(of: cycle, calendar: calendar, configuration: configuration).phase(at: date ?? now)
     }
 
+    /// The most weeks of practice between a cycle's two sessions, and how far ahead session 1 may be
+    /// planned: a mistyped year (session 2 in 9999) had made a cycle that refused every later one.
+    public static let longestCycleWeeks = 26
+    public static let furthestPlanningDays = 366
+
+    /// The dates of a new cycle, checked before anything else is (the policy's "closed cycle"
+    /// refusal had answered a new cycle mistyped into the past): session 2 on a later day than
+    /// session 1, session 1 not on a day already past, and the span `checkSpan` allows.
+    ///
+    /// - Throws: `VaultError.invalidInput` saying which.
+    public func checkNewCycle(session1: Date, session2: Date) throws(VaultError) {
+        guard session2 > session1 else { throw VaultError(.notPermitted, "session 2 must come after session 1") }
+        // On one day the phases cannot follow one another (session 1's day would be session 2's).
+        guard calendar.startOfDay(session2) > calendar.startOfDay(session1) else {
+            throw VaultError.invalid("session 2 must be on a later day than session 1")
+        }
+        // A cycle begun already could not be cancelled (that is for cycles still being planned),
+        // and would be the group's current cycle at once: a mistyped past date blocked the group.
+        guard calendar.startOfDay(session1) >= calendar.startOfDay(now) else {
+            throw VaultError.invalid("session 1 is on a day already past: a cycle is planned ahead (session 1 may be today)")
+        }
+        try checkSpan(session1: session1, session2: session2)
+    }
+
+    /// At most `longestCycleWeeks` between the sessions, and session 1 within
+    /// `furthestPlanningDays` of today.
+    func checkSpan(session1: Date, session2: Date) throws(VaultError) {
+        let weeks = session2.timeIntervalSince(session1) / (7 * 86_400)
+        guard weeks <= Double(Self.longestCycleWeeks) else {
+            throw VaultError.invalid("session 2 is \(Int(weeks)) weeks after session 1: a cycle's practice weeks are at most "
+                                     + "\(Self.longestCycleWeeks)")
+        }
+        guard session1.timeIntervalSince(now) <= Double(Self.furthestPlanningDays) * 86_400 else {
+            throw VaultError.invalid("session 1 is more than a year ahead: plan a cycle at most \(Self.furthestPlanningDays) days ahead")
+        }
+    }
+
     /// Refuses a schedule whose session days reach into one of `others`: a group runs its cycles one
     /// after another, so the current cycle and an entry's kind are never in doubt. A session 1 may
     /// fall on the day of the previous cycle's session 2 (one meeting closes a cycle and opens the next).
     ///
     /// - Throws: `VaultError.invalidInput` naming the other cycle's session days.
     func checkSchedule(session1: Date, session2: Date, against others: [Cycle]) throws(VaultError) {
+        try checkSpan(session1: session1, session2: session2)
         let new = PhaseBoundaries(session1: session1, session2: session2, calendar: calendar, configuration: configuration)
         for other in others {
             let old = phaseBoundaries.boundaries(of: other, calendar: calendar, configuration: configuration)

@@ -275,6 +275,28 @@ import Testing
                                                            + "it can no longer be cancelled"), "\(today.stderr)")
     }
 
+    /// A cycle's dates are checked as dates before any policy: one mistyped into the past is said
+    /// to be past (it had been refused as "a closed cycle's dates are history"), and one mistyped
+    /// far ahead (session 2 in 9999), which had refused every later cycle of the group, is refused.
+    @Test func aCyclesDatesAreCheckedAsDates() throws {
+        let home = try CLIHarness.started()
+        try home.organise()
+        try home.setTime("2026-02-20T08:00:00Z")
+        let cases: [([String], String)] = [
+            (["--session1", "2020-01-01", "--session2", "2020-02-01"], "session 1 is on a day already past"),
+            (["--session1", "2026-03-02", "--session2", "9999-12-31"], "a cycle's practice weeks are at most 26"),
+            (["--session1", "2028-03-02", "--session2", "2028-04-06"], "session 1 is more than a year ahead"),
+        ]
+        for (dates, message) in cases {
+            let refused = try home.run("fiona", ["cycle", "create", "north"] + dates)
+            #expect(refused.status == 1 && refused.stderr.contains(message), "\(dates): \(refused.stderr)")
+        }
+        let cycle = try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-08-31"])
+        let far = try home.run("fiona", ["cycle", "reschedule", String(cycle.prefix(8)), "--session2", "2027-03-01"])
+        #expect(far.status == 1 && far.stderr.contains("a cycle's practice weeks are at most 26"), "\(far.stderr)")
+        #expect(try home.ok("fiona", ["cycle", "list", "north"]).contains("2026-08-31"))
+    }
+
     /// Re-encrypting an entry after a reader left makes a new version, not an edit: `show` says
     /// "edited" only when its author changed it.
     @Test func aReencryptedEntryIsNotShownAsEdited() throws {

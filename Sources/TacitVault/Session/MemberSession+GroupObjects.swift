@@ -30,16 +30,7 @@ extension MemberSession {
         async throws(VaultError) -> Cycle {
         let keys = try keys()
         let me = me
-        guard session2 > session1 else { throw VaultError(.notPermitted, "session 2 must come after session 1") }
-        // On one day the phases cannot follow one another (session 1's day would be session 2's).
-        guard vault.calendar.startOfDay(session2) > vault.calendar.startOfDay(session1) else {
-            throw VaultError.invalid("session 2 must be on a later day than session 1")
-        }
-        // A cycle begun already could not be cancelled (that is for cycles still being planned),
-        // and would be the group's current cycle at once: a mistyped past date blocked the group.
-        guard vault.calendar.startOfDay(session1) >= vault.calendar.startOfDay(vault.now) else {
-            throw VaultError.invalid("session 1 is on a day already past: a cycle is planned ahead (session 1 may be today)")
-        }
+        try vault.checkNewCycle(session1: session1, session2: session2)
         guard (15...600).contains(sessionMinutes) else { throw VaultError.invalid("a session lasts 15 to 600 minutes") }
         let cycle = Cycle(id: try CycleID.random(), group: group, session1: session1, session2: session2,
                           sessionMinutes: sessionMinutes, createdAt: Date(timeIntervalSince1970: Double(vault.nowSeconds)))
