@@ -67,13 +67,17 @@ extension Vault {
     /// - Throws: `VaultError.invalidInput` for anything else, naming the first broken audit record.
     public static func checkBackup(at source: URL) throws(VaultError) {
         let chain: AuditChainCheck = try mapping("checking the backup") {
-            let queue = try readOnlyQueue(source)
+            // A file that is no database, or another program's, is not sound either: it had been
+            // answered with SQLite's own words ("no such table: instance_state").
+            let notSound = VaultError.invalid("it is not a sound Tacit database (a file made by `tacit backup`)")
+            guard let queue = try? readOnlyQueue(source) else { throw notSound }
             defer { try? queue.close() }
-            let sound = try queue.read { db in
-                try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"]
+            let sound = (try? queue.read { db in
+                try db.tableExists("instance_state")
+                    && String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"]
                     && (try Int.fetchOne(db, sql: "SELECT format FROM instance_state WHERE id = 1")) == 1
-            }
-            guard sound else { throw VaultError.invalid("the backup is not a sound Tacit database") }
+            }) ?? false
+            guard sound else { throw notSound }
             return try queue.read { db in try Vault.checkAuditChain(StorageAccess(db: db)) }
         }
         guard chain.isIntact else {

@@ -642,6 +642,15 @@ import Testing
         try other.ok("olivia", ["backup", file.path])
         let refused = try home.run("olivia", ["restore", file.path])
         #expect(refused.status == 1 && refused.stderr.contains("this backup is of another Tacit instance"), "\(refused.stderr)")
+        // What is not a Tacit database (an empty file is an empty SQLite database) is said in words,
+        // not SQLite's ("no such table: instance_state", "file is not a database").
+        for (name, contents) in [("empty.db", Data()), ("garbage.db", Data(repeating: 0x41, count: 8192))] {
+            let path = home.folder(of: "olivia").appendingPathComponent(name)
+            try contents.write(to: path)
+            let notOurs = try home.run("olivia", ["restore", path.path])
+            #expect(notOurs.status != 0 && notOurs.stderr.contains("is not a sound Tacit database (a file made by `tacit backup`)")
+                    && !notOurs.stderr.contains("SQL"), "\(name): \(notOurs.stderr)")
+        }
         let data = home.root.appendingPathComponent("Data")
         #expect(try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.contains("restore") } == [])
         /// Stages `contents` by hand and starts with --accept-restore: refused, saying `said`, and nothing changes.
@@ -671,7 +680,7 @@ import Testing
         #expect(nothing.status == 1 && nothing.stderr.contains("this backup holds no enrollment"), "\(nothing.stderr)")
         try refusedWhenStaged(try Data(contentsOf: empty), saying: "this backup holds no enrollment")
         // A file that is not a database at all is said to be that, not an empty one.
-        try refusedWhenStaged(Data(repeating: 0x41, count: 8192), saying: "not a database")
+        try refusedWhenStaged(Data(repeating: 0x41, count: 8192), saying: "it is not a sound Tacit database")
         try home.startDaemon()
         try home.ok("olivia", ["login", "--name", "olivia"])
         #expect(try home.ok("olivia", ["principal", "list"]).contains("ali"))

@@ -182,7 +182,8 @@ import TacitCrypto
         let junk = f.root.appendingPathComponent("junk")
         try Data("not a database".utf8).write(to: junk)
         try f.vault.close()
-        await expectVaultError(.storage) {
+        // Junk is bad input, named as such (not a storage failure of this vault's).
+        await expectVaultError(.invalidInput) {
             _ = try await Vault.restore(from: junk, directory: f.data, keysDirectory: f.keys, configuration: f.configuration)
         }
         f.vault = nil
