@@ -102,10 +102,7 @@ final class Authenticated {
         guard ProcessInfo.processInfo.environment["TACIT_SESSION"]?.isEmpty ?? true,
               let name, Secrets.available(file: passphraseFile, variable: "TACIT_PASSPHRASE") else {
             if failure != nil { store.forgetSession() }
-            var status = stat()
-            if failure == nil, stat(client.socketPath, &status) != 0 || (status.st_mode & S_IFMT) != S_IFSOCK {
-                throw CLIError("no daemon on \(client.socketPath) — start it with `tacit serve`")
-            }
+            if failure == nil, let problem = DaemonClient.socketProblem(client.socketPath) { throw problem }
             // Name the person this computer last logged in as, when it knows.
             let login = "`tacit login --name \(name ?? "NAME")`"
             if expired { throw CLIError("your session expired — log in again with \(login)") }

@@ -12,6 +12,14 @@ struct Connection: ParsableArguments {
                                             valueName: "PATH"))
     var socket: String?
 
+    func validate() throws {
+        // An empty socket had quietly meant ./tacit.sock: most likely a script's unset variable.
+        if socket?.isEmpty == true { throw ValidationError("--socket is empty: give the daemon's socket, or leave it out") }
+        if ProcessInfo.processInfo.environment["TACIT_SOCKET"]?.isEmpty == true, socket == nil {
+            throw ValidationError("TACIT_SOCKET is empty — set it to the daemon's socket, or unset it")
+        }
+    }
+
     /// The home folder, absolute.
     var homeURL: URL {
         let environment = ProcessInfo.processInfo.environment

@@ -171,12 +171,26 @@ struct DaemonClient: Sendable {
         }
     }
 
+    /// What is wrong with `path` as a socket before anything is sent: nothing there ("no daemon"),
+    /// a folder or a file (all had been "no daemon"), or a path too long for a socket's address.
+    static func socketProblem(_ path: String) -> CLIError? {
+        if path.utf8.count > 107 {
+            return CLIError("\(path) is longer than a socket's path may be (107 bytes): give a shorter --socket "
+                            + "or TACIT_SOCKET (a daemon cannot listen there either)")
+        }
+        var status = stat()
+        guard stat(path, &status) == 0 else { return CLIError("no daemon on \(path) — start it with `tacit serve`") }
+        guard (status.st_mode & S_IFMT) == S_IFSOCK else {
+            let what = (status.st_mode & S_IFMT) == S_IFDIR ? "a folder" : "a file"
+            return CLIError("\(path) is \(what), not the daemon's socket — give the socket's path "
+                            + "(--socket or TACIT_SOCKET; the default is tacit.sock in the daemon's home)")
+        }
+        return nil
+    }
+
     /// "No daemon" for a missing socket or one nobody answers on; otherwise the transport's problem.
     private func unreachable(_ error: any Error) -> CLIError {
-        var status = stat()
-        if stat(socketPath, &status) != 0 || (status.st_mode & S_IFMT) != S_IFSOCK {
-            return CLIError("no daemon on \(socketPath) — start it with `tacit serve`")
-        }
+        if let problem = Self.socketProblem(socketPath) { return problem }
         let text = "\(error)"
         if text.contains("connectTimeout") || text.contains("onnection refused") || text.contains("ECONNREFUSED")
             || text.contains("connect(") {

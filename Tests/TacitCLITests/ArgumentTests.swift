@@ -87,6 +87,27 @@ import Testing
 
     /// An empty argument changed the request's route ("not found: route", or the list of groups
     /// where one group was expected), and a 100,000-character one met the HTTP server's limit.
+    /// A socket path that is a folder, a file or too long is named as such (each had been "no
+    /// daemon"), and an empty one is a usage error (it had quietly meant ./tacit.sock).
+    @Test func aSocketPathThatCannotBeOneIsSaid() throws {
+        let home = try CLIHarness()
+        let file = home.root.appendingPathComponent("plain.txt")
+        try Data("x".utf8).write(to: file)
+        let cases: [(String, Int32, String)] = [
+            (home.root.path, 1, "is a folder, not the daemon's socket"),
+            (file.path, 1, "is a file, not the daemon's socket"),
+            ("/tmp/" + String(repeating: "s", count: 120), 1, "is longer than a socket's path may be (107 bytes)"),
+            (home.root.appendingPathComponent("none.sock").path, 1, "no daemon on"),
+            ("", 2, "TACIT_SOCKET is empty"),
+        ]
+        for (socket, status, message) in cases {
+            let run = try home.run("ali", ["whoami"], environment: ["TACIT_SOCKET": socket])
+            #expect(run.status == status && run.stderr.contains(message), "\(socket.prefix(40)): \(run.stderr)")
+        }
+        let empty = try home.run("ali", ["whoami", "--socket", ""])
+        #expect(empty.status == 2 && empty.stderr.contains("--socket is empty"), "\(empty.stderr)")
+    }
+
     /// Days and times that do not exist are refused, not rolled over into the next month, day or
     /// hour as Foundation's readers do; a leap day is a day.
     @Test func aDayThatDoesNotExistIsAUsageError() throws {
