@@ -241,6 +241,10 @@ import Testing
         try home.setTime("2026-03-10T10:00:00Z")
         let entry = try home.ok("ali", ["write", "Let Sam run the Monday meeting."])
         try home.ok("ali", ["share", entry, "--group", "north"])
+        // A share between two other members is theirs: the facilitator's note does not count it
+        // (it said "2 shares" with this one), not even as a number.
+        let aside = try home.ok("ali", ["write", "For bea only."])
+        try home.ok("ali", ["share", aside, "--with", "bea"])
         #expect(try home.run("ali", ["cycle", "reschedule", short, "--session2", "2026-04-13"]).status == 3)
         let moved = try home.run("fiona", ["cycle", "reschedule", short, "--session2", "2026-04-13"])
         #expect(moved.status == 0, "\(moved.stderr)")

@@ -148,7 +148,8 @@ extension MemberSession {
                 try access.appendAudit(record)
             }
             let early = try access.sharesEnding(inCycle: id, before: Int64(vault.end(of: moved).timeIntervalSince1970),
-                                                session2: Int64(second.timeIntervalSince1970), after: vault.nowSeconds)
+                                                session2: Int64(second.timeIntervalSince1970), after: vault.nowSeconds,
+                                                visibleTo: me)
             return (moved, early)
         }
     }

@@ -515,13 +515,18 @@ extension StorageAccess {
 
     /// The live shares (ending after `now`) of entries in cycle `id` that end before `close`: how
     /// many, when the first ends, and how many of them are to the group and end before `session2`.
-    func sharesEnding(inCycle id: CycleID, before close: Int64, session2: Int64, after now: Int64) throws -> SharesEndingEarly {
+    /// Counted among the shares `viewer` may know of — to the group, theirs, or sealed to them: a
+    /// share between two other members is theirs alone, not even as a number.
+    func sharesEnding(inCycle id: CycleID, before close: Int64, session2: Int64, after now: Int64,
+                      visibleTo viewer: PrincipalID) throws -> SharesEndingEarly {
         let row = try Row.fetchOne(statement("""
             SELECT COUNT(*) AS n, MIN(share.expires_at) AS first,
                    COALESCE(SUM(share.to_group AND share.expires_at <= ?), 0) AS agenda
             FROM share JOIN entry ON entry.id = share.entry_id
             WHERE entry.cycle_id = ? AND share.expires_at > ? AND share.expires_at < ?
-            """), arguments: [session2, id.uuid, now, close])
+              AND (share.to_group = 1 OR share.author_id = ?
+                   OR EXISTS (SELECT 1 FROM share_seal WHERE share_seal.share_id = share.id AND share_seal.reader_id = ?))
+            """), arguments: [session2, id.uuid, now, close, viewer.uuid, viewer.uuid])
         let count: Int = row?["n"] ?? 0
         let first: Int64? = row?["first"]
         return SharesEndingEarly(count: count, first: first.map { Date(timeIntervalSince1970: Double($0)) },
