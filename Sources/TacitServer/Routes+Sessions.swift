@@ -48,9 +48,13 @@ extension Routes {
             let report = session.report
             var notices = report.problems.map { "integrity: \($0)" }
             func count(_ n: Int, _ one: String, _ many: String) -> String { n == 1 ? "1 \(one)" : "\(n) \(many)" }
-            if report.jotsOpened > 0 {
-                notices.append(report.jotsOpened == 1 ? "1 jotted note became a practice entry"
-                               : "\(report.jotsOpened) jotted notes became practice entries")
+            let practice = report.jotsOpened - report.jotsOpenedAsNotes
+            if practice > 0 {
+                notices.append(practice == 1 ? "1 jotted note became a practice entry" : "\(practice) jotted notes became practice entries")
+            }
+            if report.jotsOpenedAsNotes > 0 {
+                notices.append("\(count(report.jotsOpenedAsNotes, "jotted note", "jotted notes")) became "
+                               + "\(report.jotsOpenedAsNotes == 1 ? "an entry" : "entries") of kind note (no cycle of yours was open when jotted)")
             }
             if report.entriesRekeyed > 0 {
                 notices.append("\(count(report.entriesRekeyed, "entry", "entries")) re-encrypted after a revocation or removal")

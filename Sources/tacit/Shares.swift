@@ -266,7 +266,7 @@ extension Tacit {
     /// `tacit jot TEXT`.
     struct Jot: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Seal a quick note without unlocking; at your next login it becomes a practice entry under the id printed.",
+            abstract: "Seal a quick note without unlocking; at your next login it becomes a practice entry (a note outside a cycle) under the id printed.",
             discussion: """
             Uses the capture token of your last `tacit login` on this computer; it can only add notes to \
             your own journal. `tacit logout --all` revokes it.

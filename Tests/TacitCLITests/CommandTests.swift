@@ -763,6 +763,13 @@ import Testing
     @Test func jotsNeedNoUnlock() throws {
         let home = try CLIHarness.started()
         try home.organise(members: ["ali"], compliance: false)
+        // Jotted while no cycle is open, a note becomes an entry of kind note (it had become a
+        // practice entry of no cycle, a kind a write then could not make).
+        try home.ok("ali", ["logout"])
+        let early = try home.ok("ali", ["jot", "before any cycle"])
+        let first = try home.ok("ali", ["login", "--name", "ali"])
+        #expect(first.contains("note: 1 jotted note became an entry of kind note (no cycle of yours was open when jotted)"), "\(first)")
+        #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", early, "--json"])).kind == "note")
         try home.ok("fiona", ["cycle", "create", "north", "--session1", "2026-03-02", "--session2", "2026-04-06"])
         try home.setTime("2026-03-04T09:00:00Z")
         try home.ok("ali", ["logout"])

@@ -296,14 +296,15 @@ extension MemberSession {
 
     // MARK: Jots and re-keying at unlock
 
-    /// Opens every pending jot into a practice entry of the current cycle, deleting the sealed form
-    /// in the same transaction.
-    func openJots() async throws(VaultError) -> Int {
+    /// Opens every pending jot into a practice entry of the cycle that was the member's when it was
+    /// jotted — or a note, the kind of an entry outside a cycle's phases, when none was — deleting
+    /// the sealed form in the same transaction. Returns how many, and how many became notes.
+    func openJots() async throws(VaultError) -> (all: Int, notes: Int) {
         let keys = try keys()
         let me = me
         let date = vault.now
         return try await vault.write { access in
-            var added: [[UInt8]] = []
+            var added: [[UInt8]] = [], notes = 0
             for jot in try access.jots(of: me) {
                 let padded = try mapping("a sealed note") {
                     try SealedBox.open(jot.box, with: keys.agreement, context: FormatV1.jotContext(jot.id, member: me))
@@ -315,14 +316,19 @@ extension MemberSession {
                 // Under the jot's id: the one its author was given when jotting; and in the cycle that
                 // was the member's when it was jotted, not the one open at this login (a jot from a
                 // cycle's practice weeks opened after its close had gone into the next cycle, or none).
-                let classified = try self.classify(draft, access: access, at: content.created)
+                var classified = try self.classify(draft, access: access, at: content.created)
+                // Jotted between cycles (or before the first): a note, as a write then would be.
+                if classified.0 == nil {
+                    classified.2 = .note
+                    notes += 1
+                }
                 let (_, element) = try self.newEntry(draft, access: access, keys: keys, at: date, classified: classified,
                                                      id: EntryID(jot.id.uuid))
                 added.append(element)
                 try access.deleteJot(jot.id)
             }
             if !added.isEmpty { try Self.updateManifest(access: access, keys: keys, removing: [], adding: added) }
-            return added.count
+            return (added.count, notes)
         }
     }
 

@@ -40,6 +40,8 @@ public struct UnlockReport: Sendable, Equatable {
     public internal(set) var manifestCounter: UInt64
     /// Jots opened into entries.
     public internal(set) var jotsOpened: Int
+    /// Of those, the ones jotted while no cycle of the member's was open: notes, not practice.
+    public internal(set) var jotsOpenedAsNotes = 0
     /// Entries re-encrypted under fresh keys after revocations or removals.
     public internal(set) var entriesRekeyed: Int
     /// Group-object seals added for members who joined.
@@ -115,10 +117,10 @@ public final class MemberSession: Sendable {
         let manifestUsable = !scan.problems.contains(.manifestForged) && !scan.problems.contains(.manifestMissing)
         var wrote = false
         if manifestUsable {
-            let opened = scan.jotsWaiting ? try await openJots() : 0
+            let opened = scan.jotsWaiting ? try await openJots() : (all: 0, notes: 0)
             let rekeyed = scan.rekeyWaiting ? try await rekeyMarkedEntries() : 0
             wrote = scan.jotsWaiting || scan.rekeyWaiting
-            reportState.withLock { $0.jotsOpened = opened; $0.entriesRekeyed = rekeyed }
+            reportState.withLock { $0.jotsOpened = opened.all; $0.jotsOpenedAsNotes = opened.notes; $0.entriesRekeyed = rekeyed }
         }
         let sealed = scan.sealsWaiting ? try await sealGroupObjectsToNewMembers() : 0
         wrote = wrote || scan.sealsWaiting
