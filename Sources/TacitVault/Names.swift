@@ -26,6 +26,14 @@ public enum Names {
     /// - Throws: `VaultError.invalidInput` naming the rule.
     public static func checkGroup(_ name: String) throws(VaultError) {
         try check(name, maximum: groupMaximum, what: "a group name")
+        // Commands take a group by name or by a prefix of its id, the name first: a group named
+        // like another's id as tables show it (8 hex digits) would stand in for that group.
+        let hex = name.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+            || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) || $0 == UInt8(ascii: "-") }
+        guard !(hex && name.utf8.count >= 8) else {
+            throw VaultError.invalid("a group name of 8 or more hex digits looks like a group's id, which commands also "
+                + "take: choose a name with another letter in it")
+        }
     }
 
     private static func check(_ name: String, maximum: Int, what: String) throws(VaultError) {

@@ -27,6 +27,12 @@ import TacitCrypto
         for name in Self.refused where name.utf8.count <= Names.principalMaximum {
             #expect(throws: VaultError.self, "\(name.debugDescription) was accepted") { try Names.checkGroup(name) }
         }
+        // Names that look like a group's id as tables show it (8 hex digits or more) are refused;
+        // shorter hex words are names like any other.
+        for name in ["164424be", "deadbeef-0000", "0123456789abcdef"] {
+            #expect(throws: VaultError.self, "\(name) was accepted") { try Names.checkGroup(name) }
+        }
+        for name in ["cafe", "decade", "164424bz", "team-2026"] { try Names.checkGroup(name) }
     }
 
     @Test func theVaultGivesOutNoNameOutsideTheRule() async throws {
