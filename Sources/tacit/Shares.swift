@@ -60,8 +60,13 @@ extension Tacit {
             }
             // "Readable through that day": the share ends at the next midnight, not a second before it.
             let untilDate = try until.map { try DateText.parseAfter($0, option: "--until") }
-            let share: TacitAPI.ShareInfo = try await account.call(
-                .POST, "/v1/shares", body: ShareRequest(entry: id, group: group != nil, with: readers, until: untilDate))
+            let share: TacitAPI.ShareInfo
+            do {
+                share = try await account.call(
+                    .POST, "/v1/shares", body: ShareRequest(entry: id, group: group != nil, with: readers, until: untilDate))
+            } catch let failure as DaemonFailure where failure.policies.contains("share-outside-group") {
+                throw await Self.outsideGroup(failure, entry: id, readers: readers, account)
+            }
             if json { return try JSONOutput.print(share) }
             print(share.id.lower)
             Terminal.warn("shared with \(share.group ? "the group: " : "")\(share.audience.joined(separator: ", ")) until \(DateText.expiry(share.expiresAt))")
@@ -82,6 +87,20 @@ extension Tacit {
         /// paused): what `share`, `unshare` and `delete` say readers still have or lose.
         static func openShares(of entry: UUID, in shares: [TacitAPI.ShareInfo]) -> [TacitAPI.ShareInfo] {
             shares.filter { $0.entry == entry && !$0.revoked && !$0.expired && !$0.paused }
+        }
+
+        /// The policy's refusal to share outside the entry's group, naming the group and who of the
+        /// readers is not in it (it had said only "members of the entry's group"); the refusal as
+        /// it came when those cannot be read.
+        static func outsideGroup(_ failure: DaemonFailure, entry: UUID, readers: [String], _ account: Authenticated) async -> any Error {
+            guard let entry: EntryResponse = try? await account.call(.GET, "/v1/entries/\(entry.lower)"), let group = entry.group,
+                  let detail: GroupDetail = try? await account.call(.GET, "/v1/groups/\(group.lower)") else { return failure }
+            let roster = Set(detail.members.map(\.name))
+            let outside = readers.filter { !roster.contains($0) }
+            guard !outside.isEmpty else { return failure }
+            return CLIError("\(outside.joined(separator: ", ")) \(outside.count == 1 ? "is not a member" : "are not members") of "
+                            + "\(detail.group.name), this entry's group: an entry is shared only within its group "
+                            + "(policy: share-outside-group)", status: .denied)
         }
 
         /// "the group: bea, cal" or "with bea".

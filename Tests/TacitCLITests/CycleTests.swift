@@ -53,6 +53,12 @@ import Testing
 
         // A share with one member, then revoked.
         let insight = try home.ok("ali", ["write", "--kind", "insight", "--title", "Decisions", "I delegate tasks, not decisions."])
+        // A reader outside the entry's group is named, with the group (it said only "members of
+        // the entry's group").
+        try home.enroll("zed", role: "member", group: nil)
+        let outside = try home.run("ali", ["share", insight, "--with", "cal", "--with", "zed"])
+        #expect(outside.status == 3 && outside.stderr.contains("zed is not a member of north, this entry's group")
+                && !outside.stderr.contains("cal"), "\(outside.stderr)")
         let toCal = try home.ok("ali", ["share", insight, "--with", "cal"])
         #expect(try home.ok("cal", ["show", toCal]).contains("Decisions"))
         // A reader's feed says whether a share by name reached others too (how many, not who).
