@@ -47,7 +47,10 @@ extension Routes {
             }
             guard readers.count <= 8 else { throw APIError.badRequest("a share has at most 8 readers") }
             if let until = input.until, until <= state.now {
-                throw APIError.badRequest("until must be in the future (it is \(state.now.formatted(.iso8601)) now)")
+                // Said in the form people type dates in, UTC (the daemon's clock, which may differ
+                // from the client's own under a test configuration).
+                let now = state.now.formatted(.iso8601).prefix(16).replacingOccurrences(of: "T", with: " ")
+                throw APIError.badRequest("until (the share's end) must be in the future: it is \(now) UTC now")
             }
             let expiry = input.until ?? Date.distantFuture
             let share = pendingShare(metadata, readers: readers.map(\.id), expiry: expiry, gate: gate)
