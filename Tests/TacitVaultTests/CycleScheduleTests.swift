@@ -151,7 +151,11 @@ import Testing
         let byDefault = try await m1.write(EntryDraft(title: "kept", body: "first"))
         let withEnd = try await m1.write(EntryDraft(title: "chosen", body: "second"))
         let share = try await m1.share(byDefault.id, with: .group(group.id))
-        _ = try await m1.share(withEnd.id, with: .members([try await fixture.id("m2")]), until: cycle.session2)
+        _ = try await m1.share(withEnd.id, with: .members([try await fixture.id("m2"), try await fixture.id("fac")]),
+                               until: cycle.session2)
+        // A share between two other members is theirs: never counted for the facilitator.
+        let aside = try await m1.write(EntryDraft(title: "aside", body: "third"))
+        _ = try await m1.share(aside.id, with: .members([try await fixture.id("m2")]), until: cycle.session2.addingTimeInterval(-day))
         let oldEnd = vault.end(of: cycle)
         #expect(try await facilitator.rescheduleCycle(cycle.id, session1: nil, session2: cycle.session2).sharesEndingEarly
                 == SharesEndingEarly(count: 1, first: cycle.session2, groupSharesGoneBySession2: 0),
