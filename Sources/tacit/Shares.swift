@@ -272,10 +272,11 @@ extension Tacit {
             let account = Authenticated(connection, passphraseFile: passphrase.passphraseFile)
             let items: [FeedItem] = try await account.call(.GET, "/v1/feed")
             if output.json { return try JSONOutput.print(items) }
-            var table = Table("SHARE", "SHARED", "FROM", "TO", "KIND", "TITLE")
+            // UNTIL: when the share ends and the entry leaves the feed (a reader could not tell).
+            var table = Table("SHARE", "SHARED", "FROM", "TO", "UNTIL", "KIND", "TITLE")
             for item in items {
                 let to = item.group ? "the group" : item.others == 0 ? "you" : "you and \(item.others) other\(item.others == 1 ? "" : "s")"
-                table.add(item.share.short, DateText.minute(item.sharedAt), item.author, to,
+                table.add(item.share.short, DateText.minute(item.sharedAt), item.author, to, DateText.expiry(item.expiresAt),
                           item.kind, item.title.isEmpty ? "(untitled)" : item.title)
             }
             table.print(empty: "nothing is shared with you now")

@@ -66,7 +66,7 @@ import Testing
             try home.ok(person, ["feed"]).split(separator: "\n").map(String.init).first { $0.contains(title) } ?? ""
         }
         let calsRow = try feedRow("cal", "Decisions")
-        #expect(calsRow.contains(" you ") && !calsRow.contains("other"), "\(calsRow)")
+        #expect(calsRow.contains(" you ") && !calsRow.contains("other") && calsRow.contains(" end of 2026-04-13 "), "\(calsRow)")
         let pair = try home.ok("ali", ["write", "--kind", "insight", "--title", "Pairing", "Two readers."])
         let toPair = try home.ok("ali", ["share", pair, "--with", "bea", "--with", "dee"])
         let deesRow = try feedRow("dee", "Pairing")
