@@ -193,9 +193,12 @@ extension Routes {
 
     static func entryDraft(_ input: EntryInput) throws -> EntryDraft {
         guard input.title.count <= 500 else { throw APIError.badRequest("a title is at most 500 characters") }
-        guard input.tags.count <= 50, input.tags.allSatisfy({ (1...64).contains($0.count) }) else {
-            throw APIError.badRequest("at most 50 tags of 1 to 64 characters")
+        // Each limit said on its own: one sentence for all three had left people guessing which.
+        guard input.tags.count <= 50 else { throw APIError.badRequest("at most 50 tags (this entry has \(input.tags.count))") }
+        guard !input.tags.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+            throw APIError.badRequest("a tag is empty or only spaces: give each tag a word")
         }
+        guard input.tags.allSatisfy({ $0.count <= 64 }) else { throw APIError.badRequest("a tag is at most 64 characters") }
         guard input.topic.count <= 200 else { throw APIError.badRequest("a topic is at most 200 characters") }
         try requireOneLine(input.title, "a title")
         for tag in input.tags { try requireOneLine(tag, "a tag") }

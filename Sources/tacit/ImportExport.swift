@@ -561,7 +561,7 @@ extension Tacit {
         }
 
         static func entry(title: String, body: String, tags: [String], created: Date) -> ImportedEntry {
-            let cleanTags = Array(Set(tags.map { String(DisplayText.field($0).prefix(64)) }.filter { !$0.isEmpty })).sorted().prefix(50)
+            let cleanTags = Array(Set(tags.map { String(DisplayText.field($0).prefix(64)) }.filter { !$0.allSatisfy(\.isWhitespace) })).sorted().prefix(50)
             return ImportedEntry(title: String(DisplayText.field(title).prefix(500)), body: body.trimmingCharacters(in: .whitespacesAndNewlines),
                                  tags: Array(cleanTags), created: created)
         }
@@ -597,7 +597,7 @@ extension Tacit {
                 second = Int64(created.timeIntervalSince1970.rounded(.down))
                 self.title = String(DisplayText.field(title).prefix(500))
                 self.kind = kind
-                self.tags = Set(tags.map { String(DisplayText.field($0).prefix(64)) }.filter { !$0.isEmpty }).sorted()
+                self.tags = Set(tags.map { String(DisplayText.field($0).prefix(64)) }.filter { !$0.allSatisfy(\.isWhitespace) }).sorted()
             }
         }
 

@@ -145,6 +145,18 @@ import TacitAPI
                 #expect(response.status == .badRequest, "\(field)")
                 #expect(try ali.decode(APIErrorBody.self, response).error.message == "\(field) is one line without control characters")
             }
+            // Tags: each limit is said on its own, and a tag of spaces is no tag.
+            let tagCases: [([String], String)] = [
+                (["ok", "   "], "a tag is empty or only spaces: give each tag a word"),
+                ([""], "a tag is empty or only spaces: give each tag a word"),
+                ([String(repeating: "t", count: 65)], "a tag is at most 64 characters"),
+                ((0..<51).map { "t\($0)" }, "at most 50 tags (this entry has 51)"),
+            ]
+            for (tags, message) in tagCases {
+                let response = try await ali.call(.post, "/v1/entries", json: EntryInput(body: "b", tags: tags))
+                #expect(response.status == .badRequest && (try? ali.decode(APIErrorBody.self, response).error.message) == message,
+                        "\(tags.prefix(2))")
+            }
             #expect(try await ImportRouteTests.entries(ali).isEmpty)
             let topics = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
                 group: "north", session1: date("2026-05-04T09:00:00Z"), session2: date("2026-06-08T09:00:00Z"), topics: ["a\u{1B}[8m"]))
