@@ -11,6 +11,18 @@ struct ErrorMiddleware: RouterMiddleware {
     typealias Context = TacitRequestContext
     /// The router's paths and their methods, for telling a wrong method from a missing route.
     let allowed: AllowedMethods
+    /// The body limit, in bytes, which a 413 states: text kept by the CLI after one is shortened
+    /// to fit it.
+    var bodyLimit = 1 << 20
+
+    var tooLarge: APIError { Self.tooLarge(bodyLimit) }
+
+    /// The 413 for a body over `limit` bytes, the limit stated ("of 1048576 bytes (1 MiB)"),
+    /// whether it was found from Content-Length or while the body was read.
+    static func tooLarge(_ limit: Int) -> APIError {
+        let round = limit % (1 << 20) == 0 ? " (\(limit >> 20) MiB)" : limit % 1024 == 0 ? " (\(limit >> 10) KiB)" : ""
+        return APIError(.contentTooLarge, "too-large", "the request body is over the daemon's limit of \(limit) bytes\(round)")
+    }
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -23,7 +35,7 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             switch error.status {
             case .contentTooLarge:
-                throw APIError(.contentTooLarge, "too-large", "the request body is over the daemon's limit")
+                throw tooLarge
             case .notFound:
                 // The router answers 404 for a path it has under another method too.
                 let methods = allowed.methods(at: request.uri.path)
@@ -42,7 +54,7 @@ struct ErrorMiddleware: RouterMiddleware {
             throw APIError.badRequest("the JSON body does not have the expected fields and types")
         } catch is NIOTooManyBytesError {
             // A body with no Content-Length (chunked) is only found too large while it is read.
-            throw APIError(.contentTooLarge, "too-large", "the request body is over the daemon's limit")
+            throw tooLarge
         } catch is HTTPParserError {
             // A request cut short or malformed while its body was read: the client's, not the daemon's.
             throw APIError.badRequest("the request could not be read: it is malformed or was cut short")

@@ -12,7 +12,7 @@ enum Routes {
         let router = Router(context: TacitRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         let allowed = AllowedMethods()
-        router.add(middleware: ErrorMiddleware(allowed: allowed))
+        router.add(middleware: ErrorMiddleware(allowed: allowed, bodyLimit: state.configuration.bodyLimitBytes))
         router.add(middleware: BodyLimitMiddleware(limit: state.configuration.bodyLimitBytes))
         router.add(middleware: AuthenticationMiddleware(daemon: state))
         let v1 = router.group("v1")
@@ -90,7 +90,7 @@ struct BodyLimitMiddleware: RouterMiddleware {
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         let streamed = request.method == .post && request.uri.path == "/v1/restore"
         if !streamed, let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw APIError(.contentTooLarge, "too-large", "the request body is over the daemon's limit of \(limit) bytes")
+            throw ErrorMiddleware.tooLarge(limit)
         }
         return try await next(request, context)
     }

@@ -322,7 +322,7 @@ extension Tacit {
             } catch {
                 // Text typed into standard input exists nowhere else: keep it for a second try.
                 if text == ["-"] {
-                    Terminal.warn(try Write.kept(note, first: "once the problem below is solved", saveWith: "tacit jot -"))
+                    Terminal.warn(try Write.kept(note, first: Write.firstStep(after: error), saveWith: "tacit jot -"))
                 }
                 if let failure = error as? DaemonFailure, failure.status == 401 {
                     throw CLIError("the capture token no longer works (`logout --all`, a passphrase change elsewhere or a recovery "

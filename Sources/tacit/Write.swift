@@ -111,7 +111,7 @@ extension Tacit {
                     try await Self.keepAsJot(fields, account: account, because: error)
                     return
                 }
-                Terminal.warn(try Self.kept(fields.render(), first: "once the problem below is solved", saveWith: "tacit write -"))
+                Terminal.warn(try Self.kept(fields.render(), first: Self.firstStep(after: error), saveWith: "tacit write -"))
                 throw error
             }
             if json { return try JSONOutput.print(entry) }
@@ -196,6 +196,15 @@ extension Tacit {
         /// Keeps `text` (for an entry: front matter and text, as the editor shows them) in a new
         /// 0600 file in the current folder, and returns the sentence that says where and how to save
         /// it: do `first`, then `command < FILE`.
+        /// What to do with kept text before saving it again: for a text over the daemon's limit,
+        /// shorten it (the same command had failed the same way); otherwise mend what the error says.
+        static func firstStep(after error: any Error) -> String {
+            if let failure = error as? DaemonFailure, failure.status == 413 {
+                return "it is longer than the daemon takes (\(failure.message)): shorten it or split it in two"
+            }
+            return "once the problem below is solved"
+        }
+
         static func kept(_ text: String, first: String, saveWith command: String) throws -> String {
             let name = try keep(text: text)
             return "your text is in \(name) (PLAINTEXT, mode 0600): \(first), then save it with `\(command) < \(name)` and delete the file"
@@ -351,7 +360,7 @@ extension Tacit {
                 throw CLIError("\(conflict); " + (try Write.kept(fields.render(), first: "see the newest with `tacit show \(id.short)`",
                                                                 saveWith: command)))
             }
-            Terminal.warn(try Write.kept(fields.render(), first: "once the problem below is solved", saveWith: command))
+            Terminal.warn(try Write.kept(fields.render(), first: Write.firstStep(after: error), saveWith: command))
             throw error
         }
     }

@@ -780,6 +780,15 @@ import Testing
         // The id jot printed is the entry's.
         let entry = try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", jotted, "--json"]))
         #expect(entry.body == "a thought on the train" && entry.kind == "practice" && entry.id.uuidString.lowercased() == jotted)
+        // A text over the daemon's limit is kept, with the limit and "shorten it" (saving it again
+        // as it was had failed the same way).
+        let tooLong = try home.run("ali", ["write", "-"], stdin: String(repeating: "long text ", count: 120_000))
+        #expect(tooLong.status != 0 && tooLong.stderr.contains("it is longer than the daemon takes (the request body is over the "
+                                                               + "daemon's limit of 1048576 bytes (1 MiB)): shorten it or split it in two"),
+                "\(tooLong.stderr.prefix(400))")
+        for name in try FileManager.default.contentsOfDirectory(atPath: home.folder(of: "ali").path) where name.hasPrefix("tacit-unsaved-") {
+            try FileManager.default.removeItem(at: home.folder(of: "ali").appendingPathComponent(name))
+        }
         // A note typed into standard input while the daemon is down is kept, not dropped.
         home.stopDaemon()
         let failed = try home.run("ali", ["jot", "-"], stdin: "typed while the daemon was down\n")

@@ -58,6 +58,9 @@ import TacitAPI
             let response = try await olivia.call(.post, "/v1/groups", raw: big)
             #expect(response.status == .contentTooLarge)
             #expect(olivia.errorCode(response) == "too-large")
+            // The limit is stated, so that a text can be shortened to fit it.
+            #expect(try olivia.decode(APIErrorBody.self, response).error.message
+                    == "the request body is over the daemon's limit of 4096 bytes (4 KiB)")
         }
     }
 

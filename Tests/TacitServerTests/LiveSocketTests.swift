@@ -74,6 +74,7 @@ import TacitVault
             let response = try await UnixHTTP.postChunked(socket: path, target, token: token, size: 1_048_576 + 65_536)
             #expect(response.status == 413, "\(target): \(response.status) \(String(decoding: response.body, as: UTF8.self))")
             #expect(String(decoding: response.body, as: UTF8.self).contains("too-large"), "\(target)")
+            #expect(String(decoding: response.body, as: UTF8.self).contains("limit of 1048576 bytes (1 MiB)"), "\(target)")
         }
         await test.daemon.stop()
         try await task.value
