@@ -122,7 +122,8 @@ extension Tacit {
             // Opening a folder for reading works; reading it does not, and Foundation stops the process.
             guard attributes[.type] as? FileAttributeType == .typeRegular else {
                 throw CLIError(attributes[.type] as? FileAttributeType == .typeDirectory
-                               ? "\(file) is a folder, not a backup file" : "\(file) is not a regular file, so not a backup file")
+                               ? "\(file) is a folder, not a backup file" : "\(file) is not a regular file, so not a backup file",
+                               status: .usage)
             }
             let path = file
             _ = try await account.retrying { token -> Data in

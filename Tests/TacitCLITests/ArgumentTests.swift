@@ -11,8 +11,9 @@ import Testing
         try home.organise(members: ["ali"], compliance: false)
         try FileManager.default.createDirectory(at: home.folder(of: "olivia").appendingPathComponent("bk"), withIntermediateDirectories: true)
 
+        // A usage error, as for backup.
         let restore = try home.run("olivia", ["restore", "bk"])
-        #expect(restore.status == 1)
+        #expect(restore.status == 2)
         #expect(restore.stderr == "tacit: bk is a folder, not a backup file\n")
         let backup = try home.run("olivia", ["backup", "bk"])
         #expect(backup.status == 2)
