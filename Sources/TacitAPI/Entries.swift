@@ -187,10 +187,14 @@ public struct ShareInfo: Codable, Sendable, Equatable {
     /// Whether it is paused: its author is no longer a member of the entry's group, so nobody may
     /// read it; it runs again if they are added back (until it ends or is revoked).
     public var paused: Bool
+    /// The close of the entry's cycle, when the share ends before it (and has not ended yet): a
+    /// cycle rescheduled later since the share was made, or an end its author chose. Absent
+    /// otherwise.
+    public var cycleCloses: Date?
 
     /// Creates a share description.
     public init(id: UUID, entry: UUID, title: String, audience: [String], group: Bool = false, expiresAt: Date, expired: Bool = false,
-                revoked: Bool, paused: Bool = false) {
+                revoked: Bool, paused: Bool = false, cycleCloses: Date? = nil) {
         self.id = id
         self.entry = entry
         self.title = title
@@ -200,6 +204,7 @@ public struct ShareInfo: Codable, Sendable, Equatable {
         self.expired = expired
         self.revoked = revoked
         self.paused = paused
+        self.cycleCloses = cycleCloses
     }
 }
 

@@ -211,9 +211,16 @@ extension Routes {
                           authorGroups: Set<GroupID>) async throws -> TacitAPI.ShareInfo {
         var names: [String] = []
         for reader in share.readers { names.append(try await state.vault.principal(reader)?.name ?? reader.description) }
-        let title = (try? await session.entry(share.entry))?.content.title ?? ""
-        return TacitAPI.ShareInfo(id: share.id.uuid, entry: share.entry.uuid, title: title, audience: names.sorted(),
+        let entry = try? await session.entry(share.entry)
+        // A share ends where its author signed it (without --until, the cycle's close as it was
+        // then): after a reschedule the author learns here that it now ends before the close.
+        var closes: Date?
+        if share.expiresAt > state.now, let cycleID = entry?.metadata.cycle, let cycle = try await state.vault.cycle(cycleID) {
+            let end = state.vault.end(of: cycle)
+            if share.expiresAt < end { closes = end }
+        }
+        return TacitAPI.ShareInfo(id: share.id.uuid, entry: share.entry.uuid, title: entry?.content.title ?? "", audience: names.sorted(),
                                   group: share.toGroup, expiresAt: share.expiresAt, expired: share.expiresAt <= state.now, revoked: false,
-                                  paused: share.group.map { !authorGroups.contains($0) } ?? false)
+                                  paused: share.group.map { !authorGroups.contains($0) } ?? false, cycleCloses: closes)
     }
 }

@@ -131,9 +131,14 @@ extension Tacit {
             for share in shares {
                 table.add(share.id.short, share.entry.short, share.title.isEmpty ? "(untitled)" : share.title,
                           (share.group ? "the group: " : "") + share.audience.joined(separator: ", "),
-                          DateText.expiry(share.expiresAt) + (share.expired ? " (expired)" : share.paused ? " (paused)" : ""))
+                          DateText.expiry(share.expiresAt) + (share.expired ? " (expired)" : share.paused ? " (paused)"
+                              : share.cycleCloses != nil ? " *" : ""))
             }
             table.print(empty: "no shares — share an entry with `tacit share ID --group G`")
+            if let close = shares.compactMap(\.cycleCloses).min() {
+                Terminal.warn("*: ends before its cycle closes (\(DateText.expiry(close))), as it was signed — the cycle was moved "
+                              + "later, or you chose that end; to reach the close, `tacit unshare SHARE` and share the entry again")
+            }
             if shares.contains(where: { $0.paused && !$0.expired }) {
                 Terminal.warn("paused: you are no longer in the entry's group, so nobody can read it; it runs again if you are "
                               + "added back (`tacit unshare SHARE` ends it for good)")

@@ -259,6 +259,13 @@ import Testing
         #expect(moved.stderr.contains("note: 1 share of this cycle's entries ends before its close (the first 2026-04-14 00:00). "
                                       + "Authors set a share's end"), "\(moved.stderr)")
         #expect(try home.ok("fiona", ["cycle", "list"]).contains("2026-04-13 09:00"))
+        // The author learns it too: their listing marks the shares that now end before the close.
+        let listed = try home.run("ali", ["shares"])
+        #expect(listed.stdout.split(separator: "\n").contains { $0.contains("the group") && $0.hasSuffix("end of 2026-04-13 *") },
+                "\(listed.stdout)")
+        #expect(listed.stderr.contains("*: ends before its cycle closes (end of 2026-04-20)"), "\(listed.stderr)")
+        let closes = try CLIHarness.decode([TacitAPI.ShareInfo].self, try home.ok("ali", ["shares", "--json"])).compactMap(\.cycleCloses)
+        #expect(closes.count == 2, "the group share and the one with bea: \(closes)")
         let again = try home.ok("fiona", ["cycle", "reschedule", short, "--session2", "2026-04-13"])
         #expect(again.contains("already has these dates"), "\(again)")
         // Moved again, past the share's end: still said, and the agenda's loss with it.
