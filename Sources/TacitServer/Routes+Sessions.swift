@@ -59,6 +59,16 @@ extension Routes {
             if report.entriesRekeyed > 0 {
                 notices.append("\(count(report.entriesRekeyed, "entry", "entries")) re-encrypted after a revocation or removal")
             }
+            // Who no longer reads the member's shares, and which shares that ended: the author's
+            // listing had only lost them, without a word.
+            if !report.readersLeftOut.isEmpty {
+                var names: [String] = []
+                for reader in report.readersLeftOut { names.append(try await state.vault.principal(reader)?.name ?? "a former member") }
+                notices.append("\(names.sorted().joined(separator: ", ")) no longer \(names.count == 1 ? "reads" : "read") your shares "
+                               + "(left the group, or their key changed: see `tacit whois`)"
+                               + (report.sharesEndedWithoutReaders > 0
+                                  ? "; \(count(report.sharesEndedWithoutReaders, "share", "shares")) ended with no reader left" : ""))
+            }
             if report.membersSealedIn > 0 {
                 notices.append("\(count(report.membersSealedIn, "new member", "new members")) of your group can now read its cycle topics")
             }

@@ -323,9 +323,16 @@ import Testing
         try home.setTime("2026-03-10T10:00:00Z")
         let entry = try home.ok("ali", ["write", "Let Sam run the stand-up."])
         try home.ok("ali", ["share", entry, "--group", "north"])
+        // A share whose only reader leaves ends; the author is told who no longer reads and that
+        // (their listing had only lost it, without a word).
+        let toEli = try home.ok("ali", ["write", "For eli only."])
+        try home.ok("ali", ["share", toEli, "--with", "eli"])
         try home.ok("olivia", ["group", "remove", "north", "eli"])
         try home.setTime("2026-03-11T10:00:00Z")
-        #expect(try home.ok("ali", ["login", "--name", "ali"]).contains("re-encrypted"))
+        let login = try home.ok("ali", ["login", "--name", "ali"])
+        #expect(login.contains("re-encrypted") && login.contains("note: eli no longer reads your shares (left the group, or their key "
+                                                                  + "changed: see `tacit whois`); 1 share ended with no reader left"), "\(login)")
+        #expect(!(try home.ok("bea", ["login", "--name", "bea"])).contains("no longer reads"), "bea shared nothing")
         #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", entry, "--json"])).version == 2)
         let shown = try home.ok("ali", ["show", entry])
         #expect(!shown.contains("edited"), "\(shown)")

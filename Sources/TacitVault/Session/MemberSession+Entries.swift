@@ -334,25 +334,30 @@ extension MemberSession {
 
     /// Re-encrypts every entry marked by a revocation or a removal under a fresh key (a new
     /// version) and re-seals it to its remaining readers.
-    func rekeyMarkedEntries() async throws(VaultError) -> Int {
+    func rekeyMarkedEntries() async throws(VaultError) -> (count: Int, outcome: ResealOutcome) {
         let keys = try keys()
         let me = me
         return try await vault.write { access in
             let marked = try access.entriesNeedingRekey(by: me)
             var removing: [[UInt8]] = [], adding: [[UInt8]] = []
+            var outcome = ResealOutcome()
             for row in marked {
                 let (padded, _) = try Self.openEntry(row, key: try Self.unwrapEntryKey(row, keys: keys), expected: row.columns.id)
                 var columns = row.columns
                 columns.version += 1
                 let (newRow, key) = try Self.sealEntry(columns: columns, padded: padded, keys: keys)
                 try access.replaceEntry(newRow, previousVersion: row.columns.version)
-                try self.resealShares(of: newRow, key: key, access: access, keys: keys)
+                let resealed = try self.resealShares(of: newRow, key: key, access: access, keys: keys)
+                outcome.readersLeftOut.formUnion(resealed.readersLeftOut)
+                outcome.sharesEnded += resealed.sharesEnded
                 self.searchCache.remove(row.columns.id)
                 removing.append(try keys.entryElement(row.columns.id, version: row.columns.version))
                 adding.append(try keys.entryElement(columns.id, version: columns.version))
             }
             if !marked.isEmpty { try Self.updateManifest(access: access, keys: keys, removing: removing, adding: adding) }
-            return marked.count
+            // The author's own id is never a reader; names are the daemon's to look up.
+            outcome.readersLeftOut.remove(me)
+            return (marked.count, outcome)
         }
     }
 }

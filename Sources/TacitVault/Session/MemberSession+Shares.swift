@@ -163,9 +163,20 @@ extension MemberSession {
         return (share, seals)
     }
 
+    /// What re-sealing an entry's shares left out: the readers of the signed audience no longer
+    /// sealed in (removed from the group, or with a key that no longer matches their pin), and
+    /// the shares that ended for want of any reader.
+    struct ResealOutcome: Sendable {
+        var readersLeftOut: Set<PrincipalID> = []
+        var sharesEnded = 0
+    }
+
     /// After a new version of `entry`: re-seals each share to its readers still sealed in (whose
-    /// pinned keys still match) and re-signs it; a share with no reader left is deleted.
-    func resealShares(of entry: EntryRow, key: SecretBytes, access: StorageAccess, keys: MemberKeys) throws {
+    /// pinned keys still match) and re-signs it; a share with no reader left is deleted. Says who
+    /// and what that left out, so the author can be told.
+    @discardableResult
+    func resealShares(of entry: EntryRow, key: SecretBytes, access: StorageAccess, keys: MemberKeys) throws -> ResealOutcome {
+        var outcome = ResealOutcome()
         for share in try access.shares(of: entry.columns.id) {
             var readers: [(PrincipalID, [UInt8])] = []
             for seal in try access.seals(of: share.id) {
@@ -173,8 +184,11 @@ extension MemberSession {
                     readers.append((seal.reader, pinned.agreement))
                 }
             }
+            let kept = Set(readers.map(\.0))
+            outcome.readersLeftOut.formUnion(Vault.metadata(share).readers.filter { !kept.contains($0) })
             guard !readers.isEmpty else {
                 try access.deleteShare(share.id)
+                outcome.sharesEnded += 1
                 continue
             }
             let (row, seals) = try signedShare(id: share.id, entry: entry, key: key, readers: readers, toGroup: share.toGroup,
@@ -182,6 +196,7 @@ extension MemberSession {
             try access.upsertShare(row)
             try access.replaceSeals(of: share.id, with: seals)
         }
+        return outcome
     }
 
     /// Shares an entry: its key sealed to each reader of the audience snapshot (at most 8, pinned

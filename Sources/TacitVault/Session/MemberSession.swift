@@ -44,6 +44,11 @@ public struct UnlockReport: Sendable, Equatable {
     public internal(set) var jotsOpenedAsNotes = 0
     /// Entries re-encrypted under fresh keys after revocations or removals.
     public internal(set) var entriesRekeyed: Int
+    /// Readers of the member's shares left out when those were re-sealed: removed from the group,
+    /// or with a key that no longer matches their pin.
+    public internal(set) var readersLeftOut: Set<PrincipalID> = []
+    /// Shares that ended then, with no reader left.
+    public internal(set) var sharesEndedWithoutReaders = 0
     /// Group-object seals added for members who joined.
     public internal(set) var membersSealedIn: Int
 }
@@ -118,9 +123,15 @@ public final class MemberSession: Sendable {
         var wrote = false
         if manifestUsable {
             let opened = scan.jotsWaiting ? try await openJots() : (all: 0, notes: 0)
-            let rekeyed = scan.rekeyWaiting ? try await rekeyMarkedEntries() : 0
+            let rekeyed = scan.rekeyWaiting ? try await rekeyMarkedEntries() : (count: 0, outcome: ResealOutcome())
             wrote = scan.jotsWaiting || scan.rekeyWaiting
-            reportState.withLock { $0.jotsOpened = opened.all; $0.jotsOpenedAsNotes = opened.notes; $0.entriesRekeyed = rekeyed }
+            reportState.withLock {
+                $0.jotsOpened = opened.all
+                $0.jotsOpenedAsNotes = opened.notes
+                $0.entriesRekeyed = rekeyed.count
+                $0.readersLeftOut = rekeyed.outcome.readersLeftOut
+                $0.sharesEndedWithoutReaders = rekeyed.outcome.sharesEnded
+            }
         }
         let sealed = scan.sealsWaiting ? try await sealGroupObjectsToNewMembers() : 0
         wrote = wrote || scan.sealsWaiting
