@@ -20,15 +20,45 @@ enum DateText {
     /// Whether the numbers of a `YYYY-MM-DD[THH:MM[:SS[.f]]][zone]` text name a real day and time:
     /// Foundation's parsers read 2026-02-30 as March 2 and hour 25 as the next day's first hour,
     /// which put a mistyped date into a journal unseen. A text of another shape is not judged here.
+    ///
+    /// Read byte by byte, not with a Regex: every date of every answer from the daemon passes here
+    /// (a listing of 10,000 entries has 20,000), and a Swift Regex cost about 100 µs a date.
     static func isReal(_ text: String) -> Bool {
-        let shape = /(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?(?:[Zz]|[+-](\d{2}):?(\d{2}))?/
-        guard let match = text.wholeMatch(of: shape) else { return true }
-        let year = Int(match.1) ?? 0, month = Int(match.2) ?? 0, day = Int(match.3) ?? 0
+        let b = Array(text.utf8)
+        func number(_ at: Int, _ count: Int) -> Int? {
+            guard at + count <= b.count else { return nil }
+            var value = 0
+            for byte in b[at..<(at + count)] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard b.count >= 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              let year = number(0, 4), let month = number(5, 2), let day = number(8, 2) else { return true }
         guard (1...12).contains(month) else { return false }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         guard day >= 1, day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] else { return false }
-        let limits: [(Substring?, Int)] = [(match.4, 23), (match.5, 59), (match.6, 59), (match.7, 14), (match.8, 59)]
-        return limits.allSatisfy { field, most in field.map { (Int($0) ?? .max) <= most } ?? true }
+        guard b.count > 10 else { return true }
+        // THH:MM, then :SS and a fraction, then a zone (Z or ±HH[:]MM); another shape is not judged.
+        guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " "), b.count >= 16, b[13] == UInt8(ascii: ":"),
+              let hour = number(11, 2), let minute = number(14, 2) else { return true }
+        guard hour <= 23, minute <= 59 else { return false }
+        var at = 16
+        if at < b.count, b[at] == UInt8(ascii: ":") {
+            guard let second = number(at + 1, 2) else { return true }
+            guard second <= 59 else { return false }
+            at += 3
+            if at < b.count, b[at] == UInt8(ascii: ".") || b[at] == UInt8(ascii: ",") {
+                at += 1
+                while at < b.count, (48...57).contains(b[at]) { at += 1 }
+            }
+        }
+        guard at < b.count, b[at] == UInt8(ascii: "+") || b[at] == UInt8(ascii: "-") else { return true }
+        guard let offsetHours = number(at + 1, 2) else { return true }
+        let minutesAt = at + 3 < b.count && b[at + 3] == UInt8(ascii: ":") ? at + 4 : at + 3
+        let offsetMinutes = number(minutesAt, 2) ?? 0
+        return offsetHours <= 14 && offsetMinutes <= 59
     }
 
     /// Parses an ISO 8601 time with or without fractional seconds; `nil` for a day or time that

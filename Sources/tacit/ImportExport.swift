@@ -491,9 +491,10 @@ extension Tacit {
             func run() async throws {
                 let exported = try ImportCommand.decode([Exported].self, from: file,
                                                         otherwise: "is not a JSON export of Tacit (make it with `tacit export --format json`)")
-                let dates = exported.compactMap { DateText.parseISO($0.created) }
-                let undated = exported.indices.filter { DateText.parseISO(exported[$0].created) == nil }
-                guard dates.count == exported.count else {
+                let parsed = exported.map { DateText.parseISO($0.created) }
+                let undated = parsed.indices.filter { parsed[$0] == nil }
+                let dates = parsed.compactMap { $0 }
+                guard undated.isEmpty else {
                     throw CLIError("\(ImportCommand.entryList(undated)) of \(file) \(undated.count == 1 ? "has" : "have") no date that "
                                    + "can be read (created: '\(exported[undated[0]].created.prefix(40))'); nothing was imported")
                 }
