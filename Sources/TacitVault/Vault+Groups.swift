@@ -170,10 +170,12 @@ extension Vault {
     /// At most `longestCycleWeeks` between the sessions, and session 1 within
     /// `furthestPlanningDays` of today.
     func checkSpan(session1: Date, session2: Date) throws(VaultError) {
-        let weeks = session2.timeIntervalSince(session1) / (7 * 86_400)
-        guard weeks <= Double(Self.longestCycleWeeks) else {
-            throw VaultError.invalid("session 2 is \(Int(weeks)) weeks after session 1: a cycle's practice weeks are at most "
-                                     + "\(Self.longestCycleWeeks)")
+        // Counted in the calendar's days: in seconds, a daylight-saving change in between made
+        // exactly 26 weeks an hour longer, and refused.
+        let days = calendar.days(from: session1, to: session2)
+        guard days <= 7 * Self.longestCycleWeeks else {
+            throw VaultError.invalid("session 2 is \(days / 7) weeks and \(days % 7) days after session 1: a cycle's practice "
+                                     + "weeks are at most \(Self.longestCycleWeeks)")
         }
         guard session1.timeIntervalSince(now) <= Double(Self.furthestPlanningDays) * 86_400 else {
             throw VaultError.invalid("session 1 is more than a year ahead: plan a cycle at most \(Self.furthestPlanningDays) days ahead")

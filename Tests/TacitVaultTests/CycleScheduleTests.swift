@@ -198,3 +198,33 @@ import Testing
         #expect(try await f.vault.group(group.id)?.facilitator == fac)
     }
 }
+
+/// A cycle's span is counted in calendar days, so a daylight-saving change between its sessions
+/// does not make exactly 26 weeks "26 weeks" too many (it was counted in seconds).
+@Suite struct CycleSpanTests {
+    @Test func twentySixWeeksAcrossADaylightSavingChangeAreAllowed() async throws {
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        let calendar = CalendarMath(timeZone: berlin)
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = berlin
+        let first = try #require(gregorian.date(from: DateComponents(year: 2026, month: 9, day: 7, hour: 9)))
+        let exactly = try #require(gregorian.date(from: DateComponents(year: 2027, month: 3, day: 8, hour: 9)))
+        #expect(exactly.timeIntervalSince(first) > Double(26 * 7 * 86_400), "the clocks went back in between")
+        #expect(calendar.days(from: first, to: exactly) == 26 * 7)
+        #expect(calendar.days(from: first, to: try #require(gregorian.date(byAdding: .day, value: 1, to: exactly))) == 26 * 7 + 1)
+
+        // The vault's own check, on a vault that keeps Berlin's days.
+        var template = Array("/tmp/tv-XXXXXX".utf8CString)
+        let root = URL(fileURLWithPath: String(cString: try #require(mkdtemp(&template))))
+        defer { try? FileManager.default.removeItem(at: root) }
+        let clock = TestClock(first.addingTimeInterval(-7 * 86_400))
+        let vault = try await Vault.open(directory: root.appendingPathComponent("Data"), keysDirectory: root.appendingPathComponent("Keys"),
+                                         configuration: VaultConfiguration(scryptParameters: .fastForTesting, scryptPolicy: .testing,
+                                                                           clock: clock.clock, timeZone: berlin))
+        defer { try? vault.close() }
+        try vault.checkNewCycle(session1: first, session2: exactly)
+        await expectVaultError(.invalidInput) {
+            try vault.checkNewCycle(session1: first, session2: exactly.addingTimeInterval(86_400))
+        }
+    }
+}

@@ -38,6 +38,12 @@ struct CalendarMath: Sendable {
 
     /// `date` moved by whole days.
     func adding(days: Int, to date: Date) -> Date { iso.date(byAdding: .day, value: days, to: date) ?? date }
+
+    /// Whole calendar days from `start`'s day to `end`'s (a daylight-saving change between them
+    /// makes no day 23 or 25 hours long here).
+    func days(from start: Date, to end: Date) -> Int {
+        iso.dateComponents([.day], from: iso.startOfDay(for: start), to: iso.startOfDay(for: end)).day ?? 0
+    }
 }
 
 /// One remembered ISO week and the interval it covers.
