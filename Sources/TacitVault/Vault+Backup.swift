@@ -69,14 +69,26 @@ extension Vault {
         let chain: AuditChainCheck = try mapping("checking the backup") {
             // A file that is no database, or another program's, is not sound either: it had been
             // answered with SQLite's own words ("no such table: instance_state").
+            // Only what says so about the file: a file that cannot be opened (permissions, a
+            // missing file, a busy or failing disk) keeps its own error.
             let notSound = VaultError.invalid("it is not a sound Tacit database (a file made by `tacit backup`)")
-            guard let queue = try? readOnlyQueue(source) else { throw notSound }
+            func isNotOurs(_ error: any Error) -> Bool {
+                guard let error = error as? DatabaseError else { return false }
+                return [.SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FORMAT].contains(error.resultCode)
+            }
+            let queue: DatabaseQueue
+            do { queue = try readOnlyQueue(source) } catch where isNotOurs(error) { throw notSound }
             defer { try? queue.close() }
-            let sound = (try? queue.read { db in
-                try db.tableExists("instance_state")
-                    && String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"]
-                    && (try Int.fetchOne(db, sql: "SELECT format FROM instance_state WHERE id = 1")) == 1
-            }) ?? false
+            let sound: Bool
+            do {
+                sound = try queue.read { db in
+                    try db.tableExists("instance_state")
+                        && String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"]
+                        && (try Int.fetchOne(db, sql: "SELECT format FROM instance_state WHERE id = 1")) == 1
+                }
+            } catch where isNotOurs(error) {
+                throw notSound
+            }
             guard sound else { throw notSound }
             return try queue.read { db in try Vault.checkAuditChain(StorageAccess(db: db)) }
         }

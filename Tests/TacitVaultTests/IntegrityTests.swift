@@ -234,6 +234,24 @@ import TacitCrypto
         let whole = f.root.appendingPathComponent("whole.sqlite")
         try Data(bytes).write(to: whole)
         try Vault.checkBackup(at: whole)
+        // Junk and an empty database are "not a sound Tacit database"; a file that cannot be
+        // opened keeps its own error (it is not said to be someone else's database).
+        let junk = f.root.appendingPathComponent("junk.sqlite")
+        try Data(repeating: 0x41, count: 8192).write(to: junk)
+        let empty = f.root.appendingPathComponent("empty.sqlite")
+        try Data().write(to: empty)
+        for file in [junk, empty] {
+            #expect(throws: VaultError.self) { try Vault.checkBackup(at: file) }
+            do { try Vault.checkBackup(at: file) } catch {
+                #expect(error.code == .invalidInput && error.message.contains("not a sound Tacit database"), "\(error.message)")
+            }
+        }
+        do {
+            try Vault.checkBackup(at: f.root.appendingPathComponent("missing.sqlite"))
+            Issue.record("a missing backup was accepted")
+        } catch {
+            #expect(!error.message.contains("not a sound Tacit database") && error.code == .storage, "\(error.code): \(error.message)")
+        }
     }
 
     @Test func canaryNeverReachesDisk() async throws {
