@@ -230,6 +230,23 @@ public struct FeedItem: Codable, Sendable, Equatable {
     /// which reaches the group). Who they are is the author's to say.
     public var others: Int
 
+    private enum CodingKeys: String, CodingKey { case share, entry, author, title, kind, sharedAt, expiresAt, group, others }
+
+    /// Decodes a feed item; `others` is 0 when absent (a daemon older than the field, as a member's
+    /// newer CLI may meet over a forwarded socket).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        _share = try c.decode(LowercaseID.self, forKey: .share)
+        _entry = try c.decode(LowercaseID.self, forKey: .entry)
+        author = try c.decode(String.self, forKey: .author)
+        title = try c.decode(String.self, forKey: .title)
+        kind = try c.decode(String.self, forKey: .kind)
+        sharedAt = try c.decode(Date.self, forKey: .sharedAt)
+        expiresAt = try c.decode(Date.self, forKey: .expiresAt)
+        group = try c.decode(Bool.self, forKey: .group)
+        others = try c.decodeIfPresent(Int.self, forKey: .others) ?? 0
+    }
+
     /// Creates a feed item.
     public init(share: UUID, entry: UUID, author: String, title: String, kind: String, sharedAt: Date, expiresAt: Date,
                 group: Bool = false, others: Int = 0) {

@@ -238,6 +238,16 @@ public struct AgendaResponse: Codable, Sendable {
     /// (shared before they were in the group, or not opening for them now).
     public var unreadable: Int
 
+    private enum CodingKeys: String, CodingKey { case items, markdown, unreadable }
+
+    /// Decodes the response; `unreadable` is 0 when absent (a daemon older than the field).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        items = try c.decode([Item].self, forKey: .items)
+        markdown = try c.decode(String.self, forKey: .markdown)
+        unreadable = try c.decodeIfPresent(Int.self, forKey: .unreadable) ?? 0
+    }
+
     /// Creates the response.
     public init(items: [Item], markdown: String, unreadable: Int = 0) {
         self.items = items

@@ -119,6 +119,9 @@ extension Routes {
             // The group's shares of this cycle as the vault has them: the facilitator's own (never
             // in their feed) are listed; others' that did not open above are counted, not shown.
             var unreadable = Set<EntryID>()
+            // An entry the facilitator reads through another share (by name) is not unreadable,
+            // though it stays off the agenda.
+            let readable = Set(inCycle.map(\.entry.metadata.id))
             var authorGroups: [PrincipalID: Set<GroupID>] = [:]
             for share in try await state.vault.groupShares(inCycle: cycle.id, now: state.now) {
                 if authorGroups[share.author] == nil { authorGroups[share.author] = Set(try await state.vault.groupIDs(of: share.author)) }
@@ -128,7 +131,7 @@ extension Routes {
                 if share.author == me {
                     let entry = try await identity.session.entry(share.entry)
                     listed.append((share.createdAt, share.entry, agendaItem(entry, author: identity.principal.name)))
-                } else {
+                } else if !readable.contains(share.entry) {
                     unreadable.insert(share.entry)
                 }
             }

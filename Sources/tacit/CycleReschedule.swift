@@ -58,7 +58,7 @@ extension Tacit.CycleCommand {
                 let gone = agenda == 0 ? "" : "; \(agenda == count ? (count == 1 ? "it is" : "they are") : "\(agenda) of them are") "
                     + "shared with the group and end\(agenda == 1 ? "s" : "") by session 2, so the agenda will not list \(agenda == 1 ? "it" : "them")"
                 Terminal.warn("note: \(count == 1 ? "1 share" : "\(count) shares") of this cycle's entries end\(count == 1 ? "s" : "") "
-                              + "before its close (the first \(DateText.minute(first)))\(gone). Authors set a share's end when they "
+                              + "before its close (the first \(DateText.expiry(first)))\(gone). Authors set a share's end when they "
                               + "share (without --until, the close as it was then): they can unshare and share again to reach the new close")
             }
             if found.phase == "planning" { Create.noteBegun(cycle) }

@@ -15,8 +15,8 @@ enum Editor {
         // vi, the fallback, needs a terminal: without one it hung (standard input closed) or
         // wrote its screen into a pipe. An editor someone chose may not need one (`code --wait`).
         guard chosen != nil || (isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1) else {
-            throw CLIError("no text was given and there is no terminal for an editor: give the text as an argument, "
-                           + "or `-` to read it from standard input (`- < file`), or set $EDITOR", status: .usage)
+            throw CLIError("no text was given and there is no terminal for an editor: give `-` to read the text from "
+                           + "standard input (`- < file`; `tacit write` also takes it as words), or set $EDITOR", status: .usage)
         }
         let base: String
         if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty, FileManager.default.fileExists(atPath: runtime) {

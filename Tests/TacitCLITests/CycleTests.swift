@@ -256,7 +256,7 @@ import Testing
         #expect(moved.status == 0, "\(moved.stderr)")
         #expect(moved.stdout.contains("rescheduled cycle \(short): session 1 2026-03-02 09:00, session 2 2026-04-13 09:00 (now: practice)"),
                 "\(moved.stdout)")
-        #expect(moved.stderr.contains("note: 1 share of this cycle's entries ends before its close (the first 2026-04-14 00:00). "
+        #expect(moved.stderr.contains("note: 1 share of this cycle's entries ends before its close (the first end of 2026-04-13). "
                                       + "Authors set a share's end"), "\(moved.stderr)")
         #expect(try home.ok("fiona", ["cycle", "list"]).contains("2026-04-13 09:00"))
         // The author learns it too: their listing marks the shares that now end before the close.
@@ -270,7 +270,7 @@ import Testing
         #expect(again.contains("already has these dates"), "\(again)")
         // Moved again, past the share's end: still said, and the agenda's loss with it.
         let further = try home.run("fiona", ["cycle", "reschedule", short, "--session2", "2026-04-27"])
-        #expect(further.stderr.contains("(the first 2026-04-14 00:00); it is shared with the group and ends by session 2, "
+        #expect(further.stderr.contains("(the first end of 2026-04-13); it is shared with the group and ends by session 2, "
                                         + "so the agenda will not list it"), "\(further.stderr)")
         let first = try home.run("fiona", ["cycle", "reschedule", short, "--session1", "2026-03-16"])
         #expect(first.status == 3 && first.stderr.contains("session 1 stays on its day"), "\(first.stderr)")

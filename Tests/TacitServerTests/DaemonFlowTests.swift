@@ -332,11 +332,19 @@ import TacitVault
             #expect(handed.items.map(\.title) == ["Fiona's own"] && handed.unreadable == 1, "\(handed)")
             #expect(handed.markdown.contains("1 more entry shared with the group in this cycle is not shown"), "\(handed.markdown)")
             #expect(!handed.markdown.contains("Topics with nothing shared yet:"), "\(handed.markdown)")
+            // Shared with eli by name too, it is readable: no longer counted (a named share stays
+            // off the agenda all the same).
+            let byName = try await org.members["ali"]!.call(.post, "/v1/shares", json: ShareRequest(
+                entry: toGroup.id, group: false, with: ["eli"], until: nil))
+            #expect(byName.status == .created, "\(String(buffer: byName.body))")
+            let toEli = try org.members["ali"]!.decode(TacitAPI.ShareInfo.self, byName)
+            let viaName = try eli.decode(AgendaResponse.self, try await eli.call(.get, "/v1/cycles/\(cycle.id.uuidString)/agenda"))
+            #expect(viaName.items.map(\.title) == ["Fiona's own"] && viaName.unreadable == 0, "\(viaName)")
             #expect(try await org.olivia.call(.put, "/v1/groups/north/facilitator", json: NameRequest(name: "fiona")).status == .ok)
             try await org.loginAgain()
             // The author's listing says which share went to the group.
             let mine = try org.members["ali"]!.decode([TacitAPI.ShareInfo].self, try await org.members["ali"]!.call(.get, "/v1/shares"))
-            #expect(Dictionary(uniqueKeysWithValues: mine.map { ($0.id, $0.group) }) == [grouped.id: true, named.id: false])
+            #expect(Dictionary(uniqueKeysWithValues: mine.map { ($0.id, $0.group) }) == [grouped.id: true, named.id: false, toEli.id: false])
 
             // After the cycle its shares have ended, and the agenda says why it is empty.
             try test.setTime("2026-04-20T08:00:00Z")

@@ -152,6 +152,12 @@ import TacitVault
             let statuses = answers.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
             #expect(statuses.count == 1 && statuses.first != "400", "\(broken.debugDescription): \(answers)")
         }
+        // A body broken while its route reads it gets that route's one JSON 400, and no second.
+        let reading = "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+            + "3\r\n{\"a\r\nXYZ\r\n"
+        let once = String(decoding: try await UnixHTTP.exchange(socket: path, reading), as: UTF8.self)
+        #expect(once.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) } == ["400"], "\(once)")
+        #expect(once.contains("application/json") && once.contains("\"bad-request\""), "\(once)")
         #expect(try await UnixHTTP.send(socket: path, "GET", "/v1/health").status == 200)
         await test.daemon.stop()
         try await task.value

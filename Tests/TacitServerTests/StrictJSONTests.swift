@@ -77,3 +77,26 @@ import TacitAPI
         #expect(message(nulled, as: EntryInput.self) == nil)
     }
 }
+
+/// Answers of a daemon older than a field still decode in a newer CLI (a member's CLI may be newer
+/// than the daemon it reaches over a forwarded socket): the counts added later default to 0, and
+/// what they count round-trips when present.
+@Suite struct AnswerCompatibilityTests {
+    @Test func countsAddedLaterDefaultToZero() throws {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let item = #"{"share": "0b5f1d7e-3c1a-4f6e-9a51-2f1b9c8d7e60", "entry": "1c6a2e8f-4d2b-4a7f-8b62-3a2c0d9e8f71", "author": "ali", "#
+            + #""title": "t", "kind": "practice", "sharedAt": "2026-03-10T10:00:00Z", "expiresAt": "2026-04-14T00:00:00Z", "group": false"#
+        #expect(try decoder.decode(FeedItem.self, from: Data((item + "}").utf8)).others == 0)
+        #expect(try decoder.decode(FeedItem.self, from: Data((item + #", "others": 2}"#).utf8)).others == 2)
+        #expect(try decoder.decode(AgendaResponse.self, from: Data(#"{"items": [], "markdown": "x"}"#.utf8)).unreadable == 0)
+        #expect(try decoder.decode(AgendaResponse.self, from: Data(#"{"items": [], "markdown": "x", "unreadable": 3}"#.utf8)).unreadable == 3)
+        // And what the daemon writes reads back the same.
+        let written = FeedItem(share: UUID(), entry: UUID(), author: "bea", title: "T", kind: "note",
+                               sharedAt: Date(timeIntervalSince1970: 1_773_000_000), expiresAt: Date(timeIntervalSince1970: 1_774_000_000),
+                               group: true, others: 0)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        #expect(try decoder.decode(FeedItem.self, from: encoder.encode(written)) == written)
+    }
+}
