@@ -19,7 +19,6 @@ extension Routes {
             var request = request
             let input = try await request.decodeStrictly(CycleCreateRequest.self, limit: limit)
             let group = try await resolveGroup(input.group, state: state)
-            guard input.session2 > input.session1 else { throw APIError.badRequest("session 2 must come after session 1") }
             // The dates first: one mistyped into the past is said as such, not as the policy's
             // refusal to schedule a closed cycle.
             try state.vault.checkNewCycle(session1: input.session1, session2: input.session2)
@@ -31,9 +30,9 @@ extension Routes {
             }
             for topic in input.topics { try requireOneLine(topic, "a topic") }
             let pending = EntityUID("Cycle", "new")
-            let phase = input.session2 < state.now ? "closed" : "planning"
+            // Its dates checked, a new cycle is being planned (session 1 today or later).
             try await gate.require(identity.principal, "scheduleCycle", on: pending, entities: [
-                Entity(pending, attributes: ["group": .entity(PolicyGate.uid(group.id)), "phase": .string(phase)]),
+                Entity(pending, attributes: ["group": .entity(PolicyGate.uid(group.id)), "phase": .string("planning")]),
                 gate.group(group),
             ], hideExistence: false, what: "group")
             // The cycle's audit record commits with it.

@@ -154,7 +154,7 @@ extension Vault {
     ///
     /// - Throws: `VaultError.invalidInput` saying which.
     public func checkNewCycle(session1: Date, session2: Date) throws(VaultError) {
-        guard session2 > session1 else { throw VaultError(.notPermitted, "session 2 must come after session 1") }
+        guard session2 > session1 else { throw VaultError.invalid("session 2 must come after session 1") }
         // On one day the phases cannot follow one another (session 1's day would be session 2's).
         guard calendar.startOfDay(session2) > calendar.startOfDay(session1) else {
             throw VaultError.invalid("session 2 must be on a later day than session 1")

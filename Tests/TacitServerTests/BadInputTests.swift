@@ -164,6 +164,11 @@ import TacitAPI
             let topics = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
                 group: "north", session1: date("2026-05-04T09:00:00Z"), session2: date("2026-06-08T09:00:00Z"), topics: ["a\u{1B}[8m"]))
             #expect(topics.status == .badRequest)
+            // Sessions in the wrong order are bad input (a 400 naming it), not a denial.
+            let backwards = try await org.members["fiona"]!.call(.post, "/v1/cycles", json: CycleCreateRequest(
+                group: "north", session1: date("2026-06-08T09:00:00Z"), session2: date("2026-05-04T09:00:00Z"), topics: []))
+            #expect(backwards.status == .badRequest
+                    && (try? ali.decode(APIErrorBody.self, backwards).error.message) == "session 2 must come after session 1")
             // Line breaks and tabs belong in an entry's text.
             let text = try await ali.call(.post, "/v1/entries", json: EntryInput(title: "Week 1", body: "one\n\ttwo\r\nthree"))
             #expect(text.status == .created)
