@@ -191,6 +191,11 @@ public struct ShareInfo: Codable, Sendable, Equatable {
     /// cycle rescheduled later since the share was made, or an end its author chose. Absent
     /// otherwise.
     public var cycleCloses: Date?
+    /// For a share just made with the group: who is in its audience and was not in the author's
+    /// previous share with that group, and who was and is not now (the roster changed in
+    /// between). Absent otherwise, and on a first share with the group.
+    public var joinedSinceLastShare: [String]?
+    public var leftSinceLastShare: [String]?
 
     /// Creates a share description.
     public init(id: UUID, entry: UUID, title: String, audience: [String], group: Bool = false, expiresAt: Date, expired: Bool = false,

@@ -66,7 +66,11 @@ extension Routes {
             let created = try await identity.session.share(metadata.id, with: audience, until: input.until,
                                                            recording: auditDraft(state, identity, "shareEntry"))
             guard let stored = try await identity.session.shareInfo(created) else { throw APIError.notFound("share") }
-            let info = try await shareInfo(stored, session: identity.session, state: state, authorGroups: Set(stored.group.map { [$0] } ?? []))
+            var info = try await shareInfo(stored, session: identity.session, state: state, authorGroups: Set(stored.group.map { [$0] } ?? []))
+            if let change = try await audienceChange(since: stored, session: identity.session, state: state) {
+                info.joinedSinceLastShare = change.joined
+                info.leftSinceLastShare = change.left
+            }
             return try Response.json(info, status: .created)
         }
 
@@ -203,6 +207,25 @@ extension Routes {
         return gate.decideNow(identity.principal, "readShared", on: PolicyGate.uid(facts.entry.id),
                               context: ["share": .entity(PolicyGate.uid(facts.share.id))], entities: entities,
                               principalGroups: readerGroups, recordingDenial: recordingDenial)
+    }
+
+    /// How the audience of a share just made with the group differs from the author's previous
+    /// share with that group (its signed audience): the roster as the author last shared with it.
+    /// A newcomer the operator enrolled — perhaps a stand-in (README, "Security model") — is named
+    /// to the author at the moment they share with them. `nil` for a share by name or a first one.
+    static func audienceChange(since share: TacitVault.ShareInfo, session: MemberSession,
+                               state: DaemonState) async throws -> (joined: [String], left: [String])? {
+        guard share.toGroup, let group = share.group else { return nil }
+        // The author's shares come oldest first: the last before this one is the previous.
+        let earlier = try await session.shares().filter { $0.toGroup && $0.group == group && $0.id != share.id }.last
+        guard let earlier, let before = try await state.vault.shareMetadata(earlier.id) else { return nil }
+        func names(_ ids: Set<PrincipalID>) async throws -> [String] {
+            var names: [String] = []
+            for id in ids { names.append(try await state.vault.principal(id)?.name ?? id.description) }
+            return names.sorted()
+        }
+        let now = Set(share.readers), then = Set(before.readers)
+        return (try await names(now.subtracting(then)), try await names(then.subtracting(now)))
     }
 
     /// A share as its author sees it; paused when the author is not in the share's group now

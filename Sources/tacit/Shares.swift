@@ -70,6 +70,15 @@ extension Tacit {
             if json { return try JSONOutput.print(share) }
             print(share.id.lower)
             Terminal.warn("shared with \(share.group ? "the group: " : "")\(share.audience.joined(separator: ", ")) until \(DateText.expiry(share.expiresAt))")
+            // The roster changed since the author last shared with the group: a newcomer reads
+            // this share, and is named now (README, "Security model").
+            if let joined = share.joinedSinceLastShare, !joined.isEmpty {
+                Terminal.warn("note: new in the group since your last share with it: \(joined.joined(separator: ", ")) — "
+                              + "they read this one (compare their key with them in person: `tacit whois NAME`)")
+            }
+            if let left = share.leftSinceLastShare, !left.isEmpty {
+                Terminal.warn("note: no longer in the group since your last share with it: \(left.joined(separator: ", "))")
+            }
             // Readers this share names who already read the entry through another: revoking one
             // share alone would leave them reading it.
             // The share exists and its id is printed: a failure to list the others is not an error

@@ -292,6 +292,32 @@ import Testing
                                                            + "it can no longer be cancelled"), "\(today.stderr)")
     }
 
+    /// Sharing with the group says when its roster changed since the author's last share with it
+    /// (README, "Security model": a newcomer — perhaps a stand-in the operator enrolled — reads
+    /// what is shared from then on, and the author is told by name).
+    @Test func sharingWithTheGroupSaysWhoJoinedOrLeftSince() throws {
+        let home = try CLIHarness.inPractice()
+        func shareWithGroup(_ text: String) throws -> CLIHarness.Run {
+            let entry = try home.ok("ali", ["write", text])
+            return try home.run("ali", ["share", entry, "--group", "north"])
+        }
+        let first = try shareWithGroup("First to the group.")
+        #expect(first.status == 0 && !first.stderr.contains("since your last share"), "\(first.stderr)")
+        try home.enroll("hal", role: "member", group: "north")
+        let second = try shareWithGroup("Second to the group.")
+        #expect(second.stderr.contains("note: new in the group since your last share with it: hal — they read this one"),
+                "\(second.stderr)")
+        try home.ok("olivia", ["group", "remove", "north", "bea", "--yes"])
+        let third = try shareWithGroup("Third to the group.")
+        #expect(third.stderr.contains("note: no longer in the group since your last share with it: bea")
+                && !third.stderr.contains("new in the group"), "\(third.stderr)")
+        let again = try shareWithGroup("Fourth to the group.")
+        #expect(!again.stderr.contains("since your last share"), "nothing changed: \(again.stderr)")
+        // By name, nothing is said of the roster.
+        let named = try home.run("ali", ["share", try home.ok("ali", ["write", "To cal."]), "--with", "cal"])
+        #expect(named.status == 0 && !named.stderr.contains("since your last share"), "\(named.stderr)")
+    }
+
     /// A cycle's dates are checked as dates before any policy: one mistyped into the past is said
     /// to be past (it had been refused as "a closed cycle's dates are history"), and one mistyped
     /// far ahead (session 2 in 9999), which had refused every later cycle of the group, is refused.

@@ -732,7 +732,8 @@ extension StorageAccess {
     }
 
     func shares(by author: PrincipalID) throws -> [ShareRow] {
-        try each("SELECT \(Self.shareColumns) FROM share WHERE author_id = ? ORDER BY created_at", [author.uuid]) { try self.shareRow(&$0) }
+        // Made in one second (a script, a test's clock), shares keep the order they were made in.
+        try each("SELECT \(Self.shareColumns) FROM share WHERE author_id = ? ORDER BY created_at, rowid", [author.uuid]) { try self.shareRow(&$0) }
     }
 
     /// The shares with the group of entries in `cycle` that are live at `time`, oldest first.
