@@ -64,9 +64,11 @@ schemas = {
     "CycleSchedule": obj([], {"session1": date, "session2": date}),
     "CycleScheduled": obj(["cycle", "sharesEndingEarly", "groupSharesGoneBySession2"], {"cycle": S("Cycle"),
         "sharesEndingEarly": {"type": "integer"}, "firstShareEnd": date, "groupSharesGoneBySession2": {"type": "integer"}}),
-    "Agenda": obj(["items", "markdown", "unreadable"], {"items": {"type": "array", "items": obj(["title", "author", "kind", "topic"], {
-        "title": string, "author": string, "kind": string, "topic": string})}, "markdown": string,
-        "unreadable": {"type": "integer", "minimum": 0, "description": "entries shared with the group in this cycle that the caller cannot read, so not listed"}}),
+    "Agenda": obj(["items", "markdown", "unreadable", "ended"], {"items": {"type": "array", "items": obj(["title", "author", "kind", "topic"], {
+        "title": string, "author": string, "kind": string, "topic": string,
+        "endsBeforeSession2": {**date, "description": "when its share ends, if before session 2 begins"}})}, "markdown": string,
+        "unreadable": {"type": "integer", "minimum": 0, "description": "entries shared with the group in this cycle that the caller cannot read, so not listed"},
+        "ended": {"type": "integer", "minimum": 0, "description": "entries shared with the group in this cycle whose group shares have all ended, so no longer listed"}}),
     "EntryInput": obj(["body"], {"title": string, "body": string, "tags": strings, "topic": string,
         "kind": {"enum": ["commitment", "practice", "reflection", "insight", "note"]}, "cycle": uuid}),
     "Entry": obj(["id", "author", "kind", "title", "body", "tags", "topic", "created", "updated", "version"], {

@@ -219,13 +219,17 @@ public struct AgendaResponse: Codable, Sendable {
         public var kind: String
         /// Its topic (empty when none).
         public var topic: String
+        /// When its share ends, if before session 2 begins (it will be gone from the agenda by
+        /// then); absent otherwise.
+        public var endsBeforeSession2: Date?
 
         /// Creates an agenda item.
-        public init(title: String, author: String, kind: String, topic: String) {
+        public init(title: String, author: String, kind: String, topic: String, endsBeforeSession2: Date? = nil) {
             self.title = title
             self.author = author
             self.kind = kind
             self.topic = topic
+            self.endsBeforeSession2 = endsBeforeSession2
         }
     }
 
@@ -237,21 +241,26 @@ public struct AgendaResponse: Codable, Sendable {
     /// Entries shared with the group in this cycle that the caller cannot read, so not listed
     /// (shared before they were in the group, or not opening for them now).
     public var unreadable: Int
+    /// Entries shared with the group in this cycle whose shares have all ended (at the end their
+    /// authors signed, perhaps before a session 2 moved later), so no longer listed.
+    public var ended: Int
 
-    private enum CodingKeys: String, CodingKey { case items, markdown, unreadable }
+    private enum CodingKeys: String, CodingKey { case items, markdown, unreadable, ended }
 
-    /// Decodes the response; `unreadable` is 0 when absent (a daemon older than the field).
+    /// Decodes the response; the counts are 0 when absent (a daemon older than the fields).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         items = try c.decode([Item].self, forKey: .items)
         markdown = try c.decode(String.self, forKey: .markdown)
         unreadable = try c.decodeIfPresent(Int.self, forKey: .unreadable) ?? 0
+        ended = try c.decodeIfPresent(Int.self, forKey: .ended) ?? 0
     }
 
     /// Creates the response.
-    public init(items: [Item], markdown: String, unreadable: Int = 0) {
+    public init(items: [Item], markdown: String, unreadable: Int = 0, ended: Int = 0) {
         self.items = items
         self.markdown = markdown
         self.unreadable = unreadable
+        self.ended = ended
     }
 }

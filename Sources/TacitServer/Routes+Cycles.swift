@@ -113,7 +113,8 @@ extension Routes {
                 guard let read = facts.shares[entry.share], read.share.toGroup,
                       mayRead(read, identity: identity, readerGroups: facts.readerGroups, gate: gate)
                 else { continue }
-                listed.append((entry.sharedAt, entry.entry.metadata.id, agendaItem(entry.entry, author: entry.author.name)))
+                listed.append((entry.sharedAt, entry.entry.metadata.id,
+                               agendaItem(entry.entry, author: entry.author.name, ends: entry.expiresAt, cycle: cycle)))
             }
             // The group's shares of this cycle as the vault has them: the facilitator's own (never
             // in their feed) are listed; others' that did not open above are counted, not shown.
@@ -129,17 +130,19 @@ extension Routes {
                       !listed.contains(where: { $0.entry == share.entry }) else { continue }
                 if share.author == me {
                     let entry = try await identity.session.entry(share.entry)
-                    listed.append((share.createdAt, share.entry, agendaItem(entry, author: identity.principal.name)))
+                    listed.append((share.createdAt, share.entry,
+                                   agendaItem(entry, author: identity.principal.name, ends: share.expiresAt, cycle: cycle)))
                 } else if !readable.contains(share.entry) {
                     unreadable.insert(share.entry)
                 }
             }
             let items = listed.sorted { $0.sharedAt > $1.sharedAt }.map(\.item)
+            let ended = try await state.vault.endedGroupShares(inCycle: cycle.id, now: state.now)
             let plan = try? await identity.session.plan(of: cycle.id)
             let markdown = Agenda.markdown(group: group.name, cycle: cycle, topics: plan?.topics ?? [], items: items,
-                                           closed: state.vault.phase(of: cycle) == .closed, unreadable: unreadable.count)
+                                           closed: state.vault.phase(of: cycle) == .closed, unreadable: unreadable.count, ended: ended)
             try await audit(state, identity, "buildAgenda", cycle.id.description)
-            return try Response.json(AgendaResponse(items: items, markdown: markdown, unreadable: unreadable.count))
+            return try Response.json(AgendaResponse(items: items, markdown: markdown, unreadable: unreadable.count, ended: ended))
         }
 
         v1.get("audit") { _, context in
@@ -194,10 +197,11 @@ extension Routes {
 /// The session-2 agenda as Markdown: what the group shared, grouped by topic.
 enum Agenda {
     /// `closed`: the cycle is over, and the shares that ended with it are no longer on the agenda.
-    /// `unreadable`: entries shared with the group that the reader cannot open, said in a line
-    /// (the topics they are under are sealed in them, so "nothing shared yet" says what can be read).
+    /// `unreadable`: entries shared with the group that the reader cannot open; `ended`: entries
+    /// whose group shares have all ended. Both are said in a line, by number only (their topics
+    /// are sealed in them), and "nothing shared yet" then says what can be read.
     static func markdown(group: String, cycle: Cycle, topics: [String], items: [AgendaResponse.Item], closed: Bool = false,
-                         unreadable: Int = 0) -> String {
+                         unreadable: Int = 0, ended: Int = 0) -> String {
         let day = ISO8601DateFormatter()
         day.formatOptions = [.withFullDate]
         var text = "# Session 2 agenda — \(group)\n\n"
@@ -205,37 +209,50 @@ enum Agenda {
         let byTopic = Dictionary(grouping: items) { $0.topic.isEmpty ? "Other" : $0.topic }
         let ordered = topics.filter { byTopic[$0] != nil } + byTopic.keys.filter { !topics.contains($0) && $0 != "Other" }.sorted()
             + (byTopic["Other"] != nil ? ["Other"] : [])
+        func entries(_ n: Int) -> String { n == 1 ? "1 entry" : "\(n) entries" }
         if items.isEmpty {
-            // What the agenda can show is what is shared now: after the cycle, its shares have ended.
-            text += closed ? "This cycle is closed: what was shared with the group in it ended with it (unless shared until a later date).\n"
-                : "Nothing shared with the group in this cycle can be read now.\n"
+            if closed {
+                text += "This cycle is closed: what was shared with the group in it ended with it (unless shared until a later date).\n"
+            } else if unreadable == 0 && ended == 0 {
+                text += "Nothing has been shared with the group in this cycle yet.\n"
+            }
         }
+        if unreadable > 0 {
+            let count = items.isEmpty ? entries(unreadable) : unreadable == 1 ? "1 more entry" : "\(unreadable) more entries"
+            text += "\(count) shared with the group in this cycle "
+                + "\(unreadable == 1 ? "is" : "are") not shown: you cannot read \(unreadable == 1 ? "it" : "them") (shared before you "
+                + "were in the group, or not opening for you now: see `tacit feed`).\n"
+        }
+        if ended > 0, !closed {
+            text += "\(entries(ended)) shared with the group in this cycle \(ended == 1 ? "is" : "are") no longer listed: "
+                + "\(ended == 1 ? "its share" : "their shares") ended at the end \(ended == 1 ? "its author" : "their authors") set "
+                + "(before session 2, if it was moved later).\n"
+        }
+        if !items.isEmpty || unreadable > 0 || ended > 0 { text += "\n" }
         for topic in ordered {
             text += "## \(topic)\n\n"
             for item in byTopic[topic]! {
-                text += "- **\(item.title)** — \(item.author) (\(item.kind))\n"
+                let gone = item.endsBeforeSession2.map { " — shared until \(day.string(from: $0.addingTimeInterval(-1))), before session 2" } ?? ""
+                text += "- **\(item.title)** — \(item.author) (\(item.kind))\(gone)\n"
             }
             text += "\n"
-        }
-        if unreadable > 0 {
-            text += "\(unreadable == 1 ? "1 more entry" : "\(unreadable) more entries") shared with the group in this cycle "
-                + "\(unreadable == 1 ? "is" : "are") not shown: you cannot read \(unreadable == 1 ? "it" : "them") (shared before you "
-                + "were in the group, or not opening for you now: see `tacit feed`).\n"
         }
         // After the close, a topic without items had its shares end, not none.
         let quiet = topics.filter { byTopic[$0] == nil }
         if !quiet.isEmpty, !closed {
-            text += "Topics with nothing shared yet\(unreadable > 0 ? " that you can read" : ""): \(quiet.joined(separator: ", "))\n"
+            text += (unreadable > 0 || ended > 0 ? "Topics with nothing you can read now: " : "Topics with nothing shared yet: ")
+                + quiet.joined(separator: ", ") + "\n"
         }
         return text
     }
 }
 
 extension Routes {
-    /// An entry as the agenda lists it.
-    static func agendaItem(_ entry: Entry, author: String) -> AgendaResponse.Item {
+    /// An entry as the agenda lists it, with its share's end when that comes before session 2.
+    static func agendaItem(_ entry: Entry, author: String, ends: Date, cycle: Cycle) -> AgendaResponse.Item {
         AgendaResponse.Item(title: entry.content.title.isEmpty ? "(untitled)" : entry.content.title, author: author,
-                            kind: entry.metadata.kind.rawValue, topic: entry.content.topic)
+                            kind: entry.metadata.kind.rawValue, topic: entry.content.topic,
+                            endsBeforeSession2: ends < cycle.session2 ? ends : nil)
     }
 
     /// The cycle named by the path and its group, once the policy allows `action` on it (a 404 for

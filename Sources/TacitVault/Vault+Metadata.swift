@@ -55,6 +55,15 @@ extension Vault {
         return try await read { try $0.groupShares(inCycle: cycle, at: seconds).map(Self.metadata) }
     }
 
+    /// How many entries of `cycle` were shared with the group and have no group share left that
+    /// runs at `now` (each ended at the end its author signed).
+    ///
+    /// - Throws: `VaultError.storage`.
+    public func endedGroupShares(inCycle cycle: CycleID, now: Date) async throws(VaultError) -> Int {
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        return try await read { try $0.entriesWithEndedGroupShares(inCycle: cycle, at: seconds).count }
+    }
+
     /// The groups `principal` belongs to now, by id.
     ///
     /// - Throws: `VaultError.storage`.

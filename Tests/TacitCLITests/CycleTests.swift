@@ -274,6 +274,14 @@ import Testing
                                         + "so the agenda will not list it"), "\(further.stderr)")
         let first = try home.run("fiona", ["cycle", "reschedule", short, "--session1", "2026-03-16"])
         #expect(first.status == 3 && first.stderr.contains("session 1 stays on its day"), "\(first.stderr)")
+        // The agenda marks what will be gone by session 2, and once it is gone counts it instead
+        // of calling the cycle empty.
+        let agenda = try home.ok("fiona", ["cycle", "agenda", "north"])
+        #expect(agenda.contains("— ali (practice) — shared until 2026-04-13, before session 2"), "\(agenda)")
+        try home.setTime("2026-04-20T10:00:00Z")
+        let later = try home.ok("fiona", ["cycle", "agenda", "north"])
+        #expect(later.contains("1 entry shared with the group in this cycle is no longer listed: its share ended at the end its "
+                               + "author set") && !later.contains("Nothing has been shared"), "\(later)")
     }
 
     /// Moving session 1 onto today begins the cycle at once, and the facilitator hears what that

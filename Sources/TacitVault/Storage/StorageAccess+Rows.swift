@@ -744,6 +744,15 @@ extension StorageAccess {
             """, [time, cycle.uuid]) { try self.shareRow(&$0) }
     }
 
+    /// The entries of `cycle` shared with the group whose group shares have all ended by `time`.
+    func entriesWithEndedGroupShares(inCycle cycle: CycleID, at time: Int64) throws -> [EntryID] {
+        try UUID.fetchAll(statement("""
+            SELECT DISTINCT entry_id FROM share WHERE to_group = 1 AND expires_at <= ?
+            AND entry_id IN (SELECT id FROM entry WHERE cycle_id = ?)
+            AND entry_id NOT IN (SELECT entry_id FROM share WHERE to_group = 1 AND expires_at > ?)
+            """), arguments: [time, cycle.uuid, time]).map(EntryID.init)
+    }
+
     /// Shares with a seal for `reader`, with that seal.
     func sharesSealed(to reader: PrincipalID) throws -> [(ShareRow, [UInt8])] {
         try Row.fetchAll(statement("""
