@@ -59,15 +59,28 @@ extension Routes {
             if report.entriesRekeyed > 0 {
                 notices.append("\(count(report.entriesRekeyed, "entry", "entries")) re-encrypted after a revocation or removal")
             }
-            // Who no longer reads the member's shares, and which shares that ended: the author's
-            // listing had only lost them, without a word.
-            if !report.readersLeftOut.isEmpty {
+            // Who no longer reads the member's shares, why, and which shares that ended: the
+            // author's listing had only lost them, without a word.
+            func names(_ ids: Set<PrincipalID>) async throws -> String {
                 var names: [String] = []
-                for reader in report.readersLeftOut { names.append(try await state.vault.principal(reader)?.name ?? "a former member") }
-                notices.append("\(names.sorted().joined(separator: ", ")) no longer \(names.count == 1 ? "reads" : "read") your shares "
-                               + "(left the group, or their key changed: see `tacit whois`)"
-                               + (report.sharesEndedWithoutReaders > 0
-                                  ? "; \(count(report.sharesEndedWithoutReaders, "share", "shares")) ended with no reader left" : ""))
+                for id in ids { names.append(try await state.vault.principal(id)?.name ?? "a former member") }
+                return names.sorted().joined(separator: ", ")
+            }
+            if !report.readersRemoved.isEmpty {
+                let who = try await names(report.readersRemoved)
+                notices.append("\(who) no longer \(report.readersRemoved.count == 1 ? "reads" : "read") your shares: removed from the group")
+            }
+            if !report.readersWithChangedKeys.isEmpty {
+                let who = try await names(report.readersWithChangedKeys)
+                notices.append("\(who): \(report.readersWithChangedKeys.count == 1 ? "key" : "keys") changed, so your re-encrypted "
+                               + "shares are not sealed to them — compare "
+                               + "fingerprints in person (`tacit whois NAME`) and share again")
+            }
+            if !report.entriesWithEndedShares.isEmpty {
+                let ids = Set(report.entriesWithEndedShares).map { String($0.uuid.uuidString.lowercased().prefix(8)) }.sorted()
+                notices.append("\(count(report.entriesWithEndedShares.count, "share", "shares")) ended with no reader left "
+                               + "(of \(ids.count == 1 ? "entry" : "entries") "
+                               + "\(ids.joined(separator: ", ")))")
             }
             if report.membersSealedIn > 0 {
                 notices.append("\(count(report.membersSealedIn, "new member", "new members")) of your group can now read its cycle topics")

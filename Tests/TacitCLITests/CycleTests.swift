@@ -364,8 +364,9 @@ import Testing
         try home.ok("olivia", ["group", "remove", "north", "eli"])
         try home.setTime("2026-03-11T10:00:00Z")
         let login = try home.ok("ali", ["login", "--name", "ali"])
-        #expect(login.contains("re-encrypted") && login.contains("note: eli no longer reads your shares (left the group, or their key "
-                                                                  + "changed: see `tacit whois`); 1 share ended with no reader left"), "\(login)")
+        #expect(login.contains("re-encrypted") && login.contains("note: eli no longer reads your shares: removed from the group")
+                && login.contains("note: 1 share ended with no reader left (of entry \(toEli.prefix(8)))")
+                && !login.contains("key changed"), "\(login)")
         #expect(!(try home.ok("bea", ["login", "--name", "bea"])).contains("no longer reads"), "bea shared nothing")
         #expect(try CLIHarness.decode(EntryResponse.self, try home.ok("ali", ["show", entry, "--json"])).version == 2)
         let shown = try home.ok("ali", ["show", entry])

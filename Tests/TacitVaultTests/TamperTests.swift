@@ -126,6 +126,23 @@ import TacitCrypto
         await expectVaultError(.authenticationFailed) { _ = try await f.vault.state() }
     }
 
+    /// Re-encrypting an entry after a revocation does not seal it again to a reader whose key no
+    /// longer matches the pin; the unlock report names them as such (not as removed), so the
+    /// author can be told why they no longer read it.
+    @Test func aReaderWithAChangedKeyIsLeftOutOfTheResealAndNamed() async throws {
+        let (f, s, e1, _, share, _) = try await setUp()
+        let ben = try await f.id("ben"), fac = try await f.id("fac")
+        let aside = try await s["ana"]!.share(e1, with: .members([fac]))
+        let fake = try X25519.PrivateKey().publicKey.rawRepresentation
+        try f.sql("UPDATE principal SET x25519_public = ? WHERE id = ?", [Data(fake), ben.uuid])
+        try await s["ana"]!.revoke(aside)
+        let report = try await f.unlock("ana").report
+        #expect(report.entriesRekeyed == 1)
+        #expect(report.readersWithChangedKeys == [ben] && report.readersRemoved.isEmpty, "\(report)")
+        #expect(report.entriesWithEndedShares.isEmpty, "fac still reads the group share")
+        #expect(try await f.vault.shareMetadata(share)?.readers == [fac])
+    }
+
     @Test func changedPublicKeyOfAPeerBlocksSharingUntilConfirmed() async throws {
         let (f, s, _, e2, _, group) = try await setUp()
         let ben = try await f.id("ben")

@@ -347,16 +347,15 @@ extension MemberSession {
                 columns.version += 1
                 let (newRow, key) = try Self.sealEntry(columns: columns, padded: padded, keys: keys)
                 try access.replaceEntry(newRow, previousVersion: row.columns.version)
-                let resealed = try self.resealShares(of: newRow, key: key, access: access, keys: keys)
-                outcome.readersLeftOut.formUnion(resealed.readersLeftOut)
-                outcome.sharesEnded += resealed.sharesEnded
+                outcome.add(try self.resealShares(of: newRow, key: key, access: access, keys: keys))
                 self.searchCache.remove(row.columns.id)
                 removing.append(try keys.entryElement(row.columns.id, version: row.columns.version))
                 adding.append(try keys.entryElement(columns.id, version: columns.version))
             }
             if !marked.isEmpty { try Self.updateManifest(access: access, keys: keys, removing: removing, adding: adding) }
             // The author's own id is never a reader; names are the daemon's to look up.
-            outcome.readersLeftOut.remove(me)
+            outcome.readersRemoved.remove(me)
+            outcome.readersWithChangedKeys.remove(me)
             return (marked.count, outcome)
         }
     }

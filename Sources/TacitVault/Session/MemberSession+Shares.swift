@@ -167,8 +167,18 @@ extension MemberSession {
     /// sealed in (removed from the group, or with a key that no longer matches their pin), and
     /// the shares that ended for want of any reader.
     struct ResealOutcome: Sendable {
-        var readersLeftOut: Set<PrincipalID> = []
-        var sharesEnded = 0
+        /// Readers no longer sealed in: removed from the group (their seals went with it).
+        var readersRemoved: Set<PrincipalID> = []
+        /// Readers still sealed in whose keys no longer match their pins: not sealed to again.
+        var readersWithChangedKeys: Set<PrincipalID> = []
+        /// The entries whose shares ended for want of any reader.
+        var entriesWithEndedShares: [EntryID] = []
+
+        mutating func add(_ other: ResealOutcome) {
+            readersRemoved.formUnion(other.readersRemoved)
+            readersWithChangedKeys.formUnion(other.readersWithChangedKeys)
+            entriesWithEndedShares += other.entriesWithEndedShares
+        }
     }
 
     /// After a new version of `entry`: re-seals each share to its readers still sealed in (whose
@@ -179,16 +189,18 @@ extension MemberSession {
         var outcome = ResealOutcome()
         for share in try access.shares(of: entry.columns.id) {
             var readers: [(PrincipalID, [UInt8])] = []
-            for seal in try access.seals(of: share.id) {
-                if let pinned = try? pinnedKeys(of: seal.reader, access: access, keys: keys, allowFirstUse: false) {
-                    readers.append((seal.reader, pinned.agreement))
+            let sealed = try access.seals(of: share.id).map(\.reader)
+            for reader in sealed {
+                if let pinned = try? pinnedKeys(of: reader, access: access, keys: keys, allowFirstUse: false) {
+                    readers.append((reader, pinned.agreement))
+                } else {
+                    outcome.readersWithChangedKeys.insert(reader)
                 }
             }
-            let kept = Set(readers.map(\.0))
-            outcome.readersLeftOut.formUnion(Vault.metadata(share).readers.filter { !kept.contains($0) })
+            outcome.readersRemoved.formUnion(Vault.metadata(share).readers.filter { !sealed.contains($0) })
             guard !readers.isEmpty else {
                 try access.deleteShare(share.id)
-                outcome.sharesEnded += 1
+                outcome.entriesWithEndedShares.append(share.entry)
                 continue
             }
             let (row, seals) = try signedShare(id: share.id, entry: entry, key: key, readers: readers, toGroup: share.toGroup,
