@@ -32,7 +32,7 @@ public enum Names {
             || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) || $0 == UInt8(ascii: "-") }
         guard !(hex && name.utf8.count >= 8) else {
             throw VaultError.invalid("a group name of 8 or more hex digits looks like a group's id, which commands also "
-                + "take: choose a name with another letter in it")
+                + "take: choose a name with a letter other than a-f in it")
         }
     }
 

@@ -336,7 +336,7 @@ extension Tacit {
                     throw error
                 }
                 progress.finish()
-                print("imported \(imported.counted("entry", "entries")) from \(source), with their original dates")
+                print("imported \(imported.counted("entry", "entries")) from \(source), with \(imported == 1 ? "its original date" : "their original dates")")
             }
 
             /// How a batch the daemon refused is reported.

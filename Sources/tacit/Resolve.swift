@@ -93,7 +93,11 @@ enum Resolve {
         } catch let failure as DaemonFailure where failure.status == 404 {
             throw CLIError("no cycle or group '\(text)' — see `tacit cycle list`")
         }
-        guard let current = current(of: inGroup) else { throw CLIError("group \(text) has no open cycle — see `tacit cycle list \(text)`") }
+        guard let current = current(of: inGroup) else {
+            // A closed cycle is still named by its id (its agenda, its entries), which the list shows.
+            let last = inGroup.last.map { "; the last one is \($0.id.short)" } ?? ""
+            throw CLIError("group \(text) has no open cycle — name a closed one by its id (`tacit cycle list \(text)`)\(last)")
+        }
         return current
     }
 

@@ -282,6 +282,12 @@ import Testing
         let later = try home.ok("fiona", ["cycle", "agenda", "north"])
         #expect(later.contains("1 entry shared with the group in this cycle is no longer listed: its share ended at the end its "
                                + "author set") && !later.contains("Nothing has been shared"), "\(later)")
+        // Closed, the cycle is named by its id, which the refusal gives.
+        try home.setTime("2026-05-10T10:00:00Z")
+        let byGroup = try home.run("fiona", ["cycle", "agenda", "north"])
+        #expect(byGroup.status == 1 && byGroup.stderr.contains("group north has no open cycle — name a closed one by its id")
+                && byGroup.stderr.contains("the last one is \(short)"), "\(byGroup.stderr)")
+        #expect(try home.ok("fiona", ["cycle", "agenda", short]).contains("This cycle is closed"))
     }
 
     /// Moving session 1 onto today begins the cycle at once, and the facilitator hears what that
