@@ -107,21 +107,22 @@ extension Routes {
             let (shared, _) = try await identity.session.feed()
             let inCycle = shared.filter { $0.entry.metadata.cycle == cycle.id }
             let facts = try await state.vault.shareReadFacts(inCycle.map(\.share), reader: me)
+            // The entries the facilitator may read through some share: not "unreadable" below,
+            // though one read only by name stays off the agenda.
+            var readable = Set<EntryID>()
             for entry in inCycle {
+                guard let read = facts.shares[entry.share],
+                      mayRead(read, identity: identity, readerGroups: facts.readerGroups, gate: gate) else { continue }
+                readable.insert(entry.entry.metadata.id)
                 // Shared with the group (signed so by its author), whoever joined or left it since;
                 // shares with chosen members stay off the agenda.
-                guard let read = facts.shares[entry.share], read.share.toGroup,
-                      mayRead(read, identity: identity, readerGroups: facts.readerGroups, gate: gate)
-                else { continue }
+                guard read.share.toGroup, !listed.contains(where: { $0.entry == entry.entry.metadata.id }) else { continue }
                 listed.append((entry.sharedAt, entry.entry.metadata.id,
                                agendaItem(entry.entry, author: entry.author.name, ends: entry.expiresAt, cycle: cycle)))
             }
             // The group's shares of this cycle as the vault has them: the facilitator's own (never
             // in their feed) are listed; others' that did not open above are counted, not shown.
             var unreadable = Set<EntryID>()
-            // An entry the facilitator reads through another share (by name) is not unreadable,
-            // though it stays off the agenda.
-            let readable = Set(inCycle.map(\.entry.metadata.id))
             var authorGroups: [PrincipalID: Set<GroupID>] = [:]
             for share in try await state.vault.groupShares(inCycle: cycle.id, now: state.now) {
                 if authorGroups[share.author] == nil { authorGroups[share.author] = Set(try await state.vault.groupIDs(of: share.author)) }
@@ -140,7 +141,8 @@ extension Routes {
             let ended = try await state.vault.endedGroupShares(inCycle: cycle.id, now: state.now)
             let plan = try? await identity.session.plan(of: cycle.id)
             let markdown = Agenda.markdown(group: group.name, cycle: cycle, topics: plan?.topics ?? [], items: items,
-                                           closed: state.vault.phase(of: cycle) == .closed, unreadable: unreadable.count, ended: ended)
+                                           closed: state.vault.phase(of: cycle) == .closed, unreadable: unreadable.count, ended: ended,
+                                           timeZone: state.vault.timeZone)
             try await audit(state, identity, "buildAgenda", cycle.id.description)
             return try Response.json(AgendaResponse(items: items, markdown: markdown, unreadable: unreadable.count, ended: ended))
         }
@@ -200,9 +202,11 @@ enum Agenda {
     /// `unreadable`: entries shared with the group that the reader cannot open; `ended`: entries
     /// whose group shares have all ended. Both are said in a line, by number only (their topics
     /// are sealed in them), and "nothing shared yet" then says what can be read.
+    /// Days are the vault's (`timeZone`): a share ending at its midnight ends on the day before.
     static func markdown(group: String, cycle: Cycle, topics: [String], items: [AgendaResponse.Item], closed: Bool = false,
-                         unreadable: Int = 0, ended: Int = 0) -> String {
+                         unreadable: Int = 0, ended: Int = 0, timeZone: TimeZone = .gmt) -> String {
         let day = ISO8601DateFormatter()
+        day.timeZone = timeZone
         day.formatOptions = [.withFullDate]
         var text = "# Session 2 agenda — \(group)\n\n"
         text += "Session 1: \(day.string(from: cycle.session1)) · Session 2: \(day.string(from: cycle.session2))\n\n"

@@ -72,9 +72,9 @@ extension Routes {
             }
             if !report.readersWithChangedKeys.isEmpty {
                 let who = try await names(report.readersWithChangedKeys)
-                notices.append("\(who): \(report.readersWithChangedKeys.count == 1 ? "key" : "keys") changed, so your re-encrypted "
-                               + "shares are not sealed to them — compare "
-                               + "fingerprints in person (`tacit whois NAME`) and share again")
+                notices.append("\(who): \(report.readersWithChangedKeys.count == 1 ? "key does" : "keys do") not match the one your "
+                               + "journal pinned (changed, or the pin was tampered with), so your re-encrypted shares are not sealed to "
+                               + "them — compare fingerprints in person (`tacit whois NAME`), then unshare and share again")
             }
             if !report.entriesWithEndedShares.isEmpty {
                 let ids = Set(report.entriesWithEndedShares).map { String($0.uuid.uuidString.lowercased().prefix(8)) }.sorted()

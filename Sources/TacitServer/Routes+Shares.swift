@@ -67,7 +67,8 @@ extension Routes {
                                                            recording: auditDraft(state, identity, "shareEntry"))
             guard let stored = try await identity.session.shareInfo(created) else { throw APIError.notFound("share") }
             var info = try await shareInfo(stored, session: identity.session, state: state, authorGroups: Set(stored.group.map { [$0] } ?? []))
-            if let change = try await audienceChange(since: stored, session: identity.session, state: state) {
+            // The share is made: a failure to compare it with the last one is no failure of the share.
+            if let change = try? await audienceChange(since: stored, session: identity.session, state: state) {
                 info.joinedSinceLastShare = change.joined
                 info.leftSinceLastShare = change.left
             }

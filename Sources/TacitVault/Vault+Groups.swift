@@ -174,7 +174,8 @@ extension Vault {
         // exactly 26 weeks an hour longer, and refused.
         let days = calendar.days(from: session1, to: session2)
         guard days <= 7 * Self.longestCycleWeeks else {
-            throw VaultError.invalid("session 2 is \(days / 7) weeks and \(days % 7) day\(days % 7 == 1 ? "" : "s") after session 1: a cycle's practice "
+            let extra = days % 7 == 0 ? "" : " and \(days % 7) day\(days % 7 == 1 ? "" : "s")"
+            throw VaultError.invalid("session 2 is \(days / 7) weeks\(extra) after session 1: a cycle's practice "
                                      + "weeks are at most \(Self.longestCycleWeeks)")
         }
         guard session1.timeIntervalSince(now) <= Double(Self.furthestPlanningDays) * 86_400 else {

@@ -34,6 +34,9 @@ public final class Vault: Sendable {
 
     var logger: Logger { configuration.logger }
     var now: Date { configuration.clock.now() }
+    /// The zone whose days the vault counts in (a cycle's phases, its close): what dates the daemon
+    /// writes as days are in.
+    public var timeZone: TimeZone { configuration.timeZone }
     var nowSeconds: Int64 { Int64(now.timeIntervalSince1970.rounded(.down)) }
 
     private init(storage: VaultStorage, configuration: VaultConfiguration, anchor: InstanceAnchor,

@@ -95,8 +95,11 @@ enum Resolve {
         }
         guard let current = current(of: inGroup) else {
             // A closed cycle is still named by its id (its agenda, its entries), which the list shows.
-            let last = inGroup.last.map { "; the last one is \($0.id.short)" } ?? ""
-            throw CLIError("group \(text) has no open cycle — name a closed one by its id (`tacit cycle list \(text)`)\(last)")
+            guard let last = inGroup.last else {
+                throw CLIError("group \(text) has no cycle yet — its facilitator schedules one with `tacit cycle create`")
+            }
+            throw CLIError("group \(text) has no open cycle: the last, \(last.id.short), is closed (a closed cycle is named by its id; "
+                           + "`tacit cycle list \(text)` shows them)")
         }
         return current
     }

@@ -72,12 +72,15 @@ extension Tacit {
             Terminal.warn("shared with \(share.group ? "the group: " : "")\(share.audience.joined(separator: ", ")) until \(DateText.expiry(share.expiresAt))")
             // The roster changed since the author last shared with the group: a newcomer reads
             // this share, and is named now (README, "Security model").
+            // Said as who reads, which is what is known: a newcomer, someone enabled again or whose
+            // new key was confirmed; or someone removed, disabled, or with a key not confirmed yet.
             if let joined = share.joinedSinceLastShare, !joined.isEmpty {
-                Terminal.warn("note: new in the group since your last share with it: \(joined.joined(separator: ", ")) — "
-                              + "they read this one (compare their key with them in person: `tacit whois NAME`)")
+                Terminal.warn("note: \(joined.joined(separator: ", ")) \(joined.count == 1 ? "reads" : "read") this share and did not read "
+                              + "your last one with the group (new to it, say: compare keys in person with `tacit whois NAME`)")
             }
             if let left = share.leftSinceLastShare, !left.isEmpty {
-                Terminal.warn("note: no longer in the group since your last share with it: \(left.joined(separator: ", "))")
+                Terminal.warn("note: \(left.joined(separator: ", ")) read your last share with the group and \(left.count == 1 ? "does" : "do") "
+                              + "not read this one (no longer in it, disabled, or a key not confirmed yet)")
             }
             // Readers this share names who already read the entry through another: revoking one
             // share alone would leave them reading it.
@@ -144,8 +147,9 @@ extension Tacit {
                               : share.cycleCloses != nil ? " *" : ""))
             }
             table.print(empty: "no shares — share an entry with `tacit share ID --group G`")
-            if let close = shares.compactMap(\.cycleCloses).min() {
-                Terminal.warn("*: ends before its cycle closes (\(DateText.expiry(close))), as it was signed — the cycle was moved "
+            let closes = Set(shares.compactMap(\.cycleCloses))
+            if let close = closes.min() {
+                Terminal.warn("*: ends before its cycle closes (\(closes.count == 1 ? "" : "the first: ")\(DateText.expiry(close))), as it was signed — the cycle was moved "
                               + "later, or you chose that end; to reach the close, `tacit unshare SHARE` and share the entry again")
             }
             if shares.contains(where: { $0.paused && !$0.expired }) {

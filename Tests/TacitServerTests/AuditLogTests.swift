@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import TacitAPI
 import Testing
 @testable import TacitServer
 @testable import TacitVault
@@ -89,5 +90,24 @@ import Testing
         let records = try await vault.auditRecords { $0.action == "stream" }
         #expect(records.count == 200)
         #expect(try await vault.verifyAuditChain().isIntact)
+    }
+}
+
+/// The agenda's days are the vault's: a share ending at the vault's midnight (a cycle's close, a
+/// day given with --until) is "shared until" the day before, in New York as in UTC.
+@Suite struct AgendaDayTests {
+    @Test func aShareEndingAtTheVaultsMidnightEndsTheDayBefore() throws {
+        let newYork = try #require(TimeZone(identifier: "America/New_York"))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = newYork
+        let session1 = try #require(calendar.date(from: DateComponents(year: 2026, month: 3, day: 2, hour: 9)))
+        let session2 = try #require(calendar.date(from: DateComponents(year: 2026, month: 4, day: 20, hour: 9)))
+        let midnight = try #require(calendar.date(from: DateComponents(year: 2026, month: 4, day: 14)))
+        let cycle = Cycle(id: CycleID(UUID()), group: GroupID(UUID()), session1: session1, session2: session2, sessionMinutes: 90,
+                          createdAt: session1)
+        let item = AgendaResponse.Item(title: "Week 1", author: "ali", kind: "practice", topic: "", endsBeforeSession2: midnight)
+        let text = Agenda.markdown(group: "north", cycle: cycle, topics: [], items: [item], timeZone: newYork)
+        #expect(text.contains("- **Week 1** — ali (practice) — shared until 2026-04-13, before session 2"), "\(text)")
+        #expect(text.contains("Session 1: 2026-03-02 · Session 2: 2026-04-20"), "\(text)")
     }
 }
