@@ -207,7 +207,7 @@ paths = {
                                             params=["cycle"])},
     "/v1/entries": {
         "get": op("listEntries", "The caller's entries", [ok(200, S("EntryList")), E(400)],
-                  query=[("kind", False), ("tag", False), ("cycle", False), ("since", False), ("until", False),
+                  query=[("kind", False), ("tag", False), ("cycle", False), ("group", False), ("since", False), ("until", False),
                          ("idPrefix", False), ("limit", False), ("cursor", False)]),
         "post": op("writeEntry", "Write an entry", [ok(201, S("Entry")), E(403, 404, 409)], body="EntryInput"),
     },
@@ -221,7 +221,7 @@ paths = {
         "delete": op("deleteEntry", "Delete an own entry and its shares", [ok(204), E(404)], params=["id"]),
     },
     "/v1/search": {"get": op("search", "Search the caller's entries", [ok(200, S("EntryList")), E(400)],
-                             query=[("q", True), ("kind", False), ("tag", False), ("cycle", False), ("since", False), ("until", False),
+                             query=[("q", True), ("kind", False), ("tag", False), ("cycle", False), ("group", False), ("since", False), ("until", False),
                                     ("idPrefix", False), ("limit", False), ("cursor", False)])},
     "/v1/shares": {
         "get": op("listShares", "The caller's shares", [ok(200, arr("Share"))]),

@@ -277,6 +277,10 @@ extension Routes {
             guard let id = CycleID(String(cycle)) else { throw APIError.badRequest("cycle must be an id") }
             filter.cycle = id
         }
+        if let group = query["group"] {
+            guard let id = GroupID(String(group)) else { throw APIError.badRequest("group must be an id") }
+            filter.group = id
+        }
         if let tag = query["tag"] { filter.tag = String(tag) }
         if let prefix = query["idPrefix"] {
             let text = String(prefix).lowercased()

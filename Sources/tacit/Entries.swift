@@ -10,10 +10,12 @@ struct EntryFilters: ParsableArguments {
     @Option(help: ArgumentHelp("Only entries of this kind.", valueName: "KIND")) var kind: String?
     @Option(help: ArgumentHelp("Only entries with this tag.", valueName: "T")) var tag: String?
     @Option(help: ArgumentHelp("Only entries of this cycle (id, or a group's name for its current cycle).", valueName: "C")) var cycle: String?
+    @Option(help: ArgumentHelp("Only entries of this group, in all its cycles (name or id).", valueName: "G")) var group: String?
 
     func validate() throws {
         if let kind, !entryKinds.contains(kind) { throw ValidationError("--kind must be one of \(entryKinds.joined(separator: ", "))") }
         if let cycle { try Arguments.checkCycle(cycle, "--cycle") }
+        if let group { try Arguments.checkGroup(group, "--group") }
         let since = try sinceDate(), until = try untilDate()
         if let since, let until, since > until {
             throw ValidationError("--since \(self.since ?? "") is after --until \(self.until ?? ""): no entry can match")
@@ -35,6 +37,15 @@ struct EntryFilters: ParsableArguments {
         if let kind { query.append(("kind", kind)) }
         if let tag { query.append(("tag", tag)) }
         if let cycle { query.append(("cycle", try await Resolve.cycle(cycle, account).id.lower)) }
+        if let group {
+            // The daemon filters by id; a name (or prefix) is resolved as every command resolves it.
+            let found = try await Resolve.group(group, account)
+            let groups: [GroupSummary] = try await account.call(.GET, "/v1/groups")
+            guard let id = groups.first(where: { $0.id.lower == found.reference || $0.name == found.name })?.id else {
+                throw CLIError("not found: no group \(group) — see `tacit group list`")
+            }
+            query.append(("group", id.lower))
+        }
         return query
     }
 }

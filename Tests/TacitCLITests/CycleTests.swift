@@ -306,6 +306,28 @@ import Testing
                                                            + "it can no longer be cancelled"), "\(today.stderr)")
     }
 
+    /// A member of two groups lists one group's entries, of all its cycles, with --group (by name
+    /// or id prefix); --cycle GROUP names only its current cycle.
+    @Test func aMemberOfTwoGroupsListsOneGroupsEntries() throws {
+        let home = try CLIHarness.inPractice()
+        try home.ok("olivia", ["group", "create", "south"])
+        try home.enroll("sam", role: "facilitator", group: "south")
+        try home.ok("olivia", ["group", "add", "south", "ali"])
+        try home.ok("sam", ["cycle", "create", "south", "--session1", "2026-03-10", "--session2", "2026-04-20"])
+        let north = try home.ok("ali", ["write", "--cycle", "north", "In north."])
+        let south = try home.ok("ali", ["write", "--cycle", "south", "In south."])
+        func listed(_ arguments: [String]) throws -> Set<String> {
+            Set(try CLIHarness.decode([EntrySummary].self, try home.ok("ali", ["list", "--json"] + arguments)).map { $0.id.uuidString.lowercased() })
+        }
+        #expect(try listed(["--group", "south"]) == [south])
+        #expect(try listed(["--group", "north"]).contains(north) && !(try listed(["--group", "north"])).contains(south))
+        let groups = try CLIHarness.decode([GroupSummary].self, try home.ok("ali", ["group", "list", "--json"]))
+        let southID = try #require(groups.first { $0.name == "south" }).id.uuidString.lowercased()
+        #expect(try listed(["--group", String(southID.prefix(8))]) == [south])
+        let nowhere = try home.run("ali", ["list", "--group", "west"])
+        #expect(nowhere.status != 0 && nowhere.stderr.contains("west"), "\(nowhere.stderr)")
+    }
+
     /// Sharing with the group says when its roster changed since the author's last share with it
     /// (README, "Security model": a newcomer — perhaps a stand-in the operator enrolled — reads
     /// what is shared from then on, and the author is told by name).

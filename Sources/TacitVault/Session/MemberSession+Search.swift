@@ -7,6 +7,8 @@ public struct SearchFilter: Sendable, Equatable {
     public var kind: EntryKind?
     /// Only entries of this cycle.
     public var cycle: CycleID?
+    /// Only entries of this group (of any of its cycles).
+    public var group: GroupID?
     /// Only entries carrying this tag (case- and diacritic-insensitive).
     public var tag: String?
     /// Only entries created at or after this time.
@@ -269,6 +271,7 @@ extension MemberSession {
                 guard let item = items[header.id], item.version == header.version else { continue }
                 if let kind = filter.kind, header.kind != kind { continue }
                 if let cycle = filter.cycle, header.cycle != cycle { continue }
+                if let group = filter.group, header.group != group { continue }
                 if let from = filter.from, item.created < from { continue }
                 if let to = filter.to, item.created >= to { continue }
                 if let tag, !item.hasTag(tag) { continue }

@@ -44,12 +44,13 @@ struct EntryRow: Sendable {
     var needsRekey: Bool
 }
 
-/// The clear columns search needs to check its cache and the kind and cycle filters.
+/// The clear columns search needs to check its cache and the kind, cycle and group filters.
 struct EntryHeader: Sendable {
     var id: EntryID
     var version: Int
     var kind: EntryKind
     var cycle: CycleID?
+    var group: GroupID?
 }
 
 struct ShareRow: Sendable {

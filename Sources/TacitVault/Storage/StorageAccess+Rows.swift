@@ -607,10 +607,10 @@ extension StorageAccess {
         return (entries, anyMarked)
     }
 
-    /// (id, version, kind, cycle) of every entry of `author`: what search checks its cache against.
+    /// (id, version, kind, cycle, group) of every entry of `author`: what search checks its cache against.
     func entryHeaders(by author: PrincipalID) throws -> [EntryHeader] {
         var headers: [EntryHeader] = []
-        let rows = try Row.fetchCursor(statement("SELECT id, version, kind, cycle_id FROM entry WHERE author_id = ?"),
+        let rows = try Row.fetchCursor(statement("SELECT id, version, kind, cycle_id, group_id FROM entry WHERE author_id = ?"),
                                        arguments: [author.uuid])
         while let row = try rows.next() {
             guard let kind = EntryKind(rawValue: try row.decode(String.self, atIndex: 2)) else {
@@ -618,7 +618,8 @@ extension StorageAccess {
             }
             headers.append(EntryHeader(id: EntryID(try row.decode(UUID.self, atIndex: 0)),
                                        version: try row.count(atIndex: 1, atLeast: 1, what: "version"),
-                                       kind: kind, cycle: try row.decode(UUID?.self, atIndex: 3).map(CycleID.init)))
+                                       kind: kind, cycle: try row.decode(UUID?.self, atIndex: 3).map(CycleID.init),
+                                       group: try row.decode(UUID?.self, atIndex: 4).map(GroupID.init)))
         }
         return headers
     }
