@@ -74,7 +74,8 @@ extension Routes {
                 let who = try await names(report.readersWithChangedKeys)
                 notices.append("\(who): \(report.readersWithChangedKeys.count == 1 ? "key does" : "keys do") not match the one your "
                                + "journal pinned (changed, or the pin was tampered with), so your re-encrypted shares are not sealed to "
-                               + "them — compare fingerprints in person (`tacit whois NAME`), then unshare and share again")
+                               + "them — compare fingerprints in person (`tacit whois NAME`), confirm the new one "
+                               + "(`tacit whois NAME --confirm FINGERPRINT`), then unshare and share again")
             }
             if !report.entriesWithEndedShares.isEmpty {
                 let ids = Set(report.entriesWithEndedShares).map { String($0.uuid.uuidString.lowercased().prefix(8)) }.sorted()

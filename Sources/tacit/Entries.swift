@@ -41,7 +41,7 @@ struct EntryFilters: ParsableArguments {
             // The daemon filters by id; a name (or prefix) is resolved as every command resolves it.
             let found = try await Resolve.group(group, account)
             let groups: [GroupSummary] = try await account.call(.GET, "/v1/groups")
-            guard let id = groups.first(where: { $0.id.lower == found.reference || $0.name == found.name })?.id else {
+            guard let id = groups.first(where: { $0.id.lower == found.reference.lowercased() || $0.name == found.name })?.id else {
                 throw CLIError("not found: no group \(group) — see `tacit group list`")
             }
             query.append(("group", id.lower))

@@ -324,6 +324,7 @@ import Testing
         let groups = try CLIHarness.decode([GroupSummary].self, try home.ok("ali", ["group", "list", "--json"]))
         let southID = try #require(groups.first { $0.name == "south" }).id.uuidString.lowercased()
         #expect(try listed(["--group", String(southID.prefix(8))]) == [south])
+        #expect(try listed(["--group", southID.uppercased()]) == [south], "a full id in capitals")
         let nowhere = try home.run("ali", ["list", "--group", "west"])
         #expect(nowhere.status != 0 && nowhere.stderr.contains("west"), "\(nowhere.stderr)")
     }
