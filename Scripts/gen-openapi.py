@@ -73,7 +73,8 @@ schemas = {
         "kind": {"enum": ["commitment", "practice", "reflection", "insight", "note"]}, "cycle": uuid}),
     "Entry": obj(["id", "author", "kind", "title", "body", "tags", "topic", "created", "updated", "version"], {
         "id": uuid, "author": string, "group": uuid, "cycle": uuid, "kind": string, "title": string, "body": string,
-        "tags": strings, "topic": string, "created": date, "updated": date, "version": {"type": "integer"}}),
+        "tags": strings, "topic": string, "created": date, "updated": date, "version": {"type": "integer"},
+        "notices": {**strings, "description": "on an edit's answer: what re-sealing the entry's shares left out, in words for its author"}}),
     "EntrySummary": obj(["id", "title", "kind", "tags", "created", "updated", "shared"], {"id": uuid, "title": string,
         "kind": string, "tags": strings, "cycle": uuid, "created": date, "updated": date, "shared": {"type": "boolean"}}),
     "EntryList": obj(["entries"], {"entries": {"type": "array", "items": S("EntrySummary")}, "next": string,

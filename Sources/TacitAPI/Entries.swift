@@ -99,6 +99,9 @@ public struct EntryResponse: Codable, Sendable, Equatable {
     public var updated: Date
     /// Its version (1 for a new entry).
     public var version: Int
+    /// On an edit's answer: what re-sealing the entry's shares left out (a reader removed since,
+    /// a key that no longer matches its pin), in words for its author. Absent otherwise.
+    public var notices: [String]?
 
     /// Creates an entry response.
     public init(id: UUID, author: String, group: UUID?, cycle: UUID?, kind: String, title: String, body: String,

@@ -137,6 +137,14 @@ extension EntryResponse {
         json.uuid(id)
         json.raw(",\"kind\":")
         json.string(kind)
+        if let notices {
+            json.raw(",\"notices\":[")
+            for (index, notice) in notices.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.string(notice)
+            }
+            json.raw("]")
+        }
         json.raw(",\"tags\":[")
         for (index, tag) in tags.enumerated() {
             if index > 0 { json.raw(",") }

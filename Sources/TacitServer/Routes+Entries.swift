@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TacitAPI
+import TacitCrypto
 import TacitPolicy
 import TacitVault
 
@@ -80,10 +81,15 @@ extension Routes {
             let metadata = try await ownEntry(context, identity, "editEntry", gate: gate, state: state)
             var draft = try entryDraft(input)
             draft.cycle = metadata.cycle
+            let outcome = Locked(MemberSession.ResealOutcome())
             let updated = try await identity.session.update(metadata.id, with: draft, expectedVersion: expected,
-                                                            recording: auditDraft(state, identity, "editEntry", metadata.id.description))
+                                                            recording: auditDraft(state, identity, "editEntry", metadata.id.description),
+                                                            resealed: { found in outcome.withLock { $0 = found } })
             let entry = try await identity.session.entry(updated.id)
-            return try versioned(Response.json(response(entry, author: identity.principal.name)), entry)
+            var answer = response(entry, author: identity.principal.name)
+            let left = outcome.withLock { $0 }
+            if !left.isEmpty { answer.notices = try await resealNotices(left, state: state) }
+            return try versioned(Response.json(answer), entry)
         }
 
         v1.delete("entries/{id}") { _, context in

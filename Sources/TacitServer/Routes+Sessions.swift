@@ -59,30 +59,7 @@ extension Routes {
             if report.entriesRekeyed > 0 {
                 notices.append("\(count(report.entriesRekeyed, "entry", "entries")) re-encrypted after a revocation or removal")
             }
-            // Who no longer reads the member's shares, why, and which shares that ended: the
-            // author's listing had only lost them, without a word.
-            func names(_ ids: Set<PrincipalID>) async throws -> String {
-                var names: [String] = []
-                for id in ids { names.append(try await state.vault.principal(id)?.name ?? "a former member") }
-                return names.sorted().joined(separator: ", ")
-            }
-            if !report.readersRemoved.isEmpty {
-                let who = try await names(report.readersRemoved)
-                notices.append("\(who) no longer \(report.readersRemoved.count == 1 ? "reads" : "read") your shares: removed from the group")
-            }
-            if !report.readersWithChangedKeys.isEmpty {
-                let who = try await names(report.readersWithChangedKeys)
-                notices.append("\(who): \(report.readersWithChangedKeys.count == 1 ? "key does" : "keys do") not match the one your "
-                               + "journal pinned (changed, or the pin was tampered with), so your re-encrypted shares are not sealed to "
-                               + "them — compare fingerprints in person (`tacit whois NAME`), confirm the new one "
-                               + "(`tacit whois NAME --confirm FINGERPRINT`), then unshare and share again")
-            }
-            if !report.entriesWithEndedShares.isEmpty {
-                let ids = Set(report.entriesWithEndedShares).map { String($0.uuid.uuidString.lowercased().prefix(8)) }.sorted()
-                notices.append("\(count(report.entriesWithEndedShares.count, "share", "shares")) ended with no reader left "
-                               + "(of \(ids.count == 1 ? "entry" : "entries") "
-                               + "\(ids.joined(separator: ", ")))")
-            }
+            notices += try await resealNotices(report.resealed, state: state)
             if report.membersSealedIn > 0 {
                 notices.append("\(count(report.membersSealedIn, "new member", "new members")) of your group can now read its cycle topics")
             }
@@ -227,5 +204,37 @@ extension Routes {
         let members = try await state.vault.members(of: group.id)
         let facilitator = group.facilitator.flatMap { id in members.first { $0.id == id }?.name }
         return GroupSummary(id: group.id.uuid, name: group.name, memberCount: members.count, facilitator: facilitator)
+    }
+}
+
+extension Routes {
+    /// What re-sealing an author's shares left out, said to the author (at login after a re-key,
+    /// or with an edit): who no longer reads their shares and why, and which entries' shares ended.
+    /// The author's listing had only lost them, without a word.
+    static func resealNotices(_ outcome: MemberSession.ResealOutcome, state: DaemonState) async throws -> [String] {
+        var notices: [String] = []
+        func names(_ ids: Set<PrincipalID>) async throws -> String {
+            var names: [String] = []
+            for id in ids { names.append(try await state.vault.principal(id)?.name ?? "a former member") }
+            return names.sorted().joined(separator: ", ")
+        }
+        if !outcome.readersRemoved.isEmpty {
+            let who = try await names(outcome.readersRemoved)
+            notices.append("\(who) no longer \(outcome.readersRemoved.count == 1 ? "reads" : "read") your shares: removed from the group")
+        }
+        if !outcome.readersWithChangedKeys.isEmpty {
+            let who = try await names(outcome.readersWithChangedKeys)
+            notices.append("\(who): \(outcome.readersWithChangedKeys.count == 1 ? "key does" : "keys do") not match the one your "
+                           + "journal pinned (changed, or the pin was tampered with), so your re-encrypted shares are not sealed to "
+                           + "them — compare fingerprints in person (`tacit whois NAME`), confirm the new one "
+                           + "(`tacit whois NAME --confirm FINGERPRINT`), then unshare and share again")
+        }
+        if !outcome.entriesWithEndedShares.isEmpty {
+            let ids = Set(outcome.entriesWithEndedShares).map { String($0.uuid.uuidString.lowercased().prefix(8)) }.sorted()
+            let shares = outcome.entriesWithEndedShares.count
+            notices.append("\(shares == 1 ? "1 share" : "\(shares) shares") ended with no reader left "
+                           + "(of \(ids.count == 1 ? "entry" : "entries") \(ids.joined(separator: ", ")))")
+        }
+        return notices
     }
 }

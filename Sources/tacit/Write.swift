@@ -323,6 +323,7 @@ extension Tacit {
                     let updated: EntryResponse = try await account.call(.PUT, "/v1/entries/\(id.lower)", body: input,
                                                                         headers: [("If-Match", "\"\(entry.version)\"")])
                     print("updated \(updated.id.lower) (version \(updated.version))")
+                    for notice in updated.notices ?? [] { Terminal.warn("note: \(notice)") }
                     if fields.topic != entry.topic { await Write.noteWhere(updated, topic: fields.topic, chosen: true, account: account) }
                     return
                 } catch let failure as DaemonFailure where flagsOnly && failure.code == "version-conflict" && attempt < 3 {

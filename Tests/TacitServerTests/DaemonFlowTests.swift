@@ -984,3 +984,30 @@ extension DaemonFlowTests {
         }
     }
 }
+
+extension DaemonFlowTests {
+    /// An edit re-seals the entry's shares; its answer says who that left out and which share
+    /// ended, in words for the author.
+    @Test func anEditsAnswerSaysWhoNoLongerReadsTheEntry() async throws {
+        let test = try await TestDaemon()
+        try await test.application.test(.router) { client in
+            var org = try await Self.organise(test, client)
+            let schedule = CycleCreateRequest(group: "north", session1: date("2026-03-02T09:00:00Z"),
+                                              session2: date("2026-04-06T09:00:00Z"), topics: [])
+            #expect(try await org.members["fiona"]!.call(.post, "/v1/cycles", json: schedule).status == .created)
+            try test.setTime("2026-03-10T08:00:00Z")
+            try await org.loginAgain()
+            let ali = org.members["ali"]!
+            let entry = try ali.decode(EntryResponse.self, try await ali.call(.post, "/v1/entries", json: EntryInput(title: "t", body: "b")))
+            #expect(try await ali.call(.post, "/v1/shares", json: ShareRequest(entry: entry.id, group: false, with: ["eli"], until: nil)).status == .created)
+            #expect(try await org.olivia.call(.delete, "/v1/groups/north/members/eli").status == .noContent)
+            let edited = try ali.decode(EntryResponse.self, try await ali.call(.put, "/v1/entries/\(entry.id.uuidString)",
+                                                                                 json: EntryInput(title: "t2", body: "b")))
+            let after = try await test.daemon.vault.shareMetadata(ofEntry: EntryID(entry.id))
+            #expect(edited.notices == ["eli no longer reads your shares: removed from the group",
+                                       "1 share ended with no reader left (of entry \(entry.id.uuidString.lowercased().prefix(8)))"],
+                    "\(String(describing: edited.notices))")
+            #expect(after.isEmpty, "the share to eli alone ended with the edit")
+        }
+    }
+}

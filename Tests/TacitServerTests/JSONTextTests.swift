@@ -33,7 +33,12 @@ import TacitAPI
 
     @Test func everyCharacterIsWrittenAsTheEncoderWritesIt() throws {
         let all = String(Self.palette)
+        var noticed = Self.entry(title: "edited")
+        noticed.notices = [all, "", "eli no longer reads your shares: removed from the group"]
+        var silent = Self.entry(title: "edited")
+        silent.notices = []
         for entry in [Self.entry(title: all, body: all, tags: [all, "", "/"], topic: all, kind: all, author: all),
+                      noticed, silent,
                       Self.entry(group: UUID(), cycle: UUID(), version: -7),
                       Self.entry(title: "plain", body: String(repeating: "a practice note ", count: 400), tags: ["x", "y"])] {
             let written = try #require(Self.textBytes(entry))

@@ -138,9 +138,23 @@ import TacitCrypto
         try await s["ana"]!.revoke(aside)
         let report = try await f.unlock("ana").report
         #expect(report.entriesRekeyed == 1)
-        #expect(report.readersWithChangedKeys == [ben] && report.readersRemoved.isEmpty, "\(report)")
-        #expect(report.entriesWithEndedShares.isEmpty, "fac still reads the group share")
+        #expect(report.resealed.readersWithChangedKeys == [ben] && report.resealed.readersRemoved.isEmpty, "\(report)")
+        #expect(report.resealed.entriesWithEndedShares.isEmpty, "fac still reads the group share")
         #expect(try await f.vault.shareMetadata(share)?.readers == [fac])
+    }
+
+    /// An edit re-seals the entry's shares itself; what that leaves out is told to its caller
+    /// (the login after it has nothing left to say).
+    @Test func anEditTellsWhoItsResealLeftOut() async throws {
+        let (f, s, _, e2, _, group) = try await setUp()
+        let ben = try await f.id("ben")
+        _ = try await s["ana"]!.share(e2, with: .members([ben]))
+        try await f.vault.removeMember(ben, from: group.id)
+        let heard = Locked(MemberSession.ResealOutcome())
+        _ = try await s["ana"]!.update(e2, with: EntryDraft(title: "two, edited", body: "second", kind: .insight),
+                                       resealed: { found in heard.withLock { $0 = found } })
+        let outcome = heard.withLock { $0 }
+        #expect(outcome.readersRemoved == [ben] && outcome.entriesWithEndedShares == [e2], "\(outcome)")
     }
 
     @Test func changedPublicKeyOfAPeerBlocksSharingUntilConfirmed() async throws {

@@ -245,13 +245,18 @@ extension MemberSession {
     ///
     /// - Throws: as `entry(_:)`; `versionConflict` when the entry is past `expectedVersion`.
     @discardableResult
+    ///
+    /// `resealed`, when given, hears what re-sealing the entry's shares left out, once the edit is
+    /// committed: a reader removed since (or with a changed key) is dropped by an edit as by a
+    /// re-key at login, which then has nothing left to tell.
     public func update(_ id: EntryID, with draft: EntryDraft, expectedVersion: Int? = nil,
-                       recording record: AuditDraft? = nil) async throws(VaultError) -> EntryMetadata {
+                       recording record: AuditDraft? = nil,
+                       resealed: (@Sendable (ResealOutcome) -> Void)? = nil) async throws(VaultError) -> EntryMetadata {
         let keys = try keys()
         let me = me
         let date = vault.now
         defer { searchCache.remove(id) }
-        return try await vault.write { access in
+        let (metadata, outcome) = try await vault.write { access in
             guard let row = try access.entry(id), row.columns.author == me else { throw VaultError.notFound("the entry") }
             // Checked in the write's own transaction, so no other edit can come between.
             if let expectedVersion, expectedVersion != row.columns.version {
@@ -268,13 +273,17 @@ extension MemberSession {
             columns.version += 1
             let (newRow, key) = try Self.sealEntry(columns: columns, padded: padded, keys: keys)
             try access.replaceEntry(newRow, previousVersion: row.columns.version)
-            try self.resealShares(of: newRow, key: key, access: access, keys: keys)
+            var outcome = try self.resealShares(of: newRow, key: key, access: access, keys: keys)
+            outcome.readersRemoved.remove(me)
+            outcome.readersWithChangedKeys.remove(me)
             try Self.updateManifest(access: access, keys: keys,
                                     removing: [try keys.entryElement(id, version: row.columns.version)],
                                     adding: [try keys.entryElement(id, version: columns.version)])
             try access.appendAudit(record)
-            return EntryMetadata(columns)
+            return (EntryMetadata(columns), outcome)
         }
+        resealed?(outcome)
+        return metadata
     }
 
     /// Deletes an entry: ciphertext, wrapped key, shares and seals go in one transaction

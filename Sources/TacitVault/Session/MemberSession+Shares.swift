@@ -166,13 +166,19 @@ extension MemberSession {
     /// What re-sealing an entry's shares left out: the readers of the signed audience no longer
     /// sealed in (removed from the group, or with a key that no longer matches their pin), and
     /// the shares that ended for want of any reader.
-    struct ResealOutcome: Sendable {
+    public struct ResealOutcome: Sendable, Equatable {
         /// Readers no longer sealed in: removed from the group (their seals went with it).
-        var readersRemoved: Set<PrincipalID> = []
+        public var readersRemoved: Set<PrincipalID> = []
         /// Readers still sealed in whose keys no longer match their pins: not sealed to again.
-        var readersWithChangedKeys: Set<PrincipalID> = []
+        public var readersWithChangedKeys: Set<PrincipalID> = []
         /// The entries whose shares ended for want of any reader.
-        var entriesWithEndedShares: [EntryID] = []
+        public var entriesWithEndedShares: [EntryID] = []
+
+        /// Nothing left out (yet).
+        public init() {}
+
+        /// Nothing was left out.
+        public var isEmpty: Bool { readersRemoved.isEmpty && readersWithChangedKeys.isEmpty && entriesWithEndedShares.isEmpty }
 
         mutating func add(_ other: ResealOutcome) {
             readersRemoved.formUnion(other.readersRemoved)

@@ -44,13 +44,9 @@ public struct UnlockReport: Sendable, Equatable {
     public internal(set) var jotsOpenedAsNotes = 0
     /// Entries re-encrypted under fresh keys after revocations or removals.
     public internal(set) var entriesRekeyed: Int
-    /// Readers of the member's shares left out when those were re-sealed, because they were
-    /// removed from the group.
-    public internal(set) var readersRemoved: Set<PrincipalID> = []
-    /// Readers left out because their keys no longer match the pins (until confirmed).
-    public internal(set) var readersWithChangedKeys: Set<PrincipalID> = []
-    /// The entries whose shares ended then, with no reader left.
-    public internal(set) var entriesWithEndedShares: [EntryID] = []
+    /// What re-sealing the member's shares at the re-key left out: readers removed from the group
+    /// or with keys that no longer match their pins, and the entries whose shares ended.
+    public internal(set) var resealed = MemberSession.ResealOutcome()
     /// Group-object seals added for members who joined.
     public internal(set) var membersSealedIn: Int
 }
@@ -131,9 +127,7 @@ public final class MemberSession: Sendable {
                 $0.jotsOpened = opened.all
                 $0.jotsOpenedAsNotes = opened.notes
                 $0.entriesRekeyed = rekeyed.count
-                $0.readersRemoved = rekeyed.outcome.readersRemoved
-                $0.readersWithChangedKeys = rekeyed.outcome.readersWithChangedKeys
-                $0.entriesWithEndedShares = rekeyed.outcome.entriesWithEndedShares
+                $0.resealed = rekeyed.outcome
             }
         }
         let sealed = scan.sealsWaiting ? try await sealGroupObjectsToNewMembers() : 0
