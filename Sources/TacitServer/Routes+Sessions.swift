@@ -214,9 +214,7 @@ extension Routes {
     static func resealNotices(_ outcome: MemberSession.ResealOutcome, state: DaemonState) async throws -> [String] {
         var notices: [String] = []
         func names(_ ids: Set<PrincipalID>) async throws -> String {
-            var names: [String] = []
-            for id in ids { names.append(try await state.vault.principal(id)?.name ?? "a former member") }
-            return names.sorted().joined(separator: ", ")
+            try await sortedNames(of: ids, state: state).joined(separator: ", ")
         }
         if !outcome.readersRemoved.isEmpty {
             let who = try await names(outcome.readersRemoved)
@@ -236,5 +234,14 @@ extension Routes {
                            + "(of \(ids.count == 1 ? "entry" : "entries") \(ids.joined(separator: ", ")))")
         }
         return notices
+    }
+}
+
+extension Routes {
+    /// The names of `ids`, sorted, as listings and notices show them.
+    static func sortedNames(of ids: some Sequence<PrincipalID>, state: DaemonState) async throws -> [String] {
+        var names: [String] = []
+        for id in ids { names.append(try await state.vault.principal(id)?.name ?? "a former member") }
+        return names.sorted()
     }
 }

@@ -220,21 +220,15 @@ extension Routes {
         // The author's shares come oldest first: the last before this one is the previous.
         let earlier = try await session.shares().filter { $0.toGroup && $0.group == group && $0.id != share.id }.last
         guard let earlier, let before = try await state.vault.shareMetadata(earlier.id) else { return nil }
-        func names(_ ids: Set<PrincipalID>) async throws -> [String] {
-            var names: [String] = []
-            for id in ids { names.append(try await state.vault.principal(id)?.name ?? id.description) }
-            return names.sorted()
-        }
         let now = Set(share.readers), then = Set(before.readers)
-        return (try await names(now.subtracting(then)), try await names(then.subtracting(now)))
+        return (try await sortedNames(of: now.subtracting(then), state: state), try await sortedNames(of: then.subtracting(now), state: state))
     }
 
     /// A share as its author sees it; paused when the author is not in the share's group now
     /// (`authorGroups`): the policy lets nobody read it then.
     static func shareInfo(_ share: TacitVault.ShareInfo, session: MemberSession, state: DaemonState,
                           authorGroups: Set<GroupID>) async throws -> TacitAPI.ShareInfo {
-        var names: [String] = []
-        for reader in share.readers { names.append(try await state.vault.principal(reader)?.name ?? reader.description) }
+        let names = try await sortedNames(of: share.readers, state: state)
         let entry = try? await session.entry(share.entry)
         // A share ends where its author signed it (without --until, the cycle's close as it was
         // then): after a reschedule the author learns here that it now ends before the close.
@@ -243,7 +237,7 @@ extension Routes {
             let end = state.vault.end(of: cycle)
             if share.expiresAt < end { closes = end }
         }
-        return TacitAPI.ShareInfo(id: share.id.uuid, entry: share.entry.uuid, title: entry?.content.title ?? "", audience: names.sorted(),
+        return TacitAPI.ShareInfo(id: share.id.uuid, entry: share.entry.uuid, title: entry?.content.title ?? "", audience: names,
                                   group: share.toGroup, expiresAt: share.expiresAt, expired: share.expiresAt <= state.now, revoked: false,
                                   paused: share.group.map { !authorGroups.contains($0) } ?? false, cycleCloses: closes)
     }

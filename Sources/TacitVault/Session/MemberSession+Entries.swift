@@ -273,9 +273,7 @@ extension MemberSession {
             columns.version += 1
             let (newRow, key) = try Self.sealEntry(columns: columns, padded: padded, keys: keys)
             try access.replaceEntry(newRow, previousVersion: row.columns.version)
-            var outcome = try self.resealShares(of: newRow, key: key, access: access, keys: keys)
-            outcome.readersRemoved.remove(me)
-            outcome.readersWithChangedKeys.remove(me)
+            let outcome = try self.resealShares(of: newRow, key: key, access: access, keys: keys)
             try Self.updateManifest(access: access, keys: keys,
                                     removing: [try keys.entryElement(id, version: row.columns.version)],
                                     adding: [try keys.entryElement(id, version: columns.version)])
@@ -362,9 +360,6 @@ extension MemberSession {
                 adding.append(try keys.entryElement(columns.id, version: columns.version))
             }
             if !marked.isEmpty { try Self.updateManifest(access: access, keys: keys, removing: removing, adding: adding) }
-            // The author's own id is never a reader; names are the daemon's to look up.
-            outcome.readersRemoved.remove(me)
-            outcome.readersWithChangedKeys.remove(me)
             return (marked.count, outcome)
         }
     }

@@ -203,7 +203,8 @@ extension MemberSession {
                     outcome.readersWithChangedKeys.insert(reader)
                 }
             }
-            outcome.readersRemoved.formUnion(Vault.metadata(share).readers.filter { !sealed.contains($0) })
+            // An audience never holds its author; a reader without a seal was removed.
+            outcome.readersRemoved.formUnion(Vault.metadata(share).readers.filter { !sealed.contains($0) && $0 != share.author })
             guard !readers.isEmpty else {
                 try access.deleteShare(share.id)
                 outcome.entriesWithEndedShares.append(share.entry)
